@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * hvisor.ko userspace ABI: the ioctls of /dev/hvisor and the structs they carry.
+ *
+ * Rules of this file: only fixed-size types, every address or buffer is a
+ * __u64, every hole is an explicit padding field that must be zero, and every
+ * ioctl argument starts with a __u32 size so that it can grow (the kernel
+ * accepts older, smaller structs and rejects unknown non-zero tails).
+ *
+ * The zone configuration is the one exception to "our own layout": it is
+ * handed to the hypervisor as is, so it is hvisor's zone_config of
+ * CONFIG_MAGIC_VERSION 0x06 byte for byte.  It is described here as three
+ * parts, a common head, a per-architecture part and a common PCI tail:
+ *
+ *	offset 0     struct hvisor_zone_head      2360 bytes
+ *	offset 2360  struct hvisor_arch_<arch>     120 / 32 / 8 / 88 bytes
+ *	then         struct hvisor_zone_pci        816 bytes
+ *
+ * giving 3296 (arm64), 3208 (riscv64), 3184 (loongarch64), 3264 (x86_64).
+ */
+#ifndef _UAPI_HVISOR_H
+#define _UAPI_HVISOR_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define HVISOR_ABI_VERSION		1
+#define HVISOR_CONFIG_MAGIC_VERSION	0x06
+
+#define HVISOR_MAX_ZONES		32
+#define HVISOR_MAX_CPUS			64	/* width of the cpus bitmap */
+#define HVISOR_MAX_MEMORY_REGIONS	64
+#define HVISOR_MAX_INTERRUPTS		1024
+#define HVISOR_NAME_MAXLEN		32
+#define HVISOR_MAX_IVC_CONFIGS		2
+#define HVISOR_PCI_BUS_MAXNUM		4
+#define HVISOR_MAX_PCI_DEVS		32
+
+#define HVISOR_MEM_TYPE_RAM		0
+#define HVISOR_MEM_TYPE_IO		1
+#define HVISOR_MEM_TYPE_VIRTIO		2
+
+enum hvisor_arch {
+	HVISOR_ARCH_NONE	= 0,
+	HVISOR_ARCH_ARM64	= 1,
+	HVISOR_ARCH_RISCV64	= 2,
+	HVISOR_ARCH_LOONGARCH64	= 3,
+	HVISOR_ARCH_X86_64	= 4,
+};
+
+struct hvisor_memory_region {
+	__u32 type;			/* HVISOR_MEM_TYPE_* */
+	__u32 __pad;
+	__u64 physical_start;		/* host (zone 0) physical address */
+	__u64 virtual_start;		/* guest physical address (IPA) */
+	__u64 size;
+};
+
+struct hvisor_ivc_config {
+	__u32 ivc_id;
+	__u32 peer_id;
+	__u64 control_table_ipa;
+	__u64 shared_mem_ipa;
+	__u32 rw_sec_size;
+	__u32 out_sec_size;
+	__u32 interrupt_num;
+	__u32 max_peers;
+};
+
+struct hvisor_zone_head {
+	__u32 zone_id;
+	__u32 __pad0;
+	__u64 cpus;			/* bit n: hvisor logical cpu n */
+	__u32 num_memory_regions;
+	__u32 __pad1;
+	struct hvisor_memory_region memory_regions[HVISOR_MAX_MEMORY_REGIONS];
+	__u32 interrupts_bitmap[HVISOR_MAX_INTERRUPTS / 32];
+	__u32 num_ivc_configs;
+	__u32 __pad2;
+	struct hvisor_ivc_config ivc_configs[HVISOR_MAX_IVC_CONFIGS];
+	__u64 entry_point;		/* guest physical */
+	__u64 kernel_load_paddr;	/* host physical */
+	__u64 kernel_size;
+	__u64 dtb_load_paddr;		/* host physical */
+	__u64 dtb_size;
+	char name[HVISOR_NAME_MAXLEN];	/* NUL-terminated */
+};
+
+/* aarch64: Rust enums GicConfig and UefiConfig, tag first */
+#define HVISOR_GIC_V2			0
+#define HVISOR_GIC_V3			1
+#define HVISOR_UEFI			0
+#define HVISOR_NO_UEFI			1
+
+struct hvisor_gicv2_config {
+	__u64 gicd_base;
+	__u64 gicd_size;
+	__u64 gicc_base;
+	__u64 gicc_size;
+	__u64 gicc_offset;
+	__u64 gich_base;
+	__u64 gich_size;
+	__u64 gicv_base;
+	__u64 gicv_size;
+};
+
+struct hvisor_gicv3_config {
+	__u64 gicd_base;
+	__u64 gicd_size;
+	__u64 gicr_base;
+	__u64 gicr_size;
+	__u64 gits_base;
+	__u64 gits_size;
+	__u64 __pad[3];
+};
+
+struct hvisor_arch_arm64 {
+	__u8 is_aarch32;
+	__u8 __pad[7];
+	__u64 gic_version;		/* HVISOR_GIC_V2 or HVISOR_GIC_V3 */
+	union {
+		struct hvisor_gicv2_config v2;
+		struct hvisor_gicv3_config v3;
+	} gic;
+	__u64 uefi_tag;			/* HVISOR_UEFI or HVISOR_NO_UEFI */
+	__u64 memory_map_addr;
+	__u64 memory_map_size;
+	__u64 sys_map_addr;
+};
+
+struct hvisor_arch_riscv64 {
+	__u64 plic_base;
+	__u64 plic_size;
+	__u64 aplic_base;
+	__u64 aplic_size;
+};
+
+struct hvisor_arch_loongarch64 {
+	__u64 dummy;
+};
+
+struct hvisor_arch_x86_64 {
+	__u64 ioapic_base;
+	__u64 ioapic_size;
+	__u64 kernel_entry_gpa;
+	__u64 cmdline_load_gpa;
+	__u64 setup_load_gpa;
+	__u64 initrd_load_gpa;
+	__u64 initrd_size;
+	__u64 rsdp_memory_region_id;
+	__u64 acpi_memory_region_id;
+	__u64 uefi_memory_region_id;
+	__u64 screen_base;
+};
+
+struct hvisor_pci_config {
+	__u64 ecam_base;
+	__u64 ecam_size;
+	__u64 io_base;
+	__u64 io_size;
+	__u64 pci_io_base;
+	__u64 mem32_base;
+	__u64 mem32_size;
+	__u64 pci_mem32_base;
+	__u64 mem64_base;
+	__u64 mem64_size;
+	__u64 pci_mem64_base;
+	__u32 bus_range_begin;
+	__u32 bus_range_end;
+	__u8 domain;
+	__u8 __pad[7];
+};
+
+struct hvisor_pci_dev_config {
+	__u8 domain;
+	__u8 bus;
+	__u8 device;
+	__u8 function;
+	__u8 v_bus;
+	__u8 v_device;
+	__u8 v_function;
+	__u8 __pad;
+	__u32 dev_type;			/* 0 physical, 1 standard virtual device */
+};
+
+struct hvisor_zone_pci {
+	__u64 num_pci_bus;
+	struct hvisor_pci_config pci_config[HVISOR_PCI_BUS_MAXNUM];
+	__u64 num_pci_devs;
+	struct hvisor_pci_dev_config alloc_pci_devs[HVISOR_MAX_PCI_DEVS];
+};
+
+#define HVISOR_ZONE_HEAD_SIZE		2360
+#define HVISOR_ZONE_PCI_SIZE		816
+
+/* ---------------------------------------------------------------------- */
+/* ioctls of /dev/hvisor                                                   */
+
+#define HVISOR_IOCTL_TYPE		0xE8
+
+/* HVISOR_GET_INFO: what this hvisor.ko and the hypervisor underneath are. */
+struct hvisor_info {
+	__u32 size;			/* in: sizeof(struct hvisor_info) */
+	__u32 abi_version;		/* out: HVISOR_ABI_VERSION */
+	__u64 config_magic;		/* out: the hypervisor's CONFIG_MAGIC_VERSION */
+	__u32 arch;			/* out: enum hvisor_arch of this kernel */
+	__u32 zone_config_size;		/* out: zone_config size for that arch */
+	char backend[16];		/* out: "hvisor", "hvisor-sim", ... */
+};
+
+/* One image to copy into a zone's RAM before it starts. */
+#define HVISOR_IMAGE_KERNEL		1
+#define HVISOR_IMAGE_DTB		2
+#define HVISOR_IMAGE_OTHER		3	/* initrd, x86 setup/boot/cmdline, modules */
+#define HVISOR_MAX_IMAGES		16
+
+struct hvisor_image {
+	__u64 buf;			/* user pointer to the bytes */
+	__u64 size;			/* bytes, > 0 */
+	__u64 load_paddr;		/* host physical, inside a RAM region of the zone */
+	__u32 kind;			/* HVISOR_IMAGE_* */
+	__u32 __pad;
+};
+
+/* HVISOR_ZONE_START */
+struct hvisor_zone_start {
+	__u32 size;			/* sizeof(struct hvisor_zone_start) */
+	__u32 flags;			/* must be 0 */
+	__u64 config;			/* user pointer to the zone_config (native arch) */
+	__u32 config_size;		/* must equal hvisor_info.zone_config_size */
+	__u32 nr_images;		/* <= HVISOR_MAX_IMAGES */
+	__u64 images;			/* user pointer to struct hvisor_image[nr_images] */
+};
+
+/* HVISOR_ZONE_SHUTDOWN */
+struct hvisor_zone_id {
+	__u32 size;
+	__u32 zone_id;
+};
+
+/* HVISOR_ZONE_LIST */
+#define HVISOR_ZONE_F_ERROR		(1U << 0)
+
+struct hvisor_zone_info {
+	__u32 zone_id;
+	__u32 flags;			/* HVISOR_ZONE_F_* */
+	__u64 cpus;
+	char name[HVISOR_NAME_MAXLEN];	/* always NUL-terminated */
+};
+
+struct hvisor_zone_list {
+	__u32 size;
+	__u32 count;			/* in: capacity of zones[]; out: entries filled */
+	__u64 zones;			/* user pointer to struct hvisor_zone_info[count] */
+};
+
+#define HVISOR_GET_INFO		_IOWR(HVISOR_IOCTL_TYPE, 0x00, struct hvisor_info)
+#define HVISOR_ZONE_START	_IOW(HVISOR_IOCTL_TYPE, 0x01, struct hvisor_zone_start)
+#define HVISOR_ZONE_SHUTDOWN	_IOW(HVISOR_IOCTL_TYPE, 0x02, struct hvisor_zone_id)
+#define HVISOR_ZONE_LIST	_IOWR(HVISOR_IOCTL_TYPE, 0x03, struct hvisor_zone_list)
+
+#endif /* _UAPI_HVISOR_H */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The virtio bridge: the page shared with hvisor through which trapped MMIO
+ * accesses of the zones arrive (req_list) and guest interrupts leave
+ * (res_list + HV_HC_FINISH_REQ).
+ */
+#ifndef _HVISOR_BRIDGE_H
+#define _HVISOR_BRIDGE_H
+
+#include <linux/types.h>
+
+/*
+ * Allocate and register the bridge page (HV_HC_INIT_VIRTIO), request the
+ * wake-up irq and start the consumer.  Called when a hypervisor registers.
+ */
+int hvisor_bridge_start(void);
+
+/* Stop the consumer, free the irq; the page is kept if hvisor still has it. */
+void hvisor_bridge_stop(void);
+
+/*
+ * Ask hvisor to inject @irq into @zone: append to res_list and call
+ * HV_HC_FINISH_REQ.  May sleep.  Returns 0 or -errno (-ENODEV without a
+ * bridge, -EBUSY if the response ring stayed full).
+ */
+int hvisor_bridge_inject(u32 zone, u32 irq);
+
+#endif /* _HVISOR_BRIDGE_H */
