@@ -34,7 +34,10 @@ typedef __u64 u64;
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
 #define ARRAY_SIZE(a)			(sizeof(a) / sizeof((a)[0]))
-#define __printf(a, b)			__attribute__((__format__(__printf__, a, b)))
+/*
+ * Userspace builds define __printf(a, b) on the compiler command line as
+ * the printf format attribute (see userspace/Makefile).
+ */
 #endif
 
 #include "../include/uapi/hvisor.h"
