@@ -251,8 +251,8 @@ static char *json_read(struct jctx *c, size_t *len)
 		close(fd);
 		return NULL;
 	}
-	/* +1: notice a file that grew, and room for a terminating NUL */
-	buf = malloc(JSON_MAX_FILE_SIZE + 1);
+	/* +2: notice a file that grew, and room for json_syntax_error() */
+	buf = malloc(JSON_MAX_FILE_SIZE + 2);
 	if (!buf) {
 		jerr(c, "out of memory");
 		close(fd);
@@ -291,6 +291,30 @@ fail:
 	return NULL;
 }
 
+/*
+ * Report where parsing failed.  cJSON clamps the error position to the last
+ * byte, so a file cut short and a bad last byte look alike; parsing again
+ * with one more (blank) byte tells them apart.  @buf has room for it.
+ */
+static void json_syntax_error(struct jctx *c, char *buf, size_t len)
+{
+	const char *end = NULL;
+	unsigned int line, col;
+	cJSON *again;
+
+	buf[len] = ' ';
+	again = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 0);
+	cJSON_Delete(again);
+	if (!end || end < buf || end > buf + len)
+		end = buf + len;
+	json_position(buf, end, &line, &col);
+	if (end == buf + len)
+		jerr(c, "JSON syntax error at line %u, column %u: unexpected end of file",
+		     line, col);
+	else
+		jerr(c, "JSON syntax error at line %u, column %u", line, col);
+}
+
 cJSON *json_load_file(struct jctx *c)
 {
 	const char *end = NULL;
@@ -304,18 +328,7 @@ cJSON *json_load_file(struct jctx *c)
 		return NULL;
 	root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!root) {
-		/* cJSON reports where it stopped; 1.7.15 sets end on failure */
-		if (!end || end < buf || end > buf + len)
-			end = cJSON_GetErrorPtr();
-		if (!end || end < buf || end > buf + len)
-			end = buf;
-		json_position(buf, end, &line, &col);
-		if (end == buf + len)
-			jerr(c, "JSON syntax error at line %u, column %u: unexpected end of file",
-			     line, col);
-		else
-			jerr(c, "JSON syntax error at line %u, column %u",
-			     line, col);
+		json_syntax_error(c, buf, len);
 		free(buf);
 		return NULL;
 	}
