@@ -43,7 +43,8 @@ int hvdev_open(struct hvisor_info *info)
 	if (ioctl(fd, HVISOR_GET_INFO, info)) {
 		err = errno;
 		if (err == ENODEV)
-			fprintf(stderr, "hvisor: %s: no hypervisor (ENODEV): this Linux does not run as zone 0 of hvisor\n",
+			fprintf(stderr,
+				"hvisor: %s: no hypervisor (ENODEV): this Linux does not run as zone 0 of hvisor\n",
 				path);
 		else if (err == ENOTTY || err == EINVAL)
 			fprintf(stderr, "hvisor: %s: not an hvisor.ko device (%s)\n",

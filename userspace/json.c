@@ -14,7 +14,7 @@
 #include "json.h"
 
 /* Largest integer a JSON number (an IEEE double) holds exactly: 2^53. */
-#define JSON_EXACT_MAX	(1ULL << 53)
+#define JSON_EXACT_MAX	9007199254740992ULL
 
 void jctx_init(struct jctx *c, const char *file)
 {
@@ -414,7 +414,8 @@ int json_uint(struct jctx *c, const cJSON *item, __u64 max, __u64 *out)
 			if (item->valuestring[0] == '0' &&
 			    item->valuestring[1] >= '0' &&
 			    item->valuestring[1] <= '9')
-				jerr(c, "%s is not a number (leading zeros are ambiguous: write decimal or 0x...)",
+				jerr(c,
+				     "%s is not a number (leading zeros are ambiguous: write decimal or 0x...)",
 				     q);
 			else
 				jerr(c, "%s is not a number", q);

@@ -32,11 +32,9 @@ size_t jpath_index(struct jctx *c, unsigned int i);
 void jpath_restore(struct jctx *c, size_t len);
 
 /* "hvisor: <file>: <path>: <msg>", one line on stderr. */
-void jerr(const struct jctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) void jerr(const struct jctx *c, const char *fmt, ...);
 /* Same, with "note: " before the message. */
-void jnote(const struct jctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+__printf(2, 3) void jnote(const struct jctx *c, const char *fmt, ...);
 
 /*
  * Copy @s into @buf for a message: quoted, control and non-ASCII bytes

@@ -54,7 +54,7 @@ static const char zone_help[] =
 	"      The architecture comes from --arch, else the file's \"arch\",\n"
 	"      else its arch_config.  Missing image files are only noted.\n";
 
-static __attribute__((format(printf, 1, 2))) int usage(const char *fmt, ...)
+static __printf(1, 2) int usage(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,9 +108,10 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage("zone %s: unknown option '%s'", cmd,
 				     argv[i]);
-		} else if (file) {
-			return usage("zone %s: too many arguments", cmd);
 		} else {
+			if (file)
+				return usage("zone %s: too many arguments",
+					     cmd);
 			file = argv[i];
 		}
 	}
@@ -119,8 +120,9 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 	if (arch_name) {
 		arch = arch_from_name(arch_name);
 		if (!arch)
-			return usage("zone %s: unknown architecture '%s' (expected arm64, riscv64, loongarch64 or x86_64)",
-				     cmd, arch_name);
+			return usage("zone %s: unknown architecture '%s' %s",
+				     cmd, arch_name,
+				     "(expected arm64, riscv64, loongarch64 or x86_64)");
 	}
 	if (!strcmp(cmd, "check"))
 		return zone_check_cmd(file, arch);

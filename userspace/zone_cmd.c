@@ -291,14 +291,16 @@ int zone_start_cmd(const char *file)
 	if (fd < 0)
 		return 1;
 	if (info.config_magic != HVISOR_CONFIG_MAGIC_VERSION) {
-		fprintf(stderr, "hvisor: zone start: the hypervisor's zone config version is 0x%llx, this tool writes version 0x%x: refusing to start\n",
+		fprintf(stderr,
+			"hvisor: zone start: the hypervisor's zone config version is 0x%llx, this tool writes version 0x%x: refusing to start\n",
 			(unsigned long long)info.config_magic,
 			HVISOR_CONFIG_MAGIC_VERSION);
 		close(fd);
 		return 1;
 	}
 	if (!hv_zone_config_size(info.arch)) {
-		fprintf(stderr, "hvisor: zone start: hvisor.ko reports an unknown architecture %u\n",
+		fprintf(stderr,
+			"hvisor: zone start: hvisor.ko reports an unknown architecture %u\n",
 			info.arch);
 		close(fd);
 		return 1;
@@ -314,7 +316,8 @@ int zone_start_cmd(const char *file)
 	if (zone_validate(&z))
 		goto out;
 	if (info.zone_config_size != z.cfg_size) {
-		fprintf(stderr, "hvisor: zone start: hvisor.ko expects a %u-byte zone config for %s, this tool builds %zu bytes\n",
+		fprintf(stderr,
+			"hvisor: zone start: hvisor.ko expects a %u-byte zone config for %s, this tool builds %zu bytes\n",
 			info.zone_config_size, hv_arch_name(z.arch),
 			z.cfg_size);
 		goto out;

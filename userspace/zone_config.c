@@ -57,7 +57,8 @@ static int zone_pick_arch(struct zone_json *z, u32 arch)
 		saved = jpath_key(c, "arch");
 		json_quote(q, sizeof(q), name);
 		if (!file_arch) {
-			jerr(c, "unknown architecture %s (expected arm64, riscv64, loongarch64 or x86_64)",
+			jerr(c,
+			     "unknown architecture %s (expected arm64, riscv64, loongarch64 or x86_64)",
 			     q);
 			return -1;
 		}
@@ -339,7 +340,7 @@ static int zone_parse_boot(struct zone_json *z, struct hvisor_zone_head *h)
 	if (ret < 0)
 		return -1;
 	/* the address is needed only with a dtb, but stored when given */
-	if (json_get_u64(c, z->root, "dtb_load_paddr", dtb != NULL,
+	if (json_get_u64(c, z->root, "dtb_load_paddr", !!dtb,
 			 &h->dtb_load_paddr) < 0)
 		return -1;
 	if (zone_add_image(z, "kernel_filepath", "kernel_load_paddr", kernel,

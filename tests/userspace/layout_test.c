@@ -16,6 +16,8 @@
 
 #include "include/uapi/hvisor.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static int failures;
 
 #define EXPECT(what, got, want) do {					\
@@ -114,7 +116,7 @@ static int check_layout(void)
 	OFF(hvisor_zone_pci, num_pci_devs, 424);
 	OFF(hvisor_zone_pci, alloc_pci_devs, 432);
 
-	for (i = 0; i < sizeof(archs) / sizeof(archs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(archs); i++) {
 		char what[64];
 
 		snprintf(what, sizeof(what), "%s zone_config size",
@@ -217,7 +219,7 @@ static int decode(const char *arch, const char *file)
 	int pad_ok = 1, first = 1;
 	FILE *f;
 
-	for (i = 0; i < sizeof(archs) / sizeof(archs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(archs); i++)
 		if (!strcmp(arch, archs[i].name))
 			arch_size = archs[i].arch_size;
 	if (!arch_size) {
@@ -269,7 +271,7 @@ static int decode(const char *arch, const char *file)
 	printf("dtb_load_paddr=0x%llx\n", X(h->dtb_load_paddr));
 	printf("dtb_size=%llu\n", X(h->dtb_size));
 	printf("name=%.32s\n", h->name);
-	printf("name_terminated=%d\n", memchr(h->name, 0, 32) != NULL);
+	printf("name_terminated=%d\n", !!memchr(h->name, 0, 32));
 	pad_ok &= !h->__pad0 && !h->__pad1 && !h->__pad2;
 
 	decode_arch(arch, buf + HVISOR_ZONE_HEAD_SIZE, &pad_ok);
@@ -279,10 +281,13 @@ static int decode(const char *arch, const char *file)
 	for (i = 0; i < pci->num_pci_bus && i < 4; i++) {
 		const struct hvisor_pci_config *p = &pci->pci_config[i];
 
-		printf("pci[%zu]=ecam 0x%llx+0x%llx io 0x%llx+0x%llx mem32 0x%llx+0x%llx mem64 0x%llx+0x%llx bus %u-%u domain %u\n",
-		       i, X(p->ecam_base), X(p->ecam_size), X(p->io_base),
-		       X(p->io_size), X(p->mem32_base), X(p->mem32_size),
-		       X(p->mem64_base), X(p->mem64_size), p->bus_range_begin,
+		printf("pci[%zu]=ecam 0x%llx+0x%llx io 0x%llx+0x%llx", i,
+		       X(p->ecam_base), X(p->ecam_size), X(p->io_base),
+		       X(p->io_size));
+		printf(" mem32 0x%llx+0x%llx mem64 0x%llx+0x%llx",
+		       X(p->mem32_base), X(p->mem32_size), X(p->mem64_base),
+		       X(p->mem64_size));
+		printf(" bus %u-%u domain %u\n", p->bus_range_begin,
 		       p->bus_range_end, p->domain);
 		pad_ok &= all_zero(p->__pad, sizeof(p->__pad));
 	}
