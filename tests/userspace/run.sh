@@ -4,7 +4,9 @@
 # Unit tests of the hvisor tool (userspace/): struct layout, every upstream
 # example zone config, our own configs for the cases upstream lacks,
 # malformed inputs with their exact messages, the command line, and the
-# paths that need /dev/hvisor (which this host does not have).  A subset
+# paths that need /dev/hvisor (which this host does not have), and the
+# ioctls themselves against fake_hvisor.so, an LD_PRELOAD stand-in for
+# hvisor.ko.  A subset
 # runs again under valgrind on the non-ASan build.
 #
 #   tests/userspace/run.sh
@@ -108,10 +110,10 @@ fi
 # ---------------------------------------------------------------- fixtures
 cp -r "$HERE/bad" "$HERE/good" "$WORK/"
 cd "$WORK" || exit 2
-head -c 8192 /dev/zero >Image
-head -c 4096 /dev/zero >zone.dtb
-head -c 1000 /dev/zero >vmlinux.bin
-head -c 5000 /dev/zero >initrd.img
+seq 100000 | head -c 8192 >Image
+seq 200000 300000 | head -c 4096 >zone.dtb
+seq 300000 400000 | head -c 1000 >vmlinux.bin
+seq 400000 500000 | head -c 5000 >initrd.img
 : >empty.img
 mkdir adir
 : >bad/empty.json
@@ -528,6 +530,127 @@ nodev "zone list on a device that is not hvisor.ko" /dev/null \
 nodev "zone shutdown on a device that is not hvisor.ko" /dev/null \
 	"hvisor: /dev/null: not an hvisor.ko device (Inappropriate ioctl for device)" \
 	zone shutdown --id 1
+
+# ---------------------------------------------------------------- fake device
+# fake_hvisor.so answers the ioctls in place of hvisor.ko (LD_PRELOAD, so
+# with the non-ASan build) and records what the tool sent.
+bytesum() {
+	od -An -v -tu1 "$1" | tr -s ' ' '\n' | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# fake DESC RC [VAR=value...] -- ARGS...: run with the fake; sets out/err
+fake() {
+	local desc=$1 rc=$2 envs=()
+	shift 2
+	while [ "$1" != "--" ]; do
+		envs+=("$1")
+		shift
+	done
+	shift
+	rm -rf fo
+	mkdir fo
+	env HVISOR_DEVICE=/dev/null LD_PRELOAD="$WORK/fake_hvisor.so" \
+		FAKE_OUT=fo "${envs[@]}" "$PLAIN" "$@" >out 2>err
+	RC=$?
+	[ "$RC" = "$rc" ] && return 0
+	fail "$desc" "exit status $RC, expected $rc" "$(cat out err)"
+	return 1
+}
+
+# fake_expect DESC RC MESSAGE [VAR=value...] -- ARGS...
+fake_expect() {
+	local desc=$1 rc=$2 msg=$3
+	shift 3
+	fake "$desc" "$rc" "$@" || return
+	if [ "$(cat err)" = "$msg" ]; then
+		pass "$desc"
+	else
+		fail "$desc" "$(printf '%s\n' "$msg" | diff -u - err | tail -n +3)"
+	fi
+}
+
+if ! "$HOSTCC" -shared -fPIC -Wall -Wextra -Werror -I"$REPO" \
+	-o "$WORK/fake_hvisor.so" "$HERE/fake_hvisor.c" -ldl \
+	>"$WORK/build.log" 2>&1; then
+	fail "build fake_hvisor.so" "$(cat "$WORK/build.log")"
+else
+	pass "build fake_hvisor.so"
+	V2=good/arm64-v2-uefi.json
+	if fake "zone start sends config and images" 0 -- zone start "$V2"; then
+		want="size=32 flags=0 config_size=3296 nr_images=3
+image kind=1 load=0x80200000 size=8192 sum=$(bytesum Image)
+image kind=2 load=0x80000000 size=4096 sum=$(bytesum zone.dtb)
+image kind=3 load=0x88000000 size=5000 sum=$(bytesum initrd.img)"
+		"$PLAIN" zone dump "$V2" >dump.bin 2>/dev/null
+		if [ "$(cat out)" = "zone 2 (v2-uefi) started" ] &&
+		   [ "$(cat fo/images.txt)" = "$want" ] &&
+		   cmp -s dump.bin fo/config.bin; then
+			pass "zone start sends config and images"
+		else
+			fail "zone start sends config and images" "$(cat out)" \
+			     "$(printf '%s\n' "$want" | diff -u - fo/images.txt)" \
+			     "$(cmp dump.bin fo/config.bin)"
+		fi
+	fi
+	if fake "zone start x86_64: images and sizes" 0 FAKE_ARCH=4 -- \
+		zone start good/x86-initrd.json; then
+		want="size=32 flags=0 config_size=3264 nr_images=3
+image kind=1 load=0x40100000 size=1000 sum=$(bytesum vmlinux.bin)
+image kind=3 load=0x4000c000 size=14 sum=$(printf 'console=ttyS0' | od -An -v -tu1 | tr -s ' ' '\n' | awk '{ s += $1 } END { print s }')
+image kind=3 load=0x48000000 size=5000 sum=$(bytesum initrd.img)"
+		"$WORK/layout_test" decode x86_64 fo/config.bin >decoded
+		if [ "$(cat fo/images.txt)" = "$want" ] &&
+		   detail=$(fields decoded kernel_size=1000 \
+			    x86_64.initrd_size=0x1388); then
+			pass "zone start x86_64: images and sizes"
+		else
+			fail "zone start x86_64: images and sizes" \
+			     "$(printf '%s\n' "$want" | diff -u - fo/images.txt)" \
+			     "${detail:-}"
+		fi
+	fi
+	fake_expect "zone start refuses another config version" 1 \
+		"hvisor: zone start: the hypervisor's zone config version is 0x5, this tool writes version 0x6: refusing to start" \
+		FAKE_MAGIC=5 -- zone start "$V2"
+	fake_expect "zone start refuses a config for another arch" 1 \
+		"hvisor: $V2: arch: \"aarch64\" does not match the target architecture riscv64" \
+		FAKE_ARCH=2 -- zone start "$V2"
+	fake_expect "zone start: kernel refuses" 1 \
+		"hvisor: zone start: $V2: zone 2: Device or resource busy (see dmesg for the reason)" \
+		FAKE_ERRNO=16 -- zone start "$V2"
+	fake_expect "zone start: a missing image is an error" 1 \
+		"hvisor: bad/kernel-missing-outside.json: kernel_filepath: \"no-such-Image\": No such file or directory" \
+		-- zone start bad/kernel-missing-outside.json
+	fake_expect "zone start: validator errors as in check" 1 \
+		"hvisor: bad/kernel-dtb-overlap.json: dtb_filepath: image overlaps the kernel image" \
+		-- zone start bad/kernel-dtb-overlap.json
+	if fake "zone shutdown --id 3" 0 -- zone shutdown --id 3 &&
+	   [ "$(cat fo/shutdown.txt)" = "size=8 zone_id=3" ]; then
+		pass "zone shutdown --id 3"
+	else
+		fail "zone shutdown --id 3" "$(cat fo/shutdown.txt 2>&1)"
+	fi
+	fake_expect "zone shutdown: kernel refuses" 1 \
+		"hvisor: zone shutdown: zone 1: Invalid argument (see dmesg for the reason)" \
+		FAKE_ERRNO=22 -- zone shutdown -id 1
+	want="zone_id  cpus  name        status
+0        0,1   root-linux  running
+1        2,3   linux2      error"
+	if fake "zone list table" 0 -- zone list &&
+	   [ "$(cat out)" = "$want" ] && [ ! -s err ]; then
+		pass "zone list table"
+	else
+		fail "zone list table" \
+		     "$(printf '%s\n' "$want" | diff -u - out | tail -n +3)"
+	fi
+	want='[{"zone_id":0,"cpus":[0,1],"name":"root-linux","status":"running"},{"zone_id":1,"cpus":[2,3],"name":"linux2","status":"error"}]'
+	if fake "zone list --json" 0 -- zone list --json &&
+	   [ "$(cat out)" = "$want" ]; then
+		pass "zone list --json"
+	else
+		fail "zone list --json" "$(cat out err)"
+	fi
+fi
 
 # ---------------------------------------------------------------- valgrind
 if [ -n "${NO_VALGRIND:-}" ]; then
