@@ -48,14 +48,14 @@ static int image_check_stat(struct zone_json *z, const struct zone_image *img,
 	return 0;
 }
 
-int image_size(struct zone_json *z, struct zone_image *img)
+int image_size(struct zone_json *z, struct zone_image *img, bool missing_ok)
 {
 	struct stat st;
 
 	if (!img->path)
 		return 0;		/* inline: size already known */
 	if (stat(img->path, &st)) {
-		if (errno == ENOENT)
+		if (errno == ENOENT && missing_ok)
 			return -ENOENT;
 		image_err(z, img, strerror(errno));
 		return -1;

@@ -12,10 +12,11 @@
 #define IMAGE_MAX_SIZE		(4ULL << 30)
 
 /*
- * Size of @img's file without reading it.  Returns 0, -ENOENT if the file
- * does not exist (no message: the caller decides), or -1 after a message.
+ * Set img->size from its file without reading it.  Returns 0, -ENOENT if
+ * the file does not exist and @missing_ok (no message: the caller decides),
+ * or -1 after a message.
  */
-int image_size(struct zone_json *z, struct zone_image *img);
+int image_size(struct zone_json *z, struct zone_image *img, bool missing_ok);
 
 /*
  * Read the whole of @img's file into a new buffer (*@buf, free() it) and

@@ -98,7 +98,7 @@ static int zone_stat_images(struct zone_json *z, unsigned int *missing)
 	*missing = 0;
 	for (i = 0; i < z->nr_images; i++) {
 		img = &z->images[i];
-		ret = image_size(z, img);
+		ret = image_size(z, img, true);
 		if (ret == -ENOENT) {
 			jctx_init(&c, z->ctx.file);
 			jpath_key(&c, img->file_key);
@@ -309,9 +309,17 @@ int zone_start_cmd(const char *file)
 		close(fd);
 		return 1;
 	}
+	/* validate before reading: images may be large */
+	for (i = 0; i < z.nr_images; i++)
+		if (image_size(&z, &z.images[i], false))
+			goto out;
+	zone_set_sizes(&z);
+	if (zone_validate(&z))
+		goto out;
 	for (i = 0; i < z.nr_images; i++)
 		if (image_read(&z, &z.images[i], &bufs[i]))
 			goto out;
+	/* again with the sizes read, should a file have changed meanwhile */
 	zone_set_sizes(&z);
 	if (zone_validate(&z))
 		goto out;

@@ -3,11 +3,10 @@
 #
 # Unit tests of the hvisor tool (userspace/): struct layout, every upstream
 # example zone config, our own configs for the cases upstream lacks,
-# malformed inputs with their exact messages, the command line, and the
-# paths that need /dev/hvisor (which this host does not have), and the
-# ioctls themselves against fake_hvisor.so, an LD_PRELOAD stand-in for
-# hvisor.ko.  A subset
-# runs again under valgrind on the non-ASan build.
+# malformed inputs with their exact messages, the command line, the paths
+# that need /dev/hvisor (which this host does not have), and the ioctls
+# themselves against fake_hvisor.so, an LD_PRELOAD stand-in for hvisor.ko.
+# A subset runs again under valgrind on the non-ASan build.
 #
 #   tests/userspace/run.sh
 #
