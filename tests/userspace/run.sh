@@ -394,10 +394,10 @@ bad region-unaligned \
 	"memory_regions[0].size: 0x30000800 is not a multiple of 4 KiB"
 bad entry-outside-ram \
 	"entry_point: 0x40000000 is not inside a RAM region's guest range"
-bad kernel-outside-ram "kernel_filepath: image [0x90000000, 0x90002000) is not inside one RAM region"
-bad kernel-dtb-overlap "dtb_filepath: image overlaps the kernel image"
+bad kernel-outside-ram "kernel_load_paddr: image [0x90000000, 0x90002000) is not inside one RAM region"
+bad kernel-dtb-overlap "dtb_load_paddr: image overlaps the kernel image"
 bad kernel-missing-outside 'kernel_filepath: note: "no-such-Image" not found; only its load address is checked
-hvisor: bad/kernel-missing-outside.json: kernel_filepath: image [0x4fffffff, 0x50000000) is not inside one RAM region'
+hvisor: bad/kernel-missing-outside.json: kernel_load_paddr: image [0x4fffffff, 0x50000000) is not inside one RAM region'
 bad kernel-empty-file 'kernel_filepath: "empty.img": file is empty'
 bad kernel-is-dir 'kernel_filepath: "adir": is a directory'
 bad kernel-path-empty "kernel_filepath: empty file name"
@@ -621,7 +621,7 @@ image kind=3 load=0x48000000 size=5000 sum=$(bytesum initrd.img)"
 		"hvisor: bad/kernel-missing-outside.json: kernel_filepath: \"no-such-Image\": No such file or directory" \
 		-- zone start bad/kernel-missing-outside.json
 	fake_expect "zone start: validator errors as in check" 1 \
-		"hvisor: bad/kernel-dtb-overlap.json: dtb_filepath: image overlaps the kernel image" \
+		"hvisor: bad/kernel-dtb-overlap.json: dtb_load_paddr: image overlaps the kernel image" \
 		-- zone start bad/kernel-dtb-overlap.json
 	if fake "zone shutdown --id 3" 0 -- zone shutdown --id 3 &&
 	   [ "$(cat fo/shutdown.txt)" = "size=8 zone_id=3" ]; then
