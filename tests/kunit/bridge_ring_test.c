@@ -24,6 +24,7 @@ static bool hv_test_push_req(struct hv_virtio_bridge *b, u64 cpu, u64 addr)
 		.src_zone = 1,
 		.is_write = addr & 1,
 	};
+	/* as hvisor: slot first, then rear (fence(Release)) */
 	smp_store_release(&b->req_rear, (rear + 1) % HV_BRIDGE_MAX_REQ);
 	return true;
 }
@@ -33,9 +34,11 @@ static bool hv_test_pop_res(struct hv_virtio_bridge *b, struct hv_device_res *r)
 {
 	u32 front = b->res_front;
 
+	/* as hvisor: rear, then fence(Acquire), then the slot */
 	if (front == smp_load_acquire(&b->res_rear))
 		return false;
 	*r = b->res_list[front];
+	/* slot read before the slot is handed back */
 	smp_store_release(&b->res_front, (front + 1) & HV_RING_MASK);
 	return true;
 }
@@ -232,6 +235,7 @@ static struct kunit_suite bridge_ring_suite = {
 	.name = "hvisor_bridge_ring",
 	.test_cases = bridge_ring_cases,
 };
+
 kunit_test_suite(bridge_ring_suite);
 
 MODULE_LICENSE("GPL");

@@ -47,7 +47,6 @@ static const char *errno_name(int e)
 	case EINVAL: return "EINVAL";
 	case ENOTTY: return "ENOTTY";
 	case ERANGE: return "ERANGE";
-	case ENOSYS: return "ENOSYS";
 	case EINTR: return "EINTR";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", e);
