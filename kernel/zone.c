@@ -11,6 +11,7 @@
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -54,7 +55,12 @@ static int hvisor_copy_arg(void *dst, size_t ksize, const void __user *uarg)
 	return copy_struct_from_user(dst, ksize, uarg, usize);
 }
 
-/* One line for a hypervisor error, and an errno for userspace. */
+/*
+ * One line for a hypervisor error, and an errno for userspace.  @zone_id
+ * is HVISOR_NO_ZONE for calls not about one zone.
+ */
+#define HVISOR_NO_ZONE	U32_MAX
+
 static long hvisor_hv_error(const char *what, u32 zone_id, long ret)
 {
 	const char *why;
@@ -75,7 +81,11 @@ static long hvisor_hv_error(const char *what, u32 zone_id, long ret)
 		why = "error";
 		break;
 	}
-	pr_err("zone %u: %s: hypervisor: %s (%ld)\n", zone_id, what, why, ret);
+	if (zone_id == HVISOR_NO_ZONE)
+		pr_err("%s: hypervisor: %s (%ld)\n", what, why, ret);
+	else
+		pr_err("zone %u: %s: hypervisor: %s (%ld)\n", zone_id, what,
+		       why, ret);
 	return ret;
 }
 
@@ -99,7 +109,7 @@ long hvisor_ioctl_get_info(void __user *uarg)
 	ret = hvisor_hv_call(HV_HC_CONFIG_CHECK, virt_to_phys(magic), 0);
 	if (ret < 0) {
 		kfree(magic);
-		return hvisor_hv_error("config check", 0, ret);
+		return hvisor_hv_error("config check", HVISOR_NO_ZONE, ret);
 	}
 	info.config_magic = READ_ONCE(*magic);
 	kfree(magic);
@@ -129,7 +139,7 @@ static long hvisor_hv_zone_list(struct hv_zone_info **listp)
 			   HVISOR_MAX_ZONES);
 	if (n < 0) {
 		kfree(list);
-		return hvisor_hv_error("zone list", 0, n);
+		return hvisor_hv_error("zone list", HVISOR_NO_ZONE, n);
 	}
 	if (n > HVISOR_MAX_ZONES) {
 		pr_err("zone list: hypervisor returned %ld zones for %d slots\n",
@@ -433,7 +443,10 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 	if (ret)
 		return ret;
 	ret = hvisor_hv_call(HV_HC_ZONE_SHUTDOWN, zid.zone_id, 0);
-	if (ret < 0) {
+	if (ret == -EINVAL) {
+		pr_err("zone %u: shutdown: hypervisor: no such zone\n",
+		       zid.zone_id);
+	} else if (ret < 0) {
 		ret = hvisor_hv_error("shutdown", zid.zone_id, ret);
 	} else {
 		ret = 0;

@@ -7,8 +7,14 @@
  *
  * PROBEs:
  *   get_info       HVISOR_GET_INFO (prints the info on success)
- *   zone_start     HVISOR_ZONE_START, a valid-looking config of this arch
- *   zone_shutdown  HVISOR_ZONE_SHUTDOWN of zone 1
+ *   zone_start [BASE SIZE]
+ *                  HVISOR_ZONE_START of zone 1 (cpu 1), a valid-looking
+ *                  config of this arch; with BASE and SIZE (hex), its RAM
+ *                  is [BASE, BASE + SIZE) and two images are loaded: a
+ *                  1 MiB kernel at BASE and a 4 KiB DTB at BASE + SIZE / 2,
+ *                  byte i of each being (i * 7 + 3) & 0xff
+ *   zone_shutdown [ID]
+ *                  HVISOR_ZONE_SHUTDOWN of zone ID (default 1)
  *   zone_list      HVISOR_ZONE_LIST, 32 slots (prints the zones)
  *   unknown        an ioctl number hvisor does not know
  *   short_size     HVISOR_GET_INFO with a size field of 4
@@ -72,10 +78,21 @@ static size_t native_config_size(void)
 	return arch ? HVISOR_ZONE_HEAD_SIZE + arch + HVISOR_ZONE_PCI_SIZE : 0;
 }
 
-static int do_zone_start(int fd, __u32 flags)
+static unsigned char *pattern(size_t size)
+{
+	unsigned char *p = malloc(size);
+	size_t i;
+
+	for (i = 0; p && i < size; i++)
+		p[i] = (i * 7 + 3) & 0xff;
+	return p;
+}
+
+static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram)
 {
 	size_t size = native_config_size();
 	struct hvisor_zone_start zs = { .size = sizeof(zs), .flags = flags };
+	struct hvisor_image imgs[2];
 	struct hvisor_zone_head *head;
 	void *cfg;
 
@@ -87,11 +104,25 @@ static int do_zone_start(int fd, __u32 flags)
 	head->cpus = 1ULL << 1;
 	head->num_memory_regions = 1;
 	head->memory_regions[0].type = HVISOR_MEM_TYPE_RAM;
-	head->memory_regions[0].physical_start = 0x50000000;
-	head->memory_regions[0].virtual_start = 0x50000000;
-	head->memory_regions[0].size = 0x10000000;
-	head->entry_point = 0x50000000;
+	head->memory_regions[0].physical_start = base ? base : 0x50000000;
+	head->memory_regions[0].virtual_start = base ? base : 0x50000000;
+	head->memory_regions[0].size = ram ? ram : 0x10000000;
+	head->entry_point = head->memory_regions[0].virtual_start;
 	snprintf(head->name, sizeof(head->name), "probe");
+	if (base && ram) {
+		head->kernel_load_paddr = base;
+		head->dtb_load_paddr = base + ram / 2;
+		imgs[0] = (struct hvisor_image) {
+			.buf = (uintptr_t)pattern(1 << 20), .size = 1 << 20,
+			.load_paddr = base, .kind = HVISOR_IMAGE_KERNEL,
+		};
+		imgs[1] = (struct hvisor_image) {
+			.buf = (uintptr_t)pattern(4096), .size = 4096,
+			.load_paddr = base + ram / 2, .kind = HVISOR_IMAGE_DTB,
+		};
+		zs.nr_images = 2;
+		zs.images = (uintptr_t)imgs;
+	}
 	zs.config = (uintptr_t)cfg;
 	zs.config_size = size;
 	return ioctl(fd, HVISOR_ZONE_START, &zs);
@@ -136,8 +167,8 @@ int main(int argc, char **argv)
 		argv += 2;
 		argc -= 2;
 	}
-	if (argc != 2) {
-		fprintf(stderr, "usage: ioctl_probe [-d DEV] PROBE\n");
+	if (argc < 2) {
+		fprintf(stderr, "usage: ioctl_probe [-d DEV] PROBE [ARGS]\n");
 		return 2;
 	}
 	probe = argv[1];
@@ -160,11 +191,18 @@ int main(int argc, char **argv)
 		info.size = 4;
 		ret = ioctl(fd, HVISOR_GET_INFO, &info);
 	} else if (!strcmp(probe, "zone_start")) {
-		ret = do_zone_start(fd, 0);
+		if (argc == 4)
+			ret = do_zone_start(fd, 0, strtoull(argv[2], NULL, 16),
+					    strtoull(argv[3], NULL, 16));
+		else
+			ret = do_zone_start(fd, 0, 0, 0);
 	} else if (!strcmp(probe, "start_flags")) {
-		ret = do_zone_start(fd, 1);
+		ret = do_zone_start(fd, 1, 0, 0);
 	} else if (!strcmp(probe, "zone_shutdown")) {
-		struct hvisor_zone_id zid = { .size = sizeof(zid), .zone_id = 1 };
+		struct hvisor_zone_id zid = {
+			.size = sizeof(zid),
+			.zone_id = argc > 2 ? strtoul(argv[2], NULL, 0) : 1,
+		};
 
 		ret = ioctl(fd, HVISOR_ZONE_SHUTDOWN, &zid);
 	} else if (!strcmp(probe, "zone_list")) {
