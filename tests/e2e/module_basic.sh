@@ -1,5 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# arch: x86_64 arm64
+# timeout: 120
 #
 # hvisor.ko without any hypervisor (no hvisor, no simulator): it loads,
 # creates /dev/hvisor and /sys/class/hvisor, refuses every zone ioctl with
