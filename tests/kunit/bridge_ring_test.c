@@ -175,14 +175,14 @@ static void bridge_ring_cfg_test(struct kunit *test)
 static void bridge_ring_bad_cpu_test(struct kunit *test)
 {
 	struct hv_virtio_bridge *b = hv_test_bridge(test);
-	struct hv_virtio_bridge before;
+	struct hv_virtio_bridge *before = hv_test_bridge(test);	/* 2 KiB */
 
-	memcpy(&before, b, sizeof(before));
+	memcpy(before, b, sizeof(*before));
 	KUNIT_EXPECT_EQ(test, hv_ring_complete_cfg(b, HV_BRIDGE_MAX_CPUS, 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, hv_ring_complete_cfg(b, ~0ULL, 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, hv_ring_complete_cfg(b, 1ULL << 32, 1), -EINVAL);
 	/* nothing written anywhere on the page */
-	KUNIT_EXPECT_EQ(test, memcmp(&before, b, sizeof(before)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(before, b, sizeof(*before)), 0);
 }
 
 /* A garbage index from the other side never reads outside req_list. */
