@@ -230,6 +230,10 @@ static int hvisor_check_against_running(const struct hvisor_zone_head *head)
 			kfree(list);
 			return -EBUSY;
 		}
+		/* e.g. started before this hvisor.ko was loaded */
+		if (list[i].zone_id && !hvisor_zone_is_started(list[i].zone_id))
+			pr_warn("zone %u: memory of running zone %u is unknown here: overlap with it not checked\n",
+				head->zone_id, list[i].zone_id);
 	}
 	kfree(list);
 

@@ -23,6 +23,8 @@ int hvisor_zone_started(u32 id, const char *name, u64 cpus,
 void hvisor_zone_stopped(u32 id);
 /* Reconcile with the hypervisor's list: drop zones that stopped. */
 void hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n);
+/* Was zone @id started through us (so its memory is known)? */
+bool hvisor_zone_is_started(u32 id);
 /*
  * -EBUSY and *@zone_id if [@start, @start + @size) overlaps a range of a
  * zone started through us; 0 otherwise.

@@ -271,6 +271,19 @@ void hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n)
 	mutex_unlock(&hvisor_zones_lock);
 }
 
+bool hvisor_zone_is_started(u32 id)
+{
+	struct hvisor_zone *zone;
+	bool started = false;
+
+	mutex_lock(&hvisor_zones_lock);
+	zone = hvisor_zone_find_locked(id);
+	if (zone)
+		started = zone->started;
+	mutex_unlock(&hvisor_zones_lock);
+	return started;
+}
+
 int hvisor_zones_find_overlap(u64 start, u64 size, u32 *zone_id)
 {
 	struct hvisor_zone *zone;

@@ -30,6 +30,7 @@ need_pkgs() {
 	done
 	[ -z "$missing" ] && return 0
 	echo "prepare-kdir: installing$missing"
+	# shellcheck disable=SC2086 # one word per package
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
 }
 
@@ -38,7 +39,7 @@ need_pkgs() {
 case $arch in
 arm64)
 	kver=$arg
-	need_pkgs gcc-aarch64-linux-gnu make dpkg-dev "linux-headers-${kver%-arm64}-common" linux-kbuild-6.1
+	need_pkgs gcc-aarch64-linux-gnu make "linux-headers-${kver%-arm64}-common" linux-kbuild-6.1
 	tmp=$(mktemp -d /tmp/hvisor-kdir.XXXXXX)
 	trap 'rm -rf "$tmp"' EXIT
 	# apt-get download of a foreign package needs the architecture known
