@@ -59,8 +59,19 @@ modules:
 	@test -f $(KDIR)/Makefile || { echo "no kernel tree at KDIR=$(KDIR)" >&2; exit 1; }
 	$(MAKE) $(KBUILD_FLAGS) modules
 
+# Not kbuild's "clean": with M= it deletes every *.o, *.ko, *.a, .*.cmd
+# ... under the whole tree, build/ included, which holds prepared kernel
+# trees and the test VM's stock modules.  Only our source folders here.
+KBUILD_OUTPUTS := -name '*.[aios]' -o -name '*.ko' -o -name '*.ko.*' \
+	-o -name '.*.cmd' -o -name '.*.d' -o -name '*.mod' -o -name '*.mod.c' \
+	-o -name '*.dwo' -o -name '*.symtypes' -o -name '*.lst' \
+	-o -name modules.order -o -name Module.symvers -o -name .tmp_versions
+
 modules-clean:
-	@if [ -f $(KDIR)/Makefile ]; then $(MAKE) $(KBUILD_FLAGS) clean; fi
+	@cd $(MOD_DIR) && find . -maxdepth 1 -type f \( $(KBUILD_OUTPUTS) \) -delete
+	@cd $(MOD_DIR) && for d in kernel common tests; do \
+		[ -d $$d ] && find $$d \( $(KBUILD_OUTPUTS) \) -type f -delete; \
+	done; true
 
 # Each arch builds a fresh copy of the sources, so that objects of one arch
 # never meet another's and nothing is reused from an earlier build.  The log
