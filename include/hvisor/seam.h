@@ -40,4 +40,7 @@ int hvisor_hv_register(const struct hvisor_hv_ops *ops);
  */
 void hvisor_hv_unregister(const struct hvisor_hv_ops *ops);
 
+/* The enum hvisor_arch of the running kernel (HVISOR_ARCH_NONE if none). */
+u32 hvisor_native_arch(void);
+
 #endif /* _HVISOR_SEAM_H */
