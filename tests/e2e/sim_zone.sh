@@ -97,7 +97,7 @@ else
 	grep -q 'name: sim-linux' $DBG/zone1/config || fail "sim config dump lacks the name"
 
 	# The same id again: refused, the first one untouched.
-	expect_refused "$EXAMPLE" 'exist|already|busy|in use' "same zone id twice"
+	expect_refused "$EXAMPLE" 'exist|already|busy|in use|invalid' "same zone id twice"
 	[ "$(listed)" = 1 ] || fail "duplicate start changed the zone list"
 
 	hvisor zone shutdown -id 1 || fail "zone shutdown"
