@@ -17,6 +17,7 @@
 #include <linux/srcu.h>
 #include <linux/string.h>
 
+#include "../common/zone_check.h"
 #include "../include/hvisor/seam.h"
 #include "arch.h"
 #include "bridge.h"
@@ -197,3 +198,15 @@ void hvisor_seam_exit(void)
 	hvisor_hv_unregister(&hv_native_ops);
 	hvisor_arch_release();
 }
+
+u32 hvisor_native_arch(void)
+{
+	return hvisor_arch_id();
+}
+EXPORT_SYMBOL_GPL(hvisor_native_arch);
+
+size_t hvisor_native_config_size(void)
+{
+	return hv_zone_config_size(hvisor_arch_id());
+}
+EXPORT_SYMBOL_GPL(hvisor_native_config_size);
