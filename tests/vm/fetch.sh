@@ -33,8 +33,12 @@ host_lib_pkgs() {
 	ARCH=$saved_arch SYSROOT=$saved_root TRIPLET=$saved_triplet
 }
 
-download_arm64() {
+# download DIR PKG...: apt-get download into DIR; refresh the package lists
+# once if that fails (a fresh machine may have none, or stale ones).
+download() {
 	local dir=$1; shift
+	(cd "$dir" && apt-get -o APT::Sandbox::User=root download -q "$@" >/dev/null 2>&1) && return 0
+	apt_retry update -qq
 	(cd "$dir" && apt_retry -o APT::Sandbox::User=root download -q "$@" >/dev/null)
 }
 
@@ -50,7 +54,7 @@ fetch_x86_64() {
 	local debs=$VMDIR/$KVER/debs
 	mkdir -p "$debs"
 	ls "$debs"/linux-image-"$KVER"_*.deb >/dev/null 2>&1 ||
-		(cd "$debs" && apt_retry -o APT::Sandbox::User=root download -q "linux-image-$KVER" >/dev/null)
+		download "$debs" "linux-image-$KVER"
 	unpack_kernel "$(ls "$debs"/linux-image-"$KVER"_*.deb)"
 }
 
@@ -60,7 +64,7 @@ fetch_arm64() {
 	pkgs="linux-image-$KVER $ARM64_PROG_PKGS $(host_lib_pkgs | tr '\n' ' ')"
 	log "fetch: arm64 packages: $pkgs"
 	# shellcheck disable=SC2046  # word splitting wanted
-	with_arm64_arch download_arm64 "$debs" $(for p in $pkgs; do echo "$p:arm64"; done)
+	with_arm64_arch download "$debs" $(for p in $pkgs; do echo "$p:arm64"; done)
 	unpack_kernel "$(ls "$debs"/linux-image-"$KVER"_*_arm64.deb)"
 	rm -rf "$SYSROOT"
 	mkdir -p "$SYSROOT"

@@ -79,9 +79,8 @@ build_modules() {
 }
 
 # The tool.  x86_64: `make -C userspace` in place (what developers run).
-# arm64: a copy of the sources, cross-built against the arm64 libcjson of the
-# sysroot; gcc finds it through CPATH/LIBRARY_PATH, so the userspace Makefile
-# needs nothing arm64-specific (only to honour CC).
+# arm64: a copy of the sources, cross-built with the userspace Makefile's
+# CROSS_COMPILE/CFLAGS/LDFLAGS against the arm64 libcjson of the sysroot.
 build_tool() {
 	rm -f "$PAYLOAD/hvisor"
 	[ -e "$ROOT/userspace/Makefile" ] || {
@@ -101,10 +100,9 @@ build_tool() {
 			[ -d "$ROOT/$d" ] && cp -a "$ROOT/$d" "$src/"
 		done
 		make -s -C "$src/userspace" clean >/dev/null 2>&1 || true
-		run_logged "make -C userspace (arm64)" env \
-			CPATH="$SYSROOT/usr/include" \
-			LIBRARY_PATH="$SYSROOT/usr/lib/$TRIPLET" \
-			make -C "$src/userspace" CROSS_COMPILE="$CROSS" CC="${CROSS}gcc"
+		run_logged "make -C userspace (arm64)" make -C "$src/userspace" \
+			CROSS_COMPILE="$CROSS" CFLAGS="-I$SYSROOT/usr/include" \
+			LDFLAGS="-L$SYSROOT/usr/lib/$TRIPLET"
 		cp "$src/userspace/hvisor" "$PAYLOAD/hvisor"
 		;;
 	esac
