@@ -399,7 +399,8 @@ static void zc_images_overlap(struct kunit *test)
 	h->kernel_size = imgs[0].size;
 	h->dtb_load_paddr = imgs[1].load_paddr;
 	h->dtb_size = imgs[1].size;
-	EXPECT_BAD(test, cfg, HVISOR_ARCH_ARM64, imgs, 2, -EINVAL, "dtb_filepath");
+	/* where an image goes is its load address's fault */
+	EXPECT_BAD(test, cfg, HVISOR_ARCH_ARM64, imgs, 2, -EINVAL, "dtb_load_paddr");
 
 	/* back to back is fine */
 	imgs[1].load_paddr = h->dtb_load_paddr = RAM_PHYS + 0x200000;
@@ -470,6 +471,26 @@ static void zc_padding_and_limits(struct kunit *test)
 	EXPECT_BAD(test, cfg, HVISOR_ARCH_RISCV64, NULL, 0, -E2BIG, "alloc_pci_devs");
 }
 
+static void zc_pci_devs(struct kunit *test)
+{
+	void *cfg = mk_cfg(test, HVISOR_ARCH_ARM64);
+	struct hvisor_zone_pci *pci = hv_zone_pci(cfg, HVISOR_ARCH_ARM64);
+
+	pci->num_pci_devs = 2;
+	pci->alloc_pci_devs[1].dev_type = 1;		/* virtual: fine */
+	EXPECT_OK(test, cfg, HVISOR_ARCH_ARM64, NULL, 0);
+	pci->alloc_pci_devs[1].dev_type = 2;		/* a Rust enum in hvisor */
+	EXPECT_BAD(test, cfg, HVISOR_ARCH_ARM64, NULL, 0, -EINVAL,
+		   "alloc_pci_devs[1].dev_type");
+	pci->alloc_pci_devs[1].dev_type = 0;
+	pci->alloc_pci_devs[0].__pad = 1;
+	EXPECT_BAD(test, cfg, HVISOR_ARCH_ARM64, NULL, 0, -EINVAL, "alloc_pci_devs[0]");
+	/* entries past num_pci_devs are not looked at */
+	pci->alloc_pci_devs[0].__pad = 0;
+	pci->alloc_pci_devs[2].dev_type = 9;
+	EXPECT_OK(test, cfg, HVISOR_ARCH_ARM64, NULL, 0);
+}
+
 static struct kunit_case zone_check_cases[] = {
 	KUNIT_CASE(zc_valid_minimal_each_arch),
 	KUNIT_CASE(zc_bad_size),
@@ -492,6 +513,7 @@ static struct kunit_case zone_check_cases[] = {
 	KUNIT_CASE(zc_arm64_gic_tag),
 	KUNIT_CASE(zc_x86_region_ids),
 	KUNIT_CASE(zc_padding_and_limits),
+	KUNIT_CASE(zc_pci_devs),
 	{}
 };
 
