@@ -142,17 +142,27 @@ run_tests() {
 	[ "$failed" = 0 ]
 }
 
-mount_all
 # shellcheck disable=SC1091  # written by mkinitramfs.sh
 . /etc/hvtest.conf
 export HVTEST_ARCH
+
+# In the vm-shell: `/init run-tests ['glob ...']` runs e2e scripts by hand.
+if [ "${1:-}" = run-tests ]; then
+	HVTEST_TESTS=${2:-*}
+	run_tests
+	exit
+fi
+
+mount_all
 echo "hvtest: $HVTEST_ARCH guest up, kernel $(uname -r), mode $HVTEST_MODE"
 
 if [ "$HVTEST_MODE" = shell ]; then
 	echo "hvtest: modules in /lib/modules/$(uname -r)/extra, tool /usr/bin/hvisor,"
-	echo "hvtest: tests in /usr/share/hvisor/tests/e2e; 'exit' powers off"
+	echo "hvtest: e2e scripts in /usr/share/hvisor/tests/e2e; run them with"
+	echo "hvtest: /init run-tests ['glob ...'];  'exit' powers off"
 	setsid cttyhack sh -l
-	finish 0
+	sync
+	poweroff -f
 fi
 
 dmesg -n 1	# keep the console for our markers
