@@ -15,6 +15,18 @@ grep -q ' /tmp tmpfs ' /proc/mounts || fail "/tmp is not a tmpfs"
 { [ -d /run/netns ] && [ -L /var/run ]; } || fail "/run/netns or /var/run missing"
 [ -d "$HVTEST_TMP" ] || fail "HVTEST_TMP missing"
 
+# the RAM window kept from Linux for the simulator's zones (tests/README.md)
+case $HVTEST_ARCH in
+x86_64) res_lo=$((0x30000000)) res_hi=$((0x3fffffff)) ;;
+arm64)  res_lo=$((0x70000000)) res_hi=$((0x7fffffff)) ;;
+esac
+grep ' : System RAM$' /proc/iomem | while IFS='- ' read -r lo hi _; do
+	if [ "$((0x$lo))" -le "$res_hi" ] && [ "$((0x$hi))" -ge "$res_lo" ]; then
+		fail "System RAM $lo-$hi overlaps the sim window"
+	fi
+done
+grep -q ' : System RAM$' /proc/iomem || fail "no System RAM in /proc/iomem"
+
 for m in tun tap veth loop virtio_mmio virtio_blk virtio_net virtio_console; do
 	modprobe "$m" || fail "modprobe $m"
 done
