@@ -64,8 +64,9 @@ build_modules() {
 	if [ -e "$ROOT/scripts/kbuild.mk" ]; then
 		# shellcheck disable=SC2086  # MAKE_ARCH may be empty
 		run_logged "make modules" make -C "$ROOT" $MAKE_ARCH modules
-		find "$ROOT" -name '*.ko' -not -path "$BUILD/vm/*" -not -path "$BUILD/kunit/*" \
-			-not -path "$ROOT/.git/*" | while read -r ko; do
+		# in the tree, not in build/ (check-builds' copies, caches)
+		find "$ROOT" \( -path "$BUILD" -o -path "$ROOT/.git" \) -prune -o \
+			-name '*.ko' -print | while read -r ko; do
 			if [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$KVER" ]; then
 				cp "$ko" "$PAYLOAD/ko/"
 			fi
