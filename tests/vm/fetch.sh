@@ -39,7 +39,9 @@ download() {
 	local dir=$1; shift
 	(cd "$dir" && apt-get -o APT::Sandbox::User=root download -q "$@" >/dev/null 2>&1) && return 0
 	apt_retry update -qq
-	(cd "$dir" && apt_retry -o APT::Sandbox::User=root download -q "$@" >/dev/null)
+	(cd "$dir" && apt_retry -o APT::Sandbox::User=root download -q "$@" >/dev/null) && return 0
+	# the archive keeps only the newest kernel ABI
+	die "cannot download $* (if the kernel ABI moved on: apt-get install linux-headers-amd64)"
 }
 
 unpack_kernel() {
