@@ -94,13 +94,14 @@ build_tool() {
 		cp "$ROOT/userspace/hvisor" "$PAYLOAD/hvisor"
 		;;
 	arm64)
-		local src=$VMDIR/tool-src d
-		rm -rf "$src"
+		# a mirror keeping mtimes, so that make only rebuilds what changed;
+		# no build products of the x86_64 build in it
+		local src=$VMDIR/tool-src
 		mkdir -p "$src"
-		for d in userspace include common; do
-			[ -d "$ROOT/$d" ] && cp -a "$ROOT/$d" "$src/"
-		done
-		make -s -C "$src/userspace" clean >/dev/null 2>&1 || true
+		run_logged "mirror userspace sources" rsync -a --delete \
+			--exclude=/userspace/hvisor --exclude=/userspace/hvisor-asan \
+			--include='/userspace/***' --include='/include/***' --include='/common/***' \
+			--exclude='*' "$ROOT/" "$src/"
 		run_logged "make -C userspace (arm64)" make -C "$src/userspace" \
 			CROSS_COMPILE="$CROSS" CFLAGS="-I$SYSROOT/usr/include" \
 			LDFLAGS="-L$SYSROOT/usr/lib/$TRIPLET"
