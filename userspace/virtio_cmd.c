@@ -110,6 +110,30 @@ static const char *tap_conflict(const char *name)
 	return NULL;
 }
 
+/* Devices hvisor.ko does not serve: a note each, or (@refuse) an error. */
+static int unserved(const struct virtio_json *v, const struct vzone_cfg *z,
+		    bool refuse)
+{
+	const struct vdev_cfg *d;
+	unsigned int i;
+
+	for (i = 0; i < z->nr_devices; i++) {
+		d = &z->devices[i];
+		if (d->state != VDEV_UNSERVED)
+			continue;
+		if (refuse) {
+			vdev_err(v, d, NULL,
+				 "type \"%s\" is not served by hvisor.ko (disable the device, or use --skip-unsupported to attach the others)",
+				 d->type_name);
+			return -1;
+		}
+		vdev_note(v, d, NULL,
+			  "type \"%s\" is not served by hvisor.ko; skipped",
+			  d->type_name);
+	}
+	return 0;
+}
+
 /* What attach would find: images and taps.  0 or -1 after a message. */
 static int check_backends(const struct virtio_json *v, unsigned int *nr)
 {
@@ -119,6 +143,8 @@ static int check_backends(const struct virtio_json *v, unsigned int *nr)
 	char q[80];
 	int ret, fd;
 
+	for (zi = 0; zi < v->nr_zones; zi++)
+		unserved(v, &v->zones[zi], false);
 	for (zi = 0; zi < v->nr_zones; zi++) {
 		nr[zi] = 0;
 		for (i = 0; i < v->zones[zi].nr_devices; i++) {
@@ -211,10 +237,11 @@ static int open_img(const struct virtio_json *v, const struct vdev_cfg *d)
 	int fd, err;
 
 	json_quote(q, sizeof(q), d->img);
-	if (vdev_stat_img(v, d) == -ENOENT) {
+	fd = vdev_stat_img(v, d);
+	if (fd == -ENOENT)
 		vdev_err(v, d, "img", "%s: %s", q, strerror(ENOENT));
+	if (fd)
 		return -1;
-	}
 	fd = open(d->img, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
@@ -381,9 +408,14 @@ static void rollback(int hvfd, struct attach_zone *a, unsigned int nr_zones)
 			else
 				n++;
 		}
-		fprintf(stderr,
-			"hvisor: virtio attach: zone %u: detached its %u device%s again\n",
-			a[zi].z->id, n, n == 1 ? "" : "s");
+		if (n == a[zi].nr)
+			fprintf(stderr,
+				"hvisor: virtio attach: zone %u: detached its %u device%s again\n",
+				a[zi].z->id, n, n == 1 ? "" : "s");
+		else
+			fprintf(stderr,
+				"hvisor: virtio attach: zone %u: only %u of its %u devices detached again: see 'hvisor virtio list'\n",
+				a[zi].z->id, n, a[zi].nr);
 	}
 }
 
@@ -500,17 +532,10 @@ int virtio_attach_cmd(const char *file, int zone_id, bool skip_unsupported)
 	for (zi = 0; zi < n; zi++) {
 		unsigned int i;
 
-		for (i = 0; i < a[zi].z->nr_devices; i++) {
-			const struct vdev_cfg *d = &a[zi].z->devices[i];
-
-			if (d->state == VDEV_UNSERVED && !skip_unsupported) {
-				vdev_err(v, d, NULL,
-					 "type \"%s\" is not served by hvisor.ko (disable the device, or use --skip-unsupported to attach the others)",
-					 d->type_name);
-				goto out;
-			}
-			total += d->state == VDEV_ENABLED;
-		}
+		if (unserved(v, a[zi].z, !skip_unsupported))
+			goto out;
+		for (i = 0; i < a[zi].z->nr_devices; i++)
+			total += a[zi].z->devices[i].state == VDEV_ENABLED;
 	}
 	if (!total) {
 		fprintf(stderr, "hvisor: %s: no enabled device to attach\n",

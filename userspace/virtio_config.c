@@ -274,9 +274,7 @@ static int parse_state(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
 	for (i = 0; i < ARRAY_SIZE(unserved_types); i++) {
 		if (strcmp(d->type_name, unserved_types[i]))
 			continue;
-		d->state = VDEV_UNSERVED;
-		jnote(c, "type %s is not served by hvisor.ko; skipped",
-		      json_quote(q, sizeof(q), d->type_name));
+		d->state = VDEV_UNSERVED;	/* the command says what it does */
 		return 1;
 	}
 	saved = jpath_key(c, "type");

@@ -55,8 +55,9 @@ struct virtio_json {
 
 /*
  * Load, parse and validate @file: everything that can be checked without
- * opening a backing file.  Notes (disabled devices, types hvisor.ko does
- * not serve, a missing "status") go to stderr.  Returns a new virtio_json
+ * opening a backing file.  Notes (disabled devices, a missing "status")
+ * go to stderr; devices of a type hvisor.ko does not serve are marked
+ * VDEV_UNSERVED without a message.  Returns a new virtio_json
  * (virtio_json_free() it) or NULL after a message.
  */
 struct virtio_json *virtio_json_parse(const char *file);

@@ -75,6 +75,22 @@ static FILE *virtio_log(void)
 	return fopen(path, "a");
 }
 
+/* /sys/class/net/<name>/tun_flags, as the kernel backend checks it */
+static const char *sys_tun_flags(const char *name, char *buf, size_t size)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", name);
+	f = fopen(path, "r");
+	if (!f || !fgets(buf, size, f))
+		snprintf(buf, size, "none");
+	if (f)
+		fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
 /* What a passed fd is: "none", "file:<path> mode=ro|rw|wo", "tun:..." */
 static void describe_fd(FILE *f, int fd)
 {
@@ -101,8 +117,11 @@ static void describe_fd(FILE *f, int fd)
 		if (call_real(fd, TUNGETIFF, &ifr))
 			fprintf(f, "fd=tun:unattached");
 		else
-			fprintf(f, "fd=tun:%s tun_flags=0x%x", ifr.ifr_name,
-				(unsigned int)(unsigned short)ifr.ifr_flags);
+			fprintf(f, "fd=tun:%s tun_flags=0x%x sys_tun_flags=%s",
+				ifr.ifr_name,
+				(unsigned int)(unsigned short)ifr.ifr_flags,
+				sys_tun_flags(ifr.ifr_name, target,
+					      sizeof(target)));
 		if (call_real(fd, TUNGETVNETHDRSZ, &hdr))
 			hdr = -1;
 		fprintf(f, " vnet_hdr_sz=%d", hdr);

@@ -882,6 +882,204 @@ image kind=3 load=0x48000000 size=5000 sum=$(bytesum initrd.img)"
 	else
 		fail "zone list --json" "$(cat out err)"
 	fi
+
+	# ---------------------------------------------------- virtio, fake
+	W=$(pwd -P)
+	NOMAC="mac=00:00:00:00:00:00"
+	TWO=vgood/two-zones.json
+	TWO_NOTES="hvisor: $TWO: zones[0].devices[1].status: note: missing; taken as \"enable\"
+hvisor: $TWO: zones[1].devices[1]: note: \"console\" device disabled; skipped"
+	ZONE1="attach size=40 flags=0 zone=1 nr_regions=1 nr_devices=2 pad=0
+region zone0=0x50000000 zonex=0x50000000 size=0x30000000
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=0 $NOMAC serial=\"hv-disk-1\" pad=0,0,0 fd=file:$W/disk.img mode=rw cloexec=1
+device type=3 irq=76 addr=0xa003800 len=0x200 flags=0 $NOMAC serial=\"\" pad=0,0,0 fd=none(-1)"
+	ZONE2="attach size=40 flags=0 zone=2 nr_regions=2 nr_devices=2 pad=0
+region zone0=0x90000000 zonex=0x50000000 size=0x10000000
+region zone0=0x100000000 zonex=0x100000000 size=0x1000000
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=1 $NOMAC serial=\"\" pad=0,0,0 fd=file:$W/disk2.img mode=ro cloexec=1
+device type=3 irq=77 addr=0xa003a00 len=0x200 flags=0 $NOMAC serial=\"\" pad=0,0,0 fd=none(-1)"
+	OUT1="zone 1: blk@0xa003c00 irq 78 <- $W/disk.img (read-write)
+zone 1: console@0xa003800 irq 76 -> /dev/ttyHV0"
+	OUT2="zone 2: blk@0xa003c00 irq 78 <- $W/disk2.img (read-only)
+zone 2: console@0xa003a00 irq 77 -> /dev/ttyHV1"
+
+	# vfake DESC RC STDOUT STDERR VIRTIO.TXT [VAR=value...] -- ARGS...:
+	# exact output and exactly these ioctls ("" = none at all)
+	vfake() {
+		local desc=$1 rc=$2 o=$3 e=$4 t=$5 got
+		shift 5
+		fake "$desc" "$rc" "$@" || return
+		got=$(cat fo/virtio.txt 2>/dev/null)
+		if [ "$(cat out)" = "$o" ] && [ "$(cat err)" = "$e" ] &&
+		   [ "$got" = "$t" ]; then
+			pass "$desc"
+		else
+			fail "$desc" \
+			     "$(printf '%s\n' "$o" | diff -u - out | tail -n +3)" \
+			     "$(printf '%s\n' "$e" | diff -u - err | tail -n +3)" \
+			     "$(diff -u <(printf '%s\n' "$t") <(printf '%s\n' "$got") | tail -n +3)"
+		fi
+	}
+	vfake "virtio attach: two zones, exact structs and fds" 0 \
+		"$OUT1
+$OUT2" "$TWO_NOTES" "$ZONE1
+$ZONE2" -- virtio attach "$TWO"
+	vfake "virtio attach --zone 2: only that zone" 0 \
+		"zone 2: blk@0xa003c00 irq 78 <- $W/disk2.img (read-only)
+zone 2: console@0xa003a00 irq 77 -> /dev/ttyHV0" "$TWO_NOTES" "$ZONE2" \
+		-- virtio attach "$TWO" --zone=2
+	vfake "virtio attach: second zone refused, first detached again" 1 \
+		"" "$TWO_NOTES
+hvisor: virtio attach: $TWO: zone 2: Device or resource busy (see dmesg for the reason)
+hvisor: virtio attach: zone 1: detached its 2 devices again" "$ZONE1
+$ZONE2
+detach size=16 zone=1 addr=0xa003c00
+detach size=16 zone=1 addr=0xa003800" FAKE_VIRTIO_FAIL_ZONE=2 -- \
+		virtio attach "$TWO"
+	vfake "virtio attach: rollback that fails says so" 1 \
+		"" "$TWO_NOTES
+hvisor: virtio attach: $TWO: zone 2: Device or resource busy (see dmesg for the reason)
+hvisor: virtio attach: zone 1: could not detach blk@0xa003c00 again: Input/output error
+hvisor: virtio attach: zone 1: could not detach console@0xa003800 again: Input/output error
+hvisor: virtio attach: zone 1: only 0 of its 2 devices detached again: see 'hvisor virtio list'" \
+		"$ZONE1
+$ZONE2
+detach size=16 zone=1 addr=0xa003c00
+detach size=16 zone=1 addr=0xa003800" FAKE_VIRTIO_FAIL_ZONE=2 \
+		FAKE_DETACH_ERRNO=5 -- virtio attach "$TWO"
+	vfake "virtio attach: first zone refused, nothing to undo" 1 "" \
+		"$TWO_NOTES
+hvisor: virtio attach: $TWO: zone 1: Invalid argument (see dmesg for the reason)" \
+		"$ZONE1" FAKE_VIRTIO_FAIL_ZONE=1 FAKE_ERRNO=22 -- \
+		virtio attach "$TWO"
+	vfake "virtio attach --zone 5: not in the file" 1 "" "$TWO_NOTES
+hvisor: $TWO: no zone with id 5 in the file" "" -- \
+		virtio attach "$TWO" --zone 5
+	vfake "virtio attach: gpu refused without --skip-unsupported" 1 "" \
+		"hvisor: vgood/with-gpu.json: zones[0].devices[0]: type \"gpu\" is not served by hvisor.ko (disable the device, or use --skip-unsupported to attach the others)" \
+		"" -- virtio attach vgood/with-gpu.json
+	vfake "virtio attach --skip-unsupported: the others attached" 0 \
+		"zone 3: blk@0xa003c00 irq 78 <- $W/disk.img (read-only)" \
+		"hvisor: vgood/with-gpu.json: zones[0].devices[0]: note: type \"gpu\" is not served by hvisor.ko; skipped" \
+		"attach size=40 flags=0 zone=3 nr_regions=1 nr_devices=1 pad=0
+region zone0=0x50000000 zonex=0x50000000 size=0x30000000
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=1 $NOMAC serial=\"\" pad=0,0,0 fd=file:$W/disk.img mode=ro cloexec=1" \
+		-- virtio attach --skip-unsupported vgood/with-gpu.json
+	if [ -d "$EXAMPLES" ]; then
+		f=$EXAMPLES/qemu-aarch64/with_virtio_gpu/virtio_cfg_ruxos.json
+		vfake "virtio attach: upstream gpu-only config, nothing to attach" \
+			1 "" "hvisor: $f: zones[0].devices[0]: note: type \"gpu\" is not served by hvisor.ko; skipped
+hvisor: $f: no enabled device to attach" "" -- \
+			virtio attach "$f" --skip-unsupported
+	fi
+	vfake "virtio attach: a missing image is an error" 1 "" \
+		"hvisor: vgood/missing-img.json: zones[0].devices[0].img: \"no-such.img\": No such file or directory" \
+		"" -- virtio attach vgood/missing-img.json
+	vfake "virtio attach: a directory as image" 1 "" \
+		"hvisor: vbad/blk-img-dir.json: zones[0].devices[0].img: \"adir\": is a directory" \
+		"" -- virtio attach vbad/blk-img-dir.json
+	vfake "virtio attach: config errors before any ioctl" 1 "" \
+		"hvisor: vbad/dev-dup-addr.json: zones[0].devices[1].addr: 0xa003c00 is also the address of zones[0].devices[0]" \
+		"" -- virtio attach vbad/dev-dup-addr.json
+	vfake "virtio detach --zone 1" 0 "zone 1: detached all virtio devices" \
+		"" "detach size=16 zone=1 addr=0x0" -- virtio detach --zone 1
+	vfake "virtio detach --zone=2 --addr=0xa003c00" 0 \
+		"zone 2: detached the virtio device at 0xa003c00" "" \
+		"detach size=16 zone=2 addr=0xa003c00" -- \
+		virtio detach --zone=2 --addr=0xa003c00
+	vfake "virtio detach: no such device" 1 "" \
+		"hvisor: virtio detach: zone 2: no virtio device at 0xa003c00" \
+		"detach size=16 zone=2 addr=0xa003c00" FAKE_DETACH_ERRNO=2 -- \
+		virtio detach --addr 0xa003c00 --zone 2
+	vfake "virtio detach: zone without devices" 1 "" \
+		"hvisor: virtio detach: zone 4: no virtio device attached" \
+		"detach size=16 zone=4 addr=0x0" FAKE_DETACH_ERRNO=2 -- \
+		virtio detach --zone 4
+	vfake "virtio detach: kernel refuses" 1 "" \
+		"hvisor: virtio detach: zone 1: Device or resource busy (see dmesg for the reason)" \
+		"detach size=16 zone=1 addr=0x0" FAKE_DETACH_ERRNO=16 -- \
+		virtio detach --zone 1
+	vfake "virtio list table: status names, features, tty" 0 \
+		"zone  type     addr       irq  status                 features     backend                 tty
+1     blk      0xa003c00  78   driver-ok              0x130000254  /srv/zone1/rootfs.ext4  -
+1     net      0xa003600  75   driver-ok,needs-reset  0x100010020  tap0                    -
+1     console  0xa003800  76   reset                  0x0          -                       ttyHV0
+2     blk      0xa004000  80   driver                 0x0          /dev/vdb                -" \
+		"" "" FAKE_VIRTIO_LIST=4 -- virtio list
+	vfake "virtio list --json" 0 \
+		'[{"zone_id":1,"type":"blk","addr":"0xa003c00","len":"0x200","irq":78,"status":15,"state":"driver-ok","features":"0x130000254","backend":"/srv/zone1/rootfs.ext4","tty":null},{"zone_id":1,"type":"net","addr":"0xa003600","len":"0x200","irq":75,"status":79,"state":"driver-ok,needs-reset","features":"0x100010020","backend":"tap0","tty":null},{"zone_id":1,"type":"console","addr":"0xa003800","len":"0x200","irq":76,"status":0,"state":"reset","features":"0x0","backend":null,"tty":"ttyHV0"},{"zone_id":2,"type":"blk","addr":"0xa004000","len":"0x200","irq":80,"status":3,"state":"driver","features":"0x0","backend":"/dev/vdb","tty":null}]' \
+		"" "" FAKE_VIRTIO_LIST=4 -- virtio list --json
+	vfake "virtio list: no devices" 0 \
+		"zone  type  addr  irq  status  features  backend  tty" "" "" \
+		-- virtio list
+	vfake "virtio list --json: no devices" 0 "[]" "" "" -- \
+		virtio list --json
+	if fake "virtio list: more devices than the first buffer" 0 \
+		FAKE_VIRTIO_LIST=150 -- virtio list &&
+	   [ "$(wc -l <out)" = 151 ] && [ ! -s err ]; then
+		pass "virtio list: more devices than the first buffer"
+	else
+		fail "virtio list: more devices than the first buffer" \
+		     "$(wc -l <out) lines" "$(cat err)"
+	fi
+
+	# ---------------------------------------------------- virtio, taps
+	TAP=hvt$$
+	TAPCFG=tap.json
+	sed "s/hvtest0/$TAP/" vgood/three.json >"$TAPCFG"
+	tap_gone() {
+		if ip link show "$TAP" >/dev/null 2>&1; then
+			ip tuntap del dev "$TAP" mode tap 2>/dev/null ||
+				ip tuntap del dev "$TAP" mode tun 2>/dev/null
+			return 1
+		fi
+		return 0
+	}
+	if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ] ||
+	   ! command -v ip >/dev/null; then
+		skip "virtio attach creates a tap" "needs root, /dev/net/tun and ip"
+	else
+		NET="device type=1 irq=75 addr=0xa003600 len=0x200 flags=0 mac=02:00:00:00:00:01 serial=\"\" pad=0,0,0 fd=tun:$TAP"
+		# IFF_TAP 0x2 | IFF_NO_PI 0x1000 | IFF_VNET_HDR 0x4000
+		if fake "virtio attach creates a tap" 0 -- \
+			virtio attach "$TAPCFG" &&
+		   grep -qxF "$NET tun_flags=0x5002 sys_tun_flags=0x5002 vnet_hdr_sz=12 cloexec=1" fo/virtio.txt &&
+		   grep -qxF "zone 1: net@0xa003600 irq 75 <- $TAP mac 02:00:00:00:00:01" out &&
+		   grep -qxF "zone 1: console@0xa003800 irq 76 -> /dev/ttyHV0" out &&
+		   [ ! -s err ]; then
+			pass "virtio attach creates a tap"
+		else
+			fail "virtio attach creates a tap" "$(cat out err fo/virtio.txt)"
+		fi
+		if tap_gone; then
+			pass "the tap goes away with the tool's fd"
+		else
+			fail "the tap goes away with the tool's fd"
+		fi
+		# an existing persistent tap (IFF_PERSIST 0x800) without
+		# IFF_VNET_HDR: TUNSETIFF adds it
+		ip tuntap add dev "$TAP" mode tap
+		if fake "virtio attach to an existing tap" 0 -- \
+			virtio attach "$TAPCFG" &&
+		   grep -qxF "$NET tun_flags=0x5802 sys_tun_flags=0x5802 vnet_hdr_sz=12 cloexec=1" fo/virtio.txt; then
+			pass "virtio attach to an existing tap"
+		else
+			fail "virtio attach to an existing tap" "$(cat out err fo/virtio.txt)"
+		fi
+		ip tuntap del dev "$TAP" mode tap
+		ip tuntap add dev "$TAP" mode tun
+		msg="hvisor: $TAPCFG: zones[0].devices[2].tap: \"$TAP\": an interface of that name exists and is a tun (layer 3) device, not a tap"
+		vfake "virtio attach: a tun device of that name" 1 "" "$msg" "" \
+			-- virtio attach "$TAPCFG"
+		expect "virtio check: a tun device of that name" 1 "$msg" \
+			virtio check "$TAPCFG"
+		ip tuntap del dev "$TAP" mode tun
+		if tap_gone; then
+			pass "test taps deleted"
+		else
+			fail "test taps deleted" "$TAP was still there"
+		fi
+	fi
 fi
 
 # ---------------------------------------------------------------- valgrind
