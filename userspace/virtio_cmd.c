@@ -85,7 +85,7 @@ static int tap_sys_flags(const char *name, unsigned int *flags)
 	f = fopen(path, "re");
 	if (!f)
 		return -ENODEV;
-	ok = fgets(buf, sizeof(buf), f) != NULL;
+	ok = !!fgets(buf, sizeof(buf), f);
 	fclose(f);
 	if (!ok)
 		return -ENODEV;
@@ -294,7 +294,8 @@ static int open_tap(const struct virtio_json *v, const struct vdev_cfg *d)
 			vdev_err(v, d, "tap", "%s: %s (the tap is in use by another program)",
 				 q, strerror(err));
 		else if (err == EPERM)
-			vdev_err(v, d, "tap", "%s: %s (creating a tap needs CAP_NET_ADMIN; an existing one must belong to this user)",
+			vdev_err(v, d, "tap",
+				 "%s: %s (creating a tap needs CAP_NET_ADMIN; an existing one must belong to this user)",
 				 q, strerror(err));
 		else
 			vdev_err(v, d, "tap", "%s: TUNSETIFF: %s", q,
@@ -441,7 +442,8 @@ static int virtio_list_get(int fd, const char *cmd,
 		list.count = cap;
 		list.devices = (uintptr_t)info;
 		if (ioctl(fd, HVISOR_VIRTIO_LIST, &list)) {
-			fprintf(stderr, "hvisor: %s: HVISOR_VIRTIO_LIST: %s (see dmesg for the reason)\n",
+			fprintf(stderr,
+				"hvisor: %s: HVISOR_VIRTIO_LIST: %s (see dmesg for the reason)\n",
 				cmd, strerror(errno));
 			free(info);
 			return -1;
@@ -559,7 +561,8 @@ int virtio_attach_cmd(const char *file, int zone_id, bool skip_unsupported)
 		req.nr_devices = a[zi].nr;
 		req.devices = (uintptr_t)a[zi].devs;
 		if (ioctl(hvfd, HVISOR_VIRTIO_ATTACH, &req)) {
-			fprintf(stderr, "hvisor: virtio attach: %s: zone %u: %s (see dmesg for the reason)\n",
+			fprintf(stderr,
+				"hvisor: virtio attach: %s: zone %u: %s (see dmesg for the reason)\n",
 				file, a[zi].z->id, strerror(errno));
 			rollback(hvfd, a, n);
 			goto out_fds;

@@ -145,7 +145,8 @@ static int get_mac(struct jctx *c, const cJSON *dev, u8 *mac)
 	saved = jpath_key(c, "mac");
 	if (cJSON_IsString(item)) {
 		if (parse_mac_string(item->valuestring, mac)) {
-			jerr(c, "%s is not a MAC address (expected \"02:00:00:00:00:01\" or an array of 6 bytes)",
+			jerr(c,
+			     "%s is not a MAC address (expected \"02:00:00:00:00:01\" or an array of 6 bytes)",
 			     json_quote(q, sizeof(q), item->valuestring));
 			goto out;
 		}
@@ -322,7 +323,8 @@ static int parse_device(struct jctx *c, const cJSON *dev, struct vdev_cfg *d,
 	saved = jpath_key(c, "len");
 	ret = -1;
 	if (d->len < VIRTIO_MIN_LEN)
-		jerr(c, "0x%llx is too small (a virtio-mmio window needs 0x%x: 0x100 of registers and the device config)",
+		jerr(c,
+		     "0x%llx is too small (a virtio-mmio window needs 0x%x: 0x100 of registers and the device config)",
 		     (unsigned long long)d->len, VIRTIO_MIN_LEN);
 	else if (d->len > VIRTIO_MAX_LEN)
 		jerr(c, "0x%llx is too large (at most 0x%x)",

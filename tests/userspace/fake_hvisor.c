@@ -54,6 +54,8 @@ static FILE *out_file(const char *name)
 	return fopen(path, "w");
 }
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static const size_t arch_size[] = { 0, 120, 32, 8, 88 };
 
 static int (*real_ioctl)(int, unsigned long, void *);
@@ -158,7 +160,8 @@ static int fake_virtio_attach(const struct hvisor_virtio_attach *a)
 				(unsigned long long)r[i].zonex_ipa,
 				(unsigned long long)r[i].size);
 		for (i = 0; i < a->nr_devices; i++) {
-			fprintf(f, "device type=%u irq=%u addr=0x%llx len=0x%llx flags=%u mac=%02x:%02x:%02x:%02x:%02x:%02x serial=\"%.20s\" pad=%u,%u,%u ",
+			fprintf(f,
+				"device type=%u irq=%u addr=0x%llx len=0x%llx flags=%u mac=%02x:%02x:%02x:%02x:%02x:%02x serial=\"%.20s\" pad=%u,%u,%u ",
 				d[i].type, d[i].irq,
 				(unsigned long long)d[i].addr,
 				(unsigned long long)d[i].len, d[i].flags,
@@ -222,6 +225,8 @@ static const struct hvisor_virtio_info canned[] = {
 	  .backend = "/dev/vdb" },
 };
 
+#define NR_CANNED	ARRAY_SIZE(canned)
+
 static int fake_virtio_list(struct hvisor_virtio_list *l)
 {
 	struct hvisor_virtio_info *out = (void *)(uintptr_t)l->devices;
@@ -233,8 +238,8 @@ static int fake_virtio_list(struct hvisor_virtio_list *l)
 		return -1;
 	}
 	for (i = 0; i < nc && n < l->count; i++, n++) {
-		out[n] = canned[i % (sizeof(canned) / sizeof(canned[0]))];
-		if (i >= sizeof(canned) / sizeof(canned[0]))
+		out[n] = canned[i % NR_CANNED];
+		if (i >= NR_CANNED)
 			out[n].addr += 0x10000 * i;
 	}
 	for (i = 0; i < nr_vdevs && n < l->count; i++, n++)
