@@ -764,8 +764,10 @@ nodev "zone shutdown on a device that is not hvisor.ko" /dev/null \
 	zone shutdown --id 1
 
 # ---------------------------------------------------------------- fake device
-# fake_hvisor.so answers the ioctls in place of hvisor.ko (LD_PRELOAD, so
-# with the non-ASan build) and records what the tool sent.
+# fake_hvisor.so answers the ioctls in place of hvisor.ko and records what
+# the tool sent.  It is preloaded into the ASan build, which then must not
+# insist on coming first (verify_asan_link_order=0); valgrind runs the
+# same paths on the plain build below.
 bytesum() {
 	od -An -v -tu1 "$1" | tr -s ' ' '\n' | awk '{ s += $1 } END { print s + 0 }'
 }
@@ -782,7 +784,8 @@ fake() {
 	rm -rf fo
 	mkdir fo
 	env HVISOR_DEVICE=/dev/null LD_PRELOAD="$WORK/fake_hvisor.so" \
-		FAKE_OUT=fo "${envs[@]}" "$PLAIN" "$@" >out 2>err
+		ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
+		FAKE_OUT=fo "${envs[@]}" "$ASAN" "$@" >out 2>err
 	RC=$?
 	[ "$RC" = "$rc" ] && return 0
 	fail "$desc" "exit status $RC, expected $rc" "$(cat out err)"
@@ -1122,6 +1125,42 @@ else
 		fi
 		j=$((j + 1))
 	done
+	# the ioctl paths, with the fake module preloaded
+	vg_fake() {
+		local rc=$1 desc=$2 envs=() got
+		shift 2
+		while [ "$1" != "--" ]; do
+			envs+=("$1")
+			shift
+		done
+		shift
+		rm -rf fo
+		mkdir fo
+		env HVISOR_DEVICE=/dev/null FAKE_OUT=fo "${envs[@]}" \
+			LD_PRELOAD="$WORK/fake_hvisor.so" valgrind -q \
+			--error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect,possible \
+			"$PLAIN" "$@" >/dev/null 2>vg.fake
+		got=$?
+		if [ "$got" = "$rc" ]; then
+			pass "valgrind: $desc"
+		else
+			fail "valgrind: $desc" "exit $got, expected $rc" \
+			     "$(grep '^==' vg.fake | head -20)"
+		fi
+	}
+	if [ -f "$WORK/fake_hvisor.so" ]; then
+		vg_fake 0 "virtio attach, fake module" -- \
+			virtio attach vgood/two-zones.json
+		vg_fake 1 "virtio attach rolled back, fake module" \
+			FAKE_VIRTIO_FAIL_ZONE=2 -- virtio attach vgood/two-zones.json
+		vg_fake 0 "virtio list of 150 devices, fake module" \
+			FAKE_VIRTIO_LIST=150 -- virtio list
+		vg_fake 0 "virtio list --json, fake module" \
+			FAKE_VIRTIO_LIST=4 -- virtio list --json
+		vg_fake 0 "virtio detach, fake module" -- \
+			virtio detach --zone 1 --addr 0xa003c00
+	fi
 fi
 
 finish
