@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hvisor: command line of the hvisor tool.  Parses arguments only; the
- * commands live in zone_cmd.c.
+ * commands live in zone_cmd.c and virtio_cmd.c.
  *
  * Exit status: 0 success, 1 failure, 2 usage error.
  */
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "virtio_cmd.h"
 #include "zone_cmd.h"
 #include "zone_config.h"
 
@@ -21,8 +22,9 @@
 static const char main_help[] =
 	"Usage: hvisor <command> [arguments]\n"
 	"\n"
-	"Manage the zones of the hvisor hypervisor from zone 0 (needs the\n"
-	"hvisor.ko module, except for \"zone check\").\n"
+	"Manage the zones of the hvisor hypervisor and their virtio devices\n"
+	"from zone 0 (needs the hvisor.ko module, except for the \"check\"\n"
+	"commands).\n"
 	"\n"
 	"Commands:\n"
 	"  zone start <config.json>          start a zone\n"
@@ -30,7 +32,13 @@ static const char main_help[] =
 	"  zone list [--json]                list the zones\n"
 	"  zone check <config.json> [--arch <arch>]\n"
 	"                                    validate a zone config offline\n"
-	"  help [zone]                       show help\n"
+	"  virtio attach <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
+	"                                    serve a zone's virtio devices\n"
+	"  virtio detach --zone <id> [--addr <addr>]\n"
+	"                                    stop serving them\n"
+	"  virtio list [--json]              list the served devices\n"
+	"  virtio check <virtio_cfg.json>    validate a virtio config offline\n"
+	"  help [zone|virtio]                show help\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help                        show this help\n"
@@ -53,6 +61,26 @@ static const char zone_help[] =
 	"      Validate a zone config without the module or the hypervisor.\n"
 	"      The architecture comes from --arch, else the file's \"arch\",\n"
 	"      else its arch_config.  Missing image files are only noted.\n";
+
+static const char virtio_help[] =
+	"Usage: hvisor virtio <command> [arguments]\n"
+	"\n"
+	"  attach <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
+	"      Validate the file (upstream hvisor-tool's virtio_cfg.json schema),\n"
+	"      open the images and taps, and hand each zone's enabled devices to\n"
+	"      hvisor.ko, which serves them from then on: no daemon stays behind.\n"
+	"      --zone attaches only that zone of the file.  All or nothing: if a\n"
+	"      zone is refused, the zones attached before it are detached again.\n"
+	"      A device of a type hvisor.ko does not serve (gpu, scmi) is refused\n"
+	"      unless --skip-unsupported is given; then it is skipped.\n"
+	"  detach --zone <id> [--addr <addr>]\n"
+	"      Detach every virtio device of zone <id>, or the one at <addr>.\n"
+	"  list [--json]\n"
+	"      Print the served devices: zone, type, addr, irq, driver status,\n"
+	"      negotiated features, backend, tty; or a JSON array.\n"
+	"  check <virtio_cfg.json>\n"
+	"      Validate a virtio config without the module.  Missing images are\n"
+	"      only noted; anything else attach would refuse is an error.\n";
 
 static __printf(1, 2) int usage(const char *fmt, ...)
 {
@@ -170,6 +198,104 @@ static int cmd_zone_list(int argc, char **argv)
 	return usage("zone list: unexpected argument '%s'", argv[0]);
 }
 
+/* virtio attach|check <file> [--zone N] [--skip-unsupported] */
+static int cmd_virtio_file(const char *cmd, int argc, char **argv)
+{
+	bool attach = !strcmp(cmd, "attach"), skip = false, bad = false;
+	const char *file = NULL, *v;
+	int i, zone = -1;
+	__u64 id;
+
+	for (i = 0; i < argc; i++) {
+		v = attach ? option_value(argc, argv, &i, "--zone", &bad) :
+			     NULL;
+		if (bad)
+			return usage("virtio %s: --zone needs a zone id", cmd);
+		if (v) {
+			if (parse_uint(v, HVISOR_MAX_ZONES - 1, &id))
+				return usage("virtio %s: invalid zone id '%s' (expected 0..%d)",
+					     cmd, v, HVISOR_MAX_ZONES - 1);
+			zone = (int)id;
+		} else if (attach && !strcmp(argv[i], "--skip-unsupported")) {
+			skip = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage("virtio %s: unknown option '%s'", cmd,
+				     argv[i]);
+		} else {
+			if (file)
+				return usage("virtio %s: too many arguments",
+					     cmd);
+			file = argv[i];
+		}
+	}
+	if (!file)
+		return usage("virtio %s: missing <virtio_cfg.json>", cmd);
+	if (attach)
+		return virtio_attach_cmd(file, zone, skip);
+	return virtio_check_cmd(file);
+}
+
+static int cmd_virtio_detach(int argc, char **argv)
+{
+	const char *zone = NULL, *addr = NULL, *v;
+	bool bad = false;
+	__u64 id, a = 0;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		v = option_value(argc, argv, &i, "--zone", &bad);
+		if (!bad && v) {
+			zone = v;
+			continue;
+		}
+		if (!bad)
+			v = option_value(argc, argv, &i, "--addr", &bad);
+		if (bad)
+			return usage("virtio detach: %s needs a value", argv[i]);
+		if (v) {
+			addr = v;
+			continue;
+		}
+		return usage("virtio detach: unexpected argument '%s'",
+			     argv[i]);
+	}
+	if (!zone)
+		return usage("virtio detach: expected --zone <id>");
+	if (parse_uint(zone, HVISOR_MAX_ZONES - 1, &id))
+		return usage("virtio detach: invalid zone id '%s' (expected 0..%d)",
+			     zone, HVISOR_MAX_ZONES - 1);
+	if (addr && (parse_uint(addr, UINT64_MAX, &a) || !a))
+		return usage("virtio detach: invalid address '%s'", addr);
+	return virtio_detach_cmd((u32)id, a);
+}
+
+static int cmd_virtio(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 1)
+		return usage("virtio: missing command");
+	cmd = argv[0];
+	if (is_help(cmd)) {
+		fputs(virtio_help, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "attach") || !strcmp(cmd, "check"))
+		return cmd_virtio_file(cmd, argc - 1, argv + 1);
+	if (!strcmp(cmd, "detach"))
+		return cmd_virtio_detach(argc - 1, argv + 1);
+	if (!strcmp(cmd, "list")) {
+		if (argc == 1)
+			return virtio_list_cmd(false);
+		if (argc == 2 && !strcmp(argv[1], "--json"))
+			return virtio_list_cmd(true);
+		return usage("virtio list: unexpected argument '%s'", argv[1]);
+	}
+	if (!strcmp(cmd, "start"))
+		return usage("virtio: 'start' is upstream's daemon; use 'virtio attach'");
+	return usage("virtio: unknown command '%s'", cmd);
+}
+
 static int cmd_zone(int argc, char **argv)
 {
 	const char *cmd;
@@ -205,6 +331,10 @@ int main(int argc, char **argv)
 			fputs(zone_help, stdout);
 			return 0;
 		}
+		if (argc == 3 && !strcmp(argv[2], "virtio")) {
+			fputs(virtio_help, stdout);
+			return 0;
+		}
 		return usage("help: no help for '%s'", argv[2]);
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version") ||
@@ -216,5 +346,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "zone"))
 		return cmd_zone(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "virtio"))
+		return cmd_virtio(argc - 2, argv + 2);
 	return usage("unknown command '%s'", argv[1]);
 }

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Unit tests of the hvisor tool (userspace/): struct layout, every upstream
-# example zone config, our own configs for the cases upstream lacks,
-# malformed inputs with their exact messages, the command line, the paths
-# that need /dev/hvisor (which this host does not have), and the ioctls
-# themselves against fake_hvisor.so, an LD_PRELOAD stand-in for hvisor.ko.
-# A subset runs again under valgrind on the non-ASan build.
+# example zone and virtio config, our own configs for the cases upstream
+# lacks, malformed inputs with their exact messages, the command line, the
+# paths that need /dev/hvisor (which this host does not have), and the
+# ioctls themselves against fake_hvisor.so, an LD_PRELOAD stand-in for
+# hvisor.ko.  Taps are created for real when run as root with
+# /dev/net/tun (skipped otherwise).  A subset runs again under valgrind on
+# the non-ASan build.
 #
 #   tests/userspace/run.sh
 #
@@ -107,8 +109,11 @@ else
 fi
 
 # ---------------------------------------------------------------- fixtures
-cp -r "$HERE/bad" "$HERE/good" "$WORK/"
+cp -r "$HERE/bad" "$HERE/good" "$HERE/vbad" "$HERE/vgood" "$WORK/"
 cd "$WORK" || exit 2
+head -c 65536 /dev/zero >disk.img
+head -c 131072 /dev/zero >disk2.img
+mkfifo afifo
 seq 100000 | head -c 8192 >Image
 seq 200000 300000 | head -c 4096 >zone.dtb
 seq 300000 400000 | head -c 1000 >vmlinux.bin
@@ -310,6 +315,53 @@ else
 	skip "upstream example zone configs" "$EXAMPLES not found"
 fi
 
+# Every upstream virtio config ("zones" key) passes virtio check; only
+# notes (missing images, disabled devices, unserved types) on stderr.
+if [ -d "$EXAMPLES" ]; then
+	nr=0
+	while IFS= read -r f; do
+		rel=${f#"$EXAMPLES"/}
+		grep -q '"zones"' "$f" || continue
+		nr=$((nr + 1))
+		run -- virtio check "$f"
+		if [ "$RC" = 0 ] && ! grep -qv ': note: ' err &&
+		   grep -qx "$f: virtio config OK" out; then
+			pass "upstream $rel: virtio check"
+		else
+			fail "upstream $rel: virtio check" "exit status $RC" \
+			     "$(cat err out)"
+		fi
+		[ $nr -le 2 ] && vg_add 0 "upstream $rel: virtio check" \
+			virtio check "$f"
+	done < <(find "$EXAMPLES" -name '*.json' | LC_ALL=C sort)
+	if [ "$nr" -lt 8 ]; then
+		fail "upstream examples: found all 8 virtio configs" \
+		     "found $nr in $EXAMPLES"
+	else
+		pass "upstream examples: found all $nr virtio configs"
+	fi
+	f=$EXAMPLES/qemu-aarch64/with_virtio_gpu/virtio_cfg_ruxos.json
+	run -- virtio check "$f"
+	if [ "$RC" = 0 ] && [ "$(cat err)" = "hvisor: $f: zones[0].devices[0]: note: type \"gpu\" is not served by hvisor.ko; skipped" ] &&
+	   grep -qx '    device \[0\] gpu: not served by hvisor.ko' out; then
+		pass "upstream gpu config: noted as not served"
+	else
+		fail "upstream gpu config: noted as not served" "$(cat err out)"
+	fi
+	f=$EXAMPLES/rk3588-aarch64/with_virtio_scmi/zones-npu-gpu-virtio.json
+	run -- virtio check "$f"
+	if [ "$RC" = 0 ] && [ "$(grep -c 'type "scmi" is not served' err)" = 2 ] &&
+	   grep -qx '  devices:     6 to attach' out &&
+	   grep -qx '    device \[3\] net@0xffa00000+0x200 irq 69  tap tap0 mac 00:11:22:33:44:55' out; then
+		pass "upstream rk3588 config: scmi skipped, 6 devices"
+	else
+		fail "upstream rk3588 config: scmi skipped, 6 devices" \
+		     "$(cat err out)"
+	fi
+else
+	skip "upstream example virtio configs" "$EXAMPLES not found"
+fi
+
 # ---------------------------------------------------------------- our configs
 good "arm64 gic v2, UEFI, pci object, new pci form, ivc, modules" arm64 \
 	good/arm64-v2-uefi.json -- size=3296 zone_id=2 cpus=0x2 \
@@ -427,6 +479,126 @@ bad x86-missing-ioapic "arch_config.ioapic_base: required field missing"
 bad x86-initrd-overlap \
 	"arch_config.initrd_filepath: image overlaps arch_config.cmdline"
 
+# ---------------------------------------------------------------- virtio configs
+# vbad NAME MESSAGE: "virtio check vbad/NAME.json" fails with
+# "hvisor: vbad/NAME.json: MESSAGE"
+vbad() {
+	local name=$1 msg=$2
+	expect "bad virtio config: $name" 1 "hvisor: vbad/$name.json: $msg" \
+		virtio check "vbad/$name.json"
+	vg_add 1 "bad virtio config: $name" virtio check "vbad/$name.json"
+}
+MMIO="(a virtio-mmio window needs 0x200: 0x100 of registers and the device config)"
+MACFORM='(expected "02:00:00:00:00:01" or an array of 6 bytes)'
+vbad missing-zones "zones: required field missing"
+vbad zones-object "zones: expected an array, found an object"
+vbad zones-empty "zones: empty: no zone to serve"
+vbad zones-33 "zones: too many entries (33, at most 32)"
+vbad top-level-array "expected a JSON object at the top level, found an array"
+vbad zone-not-object "zones[0]: expected an object, found a number"
+vbad zone-id-32 "zones[0].id: 32 is not below 32"
+vbad zone-id-0 "zones[0].id: zone 0 is the root zone"
+vbad zone-id-twice "zones[1].id: zone 1 is listed twice (also zones[0])"
+vbad regions-missing "zones[0].memory_region: required field missing"
+vbad regions-empty "zones[0].memory_region: empty: the devices need the zone's RAM"
+vbad regions-65 "zones[0].memory_region: too many entries (65, at most 64)"
+vbad region-size-0 "zones[0].memory_region[0].size: is zero"
+vbad region-wraps "zones[0].memory_region[0].size: guest range 0xfffffffffff00000 + 0x200000 wraps past 2^64"
+vbad region-zone0-wraps "zones[0].memory_region[0].size: zone 0 range 0xfffffffffff00000 + 0x200000 wraps past 2^64"
+vbad region-unaligned "zones[0].memory_region[0].zone0_ipa: 0x50000800 is not 4 KiB aligned"
+vbad region-size-unaligned "zones[0].memory_region[0].size: 0x30000800 is not a multiple of 4 KiB"
+vbad regions-overlap "zones[0].memory_region[1]: guest range overlaps memory_region[0]"
+vbad region-not-number 'zones[0].memory_region[0].size: "0x1g" is not a number'
+vbad devices-missing "zones[0].devices: required field missing"
+vbad devices-33 "zones[0].devices: too many entries (33, at most 32)"
+vbad device-not-object "zones[0].devices[0]: expected an object, found a string"
+vbad type-unknown 'zones[0].devices[0].type: unknown device type "floppy" (expected blk, net or console)'
+vbad type-missing "zones[0].devices[1].type: required field missing"
+vbad status-maybe 'zones[0].devices[0].status: unknown status "maybe" (expected "enable" or "disable")'
+vbad status-bool "zones[0].devices[0].status: expected a string, found a boolean"
+vbad addr-missing "zones[0].devices[0].addr: required field missing"
+vbad addr-unaligned "zones[0].devices[0].addr: 0xa003c02 is not 4-byte aligned"
+vbad dev-wraps "zones[0].devices[0].len: window 0xfffffffffffffe00 + 0x400 wraps past 2^64"
+vbad dev-overlap "zones[0].devices[1]: window [0xa003d00, 0xa003f00) overlaps zones[0].devices[0]"
+vbad dev-dup-addr "zones[0].devices[1].addr: 0xa003c00 is also the address of zones[0].devices[0]"
+vbad dev-in-ram "zones[0].devices[0]: window [0x50000000, 0x50000200) overlaps the guest RAM of memory_region[0]"
+vbad len-0x100 "zones[0].devices[0].len: 0x100 is too small $MMIO"
+vbad len-0x2000 "zones[0].devices[0].len: 0x2000 is too large (at most 0x1000)"
+vbad irq-0 "zones[0].devices[0].irq: 0 is not a valid interrupt (1 to 1023)"
+vbad irq-1024 "zones[0].devices[0].irq: 1024 is out of range (at most 1023)"
+vbad irq-negative "zones[0].devices[0].irq: -5 is negative"
+vbad blk-no-img "zones[0].devices[0].img: required field missing"
+vbad blk-img-empty-name "zones[0].devices[0].img: is empty"
+vbad blk-img-dir 'zones[0].devices[0].img: "adir": is a directory'
+vbad blk-img-empty-file 'zones[0].devices[0].img: "empty.img": file is empty'
+vbad blk-img-fifo 'zones[0].devices[0].img: "afifo": is not a regular file or a block device'
+vbad blk-img-shared 'zones[0].devices[3].img: "disk.img" is also used by zones[0].devices[0] (only read-only images may be shared)'
+vbad readonly-string "zones[0].devices[0].readonly: expected a boolean, found a string"
+vbad serial-21 'zones[0].devices[0].serial: "sssssssssssssssssssss" is too long (21 bytes, at most 20)'
+vbad serial-number "zones[0].devices[0].serial: expected a string, found a number"
+vbad net-no-tap "zones[0].devices[2].tap: required field missing"
+vbad tap-too-long 'zones[0].devices[2].tap: "hvtest0123456789" is too long (16 characters, at most 15)'
+vbad tap-slash 'zones[0].devices[2].tap: "tap/0" is not a valid interface name'
+vbad tap-shared 'zones[0].devices[3].tap: "hvtest0" is also used by zones[0].devices[2]'
+vbad net-no-mac "zones[0].devices[2].mac: required field missing"
+vbad mac-5 "zones[0].devices[2].mac: expected 6 bytes, found 5"
+vbad mac-zz 'zones[0].devices[2].mac[1]: "zz" is not a number'
+vbad mac-256 "zones[0].devices[2].mac[5]: 256 is out of range (at most 255)"
+vbad mac-string-bad "zones[0].devices[2].mac: \"02:00:00:00:00:zz\" is not a MAC address $MACFORM"
+vbad mac-string-short "zones[0].devices[2].mac: \"02:00:00:00:00\" is not a MAC address $MACFORM"
+vbad mac-multicast "zones[0].devices[2].mac: 01:00:5e:00:00:01 is a multicast address"
+vbad mac-multicast-array "zones[0].devices[2].mac: 03:00:00:00:00:01 is a multicast address"
+vbad mac-zero "zones[0].devices[2].mac: 00:00:00:00:00:00 is not a valid address"
+vbad mac-object "zones[0].devices[2].mac: expected an array of 6 bytes or a string, found an object"
+vbad mac-duplicate "zones[0].devices[3].mac: 02:00:00:00:00:01 is also the address of zones[0].devices[2]"
+nr=$(find "$HERE/vbad" -name '*.json' | wc -l)
+if [ "$(grep -c '^vbad ' "$HERE/run.sh")" -ge "$nr" ]; then
+	pass "every vbad/*.json has a test ($nr)"
+else
+	fail "every vbad/*.json has a test" "$nr files"
+fi
+
+# vgood DESC FILE STDERR STDOUT-LINE...: check accepts it, exact notes
+vgood() {
+	local desc=$1 file=$2 msg=$3 missing=()
+	shift 3
+	run -- virtio check "$file"
+	for want in "$@"; do
+		grep -qxF -- "$want" out || missing+=("$want")
+	done
+	if [ "$RC" = 0 ] && [ "$(cat err)" = "$msg" ] &&
+	   [ ${#missing[@]} -eq 0 ]; then
+		pass "$desc"
+	else
+		fail "$desc" "exit status $RC" "$(cat err)" \
+		     "${missing[@]/#/missing: }"
+	fi
+	vg_add 0 "$desc" virtio check "$file"
+}
+vgood "virtio check: blk, console, net" vgood/three.json "" \
+	"vgood/three.json: virtio config OK" "  devices:     3 to attach" \
+	"    region [0] zone0 0x50000000-0x7fffffff  guest 0x50000000-0x7fffffff" \
+	"    device [0] blk@0xa003c00+0x200 irq 78  img disk.img (read-write)" \
+	"    device [1] console@0xa003800+0x200 irq 76" \
+	"    device [2] net@0xa003600+0x200 irq 75  tap hvtest0 mac 02:00:00:00:00:01"
+vgood "virtio check: two zones, missing status, disabled, serial, readonly" \
+	vgood/two-zones.json \
+	'hvisor: vgood/two-zones.json: zones[0].devices[1].status: note: missing; taken as "enable"
+hvisor: vgood/two-zones.json: zones[1].devices[1]: note: "console" device disabled; skipped' \
+	"  zones:       2" "  devices:     4 to attach" \
+	"  zone 2: 2 regions, 2 devices to attach" \
+	"    device [0] blk@0xa003c00+0x200 irq 78  img disk.img (read-write) serial hv-disk-1" \
+	"    device [0] blk@0xa003c00+0x200 irq 78  img disk2.img (read-only)" \
+	"    device [1] console: disabled" \
+	"    device [2] console@0xa003a00+0x200 irq 77"
+vgood "virtio check: a missing image is a note" vgood/missing-img.json \
+	'hvisor: vgood/missing-img.json: zones[0].devices[0].img: note: "no-such.img" not found; attach needs it' \
+	"    device [0] blk@0xa003c00+0x200 irq 78  img no-such.img (read-write, not found)"
+vgood "virtio check: gpu noted, not an error" vgood/with-gpu.json \
+	'hvisor: vgood/with-gpu.json: zones[0].devices[0]: note: type "gpu" is not served by hvisor.ko; skipped' \
+	"    device [0] gpu: not served by hvisor.ko" \
+	"    device [1] blk@0xa003c00+0x200 irq 78  img disk.img (read-only)"
+
 # ---------------------------------------------------------------- usage
 USAGE="(see 'hvisor --help')"
 expect "usage: unknown --arch" 2 \
@@ -467,13 +639,64 @@ expect "usage: unknown zone command" 2 \
 expect "usage: no command" 2 "hvisor: missing command $USAGE"
 expect "usage: unknown command" 2 "hvisor: unknown command 'frob' $USAGE" \
 	frob
+expect "usage: virtio without a command" 2 \
+	"hvisor: virtio: missing command $USAGE" virtio
+expect "usage: unknown virtio command" 2 \
+	"hvisor: virtio: unknown command 'frob' $USAGE" virtio frob
+expect "usage: virtio start points to attach" 2 \
+	"hvisor: virtio: 'start' is upstream's daemon; use 'virtio attach' $USAGE" \
+	virtio start vgood/three.json
+expect "usage: virtio attach without a file" 2 \
+	"hvisor: virtio attach: missing <virtio_cfg.json> $USAGE" virtio attach
+expect "usage: virtio attach --zone 32" 2 \
+	"hvisor: virtio attach: invalid zone id '32' (expected 0..31) $USAGE" \
+	virtio attach vgood/three.json --zone 32
+expect "usage: virtio attach --zone without a value" 2 \
+	"hvisor: virtio attach: --zone needs a zone id $USAGE" \
+	virtio attach vgood/three.json --zone
+expect "usage: virtio attach --bogus" 2 \
+	"hvisor: virtio attach: unknown option '--bogus' $USAGE" \
+	virtio attach vgood/three.json --bogus
+expect "usage: virtio check takes no --zone" 2 \
+	"hvisor: virtio check: unknown option '--zone' $USAGE" \
+	virtio check vgood/three.json --zone 1
+expect "usage: virtio check with two files" 2 \
+	"hvisor: virtio check: too many arguments $USAGE" \
+	virtio check a.json b.json
+expect "usage: virtio detach without --zone" 2 \
+	"hvisor: virtio detach: expected --zone <id> $USAGE" virtio detach
+expect "usage: virtio detach --zone x" 2 \
+	"hvisor: virtio detach: invalid zone id 'x' (expected 0..31) $USAGE" \
+	virtio detach --zone x
+expect "usage: virtio detach --addr 0" 2 \
+	"hvisor: virtio detach: invalid address '0' $USAGE" \
+	virtio detach --zone 1 --addr 0
+expect "usage: virtio detach --addr without a value" 2 \
+	"hvisor: virtio detach: --addr needs a value $USAGE" \
+	virtio detach --zone 1 --addr
+expect "usage: virtio detach -id (not accepted)" 2 \
+	"hvisor: virtio detach: unexpected argument '-id' $USAGE" \
+	virtio detach -id 1
+expect "usage: virtio list --bogus" 2 \
+	"hvisor: virtio list: unexpected argument '--bogus' $USAGE" \
+	virtio list --bogus
+vg_add 2 "usage: virtio detach --zone x" virtio detach --zone x
 
 run -- --help
 if [ "$RC" = 0 ] && grep -q 'zone start <config.json>' out &&
-   grep -q 'zone check' out && ! grep -qi virtio out && [ ! -s err ]; then
-	pass "--help lists the zone commands and no placeholder"
+   grep -q 'zone check' out && grep -q 'virtio attach <virtio_cfg.json>' out &&
+   grep -q 'virtio detach --zone <id>' out && grep -q 'virtio list' out &&
+   grep -q 'virtio check' out && [ ! -s err ]; then
+	pass "--help lists the zone and virtio commands"
 else
-	fail "--help lists the zone commands and no placeholder" "$(cat out err)"
+	fail "--help lists the zone and virtio commands" "$(cat out err)"
+fi
+run -- help virtio
+if [ "$RC" = 0 ] && grep -q -- '--skip-unsupported' out &&
+   grep -q 'detach --zone <id> \[--addr <addr>\]' out; then
+	pass "help virtio"
+else
+	fail "help virtio" "$(cat out err)"
 fi
 run -- --version
 if [ "$RC" = 0 ] &&
@@ -503,6 +726,16 @@ else
 		zone shutdown -id 1
 	vg_add 1 "zone start without /dev/hvisor" zone start "$VALID"
 	vg_add 1 "zone list without /dev/hvisor" zone list --json
+	expect "virtio attach without /dev/hvisor" 1 "$NODEV" \
+		virtio attach vgood/three.json
+	expect "virtio detach without /dev/hvisor" 1 "$NODEV" \
+		virtio detach --zone 1
+	expect "virtio list without /dev/hvisor" 1 "$NODEV" virtio list
+	expect "virtio attach: config errors come before the device" 1 \
+		"hvisor: vbad/irq-0.json: zones[0].devices[0].irq: 0 is not a valid interrupt (1 to 1023)" \
+		virtio attach vbad/irq-0.json
+	vg_add 1 "virtio attach without /dev/hvisor" virtio attach \
+		vgood/two-zones.json
 fi
 
 # nodev CMD-DESC DEV MESSAGE ARGS...: the same with $HVISOR_DEVICE
@@ -531,8 +764,10 @@ nodev "zone shutdown on a device that is not hvisor.ko" /dev/null \
 	zone shutdown --id 1
 
 # ---------------------------------------------------------------- fake device
-# fake_hvisor.so answers the ioctls in place of hvisor.ko (LD_PRELOAD, so
-# with the non-ASan build) and records what the tool sent.
+# fake_hvisor.so answers the ioctls in place of hvisor.ko and records what
+# the tool sent.  It is preloaded into the ASan build, which then must not
+# insist on coming first (verify_asan_link_order=0); valgrind runs the
+# same paths on the plain build below.
 bytesum() {
 	od -An -v -tu1 "$1" | tr -s ' ' '\n' | awk '{ s += $1 } END { print s + 0 }'
 }
@@ -549,7 +784,8 @@ fake() {
 	rm -rf fo
 	mkdir fo
 	env HVISOR_DEVICE=/dev/null LD_PRELOAD="$WORK/fake_hvisor.so" \
-		FAKE_OUT=fo "${envs[@]}" "$PLAIN" "$@" >out 2>err
+		ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order=0" \
+		FAKE_OUT=fo "${envs[@]}" "$ASAN" "$@" >out 2>err
 	RC=$?
 	[ "$RC" = "$rc" ] && return 0
 	fail "$desc" "exit status $RC, expected $rc" "$(cat out err)"
@@ -649,6 +885,204 @@ image kind=3 load=0x48000000 size=5000 sum=$(bytesum initrd.img)"
 	else
 		fail "zone list --json" "$(cat out err)"
 	fi
+
+	# ---------------------------------------------------- virtio, fake
+	W=$(pwd -P)
+	NOMAC="mac=00:00:00:00:00:00"
+	TWO=vgood/two-zones.json
+	TWO_NOTES="hvisor: $TWO: zones[0].devices[1].status: note: missing; taken as \"enable\"
+hvisor: $TWO: zones[1].devices[1]: note: \"console\" device disabled; skipped"
+	ZONE1="attach size=40 flags=0 zone=1 nr_regions=1 nr_devices=2 pad=0
+region zone0=0x50000000 zonex=0x50000000 size=0x30000000
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=0 $NOMAC serial=\"hv-disk-1\" pad=0,0,0 fd=file:$W/disk.img mode=rw cloexec=1
+device type=3 irq=76 addr=0xa003800 len=0x200 flags=0 $NOMAC serial=\"\" pad=0,0,0 fd=none(-1)"
+	ZONE2="attach size=40 flags=0 zone=2 nr_regions=2 nr_devices=2 pad=0
+region zone0=0x90000000 zonex=0x50000000 size=0x10000000
+region zone0=0x100000000 zonex=0x100000000 size=0x1000000
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=1 $NOMAC serial=\"\" pad=0,0,0 fd=file:$W/disk2.img mode=ro cloexec=1
+device type=3 irq=77 addr=0xa003a00 len=0x200 flags=0 $NOMAC serial=\"\" pad=0,0,0 fd=none(-1)"
+	OUT1="zone 1: blk@0xa003c00 irq 78 <- $W/disk.img (read-write)
+zone 1: console@0xa003800 irq 76 -> /dev/ttyHV0"
+	OUT2="zone 2: blk@0xa003c00 irq 78 <- $W/disk2.img (read-only)
+zone 2: console@0xa003a00 irq 77 -> /dev/ttyHV1"
+
+	# vfake DESC RC STDOUT STDERR VIRTIO.TXT [VAR=value...] -- ARGS...:
+	# exact output and exactly these ioctls ("" = none at all)
+	vfake() {
+		local desc=$1 rc=$2 o=$3 e=$4 t=$5 got
+		shift 5
+		fake "$desc" "$rc" "$@" || return
+		got=$(cat fo/virtio.txt 2>/dev/null)
+		if [ "$(cat out)" = "$o" ] && [ "$(cat err)" = "$e" ] &&
+		   [ "$got" = "$t" ]; then
+			pass "$desc"
+		else
+			fail "$desc" \
+			     "$(printf '%s\n' "$o" | diff -u - out | tail -n +3)" \
+			     "$(printf '%s\n' "$e" | diff -u - err | tail -n +3)" \
+			     "$(diff -u <(printf '%s\n' "$t") <(printf '%s\n' "$got") | tail -n +3)"
+		fi
+	}
+	vfake "virtio attach: two zones, exact structs and fds" 0 \
+		"$OUT1
+$OUT2" "$TWO_NOTES" "$ZONE1
+$ZONE2" -- virtio attach "$TWO"
+	vfake "virtio attach --zone 2: only that zone" 0 \
+		"zone 2: blk@0xa003c00 irq 78 <- $W/disk2.img (read-only)
+zone 2: console@0xa003a00 irq 77 -> /dev/ttyHV0" "$TWO_NOTES" "$ZONE2" \
+		-- virtio attach "$TWO" --zone=2
+	vfake "virtio attach: second zone refused, first detached again" 1 \
+		"" "$TWO_NOTES
+hvisor: virtio attach: $TWO: zone 2: Device or resource busy (see dmesg for the reason)
+hvisor: virtio attach: zone 1: detached its 2 devices again" "$ZONE1
+$ZONE2
+detach size=16 zone=1 addr=0xa003c00
+detach size=16 zone=1 addr=0xa003800" FAKE_VIRTIO_FAIL_ZONE=2 -- \
+		virtio attach "$TWO"
+	vfake "virtio attach: rollback that fails says so" 1 \
+		"" "$TWO_NOTES
+hvisor: virtio attach: $TWO: zone 2: Device or resource busy (see dmesg for the reason)
+hvisor: virtio attach: zone 1: could not detach blk@0xa003c00 again: Input/output error
+hvisor: virtio attach: zone 1: could not detach console@0xa003800 again: Input/output error
+hvisor: virtio attach: zone 1: only 0 of its 2 devices detached again: see 'hvisor virtio list'" \
+		"$ZONE1
+$ZONE2
+detach size=16 zone=1 addr=0xa003c00
+detach size=16 zone=1 addr=0xa003800" FAKE_VIRTIO_FAIL_ZONE=2 \
+		FAKE_DETACH_ERRNO=5 -- virtio attach "$TWO"
+	vfake "virtio attach: first zone refused, nothing to undo" 1 "" \
+		"$TWO_NOTES
+hvisor: virtio attach: $TWO: zone 1: Invalid argument (see dmesg for the reason)" \
+		"$ZONE1" FAKE_VIRTIO_FAIL_ZONE=1 FAKE_ERRNO=22 -- \
+		virtio attach "$TWO"
+	vfake "virtio attach --zone 5: not in the file" 1 "" "$TWO_NOTES
+hvisor: $TWO: no zone with id 5 in the file" "" -- \
+		virtio attach "$TWO" --zone 5
+	vfake "virtio attach: gpu refused without --skip-unsupported" 1 "" \
+		"hvisor: vgood/with-gpu.json: zones[0].devices[0]: type \"gpu\" is not served by hvisor.ko (disable the device, or use --skip-unsupported to attach the others)" \
+		"" -- virtio attach vgood/with-gpu.json
+	vfake "virtio attach --skip-unsupported: the others attached" 0 \
+		"zone 3: blk@0xa003c00 irq 78 <- $W/disk.img (read-only)" \
+		"hvisor: vgood/with-gpu.json: zones[0].devices[0]: note: type \"gpu\" is not served by hvisor.ko; skipped" \
+		"attach size=40 flags=0 zone=3 nr_regions=1 nr_devices=1 pad=0
+region zone0=0x50000000 zonex=0x50000000 size=0x30000000
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=1 $NOMAC serial=\"\" pad=0,0,0 fd=file:$W/disk.img mode=ro cloexec=1" \
+		-- virtio attach --skip-unsupported vgood/with-gpu.json
+	if [ -d "$EXAMPLES" ]; then
+		f=$EXAMPLES/qemu-aarch64/with_virtio_gpu/virtio_cfg_ruxos.json
+		vfake "virtio attach: upstream gpu-only config, nothing to attach" \
+			1 "" "hvisor: $f: zones[0].devices[0]: note: type \"gpu\" is not served by hvisor.ko; skipped
+hvisor: $f: no enabled device to attach" "" -- \
+			virtio attach "$f" --skip-unsupported
+	fi
+	vfake "virtio attach: a missing image is an error" 1 "" \
+		"hvisor: vgood/missing-img.json: zones[0].devices[0].img: \"no-such.img\": No such file or directory" \
+		"" -- virtio attach vgood/missing-img.json
+	vfake "virtio attach: a directory as image" 1 "" \
+		"hvisor: vbad/blk-img-dir.json: zones[0].devices[0].img: \"adir\": is a directory" \
+		"" -- virtio attach vbad/blk-img-dir.json
+	vfake "virtio attach: config errors before any ioctl" 1 "" \
+		"hvisor: vbad/dev-dup-addr.json: zones[0].devices[1].addr: 0xa003c00 is also the address of zones[0].devices[0]" \
+		"" -- virtio attach vbad/dev-dup-addr.json
+	vfake "virtio detach --zone 1" 0 "zone 1: detached all virtio devices" \
+		"" "detach size=16 zone=1 addr=0x0" -- virtio detach --zone 1
+	vfake "virtio detach --zone=2 --addr=0xa003c00" 0 \
+		"zone 2: detached the virtio device at 0xa003c00" "" \
+		"detach size=16 zone=2 addr=0xa003c00" -- \
+		virtio detach --zone=2 --addr=0xa003c00
+	vfake "virtio detach: no such device" 1 "" \
+		"hvisor: virtio detach: zone 2: no virtio device at 0xa003c00" \
+		"detach size=16 zone=2 addr=0xa003c00" FAKE_DETACH_ERRNO=2 -- \
+		virtio detach --addr 0xa003c00 --zone 2
+	vfake "virtio detach: zone without devices" 1 "" \
+		"hvisor: virtio detach: zone 4: no virtio device attached" \
+		"detach size=16 zone=4 addr=0x0" FAKE_DETACH_ERRNO=2 -- \
+		virtio detach --zone 4
+	vfake "virtio detach: kernel refuses" 1 "" \
+		"hvisor: virtio detach: zone 1: Device or resource busy (see dmesg for the reason)" \
+		"detach size=16 zone=1 addr=0x0" FAKE_DETACH_ERRNO=16 -- \
+		virtio detach --zone 1
+	vfake "virtio list table: status names, features, tty" 0 \
+		"zone  type     addr       irq  status                 features     backend                 tty
+1     blk      0xa003c00  78   driver-ok              0x130000254  /srv/zone1/rootfs.ext4  -
+1     net      0xa003600  75   driver-ok,needs-reset  0x100010020  tap0                    -
+1     console  0xa003800  76   reset                  0x0          -                       ttyHV0
+2     blk      0xa004000  80   driver                 0x0          /dev/vdb                -" \
+		"" "" FAKE_VIRTIO_LIST=4 -- virtio list
+	vfake "virtio list --json" 0 \
+		'[{"zone_id":1,"type":"blk","addr":"0xa003c00","len":"0x200","irq":78,"status":15,"state":"driver-ok","features":"0x130000254","backend":"/srv/zone1/rootfs.ext4","tty":null},{"zone_id":1,"type":"net","addr":"0xa003600","len":"0x200","irq":75,"status":79,"state":"driver-ok,needs-reset","features":"0x100010020","backend":"tap0","tty":null},{"zone_id":1,"type":"console","addr":"0xa003800","len":"0x200","irq":76,"status":0,"state":"reset","features":"0x0","backend":null,"tty":"ttyHV0"},{"zone_id":2,"type":"blk","addr":"0xa004000","len":"0x200","irq":80,"status":3,"state":"driver","features":"0x0","backend":"/dev/vdb","tty":null}]' \
+		"" "" FAKE_VIRTIO_LIST=4 -- virtio list --json
+	vfake "virtio list: no devices" 0 \
+		"zone  type  addr  irq  status  features  backend  tty" "" "" \
+		-- virtio list
+	vfake "virtio list --json: no devices" 0 "[]" "" "" -- \
+		virtio list --json
+	if fake "virtio list: more devices than the first buffer" 0 \
+		FAKE_VIRTIO_LIST=150 -- virtio list &&
+	   [ "$(wc -l <out)" = 151 ] && [ ! -s err ]; then
+		pass "virtio list: more devices than the first buffer"
+	else
+		fail "virtio list: more devices than the first buffer" \
+		     "$(wc -l <out) lines" "$(cat err)"
+	fi
+
+	# ---------------------------------------------------- virtio, taps
+	TAP=hvt$$
+	TAPCFG=tap.json
+	sed "s/hvtest0/$TAP/" vgood/three.json >"$TAPCFG"
+	tap_gone() {
+		if ip link show "$TAP" >/dev/null 2>&1; then
+			ip tuntap del dev "$TAP" mode tap 2>/dev/null ||
+				ip tuntap del dev "$TAP" mode tun 2>/dev/null
+			return 1
+		fi
+		return 0
+	}
+	if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ] ||
+	   ! command -v ip >/dev/null; then
+		skip "virtio attach creates a tap" "needs root, /dev/net/tun and ip"
+	else
+		NET="device type=1 irq=75 addr=0xa003600 len=0x200 flags=0 mac=02:00:00:00:00:01 serial=\"\" pad=0,0,0 fd=tun:$TAP"
+		# IFF_TAP 0x2 | IFF_NO_PI 0x1000 | IFF_VNET_HDR 0x4000
+		if fake "virtio attach creates a tap" 0 -- \
+			virtio attach "$TAPCFG" &&
+		   grep -qxF "$NET tun_flags=0x5002 sys_tun_flags=0x5002 vnet_hdr_sz=12 cloexec=1" fo/virtio.txt &&
+		   grep -qxF "zone 1: net@0xa003600 irq 75 <- $TAP mac 02:00:00:00:00:01" out &&
+		   grep -qxF "zone 1: console@0xa003800 irq 76 -> /dev/ttyHV0" out &&
+		   [ ! -s err ]; then
+			pass "virtio attach creates a tap"
+		else
+			fail "virtio attach creates a tap" "$(cat out err fo/virtio.txt)"
+		fi
+		if tap_gone; then
+			pass "the tap goes away with the tool's fd"
+		else
+			fail "the tap goes away with the tool's fd"
+		fi
+		# an existing persistent tap (IFF_PERSIST 0x800) without
+		# IFF_VNET_HDR: TUNSETIFF adds it
+		ip tuntap add dev "$TAP" mode tap
+		if fake "virtio attach to an existing tap" 0 -- \
+			virtio attach "$TAPCFG" &&
+		   grep -qxF "$NET tun_flags=0x5802 sys_tun_flags=0x5802 vnet_hdr_sz=12 cloexec=1" fo/virtio.txt; then
+			pass "virtio attach to an existing tap"
+		else
+			fail "virtio attach to an existing tap" "$(cat out err fo/virtio.txt)"
+		fi
+		ip tuntap del dev "$TAP" mode tap
+		ip tuntap add dev "$TAP" mode tun
+		msg="hvisor: $TAPCFG: zones[0].devices[2].tap: \"$TAP\": an interface of that name exists and is a tun (layer 3) device, not a tap"
+		vfake "virtio attach: a tun device of that name" 1 "" "$msg" "" \
+			-- virtio attach "$TAPCFG"
+		expect "virtio check: a tun device of that name" 1 "$msg" \
+			virtio check "$TAPCFG"
+		ip tuntap del dev "$TAP" mode tun
+		if tap_gone; then
+			pass "test taps deleted"
+		else
+			fail "test taps deleted" "$TAP was still there"
+		fi
+	fi
 fi
 
 # ---------------------------------------------------------------- valgrind
@@ -691,6 +1125,42 @@ else
 		fi
 		j=$((j + 1))
 	done
+	# the ioctl paths, with the fake module preloaded
+	vg_fake() {
+		local rc=$1 desc=$2 envs=() got
+		shift 2
+		while [ "$1" != "--" ]; do
+			envs+=("$1")
+			shift
+		done
+		shift
+		rm -rf fo
+		mkdir fo
+		env HVISOR_DEVICE=/dev/null FAKE_OUT=fo "${envs[@]}" \
+			LD_PRELOAD="$WORK/fake_hvisor.so" valgrind -q \
+			--error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect,possible \
+			"$PLAIN" "$@" >/dev/null 2>vg.fake
+		got=$?
+		if [ "$got" = "$rc" ]; then
+			pass "valgrind: $desc"
+		else
+			fail "valgrind: $desc" "exit $got, expected $rc" \
+			     "$(grep '^==' vg.fake | head -20)"
+		fi
+	}
+	if [ -f "$WORK/fake_hvisor.so" ]; then
+		vg_fake 0 "virtio attach, fake module" -- \
+			virtio attach vgood/two-zones.json
+		vg_fake 1 "virtio attach rolled back, fake module" \
+			FAKE_VIRTIO_FAIL_ZONE=2 -- virtio attach vgood/two-zones.json
+		vg_fake 0 "virtio list of 150 devices, fake module" \
+			FAKE_VIRTIO_LIST=150 -- virtio list
+		vg_fake 0 "virtio list --json, fake module" \
+			FAKE_VIRTIO_LIST=4 -- virtio list --json
+		vg_fake 0 "virtio detach, fake module" -- \
+			virtio detach --zone 1 --addr 0xa003c00
+	fi
 fi
 
 finish

@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvisor virtio check | attach | detach | list.
+ *
+ * attach: validate the whole file, open /dev/hvisor, open every backing
+ * file and tap, then one HVISOR_VIRTIO_ATTACH per zone.  If a zone is
+ * refused, the zones attached before it by this command are detached
+ * again, device by device, so the command does all or nothing.  The file
+ * descriptors are closed before exit: hvisor.ko holds its own references.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+
+#include "hvdev.h"
+#include "virtio_cmd.h"
+#include "virtio_config.h"
+
+#define TUN_PATH		"/dev/net/tun"
+#define TAP_FLAGS		(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR)
+#define LIST_MAX		4096
+
+/* ------------------------------------------------------------ check */
+
+static void print_region(const struct hvisor_virtio_region *r, unsigned int i)
+{
+	printf("    region [%u] zone0 0x%llx-0x%llx  guest 0x%llx-0x%llx\n", i,
+	       (unsigned long long)r->zone0_ipa,
+	       (unsigned long long)(r->zone0_ipa + r->size - 1),
+	       (unsigned long long)r->zonex_ipa,
+	       (unsigned long long)(r->zonex_ipa + r->size - 1));
+}
+
+static void print_device(const struct vdev_cfg *d, unsigned int i,
+			 bool img_missing)
+{
+	char m[18];
+
+	if (d->state == VDEV_DISABLED) {
+		printf("    device [%u] %s: disabled\n", i, d->type_name);
+		return;
+	}
+	if (d->state == VDEV_UNSERVED) {
+		printf("    device [%u] %s: not served by hvisor.ko\n", i,
+		       d->type_name);
+		return;
+	}
+	printf("    device [%u] %s@0x%llx+0x%llx irq %u", i,
+	       virtio_type_name(d->type),
+	       (unsigned long long)d->addr, (unsigned long long)d->len,
+	       d->irq);
+	if (d->type == HVISOR_VIRTIO_BLK) {
+		printf("  img %s (%s%s)", d->img,
+		       d->readonly ? "read-only" : "read-write",
+		       img_missing ? ", not found" : "");
+		if (d->serial[0])
+			printf(" serial %.20s", d->serial);
+	} else if (d->type == HVISOR_VIRTIO_NET) {
+		printf("  tap %s mac %s", d->tap, virtio_mac_str(m, d->mac));
+	}
+	printf("\n");
+}
+
+/* Read /sys/class/net/<name>/tun_flags; -ENOENT, -ENODEV (not tun), 0. */
+static int tap_sys_flags(const char *name, unsigned int *flags)
+{
+	char path[PATH_MAX], buf[32];
+	struct stat st;
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s", name);
+	if (stat(path, &st))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENODEV;
+	ok = !!fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!ok)
+		return -ENODEV;
+	*flags = strtoul(buf, NULL, 0);
+	return 0;
+}
+
+/* Why TUNSETIFF would refuse an existing interface; NULL if it would not. */
+static const char *tap_conflict(const char *name)
+{
+	unsigned int flags;
+	int ret = tap_sys_flags(name, &flags);
+
+	if (ret == -ENOENT)
+		return NULL;
+	if (ret)
+		return "an interface of that name exists and is not a tun/tap device";
+	if (!(flags & IFF_TAP))
+		return "an interface of that name exists and is a tun (layer 3) device, not a tap";
+	if (flags & IFF_MULTI_QUEUE)
+		return "an interface of that name exists and is a multi-queue tap";
+	return NULL;
+}
+
+/* Devices hvisor.ko does not serve: a note each, or (@refuse) an error. */
+static int unserved(const struct virtio_json *v, const struct vzone_cfg *z,
+		    bool refuse)
+{
+	const struct vdev_cfg *d;
+	unsigned int i;
+
+	for (i = 0; i < z->nr_devices; i++) {
+		d = &z->devices[i];
+		if (d->state != VDEV_UNSERVED)
+			continue;
+		if (refuse) {
+			vdev_err(v, d, NULL,
+				 "type \"%s\" is not served by hvisor.ko (disable the device, or use --skip-unsupported to attach the others)",
+				 d->type_name);
+			return -1;
+		}
+		vdev_note(v, d, NULL,
+			  "type \"%s\" is not served by hvisor.ko; skipped",
+			  d->type_name);
+	}
+	return 0;
+}
+
+/* What attach would find: images and taps.  0 or -1 after a message. */
+static int check_backends(const struct virtio_json *v, unsigned int *nr)
+{
+	const struct vdev_cfg *d;
+	const char *why;
+	unsigned int zi, i;
+	char q[80];
+	int ret, fd;
+
+	for (zi = 0; zi < v->nr_zones; zi++)
+		unserved(v, &v->zones[zi], false);
+	for (zi = 0; zi < v->nr_zones; zi++) {
+		nr[zi] = 0;
+		for (i = 0; i < v->zones[zi].nr_devices; i++) {
+			d = &v->zones[zi].devices[i];
+			if (d->state != VDEV_ENABLED)
+				continue;
+			nr[zi]++;
+			if (d->type == HVISOR_VIRTIO_NET) {
+				why = tap_conflict(d->tap);
+				if (why) {
+					vdev_err(v, d, "tap", "%s: %s",
+						 json_quote(q, sizeof(q), d->tap),
+						 why);
+					return -1;
+				}
+			}
+			if (d->type != HVISOR_VIRTIO_BLK)
+				continue;
+			ret = vdev_stat_img(v, d);
+			if (ret == -ENOENT) {
+				vdev_note(v, d, "img", "%s not found; attach needs it",
+					  json_quote(q, sizeof(q), d->img));
+				continue;
+			}
+			if (ret)
+				return -1;
+			/* as attach opens it, so permissions are checked too */
+			fd = open(d->img, (d->readonly ? O_RDONLY : O_RDWR) |
+				  O_CLOEXEC);
+			if (fd < 0) {
+				vdev_err(v, d, "img", "%s: %s%s",
+					 json_quote(q, sizeof(q), d->img),
+					 strerror(errno),
+					 d->readonly ? "" :
+					 " (opened read-write; set \"readonly\": true to serve it read-only)");
+				return -1;
+			}
+			close(fd);
+		}
+	}
+	return 0;
+}
+
+int virtio_check_cmd(const char *file)
+{
+	unsigned int nr[HVISOR_MAX_ZONES], zi, i, total = 0;
+	const struct vzone_cfg *z;
+	struct virtio_json *v;
+	struct stat st;
+	bool missing;
+
+	v = virtio_json_parse(file);
+	if (!v)
+		return 1;
+	if (check_backends(v, nr)) {
+		virtio_json_free(v);
+		return 1;
+	}
+	for (zi = 0; zi < v->nr_zones; zi++)
+		total += nr[zi];
+	printf("%s: virtio config OK\n", file);
+	printf("  zones:       %u\n", v->nr_zones);
+	printf("  devices:     %u to attach\n", total);
+	for (zi = 0; zi < v->nr_zones; zi++) {
+		z = &v->zones[zi];
+		printf("  zone %u: %u region%s, %u device%s to attach\n", z->id,
+		       z->nr_regions, z->nr_regions == 1 ? "" : "s", nr[zi],
+		       nr[zi] == 1 ? "" : "s");
+		for (i = 0; i < z->nr_regions; i++)
+			print_region(&z->regions[i], i);
+		for (i = 0; i < z->nr_devices; i++) {
+			const struct vdev_cfg *d = &z->devices[i];
+
+			missing = d->state == VDEV_ENABLED &&
+				  d->type == HVISOR_VIRTIO_BLK &&
+				  stat(d->img, &st) && errno == ENOENT;
+			print_device(d, i, missing);
+		}
+	}
+	virtio_json_free(v);
+	return 0;
+}
+
+/* ------------------------------------------------------------ attach */
+
+static int open_img(const struct virtio_json *v, const struct vdev_cfg *d)
+{
+	struct stat st;
+	char q[80];
+	int fd, err;
+
+	json_quote(q, sizeof(q), d->img);
+	fd = vdev_stat_img(v, d);
+	if (fd == -ENOENT)
+		vdev_err(v, d, "img", "%s: %s", q, strerror(ENOENT));
+	if (fd)
+		return -1;
+	fd = open(d->img, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		if (!d->readonly && (err == EACCES || err == EROFS ||
+				     err == EPERM))
+			vdev_err(v, d, "img",
+				 "%s: %s (opened read-write; set \"readonly\": true to serve it read-only)",
+				 q, strerror(err));
+		else
+			vdev_err(v, d, "img", "%s: %s", q, strerror(err));
+		return -1;
+	}
+	/* again on the open file: it may have changed since the stat */
+	if (fstat(fd, &st) || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) ||
+	    (S_ISREG(st.st_mode) && !st.st_size)) {
+		vdev_err(v, d, "img", "%s: not a non-empty regular file or a block device",
+			 q);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int open_tap(const struct virtio_json *v, const struct vdev_cfg *d)
+{
+	int fd, err, hdr = VIRTIO_NET_HDR_SIZE;
+	const char *why;
+	struct ifreq ifr;
+	char q[80];
+
+	json_quote(q, sizeof(q), d->tap);
+	fd = open(TUN_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		vdev_err(v, d, "tap", "%s: %s: %s%s", q, TUN_PATH,
+			 strerror(err),
+			 err == ENOENT || err == ENODEV ?
+			 " (is the tun module loaded?)" : "");
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = TAP_FLAGS;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", d->tap);
+	if (ioctl(fd, TUNSETIFF, &ifr)) {
+		err = errno;
+		why = err == EINVAL ? tap_conflict(d->tap) : NULL;
+		if (why)
+			vdev_err(v, d, "tap", "%s: %s", q, why);
+		else if (err == EBUSY)
+			vdev_err(v, d, "tap", "%s: %s (the tap is in use by another program)",
+				 q, strerror(err));
+		else if (err == EPERM)
+			vdev_err(v, d, "tap",
+				 "%s: %s (creating a tap needs CAP_NET_ADMIN; an existing one must belong to this user)",
+				 q, strerror(err));
+		else
+			vdev_err(v, d, "tap", "%s: TUNSETIFF: %s", q,
+				 strerror(err));
+		close(fd);
+		return -1;
+	}
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr)) {
+		vdev_err(v, d, "tap", "%s: TUNSETVNETHDRSZ %d: %s", q, hdr,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct attach_zone {
+	const struct vzone_cfg *z;
+	unsigned int nr;
+	struct hvisor_virtio_device devs[HVISOR_VIRTIO_MAX_DEVICES];
+	const struct vdev_cfg *cfg[HVISOR_VIRTIO_MAX_DEVICES];
+	char backend[HVISOR_VIRTIO_MAX_DEVICES][PATH_MAX];
+	bool attached;
+};
+
+static void close_fds(struct attach_zone *a, unsigned int nr_zones)
+{
+	unsigned int zi, i;
+
+	for (zi = 0; zi < nr_zones; zi++) {
+		for (i = 0; i < a[zi].nr; i++) {
+			if (a[zi].devs[i].fd >= 0)
+				close(a[zi].devs[i].fd);
+			a[zi].devs[i].fd = -1;
+		}
+	}
+}
+
+/* Fill a->devs from the config and open the backends. */
+static int prepare_zone(const struct virtio_json *v, struct attach_zone *a)
+{
+	struct hvisor_virtio_device *hd;
+	const struct vdev_cfg *d;
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < a->z->nr_devices; i++) {
+		d = &a->z->devices[i];
+		if (d->state != VDEV_ENABLED)
+			continue;
+		hd = &a->devs[a->nr];
+		memset(hd, 0, sizeof(*hd));
+		hd->fd = -1;
+		a->cfg[a->nr] = d;
+		a->nr++;
+		hd->type = d->type;
+		hd->irq = d->irq;
+		hd->addr = d->addr;
+		hd->len = d->len;
+		if (d->type == HVISOR_VIRTIO_BLK) {
+			fd = open_img(v, d);
+			if (fd < 0)
+				return -1;
+			hd->fd = fd;
+			if (d->readonly)
+				hd->flags |= HVISOR_VIRTIO_F_READONLY;
+			memcpy(hd->serial, d->serial, sizeof(hd->serial));
+			if (!realpath(d->img, a->backend[a->nr - 1]))
+				snprintf(a->backend[a->nr - 1], PATH_MAX, "%s",
+					 d->img);
+		} else if (d->type == HVISOR_VIRTIO_NET) {
+			fd = open_tap(v, d);
+			if (fd < 0)
+				return -1;
+			hd->fd = fd;
+			memcpy(hd->mac, d->mac, sizeof(hd->mac));
+			snprintf(a->backend[a->nr - 1], PATH_MAX, "%s", d->tap);
+		}
+	}
+	return 0;
+}
+
+static int detach_one(int fd, u32 zone_id, u64 addr)
+{
+	struct hvisor_virtio_detach req = {
+		.size = sizeof(req), .zone_id = zone_id, .addr = addr,
+	};
+
+	return ioctl(fd, HVISOR_VIRTIO_DETACH, &req) ? -errno : 0;
+}
+
+/* Undo the zones this command attached; says what it did. */
+static void rollback(int hvfd, struct attach_zone *a, unsigned int nr_zones)
+{
+	unsigned int zi, i, n;
+	int err;
+
+	for (zi = 0; zi < nr_zones; zi++) {
+		if (!a[zi].attached)
+			continue;
+		n = 0;
+		for (i = 0; i < a[zi].nr; i++) {
+			err = detach_one(hvfd, a[zi].z->id, a[zi].devs[i].addr);
+			if (err)
+				fprintf(stderr,
+					"hvisor: virtio attach: zone %u: could not detach %s@0x%llx again: %s\n",
+					a[zi].z->id,
+					virtio_type_name(a[zi].devs[i].type),
+					(unsigned long long)a[zi].devs[i].addr,
+					strerror(-err));
+			else
+				n++;
+		}
+		if (n == a[zi].nr)
+			fprintf(stderr,
+				"hvisor: virtio attach: zone %u: detached its %u device%s again\n",
+				a[zi].z->id, n, n == 1 ? "" : "s");
+		else
+			fprintf(stderr,
+				"hvisor: virtio attach: zone %u: only %u of its %u devices detached again: see 'hvisor virtio list'\n",
+				a[zi].z->id, n, a[zi].nr);
+	}
+}
+
+/* HVISOR_VIRTIO_LIST into a new array (free() it); -1 after a message. */
+static int virtio_list_get(int fd, const char *cmd,
+			   struct hvisor_virtio_info **out, unsigned int *n)
+{
+	struct hvisor_virtio_list list;
+	struct hvisor_virtio_info *info = NULL, *p;
+	unsigned int cap = 64, i;
+
+	for (;;) {
+		p = realloc(info, cap * sizeof(*info));
+		if (!p) {
+			free(info);
+			fprintf(stderr, "hvisor: %s: out of memory\n", cmd);
+			return -1;
+		}
+		info = p;
+		memset(info, 0, cap * sizeof(*info));
+		memset(&list, 0, sizeof(list));
+		list.size = sizeof(list);
+		list.count = cap;
+		list.devices = (uintptr_t)info;
+		if (ioctl(fd, HVISOR_VIRTIO_LIST, &list)) {
+			fprintf(stderr,
+				"hvisor: %s: HVISOR_VIRTIO_LIST: %s (see dmesg for the reason)\n",
+				cmd, strerror(errno));
+			free(info);
+			return -1;
+		}
+		if (list.count < cap || cap >= LIST_MAX)
+			break;
+		cap *= 2;	/* full: there may be more */
+	}
+	*n = list.count < cap ? list.count : cap;
+	for (i = 0; i < *n; i++) {
+		info[i].backend[sizeof(info[i].backend) - 1] = '\0';
+		info[i].tty[sizeof(info[i].tty) - 1] = '\0';
+	}
+	*out = info;
+	return 0;
+}
+
+static void print_attached(int hvfd, struct attach_zone *a,
+			   unsigned int nr_zones)
+{
+	struct hvisor_virtio_info *info = NULL;
+	const struct hvisor_virtio_device *hd;
+	unsigned int zi, i, k, n = 0;
+	const char *tty;
+	char m[18];
+
+	if (virtio_list_get(hvfd, "virtio attach", &info, &n))
+		n = 0;
+	for (zi = 0; zi < nr_zones; zi++) {
+		for (i = 0; i < a[zi].nr; i++) {
+			hd = &a[zi].devs[i];
+			printf("zone %u: %s@0x%llx irq %u ", a[zi].z->id,
+			       virtio_type_name(hd->type),
+			       (unsigned long long)hd->addr, hd->irq);
+			if (hd->type == HVISOR_VIRTIO_BLK) {
+				printf("<- %s (%s)\n", a[zi].backend[i],
+				       hd->flags & HVISOR_VIRTIO_F_READONLY ?
+				       "read-only" : "read-write");
+				continue;
+			}
+			if (hd->type == HVISOR_VIRTIO_NET) {
+				printf("<- %s mac %s\n", a[zi].backend[i],
+				       virtio_mac_str(m, hd->mac));
+				continue;
+			}
+			tty = NULL;
+			for (k = 0; k < n && !tty; k++)
+				if (info[k].zone_id == a[zi].z->id &&
+				    info[k].addr == hd->addr && info[k].tty[0])
+					tty = info[k].tty;
+			if (tty)
+				printf("-> /dev/%s\n", tty);
+			else
+				printf("-> (no tty reported)\n");
+		}
+	}
+	free(info);
+}
+
+int virtio_attach_cmd(const char *file, int zone_id, bool skip_unsupported)
+{
+	struct hvisor_virtio_attach req;
+	struct attach_zone *a = NULL;
+	struct hvisor_info info;
+	struct virtio_json *v;
+	unsigned int zi, n = 0, total = 0;
+	int hvfd = -1, ret = 1;
+
+	v = virtio_json_parse(file);
+	if (!v)
+		return 1;
+	a = calloc(v->nr_zones, sizeof(*a));
+	if (!a) {
+		fprintf(stderr, "hvisor: virtio attach: out of memory\n");
+		goto out;
+	}
+	for (zi = 0; zi < v->nr_zones; zi++) {
+		if (zone_id >= 0 && v->zones[zi].id != (u32)zone_id)
+			continue;
+		a[n++].z = &v->zones[zi];
+	}
+	if (!n) {
+		fprintf(stderr, "hvisor: %s: no zone with id %d in the file\n",
+			file, zone_id);
+		goto out;
+	}
+	/* unserved types are refused before anything is opened */
+	for (zi = 0; zi < n; zi++) {
+		unsigned int i;
+
+		if (unserved(v, a[zi].z, !skip_unsupported))
+			goto out;
+		for (i = 0; i < a[zi].z->nr_devices; i++)
+			total += a[zi].z->devices[i].state == VDEV_ENABLED;
+	}
+	if (!total) {
+		fprintf(stderr, "hvisor: %s: no enabled device to attach\n",
+			file);
+		goto out;
+	}
+	hvfd = hvdev_open(&info);
+	if (hvfd < 0)
+		goto out;
+	for (zi = 0; zi < n; zi++)
+		if (prepare_zone(v, &a[zi]))
+			goto out_fds;
+	for (zi = 0; zi < n; zi++) {
+		if (!a[zi].nr)
+			continue;
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.zone_id = a[zi].z->id;
+		req.nr_regions = a[zi].z->nr_regions;
+		req.regions = (uintptr_t)a[zi].z->regions;
+		req.nr_devices = a[zi].nr;
+		req.devices = (uintptr_t)a[zi].devs;
+		if (ioctl(hvfd, HVISOR_VIRTIO_ATTACH, &req)) {
+			fprintf(stderr,
+				"hvisor: virtio attach: %s: zone %u: %s (see dmesg for the reason)\n",
+				file, a[zi].z->id, strerror(errno));
+			rollback(hvfd, a, n);
+			goto out_fds;
+		}
+		a[zi].attached = true;
+	}
+	close_fds(a, n);
+	print_attached(hvfd, a, n);
+	ret = 0;
+out_fds:
+	close_fds(a, n);
+out:
+	if (hvfd >= 0)
+		close(hvfd);
+	free(a);
+	virtio_json_free(v);
+	return ret;
+}
+
+/* ------------------------------------------------------------ detach */
+
+int virtio_detach_cmd(u32 zone_id, u64 addr)
+{
+	struct hvisor_info info;
+	int fd, err;
+
+	fd = hvdev_open(&info);
+	if (fd < 0)
+		return 1;
+	err = detach_one(fd, zone_id, addr);
+	close(fd);
+	if (err == -ENOENT && addr) {
+		fprintf(stderr, "hvisor: virtio detach: zone %u: no virtio device at 0x%llx\n",
+			zone_id, (unsigned long long)addr);
+		return 1;
+	}
+	if (err == -ENOENT) {
+		fprintf(stderr, "hvisor: virtio detach: zone %u: no virtio device attached\n",
+			zone_id);
+		return 1;
+	}
+	if (err) {
+		fprintf(stderr, "hvisor: virtio detach: zone %u: %s (see dmesg for the reason)\n",
+			zone_id, strerror(-err));
+		return 1;
+	}
+	if (addr)
+		printf("zone %u: detached the virtio device at 0x%llx\n",
+		       zone_id, (unsigned long long)addr);
+	else
+		printf("zone %u: detached all virtio devices\n", zone_id);
+	return 0;
+}
+
+/* ------------------------------------------------------------ list */
+
+#define VIRTIO_S_ACKNOWLEDGE	0x01
+#define VIRTIO_S_DRIVER		0x02
+#define VIRTIO_S_DRIVER_OK	0x04
+#define VIRTIO_S_FEATURES_OK	0x08
+#define VIRTIO_S_NEEDS_RESET	0x40
+#define VIRTIO_S_FAILED		0x80
+
+/* The furthest step of the driver, then needs-reset if set. */
+static const char *status_name(u32 s, char *buf, size_t size)
+{
+	const char *base;
+
+	if (s & VIRTIO_S_FAILED)
+		base = "failed";
+	else if (s & VIRTIO_S_DRIVER_OK)
+		base = "driver-ok";
+	else if (s & VIRTIO_S_FEATURES_OK)
+		base = "features-ok";
+	else if (s & VIRTIO_S_DRIVER)
+		base = "driver";
+	else if (s & VIRTIO_S_ACKNOWLEDGE)
+		base = "acknowledge";
+	else if (s & VIRTIO_S_NEEDS_RESET)
+		base = NULL;
+	else
+		base = "reset";
+	if (!(s & VIRTIO_S_NEEDS_RESET))
+		snprintf(buf, size, "%s", base);
+	else if (base)
+		snprintf(buf, size, "%s,needs-reset", base);
+	else
+		snprintf(buf, size, "needs-reset");
+	return buf;
+}
+
+static const char *list_type(u32 type, char *buf, size_t size)
+{
+	if (type == HVISOR_VIRTIO_NET || type == HVISOR_VIRTIO_BLK ||
+	    type == HVISOR_VIRTIO_CONSOLE)
+		return virtio_type_name(type);
+	snprintf(buf, size, "type%u", type);
+	return buf;
+}
+
+static int list_json(const struct hvisor_virtio_info *info, unsigned int n)
+{
+	char buf[32], st[32];
+	cJSON *arr, *o;
+	unsigned int i;
+	char *s;
+
+	arr = cJSON_CreateArray();
+	if (!arr)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(arr, o)) {
+			cJSON_Delete(o);
+			goto oom_arr;
+		}
+		if (!cJSON_AddNumberToObject(o, "zone_id", info[i].zone_id) ||
+		    !cJSON_AddStringToObject(o, "type",
+					     list_type(info[i].type, st,
+						       sizeof(st))))
+			goto oom_arr;
+		snprintf(buf, sizeof(buf), "0x%llx",
+			 (unsigned long long)info[i].addr);
+		if (!cJSON_AddStringToObject(o, "addr", buf))
+			goto oom_arr;
+		snprintf(buf, sizeof(buf), "0x%llx",
+			 (unsigned long long)info[i].len);
+		if (!cJSON_AddStringToObject(o, "len", buf) ||
+		    !cJSON_AddNumberToObject(o, "irq", info[i].irq) ||
+		    !cJSON_AddNumberToObject(o, "status", info[i].status) ||
+		    !cJSON_AddStringToObject(o, "state",
+					     status_name(info[i].status, st,
+							 sizeof(st))))
+			goto oom_arr;
+		snprintf(buf, sizeof(buf), "0x%llx",
+			 (unsigned long long)info[i].features);
+		if (!cJSON_AddStringToObject(o, "features", buf) ||
+		    !(info[i].backend[0] ?
+		      cJSON_AddStringToObject(o, "backend", info[i].backend) :
+		      cJSON_AddNullToObject(o, "backend")) ||
+		    !(info[i].tty[0] ?
+		      cJSON_AddStringToObject(o, "tty", info[i].tty) :
+		      cJSON_AddNullToObject(o, "tty")))
+			goto oom_arr;
+	}
+	s = cJSON_PrintUnformatted(arr);
+	cJSON_Delete(arr);
+	if (!s)
+		goto oom;
+	printf("%s\n", s);
+	free(s);
+	return 0;
+
+oom_arr:
+	cJSON_Delete(arr);
+oom:
+	fprintf(stderr, "hvisor: virtio list: out of memory\n");
+	return 1;
+}
+
+static const char *const list_head[] = {
+	"zone", "type", "addr", "irq", "status", "features", "backend", "tty",
+};
+
+#define LIST_COLS	ARRAY_SIZE(list_head)
+#define LIST_CELL	80
+
+static int list_table(const struct hvisor_virtio_info *info, unsigned int n)
+{
+	char (*cell)[LIST_COLS][LIST_CELL];
+	int w[LIST_COLS];
+	char st[32];
+	unsigned int i, k;
+	int len;
+
+	cell = calloc(n + 1, sizeof(*cell));
+	if (!cell) {
+		fprintf(stderr, "hvisor: virtio list: out of memory\n");
+		return 1;
+	}
+	for (k = 0; k < LIST_COLS; k++)
+		snprintf(cell[0][k], LIST_CELL, "%s", list_head[k]);
+	for (i = 0; i < n; i++) {
+		char (*c)[LIST_CELL] = cell[i + 1];
+
+		snprintf(c[0], LIST_CELL, "%u", info[i].zone_id);
+		snprintf(c[1], LIST_CELL, "%s",
+			 list_type(info[i].type, st, sizeof(st)));
+		snprintf(c[2], LIST_CELL, "0x%llx",
+			 (unsigned long long)info[i].addr);
+		snprintf(c[3], LIST_CELL, "%u", info[i].irq);
+		status_name(info[i].status, c[4], LIST_CELL);
+		snprintf(c[5], LIST_CELL, "0x%llx",
+			 (unsigned long long)info[i].features);
+		snprintf(c[6], LIST_CELL, "%s",
+			 info[i].backend[0] ? info[i].backend : "-");
+		snprintf(c[7], LIST_CELL, "%s",
+			 info[i].tty[0] ? info[i].tty : "-");
+	}
+	for (k = 0; k < LIST_COLS; k++) {
+		w[k] = 0;
+		for (i = 0; i <= n; i++) {
+			len = strlen(cell[i][k]);
+			if (len > w[k])
+				w[k] = len;
+		}
+	}
+	for (i = 0; i <= n; i++) {
+		for (k = 0; k < LIST_COLS - 1; k++)
+			printf("%-*s  ", w[k], cell[i][k]);
+		printf("%s\n", cell[i][LIST_COLS - 1]);
+	}
+	free(cell);
+	return 0;
+}
+
+int virtio_list_cmd(bool json)
+{
+	struct hvisor_virtio_info *info;
+	struct hvisor_info hinfo;
+	unsigned int n;
+	int fd, ret;
+
+	fd = hvdev_open(&hinfo);
+	if (fd < 0)
+		return 1;
+	ret = virtio_list_get(fd, "virtio list", &info, &n);
+	close(fd);
+	if (ret)
+		return 1;
+	ret = json ? list_json(info, n) : list_table(info, n);
+	free(info);
+	return ret;
+}
