@@ -72,7 +72,7 @@ build_modules() {
 			fi
 		done
 	else
-		log "mkinitramfs: no scripts/kbuild.mk yet: no hvisor modules in the guest"
+		die "scripts/kbuild.mk is missing: cannot build the modules"
 	fi
 	for ko in ${HVTEST_EXTRA_KO:-}; do
 		cp "$ko" "$PAYLOAD/ko/"
@@ -84,10 +84,7 @@ build_modules() {
 # CROSS_COMPILE/CFLAGS/LDFLAGS against the arm64 libcjson of the sysroot.
 build_tool() {
 	rm -f "$PAYLOAD/hvisor"
-	[ -e "$ROOT/userspace/Makefile" ] || {
-		log "mkinitramfs: no userspace/Makefile yet: no /usr/bin/hvisor in the guest"
-		return 0
-	}
+	[ -e "$ROOT/userspace/Makefile" ] || die "userspace/Makefile is missing: cannot build the tool"
 	case $ARCH in
 	x86_64)
 		run_logged "make -C userspace" make -C "$ROOT/userspace"
