@@ -474,6 +474,7 @@ static void hv_blk_reset(struct hv_virtio_dev *dev)
 }
 
 static const struct hv_virtio_ops hv_blk_ops = {
+	.destroy = hv_blk_destroy,
 	.name = "blk",
 	.type = VIRTIO_ID_BLOCK,
 	.num_queues = 1,
