@@ -150,7 +150,7 @@ static void hv_blk_finish(struct hv_blk *blk, struct hv_blk_req *req,
 
 static struct page *hv_blk_page(void *addr)
 {
-	if (is_vmalloc_or_module_addr(addr))
+	if (is_vmalloc_addr(addr))
 		return vmalloc_to_page(addr);
 	return virt_to_page(addr);
 }
