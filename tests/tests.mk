@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Test targets, included by the top Makefile (see tests/README.md).
+#
+#   make test                        every tier; last line "N passed, N failed, N skipped"
+#   make kunit                       KUnit suites on UML (kunit.py)
+#   make vm-test [ARCH=arm64] [TESTS='glob ...']   e2e scripts in the QEMU VM
+#   make vm-shell [ARCH=arm64]       a shell in that VM, nothing run
+
+.PHONY: test kunit vm-test vm-shell help
+
+HVISOR_TESTS_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
+# x86_64 unless ARCH says arm64 (the VM runner has no riscv guest)
+VM_ARCH = $(if $(filter arm64 aarch64,$(ARCH)),arm64,x86_64)
+
+test:
+	@$(HVISOR_TESTS_TOP)/tests/run
+
+kunit:
+	@$(HVISOR_TESTS_TOP)/tests/kunit/run.sh
+
+vm-test:
+	@$(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) $(if $(TESTS),--tests '$(TESTS)')
+
+vm-shell:
+	@$(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) --shell
+
+help::
+	@echo 'Tests (tests/README.md):'
+	@echo '  make test                  all tiers (deps, unit, builds, KUnit, VM x86_64+arm64)'
+	@echo '  make kunit                 KUnit suites on UML with kunit.py'
+	@echo '  make vm-test [ARCH=arm64] [TESTS=glob]  e2e scripts in the QEMU test VM'
+	@echo '  make vm-shell [ARCH=arm64] shell in the test VM (Ctrl-A x quits)'
