@@ -23,7 +23,18 @@ FAILED=0
 
 log() { echo "virtio_blk: $*"; }
 fail() { log "FAIL: $*"; FAILED=1; }
-die() { log "FAIL: $*"; hvisor zone shutdown -id 1 >/dev/null 2>&1; exit 1; }
+die() { log "FAIL: $*"; exit 1; }
+
+# Leave the VM as we found it, also on failure (scripts share one boot).
+# shellcheck disable=SC2317  # run by the EXIT trap
+cleanup() {
+	umount /mnt/vblk 2>/dev/null
+	hvisor zone shutdown -id 1 >/dev/null 2>&1
+	rmmod hvisor_sim 2>/dev/null
+	rmmod hvisor 2>/dev/null
+	rm -f "$W/disk.img" "$W/data"
+}
+trap cleanup EXIT
 
 [ -x /usr/bin/hvisor ] || { echo "SKIP: no /usr/bin/hvisor"; exit 77; }
 ATTACH=/usr/libexec/hvisor-tests/virtio_attach
@@ -44,7 +55,6 @@ hvisor zone start "/usr/share/hvisor/examples/sim/zone1-$ARCH.json" || die "zone
 $ATTACH 1 $MEM $ADDR 75 $W/disk.img
 rc=$?
 if [ $rc = 77 ]; then
-	hvisor zone shutdown -id 1
 	echo "SKIP: hvisor.ko has no HVISOR_VIRTIO_ATTACH yet"
 	exit 77
 fi
