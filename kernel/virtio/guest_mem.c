@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory regions: validation and overflow-safe translation of guest
+ * physical ranges.  No mapping here (see guest_mem_map.c), so that KUnit can
+ * run this on UML with regions backed by kmalloc().
+ */
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+
+#include "guest_mem.h"
+
+/* Last byte of a non-empty range, or false if it wraps the u64 space. */
+static bool hv_range_last(u64 start, u64 size, u64 *last)
+{
+	if (!size)
+		return false;
+	return !check_add_overflow(start, size - 1, last);
+}
+
+int hv_gmem_validate(const struct hv_gmem_region *r, u32 nr, u32 *bad)
+{
+	u64 last_i, last_j, last0;
+	u32 i, j;
+
+	if (!nr || nr > HV_GMEM_MAX_REGIONS) {
+		if (bad)
+			*bad = 0;
+		return nr ? -E2BIG : -EINVAL;
+	}
+
+	for (i = 0; i < nr; i++) {
+		if (bad)
+			*bad = i;
+		if (!r[i].size || !PAGE_ALIGNED(r[i].size) ||
+		    !PAGE_ALIGNED(r[i].zone0_ipa) ||
+		    !PAGE_ALIGNED(r[i].zonex_ipa))
+			return -EINVAL;
+		if (!hv_range_last(r[i].zonex_ipa, r[i].size, &last_i) ||
+		    !hv_range_last(r[i].zone0_ipa, r[i].size, &last0))
+			return -EINVAL;
+		for (j = 0; j < i; j++) {
+			hv_range_last(r[j].zonex_ipa, r[j].size, &last_j);
+			if (r[i].zonex_ipa <= last_j &&
+			    r[j].zonex_ipa <= last_i)
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+const struct hv_gmem_region *hv_gmem_lookup(const struct hv_guest_mem *gm,
+					    u64 gpa, u64 len, u64 *offset)
+{
+	const struct hv_gmem_region *r;
+	u64 off;
+	u32 i;
+
+	/* An empty range names no memory: refuse it explicitly. */
+	if (!len)
+		return NULL;
+
+	for (i = 0; i < gm->nr; i++) {
+		r = &gm->r[i];
+		if (gpa < r->zonex_ipa)
+			continue;
+		off = gpa - r->zonex_ipa;
+		if (off >= r->size)
+			continue;
+		/*
+		 * gpa is inside r; regions never overlap, so no other region
+		 * can hold the start.  The range must end inside r too:
+		 * off < size here, so size - off cannot underflow.
+		 */
+		if (len > r->size - off)
+			return NULL;
+		if (offset)
+			*offset = off;
+		return r;
+	}
+	return NULL;
+}
+
+void *hv_gmem_translate(const struct hv_guest_mem *gm, u64 gpa, u64 len)
+{
+	const struct hv_gmem_region *r;
+	u64 off;
+
+	r = hv_gmem_lookup(gm, gpa, len, &off);
+	if (!r || !r->hva)
+		return NULL;
+	return (u8 *)r->hva + off;
+}

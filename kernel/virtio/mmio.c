@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-mmio version 2 register file and device core.  See mmio.h.
+ *
+ * Every value written by the guest is hostile: selectors are bounded,
+ * queue registers are only latched here and validated as a whole when the
+ * driver sets QueueReady, features are validated at FEATURES_OK, config
+ * space accesses are bounded by the device's config size.
+ */
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_mmio.h>
+#include <linux/virtio_ring.h>
+
+#include "mmio.h"
+
+#define HV_VIRTIO_TRANSPORT_FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) | \
+					 BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) | \
+					 BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
+
+#define hv_dev_warn(dev, fmt, ...)					\
+	do {								\
+		const struct hv_virtio_dev *d__ = (dev);		\
+									\
+		pr_warn_ratelimited("hvisor: zone %u %s@%#llx: " fmt,	\
+				    d__->vdev.zone_id, d__->ops->name,	\
+				    d__->vdev.base, ##__VA_ARGS__);	\
+	} while (0)
+
+int hv_virtio_dev_init(struct hv_virtio_dev *dev,
+		       const struct hv_virtio_ops *ops,
+		       const struct hv_guest_mem *mem, u32 config_size)
+{
+	if (!ops->num_queues || ops->num_queues > HV_VIRTIO_MAX_QUEUES ||
+	    !is_power_of_2(ops->queue_max) ||
+	    ops->queue_max > HV_VQ_MAX_SIZE || !ops->config_read ||
+	    !ops->notify || !ops->reset ||
+	    config_size > HV_VIRTIO_MMIO_SIZE - VIRTIO_MMIO_CONFIG)
+		return -EINVAL;
+
+	dev->ops = ops;
+	dev->mem = mem;
+	dev->config_size = config_size;
+	dev->device_features = ops->features | HV_VIRTIO_TRANSPORT_FEATURES;
+	dev->vdev.mmio = &hv_virtio_mmio_ops;
+	mutex_init(&dev->lock);
+	spin_lock_init(&dev->state_lock);
+	atomic_set(&dev->config_generation, 0);
+	atomic64_set(&dev->notifies, 0);
+	atomic64_set(&dev->injects, 0);
+	atomic64_set(&dev->inject_errors, 0);
+	atomic64_set(&dev->bad_accesses, 0);
+	return 0;
+}
+
+u32 hv_virtio_status(struct hv_virtio_dev *dev)
+{
+	unsigned long flags;
+	u32 status;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	status = dev->status;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	return status;
+}
+
+void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)
+{
+	unsigned long flags;
+	u32 fresh;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	fresh = bits & ~dev->int_status;
+	dev->int_status |= bits;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+
+	/*
+	 * Line model: the line stays asserted while any bit is pending, so
+	 * only a bit that was not pending yet needs a new injection.
+	 */
+	if (!fresh || !dev->inject)
+		return;
+	atomic64_inc(&dev->injects);
+	if (!dev->inject(dev))
+		return;
+	/*
+	 * The line was not raised: forget the bits so that the next event
+	 * injects again instead of merging into an interrupt never sent.
+	 */
+	atomic64_inc(&dev->inject_errors);
+	spin_lock_irqsave(&dev->state_lock, flags);
+	dev->int_status &= ~fresh;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+}
+
+void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)
+{
+	unsigned long flags;
+	bool first, driver_ok;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	first = !(dev->status & VIRTIO_CONFIG_S_NEEDS_RESET);
+	dev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	driver_ok = dev->status & VIRTIO_CONFIG_S_DRIVER_OK;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+
+	if (!first)
+		return;
+	hv_dev_warn(dev, "queue %u broken (%s), device needs reset\n", index,
+		    index < HV_VIRTIO_MAX_QUEUES && dev->vqs[index].why ?
+		    dev->vqs[index].why : "setup");
+	/* Spec 2.1.2: with DRIVER_OK set, tell the driver. */
+	if (driver_ok)
+		hv_virtio_raise(dev, VIRTIO_MMIO_INT_CONFIG);
+}
+
+void hv_virtio_config_changed(struct hv_virtio_dev *dev)
+{
+	atomic_inc(&dev->config_generation);
+	if (hv_virtio_status(dev) & VIRTIO_CONFIG_S_DRIVER_OK)
+		hv_virtio_raise(dev, VIRTIO_MMIO_INT_CONFIG);
+}
+
+/* Status = 0: quiesce the device, then forget everything the driver set. */
+static void hv_virtio_reset(struct hv_virtio_dev *dev)
+{
+	unsigned long flags;
+	u16 i;
+
+	dev->ops->reset(dev);
+
+	for (i = 0; i < dev->ops->num_queues; i++) {
+		hv_vq_reset(&dev->vqs[i]);
+		memset(&dev->qregs[i], 0, sizeof(dev->qregs[i]));
+	}
+	dev->dev_features_sel = 0;
+	dev->drv_features_sel = 0;
+	dev->drv_features[0] = 0;
+	dev->drv_features[1] = 0;
+	dev->features = 0;
+	dev->queue_sel = 0;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	dev->status = 0;
+	dev->int_status = 0;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+}
+
+static bool hv_virtio_features_ok(struct hv_virtio_dev *dev, u64 drv)
+{
+	if (drv & ~dev->device_features) {
+		hv_dev_warn(dev, "driver accepted unoffered features %#llx\n",
+			    drv & ~dev->device_features);
+		return false;
+	}
+	if (!(drv & BIT_ULL(VIRTIO_F_VERSION_1))) {
+		hv_dev_warn(dev, "driver did not accept VIRTIO_F_VERSION_1\n");
+		return false;
+	}
+	return true;
+}
+
+static void hv_virtio_write_status(struct hv_virtio_dev *dev, u32 value)
+{
+	u32 old, drv_old, new, added;
+	unsigned long flags;
+	u64 drv;
+
+	if (!value) {
+		hv_virtio_reset(dev);
+		return;
+	}
+
+	old = hv_virtio_status(dev);
+	/* NEEDS_RESET belongs to the device: the driver cannot set or clear it. */
+	drv_old = old & ~VIRTIO_CONFIG_S_NEEDS_RESET;
+	new = value & 0xff & ~VIRTIO_CONFIG_S_NEEDS_RESET;
+	if (drv_old & ~new) {
+		hv_dev_warn(dev, "status %#x -> %#x clears bits, ignored\n",
+			    old, value);
+		return;
+	}
+	added = new & ~drv_old;
+
+	if (added & VIRTIO_CONFIG_S_FEATURES_OK) {
+		drv = (u64)dev->drv_features[1] << 32 | dev->drv_features[0];
+		if (!(new & VIRTIO_CONFIG_S_DRIVER) ||
+		    !hv_virtio_features_ok(dev, drv))
+			new &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+		else
+			dev->features = drv;
+	}
+	if ((added & VIRTIO_CONFIG_S_DRIVER_OK) &&
+	    !(new & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		hv_dev_warn(dev, "DRIVER_OK without FEATURES_OK, ignored\n");
+		new &= ~VIRTIO_CONFIG_S_DRIVER_OK;
+	}
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	dev->status = new | (dev->status & VIRTIO_CONFIG_S_NEEDS_RESET);
+	new = dev->status;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+
+	if (dev->ops->status_changed && new != old)
+		dev->ops->status_changed(dev, old, new);
+}
+
+static struct hv_virtio_queue_regs *hv_virtio_sel_queue(struct hv_virtio_dev *dev)
+{
+	if (dev->queue_sel >= dev->ops->num_queues)
+		return NULL;
+	return &dev->qregs[dev->queue_sel];
+}
+
+static void hv_virtio_queue_ready(struct hv_virtio_dev *dev, u32 value)
+{
+	struct hv_virtio_queue_regs *q = hv_virtio_sel_queue(dev);
+	u16 index = dev->queue_sel;
+	int err;
+
+	if (!q)
+		return;
+	if (!value) {
+		if (!q->ready)
+			return;
+		/* Stop the worker before the queue disappears under it. */
+		dev->ops->reset(dev);
+		hv_vq_reset(&dev->vqs[index]);
+		q->ready = false;
+		return;
+	}
+	if (q->ready)
+		return;
+	if (!(hv_virtio_status(dev) & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		hv_dev_warn(dev, "QueueReady before FEATURES_OK, ignored\n");
+		return;
+	}
+	err = hv_vq_setup(&dev->vqs[index], dev->mem, q->num,
+			  dev->ops->queue_max, q->desc, q->avail, q->used,
+			  hv_virtio_has_feature(dev, VIRTIO_RING_F_EVENT_IDX));
+	if (err) {
+		hv_dev_warn(dev, "queue %u: bad setup (num %u desc %#llx avail %#llx used %#llx): %d\n",
+			    index, q->num, q->desc, q->avail, q->used, err);
+		hv_virtio_queue_broken(dev, index);
+		return;
+	}
+	q->ready = true;
+}
+
+static void hv_virtio_notify(struct hv_virtio_dev *dev, u64 value)
+{
+	atomic64_inc(&dev->notifies);
+	if (value >= dev->ops->num_queues || !dev->qregs[value].ready) {
+		hv_dev_warn(dev, "notify of queue %llu that is not ready\n",
+			    value);
+		return;
+	}
+	dev->ops->notify(dev, value);
+}
+
+static void hv_set_low(u64 *reg, u32 value)
+{
+	*reg = (*reg & GENMASK_ULL(63, 32)) | value;
+}
+
+static void hv_set_high(u64 *reg, u32 value)
+{
+	*reg = (*reg & GENMASK_ULL(31, 0)) | (u64)value << 32;
+}
+
+/* Queue registers: latched only while the selected queue is not ready. */
+static void hv_virtio_write_queue_reg(struct hv_virtio_dev *dev, u64 offset,
+				      u32 value)
+{
+	struct hv_virtio_queue_regs *q = hv_virtio_sel_queue(dev);
+
+	if (!q || q->ready) {
+		hv_dev_warn(dev, "queue register %#llx write to queue %u ignored\n",
+			    offset, dev->queue_sel);
+		return;
+	}
+	switch (offset) {
+	case VIRTIO_MMIO_QUEUE_NUM:
+		q->num = value;	/* validated at QueueReady */
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+		hv_set_low(&q->desc, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+		hv_set_high(&q->desc, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+		hv_set_low(&q->avail, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+		hv_set_high(&q->avail, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_USED_LOW:
+		hv_set_low(&q->used, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_USED_HIGH:
+		hv_set_high(&q->used, value);
+		break;
+	}
+}
+
+/* Config space: the whole access must fit; widths 1, 2, 4, 8; LE. */
+static bool hv_config_range_ok(struct hv_virtio_dev *dev, u64 off, u32 size)
+{
+	return (size == 1 || size == 2 || size == 4 || size == 8) &&
+	       off < dev->config_size && size <= dev->config_size - off;
+}
+
+static u64 hv_virtio_config_read(struct hv_virtio_dev *dev, u64 off,
+				 u32 size)
+{
+	u8 buf[8] = { 0 };
+	u64 value = 0;
+	u32 i;
+
+	if (!hv_config_range_ok(dev, off, size)) {
+		atomic64_inc(&dev->bad_accesses);
+		return 0;
+	}
+	dev->ops->config_read(dev, off, buf, size);
+	for (i = 0; i < size; i++)
+		value |= (u64)buf[i] << (8 * i);
+	return value;
+}
+
+static void hv_virtio_config_write(struct hv_virtio_dev *dev, u64 off,
+				   u64 value, u32 size)
+{
+	u8 buf[8];
+	u32 i;
+
+	if (!hv_config_range_ok(dev, off, size) || !dev->ops->config_write) {
+		atomic64_inc(&dev->bad_accesses);
+		return;
+	}
+	for (i = 0; i < size; i++)
+		buf[i] = value >> (8 * i);
+	dev->ops->config_write(dev, off, buf, size);
+}
+
+static u32 hv_virtio_read_reg(struct hv_virtio_dev *dev, u64 offset)
+{
+	struct hv_virtio_queue_regs *q;
+	unsigned long flags;
+	u32 value;
+
+	switch (offset) {
+	case VIRTIO_MMIO_MAGIC_VALUE:
+		return HV_VIRTIO_MMIO_MAGIC;
+	case VIRTIO_MMIO_VERSION:
+		return HV_VIRTIO_MMIO_VERSION;
+	case VIRTIO_MMIO_DEVICE_ID:
+		return dev->ops->type;
+	case VIRTIO_MMIO_VENDOR_ID:
+		return HV_VIRTIO_VENDOR_ID;
+	case VIRTIO_MMIO_DEVICE_FEATURES:
+		if (dev->dev_features_sel > 1)
+			return 0;
+		return dev->device_features >> (32 * dev->dev_features_sel);
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+		return hv_virtio_sel_queue(dev) ? dev->ops->queue_max : 0;
+	case VIRTIO_MMIO_QUEUE_READY:
+		q = hv_virtio_sel_queue(dev);
+		return q ? q->ready : 0;
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		spin_lock_irqsave(&dev->state_lock, flags);
+		value = dev->int_status;
+		spin_unlock_irqrestore(&dev->state_lock, flags);
+		return value;
+	case VIRTIO_MMIO_STATUS:
+		return hv_virtio_status(dev);
+	case VIRTIO_MMIO_SHM_LEN_LOW:
+	case VIRTIO_MMIO_SHM_LEN_HIGH:
+	case VIRTIO_MMIO_SHM_BASE_LOW:
+	case VIRTIO_MMIO_SHM_BASE_HIGH:
+		/* Spec 4.2.2: a non-existent region has length (and base) -1. */
+		return U32_MAX;
+	case VIRTIO_MMIO_CONFIG_GENERATION:
+		return atomic_read(&dev->config_generation);
+	default:
+		/* write-only, legacy or unknown registers */
+		atomic64_inc(&dev->bad_accesses);
+		return 0;
+	}
+}
+
+static void hv_virtio_write_reg(struct hv_virtio_dev *dev, u64 offset,
+				u32 value)
+{
+	unsigned long flags;
+	u32 sel;
+
+	switch (offset) {
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+		dev->dev_features_sel = value;
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES:
+		sel = dev->drv_features_sel;
+		if (sel > 1 ||
+		    (hv_virtio_status(dev) & VIRTIO_CONFIG_S_FEATURES_OK)) {
+			atomic64_inc(&dev->bad_accesses);
+			break;
+		}
+		dev->drv_features[sel] = value;	/* validated at FEATURES_OK */
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+		dev->drv_features_sel = value;
+		break;
+	case VIRTIO_MMIO_QUEUE_SEL:
+		dev->queue_sel = value;	/* bounded at every use */
+		break;
+	case VIRTIO_MMIO_QUEUE_NUM:
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
+	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
+	case VIRTIO_MMIO_QUEUE_USED_LOW:
+	case VIRTIO_MMIO_QUEUE_USED_HIGH:
+		hv_virtio_write_queue_reg(dev, offset, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_READY:
+		hv_virtio_queue_ready(dev, value);
+		break;
+	case VIRTIO_MMIO_QUEUE_NOTIFY:
+		hv_virtio_notify(dev, value);
+		break;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		spin_lock_irqsave(&dev->state_lock, flags);
+		dev->int_status &= ~(value & (VIRTIO_MMIO_INT_VRING |
+					      VIRTIO_MMIO_INT_CONFIG));
+		spin_unlock_irqrestore(&dev->state_lock, flags);
+		break;
+	case VIRTIO_MMIO_STATUS:
+		hv_virtio_write_status(dev, value);
+		break;
+	case VIRTIO_MMIO_SHM_SEL:
+		break;	/* no shared memory regions: nothing to select */
+	default:
+		atomic64_inc(&dev->bad_accesses);
+		hv_dev_warn(dev, "write of %#x to read-only or unknown register %#llx\n",
+			    value, offset);
+		break;
+	}
+}
+
+u64 hv_virtio_mmio_read(struct hv_vdev *vdev, u64 offset, u32 size)
+{
+	struct hv_virtio_dev *dev = to_hv_virtio_dev(vdev);
+	u64 value;
+
+	mutex_lock(&dev->lock);
+	if (offset >= VIRTIO_MMIO_CONFIG) {
+		value = hv_virtio_config_read(dev, offset - VIRTIO_MMIO_CONFIG,
+					      size);
+	} else if (size != 4 || !IS_ALIGNED(offset, 4)) {
+		atomic64_inc(&dev->bad_accesses);
+		hv_dev_warn(dev, "%u-byte read of register %#llx ignored\n",
+			    size, offset);
+		value = 0;
+	} else {
+		value = hv_virtio_read_reg(dev, offset);
+	}
+	mutex_unlock(&dev->lock);
+	return value;
+}
+
+void hv_virtio_mmio_write(struct hv_vdev *vdev, u64 offset, u64 value,
+			  u32 size)
+{
+	struct hv_virtio_dev *dev = to_hv_virtio_dev(vdev);
+
+	mutex_lock(&dev->lock);
+	if (offset >= VIRTIO_MMIO_CONFIG) {
+		hv_virtio_config_write(dev, offset - VIRTIO_MMIO_CONFIG, value,
+				       size);
+	} else if (size != 4 || !IS_ALIGNED(offset, 4)) {
+		atomic64_inc(&dev->bad_accesses);
+		hv_dev_warn(dev, "%u-byte write of register %#llx ignored\n",
+			    size, offset);
+	} else {
+		hv_virtio_write_reg(dev, offset, value);
+	}
+	mutex_unlock(&dev->lock);
+}
+
+const struct hv_vdev_mmio_ops hv_virtio_mmio_ops = {
+	.read = hv_virtio_mmio_read,
+	.write = hv_virtio_mmio_write,
+};

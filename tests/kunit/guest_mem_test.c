@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: guest memory region validation and translation bounds.
+ */
+#include "../../kernel/virtio/guest_mem.c"
+
+#include <kunit/test.h>
+
+#include "virtio_test_util.h"
+
+static void gmem_translate_inside(struct kunit *test)
+{
+	struct hvt_mem *m = hvt_mem_new(test);
+
+	KUNIT_EXPECT_PTR_EQ(test, hv_gmem_translate(&m->gm, HVT_RAM, 1),
+			    (void *)m->ram);
+	KUNIT_EXPECT_PTR_EQ(test, hv_gmem_translate(&m->gm, HVT_RAM + 100, 50),
+			    (void *)(m->ram + 100));
+	/* the whole region in one range */
+	KUNIT_EXPECT_PTR_EQ(test,
+			    hv_gmem_translate(&m->gm, HVT_RAM, HVT_RAM_SIZE),
+			    (void *)m->ram);
+}
+
+static void gmem_last_byte_edge(struct kunit *test)
+{
+	struct hvt_mem *m = hvt_mem_new(test);
+	u64 end = HVT_RAM + HVT_RAM_SIZE;
+
+	/* last byte inside: OK; one byte past: refused */
+	KUNIT_EXPECT_PTR_EQ(test, hv_gmem_translate(&m->gm, end - 1, 1),
+			    (void *)(m->ram + HVT_RAM_SIZE - 1));
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, end - 1, 2));
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, end, 1));
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, HVT_RAM,
+						  HVT_RAM_SIZE + 1));
+}
+
+static void gmem_first_byte_edge(struct kunit *test)
+{
+	struct hvt_mem *m = hvt_mem_new(test);
+
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, HVT_RAM - 1, 1));
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, HVT_RAM - 1, 2));
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, 0, 1));
+}
+
+static void gmem_len_zero(struct kunit *test)
+{
+	struct hvt_mem *m = hvt_mem_new(test);
+
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, HVT_RAM, 0));
+	KUNIT_EXPECT_NULL(test, hv_gmem_lookup(&m->gm, HVT_RAM, 0, NULL));
+}
+
+static void gmem_wrap_u64(struct kunit *test)
+{
+	struct hvt_mem *m = hvt_mem_new(test);
+
+	/* addr + len wraps to a small value that would look "inside" */
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, HVT_RAM + 8,
+						  U64_MAX - 4));
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, U64_MAX, 2));
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, U64_MAX - 0xfff,
+						  0x2000));
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(&m->gm, HVT_RAM, U64_MAX));
+}
+
+static void gmem_straddle_regions(struct kunit *test)
+{
+	struct hv_guest_mem *gm = kunit_kzalloc(test, sizeof(*gm), GFP_KERNEL);
+	static u8 backing[2 * PAGE_SIZE];
+
+	KUNIT_ASSERT_NOT_NULL(test, gm);
+	/* two regions adjacent in guest space, not in the host */
+	gm->nr = 2;
+	gm->r[0] = (struct hv_gmem_region){ .zone0_ipa = 0x10000,
+		.zonex_ipa = 0x1000000, .size = PAGE_SIZE, .hva = backing };
+	gm->r[1] = (struct hv_gmem_region){ .zone0_ipa = 0x90000,
+		.zonex_ipa = 0x1000000 + PAGE_SIZE, .size = PAGE_SIZE,
+		.hva = backing + PAGE_SIZE };
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(gm->r, gm->nr, NULL), 0);
+	KUNIT_EXPECT_NOT_NULL(test, hv_gmem_translate(gm, 0x1000000 +
+						      PAGE_SIZE - 1, 1));
+	KUNIT_EXPECT_NULL(test, hv_gmem_translate(gm, 0x1000000 +
+						  PAGE_SIZE - 1, 2));
+	KUNIT_EXPECT_PTR_EQ(test, hv_gmem_translate(gm, 0x1000000 + PAGE_SIZE,
+						    PAGE_SIZE),
+			    (void *)(backing + PAGE_SIZE));
+}
+
+static void gmem_lookup_offset(struct kunit *test)
+{
+	struct hvt_mem *m = hvt_mem_new(test);
+	const struct hv_gmem_region *r;
+	u64 off = 0;
+
+	r = hv_gmem_lookup(&m->gm, HVT_HUGE + 0x12345, 0x100000000ULL, &off);
+	KUNIT_ASSERT_PTR_EQ(test, r, &m->gm.r[1]);
+	KUNIT_EXPECT_EQ(test, off, 0x12345ULL);
+}
+
+static void gmem_validate_good(struct kunit *test)
+{
+	struct hvt_mem *m = hvt_mem_new(test);
+
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(m->gm.r, m->gm.nr, NULL), 0);
+}
+
+static void gmem_validate_bad(struct kunit *test)
+{
+	struct hv_gmem_region r[2] = {
+		{ .zone0_ipa = 0x100000, .zonex_ipa = 0, .size = 0x10000 },
+		{ .zone0_ipa = 0x200000, .zonex_ipa = 0x10000, .size = 0x10000 },
+	};
+	u32 bad = 99;
+
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, &bad), 0);
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 0, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, HV_GMEM_MAX_REGIONS + 1,
+					       NULL), -E2BIG);
+
+	/* overlap by one page */
+	r[1].zonex_ipa = 0x10000 - PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bad, 1U);
+	/* second region containing the first */
+	r[1].zonex_ipa = 0;
+	r[1].size = 0x100000;
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, NULL), -EINVAL);
+	r[1].zonex_ipa = 0x10000;
+	r[1].size = 0x10000;
+
+	r[0].size = 0;
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, &bad), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+	r[0].size = 0x10000 + 1;		/* not page aligned */
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, NULL), -EINVAL);
+	r[0].size = 0x10000;
+	r[0].zonex_ipa = 1;			/* not page aligned */
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, NULL), -EINVAL);
+	r[0].zonex_ipa = 0;
+	r[0].zone0_ipa = 0x100001;
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, NULL), -EINVAL);
+	r[0].zone0_ipa = 0x100000;
+	/* guest range wraps the 64-bit space */
+	r[1].zonex_ipa = 0ULL - PAGE_SIZE;
+	r[1].size = 2 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, NULL), -EINVAL);
+	/* a region ending exactly at the top of the space is fine */
+	r[1].size = PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, NULL), 0);
+	KUNIT_EXPECT_NOT_NULL(test, hv_gmem_lookup(&(struct hv_guest_mem){
+		.nr = 2, .r = { r[0], r[1] } }, U64_MAX, 1, NULL));
+	/* host range wraps */
+	r[1].zone0_ipa = 0ULL - PAGE_SIZE;
+	r[1].size = 2 * PAGE_SIZE;
+	r[1].zonex_ipa = 0x10000;
+	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, NULL), -EINVAL);
+}
+
+static struct kunit_case hv_gmem_cases[] = {
+	KUNIT_CASE(gmem_translate_inside),
+	KUNIT_CASE(gmem_last_byte_edge),
+	KUNIT_CASE(gmem_first_byte_edge),
+	KUNIT_CASE(gmem_len_zero),
+	KUNIT_CASE(gmem_wrap_u64),
+	KUNIT_CASE(gmem_straddle_regions),
+	KUNIT_CASE(gmem_lookup_offset),
+	KUNIT_CASE(gmem_validate_good),
+	KUNIT_CASE(gmem_validate_bad),
+	{}
+};
+
+static struct kunit_suite hv_gmem_suite = {
+	.name = "hvisor_guest_mem",
+	.test_cases = hv_gmem_cases,
+};
+
+kunit_test_suite(hv_gmem_suite);
+
+MODULE_LICENSE("GPL");
