@@ -13,6 +13,7 @@
 #include "../include/uapi/hvisor.h"
 #include "seam_internal.h"
 #include "zone_internal.h"
+#include "virtio/attach.h"
 
 static long hvisor_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
@@ -28,6 +29,12 @@ static long hvisor_ioctl(struct file *file, unsigned int cmd,
 		return hvisor_ioctl_zone_shutdown(uarg);
 	case HVISOR_ZONE_LIST:
 		return hvisor_ioctl_zone_list(uarg);
+	case HVISOR_VIRTIO_ATTACH:
+		return hvisor_virtio_attach(uarg);
+	case HVISOR_VIRTIO_DETACH:
+		return hvisor_virtio_detach(uarg);
+	case HVISOR_VIRTIO_LIST:
+		return hvisor_virtio_list(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -73,6 +80,7 @@ err_zone_objs:
 static void __exit hvisor_exit(void)
 {
 	misc_deregister(&hvisor_misc);
+	hvisor_virtio_detach_all();
 	hvisor_seam_exit();
 	hvisor_zone_objs_exit();
 }

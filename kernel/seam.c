@@ -23,6 +23,7 @@
 #include "bridge.h"
 #include "hvisor.h"
 #include "seam_internal.h"
+#include "virtio/attach.h"
 
 /* Serialises register/unregister: bridge start/stop run under it. */
 static DEFINE_MUTEX(hv_seam_lock);
@@ -149,6 +150,12 @@ void hvisor_hv_unregister(const struct hvisor_hv_ops *ops)
 {
 	bool native = ops == &hv_native_ops;
 
+	/*
+	 * The zones served through this hypervisor are gone with it, and so
+	 * are their devices.  Detach them first, while their workers can
+	 * still inject.
+	 */
+	hvisor_virtio_detach_all();
 	mutex_lock(&hv_seam_lock);
 	if (WARN_ON(!ops || rcu_access_pointer(hv_ops) != ops)) {
 		mutex_unlock(&hv_seam_lock);

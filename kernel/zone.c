@@ -25,6 +25,7 @@
 #include "arch.h"
 #include "hvisor.h"
 #include "seam_internal.h"
+#include "virtio/attach.h"
 #include "zone_internal.h"
 
 /* Images are copied in slices, so that a big kernel never hogs a cpu. */
@@ -454,6 +455,11 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 		ret = hvisor_hv_error("shutdown", zid.zone_id, ret);
 	} else {
 		ret = 0;
+		/*
+		 * After the hypercall: until the zone is stopped its drivers
+		 * may still need their devices (to reset them, for one).
+		 */
+		hvisor_virtio_detach_zone(zid.zone_id);
 		hvisor_zone_stopped(zid.zone_id);
 		pr_info("zone %u shut down\n", zid.zone_id);
 	}
