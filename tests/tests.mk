@@ -7,7 +7,7 @@
 #   make vm-test [ARCH=arm64] [TESTS='glob ...']   e2e scripts in the QEMU VM
 #   make vm-shell [ARCH=arm64]       a shell in that VM, nothing run
 
-.PHONY: test kunit vm-test vm-shell help
+.PHONY: test kunit vm-test vm-shell demo help
 
 HVISOR_TESTS_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 # x86_64 unless ARCH says arm64 (the VM runner has no riscv guest)
@@ -25,9 +25,16 @@ vm-test:
 vm-shell:
 	@$(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) --shell
 
+# The main job: a sim zone with a disk, a NIC and a console served by
+# hvisor.ko, in the test VM (examples/sim/demo.sh).
+demo:
+	@$(HVISOR_TESTS_TOP)/scripts/install-deps.sh
+	@$(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) --demo
+
 help::
 	@echo 'Tests (tests/README.md):'
 	@echo '  make test                  all tiers (deps, unit, builds, KUnit, VM x86_64+arm64)'
 	@echo '  make kunit                 KUnit suites on UML with kunit.py'
 	@echo '  make vm-test [ARCH=arm64] [TESTS=glob]  e2e scripts in the QEMU test VM'
 	@echo '  make vm-shell [ARCH=arm64] shell in the test VM (Ctrl-A x quits)'
+	@echo '  make demo [ARCH=arm64]     the simulator demo: blk, net, console served by hvisor.ko'

@@ -6,6 +6,7 @@
 #   HVTEST_MODE=test   run every /usr/share/hvisor/tests/e2e/*.sh, report
 #                      HVTEST markers on the console, power off
 #   HVTEST_MODE=shell  give the developer a shell on the console; power off
+#   HVTEST_MODE=demo   run examples/sim/demo.sh (make demo), report its verdict
 #                      when it exits
 # Protocol on the console (parsed by tests/vm/run.sh):
 #   HVTEST-BEGIN <name> <timeout>      a test starts
@@ -166,4 +167,10 @@ if [ "$HVTEST_MODE" = shell ]; then
 fi
 
 dmesg -n 1	# keep the console for our markers
+
+# `make demo`: the simulator demo, its output straight on the console.
+if [ "$HVTEST_MODE" = demo ]; then
+	if sh /usr/share/hvisor/examples/sim/demo.sh; then finish 0; else finish 1; fi
+fi
+
 if run_tests; then finish 0; else finish 1; fi

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/mkinitramfs.sh --arch x86_64|arm64 [--mode test|shell]
+# tests/vm/mkinitramfs.sh --arch x86_64|arm64 [--mode test|shell|demo]
 #                         [--tests 'glob ...'] [--out FILE]
 #
 # Builds what the guest needs for ARCH and packs it into an initramfs

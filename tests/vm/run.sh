@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/run.sh --arch x86_64|arm64 [--tests 'glob ...'] [--timeout SECS]
-#                 [--verbose] [--shell]
+#                 [--verbose] [--shell] [--demo]
 #
 # Boots Debian's stock kernel for ARCH in QEMU (TCG, never KVM) with an
 # initramfs holding our modules, the tool and tests/e2e/, runs the selected
@@ -13,6 +13,8 @@
 # is killed and counted as a failure; the last 50 console lines are shown.
 # --shell: boot the same VM with a shell on this terminal, run nothing
 # (Ctrl-A x quits QEMU; `exit` powers off).
+# --demo: boot the same VM and run examples/sim/demo.sh with its output on
+# this terminal (make demo); exit 0 if the demo succeeded.
 # The full console log is build/vm/<arch>/console.log.
 set -euo pipefail
 # shellcheck source=tests/lib.sh
@@ -20,7 +22,7 @@ set -euo pipefail
 # shellcheck source=tests/vm/vmlib.sh
 . "$(dirname "$0")/vmlib.sh"
 
-ARCH='' TESTS='*' RUN_TIMEOUT=900 VERBOSE=0 SHELL_MODE=0
+ARCH='' TESTS='*' RUN_TIMEOUT=900 VERBOSE=0 SHELL_MODE=0 DEMO_MODE=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) ARCH=$2; shift 2 ;;
@@ -28,7 +30,8 @@ while [ $# -gt 0 ]; do
 	--timeout) RUN_TIMEOUT=$2; shift 2 ;;
 	--verbose|-v) VERBOSE=1; shift ;;
 	--shell) SHELL_MODE=1; shift ;;
-	-h|--help) sed -n '4,18p' "$0" | cut -c3-; exit 0 ;;
+	--demo) DEMO_MODE=1; shift ;;
+	-h|--help) sed -n '4,20p' "$0" | cut -c3-; exit 0 ;;
 	*) die "run.sh: unknown argument $1 (see --help)" ;;
 	esac
 done
@@ -66,6 +69,19 @@ run_shell() {
 	qemu_cmd "$initrd"
 	log "vm-shell: booting $ARCH ($KVER); Ctrl-A x quits QEMU"
 	exec "${QEMU[@]}"
+}
+
+# The demo: console on this terminal, verdict from the guest.
+run_demo() {
+	local initrd=$VMDIR/initramfs-demo.cpio.gz rc=0
+	"$ROOT/tests/vm/mkinitramfs.sh" --arch "$ARCH" --mode demo --out "$initrd"
+	qemu_cmd "$initrd"
+	log "demo: booting $ARCH ($KVER) under TCG; this takes a minute"
+	timeout "$RUN_TIMEOUT" "${QEMU[@]}" </dev/null 2>&1 | tr -d '\r' |
+		grep --line-buffered -v '^HVTEST-' | tee "$VMDIR/demo.log" || true
+	grep -q '^demo: done' "$VMDIR/demo.log" || rc=1
+	[ "$rc" = 0 ] && log "demo: done" || log "demo: FAILED (log: ${VMDIR#"$ROOT"/}/demo.log)"
+	return "$rc"
 }
 
 PASSED=0 FAILED=0 SKIPPED=0 CUR='' CUR_DEADLINE=0 DONE=0 VERDICT='' INBLOCK=0
@@ -169,6 +185,8 @@ run_tests() {
 
 if [ "$SHELL_MODE" = 1 ]; then
 	run_shell
+elif [ "$DEMO_MODE" = 1 ]; then
+	run_demo
 else
 	run_tests
 fi
