@@ -3,7 +3,14 @@
  * The sim's interrupt controller: a small linear irq domain whose lines
  * are raised by software with generic_handle_irq_safe().  Debian's 6.1
  * kernel has no irq_sim, so this is a minimal one: a chip with no-op
- * mask/unmask and handle_simple_irq.
+ * mask/unmask/ack and handle_edge_irq.
+ *
+ * Edge, not simple: handle_simple_irq() drops a raise that comes while
+ * the same line is being handled on another CPU (irq_may_run()).  On
+ * zone 0's wake-up line that lost a wake-up (the consumer had gone back
+ * to sleep between the two raises; only its 100 ms safety poll found
+ * the request), and hvisor loses none.  handle_edge_irq() marks such a
+ * raise pending and runs the handler again.
  *
  * hwirq 0..SIM_NR_IRQS-1 are handed out on demand: one for zone 0's
  * wake-up line, one per guest device.
@@ -24,12 +31,13 @@ static struct irq_chip sim_irq_chip = {
 	.name		= SIM_NAME,
 	.irq_mask	= sim_irq_noop,
 	.irq_unmask	= sim_irq_noop,
+	.irq_ack	= sim_irq_noop,
 };
 
 static int sim_irq_map(struct irq_domain *d, unsigned int virq,
 		       irq_hw_number_t hw)
 {
-	irq_set_chip_and_handler(virq, &sim_irq_chip, handle_simple_irq);
+	irq_set_chip_and_handler(virq, &sim_irq_chip, handle_edge_irq);
 	irq_set_chip_data(virq, d->host_data);
 	/* Requestable, auto-enabled on request, never probed. */
 	irq_modify_status(virq, IRQ_NOREQUEST | IRQ_NOAUTOEN, IRQ_NOPROBE);

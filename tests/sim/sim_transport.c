@@ -8,12 +8,17 @@
  * Interrupts: FINISH_REQ raises the transport's line of the sim irq
  * domain.  Reading InterruptStatus waits for zone 0's answer, so it is
  * done in the threaded half of the handler, never in hard irq context.
+ * That thread runs SCHED_NORMAL, not SCHED_FIFO like other irq threads:
+ * it models a guest vCPU, and its wait for zone 0 must let zone 0's
+ * (SCHED_NORMAL) consumer run on the same CPU (see sim_backoff()).
  * Notifies may come from atomic context (virtio_net's xmit): they are
  * posted without waiting, or deferred to a work item when the ring is
  * full or when hvisor's offset rule makes them blocking.
  */
 #include <linux/interrupt.h>
 #include <linux/platform_device.h>
+#include <linux/sched.h>
+#include <linux/sched/rt.h>
 #include <linux/slab.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
@@ -200,6 +205,18 @@ static irqreturn_t sim_vm_irq_thread(int irq, void *opaque)
 	struct sim_transport *t = opaque;
 	struct virtqueue *vq;
 	u32 status;
+
+	/*
+	 * irq threads start SCHED_FIFO.  A FIFO thread that waits for an
+	 * answer which a SCHED_NORMAL thread must produce on this CPU (the
+	 * wake-up irq we raise places zone 0's consumer here) starves it:
+	 * yield() only yields to other FIFO threads, so the consumer ran
+	 * only when a tick's load balance moved it or when our backoff
+	 * reached its sleeping stage, 4-20 ms per interrupt.  A guest vCPU
+	 * is an ordinary thread; make this one ordinary too, once.
+	 */
+	if (unlikely(rt_task(current)))
+		sched_set_normal(current, 0);
 
 	status = sim_rd(t, VIRTIO_MMIO_INTERRUPT_STATUS, 4);
 	/*

@@ -19,6 +19,7 @@
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/sched/rt.h>
 
 #include "sim.h"
 
@@ -42,12 +43,16 @@ enum sim_push_err {
  * the median round trip is < 64 us with it, 128-256 us with
  * usleep_range(1, 5) and 8-16 ms with schedule() or cond_resched().  It
  * is bounded by SIM_YIELD_NS, after which we sleep.
+ *
+ * yield() from a real-time task gives the CPU only to other real-time
+ * tasks, never to the SCHED_NORMAL consumer: such a caller would spin
+ * for the whole SIM_YIELD_NS.  It sleeps briefly instead.
  */
 static void sim_backoff(u64 waited_ns)
 {
 	if (waited_ns < SIM_SPIN_NS)
 		cpu_relax();
-	else if (waited_ns < SIM_YIELD_NS)
+	else if (waited_ns < SIM_YIELD_NS && !rt_task(current))
 		yield();
 	else
 		usleep_range(10, 50);

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by tests/e2e/virtio_blk_*.sh (sourced, not run): start the sim
+# zone 1, attach one virtio-blk with "hvisor virtio attach" and find the
+# disk Linux's own virtio_blk made of it.  The caller sets up its EXIT trap
+# to call vblk_cleanup.
+
+W=/tmp/hvisor-sim
+case ${HVTEST_ARCH:-$(uname -m)} in
+x86_64) VBLK_ARCH=x86_64 VBLK_ADDR=0x7f00000000 VBLK_MEM=0x100000:0x2ff00000 ;;
+aarch64 | arm64) VBLK_ARCH=arm64 VBLK_ADDR=0xb000000 VBLK_MEM=0x40000000:0x30000000 ;;
+*) echo "SKIP: no sim config for this arch"; exit 77 ;;
+esac
+VBLK_CFG=$W/virtio.json
+DEV=
+
+log() { echo "${0##*/}: $*"; }
+die() { log "FAIL: $*"; exit 1; }
+
+# vblk_cfg IMAGE [readonly]: write $VBLK_CFG with one blk device
+vblk_cfg() {
+	ro=
+	[ "${2:-}" = readonly ] && ro='"readonly": true,'
+	# zone 1's memory is zone 0's RAM mapped 1:1 (examples/sim)
+	mem="\"memory_region\": [ { \"zone0_ipa\": \"${VBLK_MEM%:*}\",
+	  \"zonex_ipa\": \"${VBLK_MEM%:*}\", \"size\": \"${VBLK_MEM#*:}\" } ]"
+	cat >"$VBLK_CFG" <<EOC
+{ "zones": [ { "id": 1, $mem,
+  "devices": [ { "type": "blk", "status": "enable", "addr": "$VBLK_ADDR",
+    "len": "0x200", "irq": 75, $ro "img": "$1" } ] } ] }
+EOC
+}
+
+# vblk_start: modules, debugfs, zone 1
+vblk_start() {
+	[ -x /usr/bin/hvisor ] || { echo "SKIP: no /usr/bin/hvisor"; exit 77; }
+	grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
+		mount -t debugfs debugfs /sys/kernel/debug
+	mkdir -p $W
+	dd if=/dev/urandom of=$W/kernel.bin bs=1M count=3 2>/dev/null
+	dd if=/dev/urandom of=$W/zone1.dtb bs=1k count=8 2>/dev/null
+	for m in virtio_blk hvisor hvisor_sim; do
+		modprobe $m || die "modprobe $m"
+	done
+	hvisor zone start \
+		"/usr/share/hvisor/examples/sim/zone1-$VBLK_ARCH.json" >/dev/null ||
+		die "zone start"
+}
+
+# vblk_attach IMAGE [readonly]: attach, rescan, wait for the disk -> $DEV
+vblk_attach() {
+	vblk_cfg "$@"
+	hvisor virtio attach "$VBLK_CFG" >/dev/null || die "virtio attach"
+	echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan
+	DEV=
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		for d in /sys/block/vd*; do
+			[ -e "$d" ] && DEV=${d##*/} && break
+		done
+		[ -n "$DEV" ] && return 0
+		sleep 0.5
+	done
+	die "no virtio disk appeared"
+}
+
+# vblk_detach: detach the device, wait for the disk to go
+vblk_detach() {
+	hvisor virtio detach --zone 1 || return 1
+	echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		[ -e "/sys/block/$DEV" ] || return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# shellcheck disable=SC2317  # run by the caller's EXIT trap
+vblk_cleanup() {
+	umount /mnt/vblk 2>/dev/null
+	hvisor zone shutdown -id 1 >/dev/null 2>&1
+	rmmod hvisor_sim 2>/dev/null
+	rmmod hvisor 2>/dev/null
+	rm -rf $W
+}
+
+# blocks IMAGE: 512-byte blocks the image occupies
+blocks() { stat -c %b "$1"; }
