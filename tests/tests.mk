@@ -6,8 +6,9 @@
 #   make kunit                       KUnit suites on UML (kunit.py)
 #   make vm-test [ARCH=arm64] [TESTS='glob ...']   e2e scripts in the QEMU VM
 #   make vm-shell [ARCH=arm64]       a shell in that VM, nothing run
+#   make bench                       fio: virtio-blk vs loop, x86_64 VM (not in CI)
 
-.PHONY: test kunit vm-test vm-shell demo help
+.PHONY: test kunit vm-test vm-shell demo bench help
 
 HVISOR_TESTS_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 # x86_64 unless ARCH says arm64 (the VM runner has no riscv guest)
@@ -25,6 +26,10 @@ vm-test:
 vm-shell:
 	@$(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) --shell
 
+# Not part of make test / CI: tests/bench/run.sh, table on stdout.
+bench:
+	@$(HVISOR_TESTS_TOP)/tests/bench/run.sh
+
 # The main job: a sim zone with a disk, a NIC and a console served by
 # hvisor.ko, in the test VM (examples/sim/demo.sh).
 demo:
@@ -37,4 +42,5 @@ help::
 	@echo '  make kunit                 KUnit suites on UML with kunit.py'
 	@echo '  make vm-test [ARCH=arm64] [TESTS=glob]  e2e scripts in the QEMU test VM'
 	@echo '  make vm-shell [ARCH=arm64] shell in the test VM (Ctrl-A x quits)'
+	@echo '  make bench                 fio virtio-blk vs loop in the x86_64 VM (not in CI)'
 	@echo '  make demo [ARCH=arm64]     the simulator demo: blk, net, console served by hvisor.ko'

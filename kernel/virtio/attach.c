@@ -154,12 +154,16 @@ static void hv_attachment_put(struct hv_attachment *att)
 
 /*
  * Undo a fully attached device, in the reverse order of creation: sysfs
- * first (waits for readers), then the registry (waits for accesses), then
- * the device (waits for its I/O), then the memory it used.
+ * first (waits for readers), then the device is killed while still
+ * registered (its I/O fails towards the guest, which may still read the
+ * interrupt status), then the registry (waits for accesses), then the
+ * device (waits for its I/O), then the memory it used.
  */
 static void hv_vnode_teardown(struct hv_vnode *vn)
 {
 	kobject_del(&vn->kobj);
+	if (vn->dev->ops->kill)
+		vn->dev->ops->kill(vn->dev);
 	hv_vdev_unregister(&vn->dev->vdev);
 	vn->dev->ops->destroy(vn->dev);
 	hvisor_zone_put(vn->zone);

@@ -12,16 +12,28 @@
  * in-flight kiocb and drops their completions: a reset device must not
  * write into rings the driver may already have freed.  The next kick
  * resumes the worker (the driver only kicks a queue it set up again).
+ *
+ * Detach (also zone shutdown and module unload) kills the device first,
+ * while it is still registered: no new kiocb is submitted, the in-flight
+ * ones are waited for, and every request held and every chain still posted
+ * completes with VIRTIO_BLK_S_IOERR, with one interrupt.  The detach waits
+ * (bounded) for the driver to acknowledge it: a driver reads
+ * InterruptStatus before it looks at the used ring, and after
+ * unregistration that read returns 0.  Until then, chains the driver posts
+ * are failed as they come.
  */
 #include <linux/bvec.h>
+#include <linux/delay.h>
 #include <linux/blkdev.h>
 #include <linux/err.h>
 #include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
+#include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -67,6 +79,7 @@ struct hv_blk {
 	struct task_struct *worker;
 	unsigned long kick;		/* bit 0: work queued for the worker */
 	bool paused;			/* reset: worker leaves the queue alone */
+	bool dying;			/* killed: fail, never submit; run_lock */
 	/*
 	 * Held by the worker while it touches the queue, the request pool
 	 * and pending_used; reset takes it to exclude the worker.
@@ -330,6 +343,57 @@ static void hv_blk_start(struct hv_blk *blk, struct hv_blk_req *req)
 	}
 }
 
+/* Complete a popped chain with IOERR (or nothing written if unparsable). */
+static void hv_blk_fail(struct hv_blk *blk, struct hv_blk_req *req)
+{
+	atomic64_inc(&blk->nr_requests);
+	if (hv_blk_parse(&req->chain, &blk->lim, &req->p)) {
+		atomic64_inc(&blk->nr_errors);
+		hv_vq_add_used(&blk->dev.vqs[0], req->chain.head, 0);
+		blk->pending_used++;
+		hv_blk_put_req(blk, req);
+		return;
+	}
+	hv_blk_finish(blk, req, VIRTIO_BLK_S_IOERR, 0);
+}
+
+/*
+ * Dying: fail every chain the driver has posted, HV_BLK_QUEUE_MAX at most
+ * per call (a kick brings us back).  Under run_lock, queue ready, nothing
+ * in flight.
+ */
+static void hv_blk_fail_posted(struct hv_blk *blk)
+{
+	struct hv_vq *vq = &blk->dev.vqs[0];
+	unsigned int budget = HV_BLK_QUEUE_MAX;
+	struct hv_blk_req *req;
+	int ret;
+
+	for (;;) {
+		hv_vq_disable_notify(vq);
+		while (budget) {
+			req = hv_blk_get_req(blk);
+			if (!req)
+				return;	/* cannot happen: nothing in flight */
+			ret = hv_vq_pop(vq, &req->chain);
+			if (ret <= 0) {
+				hv_blk_put_req(blk, req);
+				if (ret < 0) {
+					hv_vq_publish_used(vq);
+					blk->pending_used = 0;
+					hv_virtio_queue_broken(&blk->dev, 0);
+					return;
+				}
+				break;
+			}
+			budget--;
+			hv_blk_fail(blk, req);
+		}
+		if (!budget || !hv_vq_enable_notify(vq))
+			return;
+	}
+}
+
 /* Forget completed requests without touching the queue. */
 static void hv_blk_drop_done(struct hv_blk *blk)
 {
@@ -377,6 +441,11 @@ static bool hv_blk_run(struct hv_blk *blk)
 	 */
 	if (READ_ONCE(blk->paused) || !hv_vq_ready(vq)) {
 		hv_blk_drop_done(blk);
+		return false;
+	}
+	if (blk->dying) {
+		hv_blk_fail_posted(blk);
+		hv_blk_publish(blk);
 		return false;
 	}
 
@@ -473,8 +542,69 @@ static void hv_blk_reset(struct hv_virtio_dev *dev)
 	mutex_unlock(&blk->run_lock);
 }
 
+/*
+ * Detach: fail everything, tell the driver, and give it time to look
+ * before the registers go away.  The worker never submits again.
+ */
+static void hv_blk_kill(struct hv_virtio_dev *dev)
+{
+	struct hv_blk *blk = to_hv_blk(dev);
+	struct hv_vq *vq = &dev->vqs[0];
+	struct hv_blk_req *req, *tmp;
+	struct llist_node *list;
+	bool raised = false;
+	unsigned long end;
+	s64 kicks;
+
+	mutex_lock(&blk->run_lock);
+	blk->dying = true;
+	wait_event(blk->idle_wq, !atomic_read(&blk->inflight));
+	spin_lock_irq(&blk->idle_wq.lock);	/* as in hv_blk_reset() */
+	spin_unlock_irq(&blk->idle_wq.lock);
+
+	if (READ_ONCE(blk->paused) || !hv_vq_ready(vq)) {
+		/* Reset or never started: no ring may be written. */
+		hv_blk_drop_done(blk);
+	} else {
+		/* Completed kiocbs not yet reported fail too: the disk is gone. */
+		list = llist_del_all(&blk->done);
+		llist_for_each_entry_safe(req, tmp, list, done_node)
+			hv_blk_finish(blk, req, VIRTIO_BLK_S_IOERR, 0);
+		hv_blk_fail_posted(blk);
+		if (hv_vq_ready(vq)) {
+			hv_vq_publish_used(vq);
+			blk->pending_used = 0;
+			/* One interrupt whatever used_event says. */
+			hv_virtio_raise(dev, VIRTIO_MMIO_INT_VRING);
+			raised = true;
+		}
+	}
+	mutex_unlock(&blk->run_lock);
+
+	if (!raised)
+		return;
+	/*
+	 * The driver may post more before it notices (an application sees
+	 * the first errors while it still submits); the dying worker fails
+	 * those too.  Stay until the driver has acknowledged everything and
+	 * been quiet for 100 ms, 2 s at most.
+	 */
+	end = jiffies + 2 * HZ;
+	do {
+		kicks = atomic64_read(&dev->notifies);
+		if (!hv_virtio_wait_acked(dev, VIRTIO_MMIO_INT_VRING, 2000))
+			break;
+		msleep(100);
+	} while (kicks != atomic64_read(&dev->notifies) &&
+		 time_before(jiffies, end));
+	if (!hv_virtio_wait_acked(dev, VIRTIO_MMIO_INT_VRING, 0))
+		pr_warn("hvisor: zone %u: blk@%#llx: detached without the driver acknowledging its errors\n",
+			dev->vdev.zone_id, dev->vdev.base);
+}
+
 static const struct hv_virtio_ops hv_blk_ops = {
 	.destroy = hv_blk_destroy,
+	.kill = hv_blk_kill,
 	.name = "blk",
 	.type = VIRTIO_ID_BLOCK,
 	.num_queues = 1,

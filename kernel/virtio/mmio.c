@@ -8,7 +8,9 @@
  * space accesses are bounded by the device's config size.
  */
 #include <linux/bits.h>
+#include <linux/delay.h>
 #include <linux/errno.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/printk.h>
@@ -67,6 +69,25 @@ u32 hv_virtio_status(struct hv_virtio_dev *dev)
 	status = dev->status;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 	return status;
+}
+
+bool hv_virtio_wait_acked(struct hv_virtio_dev *dev, u32 bits,
+			  unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+	unsigned long flags;
+	u32 pending;
+
+	for (;;) {
+		spin_lock_irqsave(&dev->state_lock, flags);
+		pending = dev->int_status & bits;
+		spin_unlock_irqrestore(&dev->state_lock, flags);
+		if (!pending)
+			return true;
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(500, 1000);
+	}
 }
 
 void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)

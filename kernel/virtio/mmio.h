@@ -54,6 +54,14 @@ struct hv_virtio_ops {
 	 * queue until the next notify.  May sleep.
 	 */
 	void (*reset)(struct hv_virtio_dev *dev);
+	/*
+	 * Optional: the device is being detached while the guest may still
+	 * drive it.  Stop taking new work, wait for what is in flight, and
+	 * fail everything held or posted so the driver sees errors instead
+	 * of waiting forever.  Registers keep working until unregistration.
+	 * May sleep.
+	 */
+	void (*kill)(struct hv_virtio_dev *dev);
 	/* Optional: the driver changed Status from @old to @new (not 0). */
 	void (*status_changed)(struct hv_virtio_dev *dev, u32 old, u32 new);
 	/* Free a device that is no longer registered (attach.c). */
@@ -137,6 +145,13 @@ void hv_virtio_mmio_write(struct hv_vdev *vdev, u64 offset, u64 value,
 
 /* Set interrupt status @bits (VIRTIO_MMIO_INT_*); inject if any is new. */
 void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits);
+
+/*
+ * Wait up to @ms milliseconds for the driver to acknowledge every bit of
+ * @bits it has pending in InterruptStatus.  True if it did.  May sleep.
+ */
+bool hv_virtio_wait_acked(struct hv_virtio_dev *dev, u32 bits,
+			  unsigned int ms);
 
 /* A queue broke: set NEEDS_RESET and notify the driver (once). */
 void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index);

@@ -269,6 +269,41 @@ static void blkdev_reset_with_io(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&to_hv_blk(t->dev)->inflight), 0);
 }
 
+/* Detach under I/O: posted chains fail with IOERR, one interrupt. */
+static void blkdev_kill_fails_posted(struct kunit *test)
+{
+	struct hvt_blkdev *t = hvt_blkdev_new(test, false);
+	struct hv_vring_used *u = hvt_used(t);
+	int injects, i;
+
+	hvt_req(t, VIRTIO_BLK_T_IN, 0, HVT_DATA, 4096, true);
+	KUNIT_EXPECT_EQ(test, hvt_submit(test, t), 4097U);
+	/* the driver took the interrupt */
+	bwr(t, VIRTIO_MMIO_INTERRUPT_ACK, brd(t, VIRTIO_MMIO_INTERRUPT_STATUS));
+	injects = atomic_read(&t->injects);
+
+	/* two chains posted, not kicked: nobody will ever serve them */
+	*(u8 *)hvt_ptr(t->m, HVT_STATUS) = 0xee;
+	hvt_avail(t->m, HVT_QNUM, t->avail_idx++, 0);
+	hvt_avail(t->m, HVT_QNUM, t->avail_idx++, 0);
+	t->dev->ops->kill(t->dev);	/* no ack here: gives up after 2 s */
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(u->idx)), t->avail_idx);
+	KUNIT_EXPECT_EQ(test, hvt_status(t), VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_TRUE(test, brd(t, VIRTIO_MMIO_INTERRUPT_STATUS) &
+			  VIRTIO_MMIO_INT_VRING);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->injects), injects + 1);
+
+	/* posted and kicked after the kill: failed too, never submitted */
+	*(u8 *)hvt_ptr(t->m, HVT_STATUS) = 0xee;
+	hvt_avail(t->m, HVT_QNUM, t->avail_idx++, 0);
+	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	for (i = 0; i < 500 && le16_to_cpu(READ_ONCE(u->idx)) != t->avail_idx;
+	     i++)
+		usleep_range(2000, 4000);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(u->idx)), t->avail_idx);
+	KUNIT_EXPECT_EQ(test, hvt_status(t), VIRTIO_BLK_S_IOERR);
+}
+
 static struct kunit_case hv_blkdev_cases[] = {
 	KUNIT_CASE(blkdev_config),
 	KUNIT_CASE(blkdev_write_read),
@@ -277,6 +312,7 @@ static struct kunit_case hv_blkdev_cases[] = {
 	KUNIT_CASE(blkdev_read_only),
 	KUNIT_CASE(blkdev_broken_queue),
 	KUNIT_CASE(blkdev_reset_with_io),
+	KUNIT_CASE(blkdev_kill_fails_posted),
 	{}
 };
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/mkinitramfs.sh --arch x86_64|arm64 [--mode test|shell|demo]
-#                         [--tests 'glob ...'] [--out FILE]
+#                         [--tests 'glob ...'] [--script FILE] [--out FILE]
 #
 # Builds what the guest needs for ARCH and packs it into an initramfs
 # (default build/vm/<arch>/initramfs-<mode>.cpio.gz):
@@ -12,6 +12,7 @@
 #   - the tool (userspace/, cross-built for arm64) -> /usr/bin/hvisor
 #   - tests/e2e/bin/*.c, static -> /usr/libexec/hvisor-tests/
 #   - tests/e2e/ -> /usr/share/hvisor/tests/e2e/, examples/ -> /usr/share/hvisor/examples/
+#     (--script FILE: FILE too, e.g. tests/bench/blk_bench.sh, run like an e2e script)
 #   - busybox, iproute2, iperf3, e2fsprogs (+ fio, see vmlib.sh) with libs
 #   - tests/vm/init.sh as /init, /etc/hvtest.conf
 # Build logs: build/vm/<arch>/build.log.
@@ -21,13 +22,14 @@ set -euo pipefail
 # shellcheck source=tests/vm/vmlib.sh
 . "$(dirname "$0")/vmlib.sh"
 
-MODE=test TESTS='*' OUT='' ARCH=''
+MODE=test TESTS='*' OUT='' ARCH='' SCRIPT=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) ARCH=$2; shift 2 ;;
 	--mode) MODE=$2; shift 2 ;;
 	--tests) TESTS=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
+	--script) SCRIPT=$(realpath "$2"); shift 2 ;;
 	*) die "mkinitramfs.sh: unknown argument $1" ;;
 	esac
 done
@@ -130,7 +132,7 @@ want_fio() {
 	local s n g
 	[ "$ARCH" = x86_64 ] || return 1
 	[ "$MODE" = shell ] && return 0
-	for s in "$ROOT"/tests/e2e/*.sh; do
+	for s in "$ROOT"/tests/e2e/*.sh $SCRIPT; do
 		[ -e "$s" ] || continue
 		n=$(basename "$s" .sh)
 		for g in $TESTS; do
@@ -185,6 +187,7 @@ assemble() {
 	# tests and examples
 	mkdir -p "$R/usr/share/hvisor/tests/e2e"
 	[ -d "$ROOT/tests/e2e" ] && cp -a "$ROOT/tests/e2e/." "$R/usr/share/hvisor/tests/e2e/"
+	[ -z "$SCRIPT" ] || cp "$SCRIPT" "$R/usr/share/hvisor/tests/e2e/"
 	[ -d "$ROOT/examples" ] && cp -a "$ROOT/examples" "$R/usr/share/hvisor/examples"
 
 	# config

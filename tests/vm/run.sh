@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/vm/run.sh --arch x86_64|arm64 [--tests 'glob ...'] [--timeout SECS]
-#                 [--verbose] [--shell] [--demo]
+#                 [--script FILE] [--verbose] [--shell] [--demo]
 #
 # Boots Debian's stock kernel for ARCH in QEMU (TCG, never KVM) with an
 # initramfs holding our modules, the tool and tests/e2e/, runs the selected
@@ -11,6 +11,9 @@
 # Exit 0 when nothing failed.  A guest that hangs (whole run longer than
 # --timeout, default 900 s, or one test longer than its own timeout + 60 s)
 # is killed and counted as a failure; the last 50 console lines are shown.
+# --script FILE: run FILE (an e2e-style script kept elsewhere, e.g.
+# tests/bench/blk_bench.sh) instead of tests/e2e/; with --verbose its
+# console output is shown.
 # --shell: boot the same VM with a shell on this terminal, run nothing
 # (Ctrl-A x quits QEMU; `exit` powers off).
 # --demo: boot the same VM and run examples/sim/demo.sh with its output on
@@ -22,16 +25,17 @@ set -euo pipefail
 # shellcheck source=tests/vm/vmlib.sh
 . "$(dirname "$0")/vmlib.sh"
 
-ARCH='' TESTS='*' RUN_TIMEOUT=900 VERBOSE=0 SHELL_MODE=0 DEMO_MODE=0
+ARCH='' TESTS='*' SCRIPT='' RUN_TIMEOUT=900 VERBOSE=0 SHELL_MODE=0 DEMO_MODE=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) ARCH=$2; shift 2 ;;
 	--tests) TESTS=$2; shift 2 ;;
 	--timeout) RUN_TIMEOUT=$2; shift 2 ;;
+	--script) SCRIPT=$(realpath "$2"); TESTS=$(basename "$2" .sh); shift 2 ;;
 	--verbose|-v) VERBOSE=1; shift ;;
 	--shell) SHELL_MODE=1; shift ;;
 	--demo) DEMO_MODE=1; shift ;;
-	-h|--help) sed -n '4,20p' "$0" | cut -c3-; exit 0 ;;
+	-h|--help) sed -n '4,23p' "$0" | cut -c3-; exit 0 ;;
 	*) die "run.sh: unknown argument $1 (see --help)" ;;
 	esac
 done
@@ -121,7 +125,8 @@ run_tests() {
 	local initrd=$VMDIR/initramfs-test.cpio.gz console=$VMDIR/console.log
 	local t0 qpid seen=0 total deadline hung='' rc
 	t0=$(now)
-	"$ROOT/tests/vm/mkinitramfs.sh" --arch "$ARCH" --mode test --tests "$TESTS" --out "$initrd"
+	"$ROOT/tests/vm/mkinitramfs.sh" --arch "$ARCH" --mode test --tests "$TESTS" \
+		${SCRIPT:+--script "$SCRIPT"} --out "$initrd"
 	qemu_cmd "$initrd"
 	: >"$console"
 	log "vm: booting $ARCH ($KVER), console log ${console#"$ROOT"/}"
