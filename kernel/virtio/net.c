@@ -20,6 +20,24 @@
  * Reset (Status = 0, QueueReady = 0) pauses the worker under run_lock; the
  * next kick or DRIVER_OK resumes it.  Destroy removes the socket and
  * carrier watches before stopping the worker.
+ *
+ * What the tap must be, and how we talk to it without a daemon:
+ *   - the tool opens it with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR and sets
+ *     TUNSETVNETHDRSZ to 12; we check the flags (tun's own tun_flags
+ *     attribute) and refuse anything else.  tun has no in-kernel getter
+ *     for the header size, so 12 is a contract with the tool; the guest's
+ *     header size is adapted to it here (net_hdr.h);
+ *   - its interface is found through the file's fdinfo ("iff:"), looked up
+ *     in the namespace of the tap's socket and held, so the carrier can be
+ *     followed with a netdevice notifier even after the interface moves to
+ *     another namespace;
+ *   - the tap's offloads must match what the guest accepts on receive
+ *     (GUEST_CSUM / GUEST_TSO4/6 / GUEST_ECN).  vhost leaves this to QEMU;
+ *     we cannot, because only the kernel sees FEATURES_OK.  TUNSETOFFLOAD
+ *     takes its flags by value, so calling the tap's own unlocked_ioctl
+ *     from the kernel is correct (no user pointer is involved);
+ *   - MQ and CTRL_VQ are not offered (one queue pair; no rx mode or MAC
+ *     filter control): the tap receives everything for its interface.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
