@@ -150,7 +150,7 @@ static void hv_blk_finish(struct hv_blk *blk, struct hv_blk_req *req,
 
 static struct page *hv_blk_page(void *addr)
 {
-	if (is_vmalloc_or_module_addr(addr))
+	if (is_vmalloc_addr(addr))
 		return vmalloc_to_page(addr);
 	return virt_to_page(addr);
 }
@@ -474,6 +474,7 @@ static void hv_blk_reset(struct hv_virtio_dev *dev)
 }
 
 static const struct hv_virtio_ops hv_blk_ops = {
+	.destroy = hv_blk_destroy,
 	.name = "blk",
 	.type = VIRTIO_ID_BLOCK,
 	.num_queues = 1,

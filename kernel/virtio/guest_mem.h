@@ -15,7 +15,7 @@
 #include <linux/types.h>
 
 /* Upper bound on regions per zone (upstream configs use one or two). */
-#define HV_GMEM_MAX_REGIONS	32
+#define HV_GMEM_MAX_REGIONS	64	/* = HVISOR_VIRTIO_MAX_REGIONS */
 
 struct hv_gmem_region {
 	u64 zone0_ipa;		/* host physical address of the region */

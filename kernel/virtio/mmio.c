@@ -86,8 +86,16 @@ void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)
 	if (!fresh || !dev->inject)
 		return;
 	atomic64_inc(&dev->injects);
-	if (dev->inject(dev))
-		atomic64_inc(&dev->inject_errors);
+	if (!dev->inject(dev))
+		return;
+	/*
+	 * The line was not raised: forget the bits so that the next event
+	 * injects again instead of merging into an interrupt never sent.
+	 */
+	atomic64_inc(&dev->inject_errors);
+	spin_lock_irqsave(&dev->state_lock, flags);
+	dev->int_status &= ~fresh;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
 }
 
 void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)

@@ -56,6 +56,8 @@ struct hv_virtio_ops {
 	void (*reset)(struct hv_virtio_dev *dev);
 	/* Optional: the driver changed Status from @old to @new (not 0). */
 	void (*status_changed)(struct hv_virtio_dev *dev, u32 old, u32 new);
+	/* Free a device that is no longer registered (attach.c). */
+	void (*destroy)(struct hv_virtio_dev *dev);
 };
 
 /* Guest-visible state of one queue as programmed through the registers. */

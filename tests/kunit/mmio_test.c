@@ -54,10 +54,12 @@ static void hvt_status_changed(struct hv_virtio_dev *dev, u32 old, u32 new)
 	to_hvt(dev)->status_changes++;
 }
 
+static int hvt_inject_result;
+
 static int hvt_inject(struct hv_virtio_dev *dev)
 {
 	to_hvt(dev)->injects++;
-	return 0;
+	return hvt_inject_result;
 }
 
 static const struct hv_virtio_ops hvt_ops = {
@@ -479,6 +481,21 @@ static void mmio_interrupt_merge_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->injects, 4);
 }
 
+static void mmio_interrupt_inject_failure(struct kunit *test)
+{
+	struct hvt_dev *t = hvt_dev_live(test);
+
+	hvt_inject_result = -EBUSY;
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
+	hvt_inject_result = 0;
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev.inject_errors), 1LL);
+	/* not merged into the lost interrupt: the next event injects */
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
+	KUNIT_EXPECT_EQ(test, t->injects, 2);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS),
+			(u32)VIRTIO_MMIO_INT_VRING);
+}
+
 static void mmio_config_read(struct kunit *test)
 {
 	struct hvt_dev *t = hvt_dev_new(test);
@@ -584,6 +601,7 @@ static struct kunit_case hv_mmio_cases[] = {
 	KUNIT_CASE(mmio_broken_queue_needs_reset),
 	KUNIT_CASE(mmio_broken_before_driver_ok_no_irq),
 	KUNIT_CASE(mmio_interrupt_merge_ack),
+	KUNIT_CASE(mmio_interrupt_inject_failure),
 	KUNIT_CASE(mmio_config_read),
 	KUNIT_CASE(mmio_config_read_past_end),
 	KUNIT_CASE(mmio_register_width),

@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attach / detach / list of emulated virtio devices.
+ *
+ * An attach request is validated completely (sizes, flags, padding,
+ * regions, device windows, file descriptors) before anything is created;
+ * then the guest memory is mapped once for all devices of the request, the
+ * devices are created and registered, and their sysfs directories added.
+ * Any failure unwinds everything done so far: nothing is left half
+ * attached.
+ */
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+
+#include "../bridge.h"
+#include "../hvisor.h"
+#include "attach.h"
+#include "blk.h"
+
+static_assert(HV_GMEM_MAX_REGIONS >= HVISOR_VIRTIO_MAX_REGIONS);
+
+/* The guest memory of one attach request, shared by its devices. */
+struct hv_attachment {
+	struct hv_guest_mem mem;
+	refcount_t users;		/* attached devices using mem */
+};
+
+/* One attached device. */
+struct hv_vnode {
+	struct list_head node;		/* in hv_vnodes */
+	struct kobject kobj;		/* zone<N>/<type>@<addr> */
+	struct hvisor_zone *zone;
+	struct hv_attachment *att;
+	struct hv_virtio_dev *dev;
+	u32 type;
+	char backend[64];
+};
+
+/* Protects hv_vnodes and serialises attach, detach and list. */
+static DEFINE_MUTEX(hv_attach_lock);
+static LIST_HEAD(hv_vnodes);
+
+static const char *hv_type_name(u32 type)
+{
+	switch (type) {
+	case HVISOR_VIRTIO_NET:
+		return "net";
+	case HVISOR_VIRTIO_BLK:
+		return "blk";
+	case HVISOR_VIRTIO_CONSOLE:
+		return "console";
+	default:
+		return "unknown";
+	}
+}
+
+static int hv_vnode_inject(struct hv_virtio_dev *dev)
+{
+	return hvisor_bridge_inject(dev->vdev.zone_id, dev->irq);
+}
+
+/* ---- sysfs ---------------------------------------------------------- */
+
+static struct hv_vnode *to_vnode(struct kobject *kobj)
+{
+	return container_of(kobj, struct hv_vnode, kobj);
+}
+
+#define HV_VNODE_ATTR(_name, _fmt, _expr)				\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct hv_vnode *vn = to_vnode(kobj);				\
+									\
+	return sysfs_emit(buf, _fmt "\n", _expr);			\
+}									\
+static struct kobj_attribute hv_attr_##_name = __ATTR_RO(_name)
+
+HV_VNODE_ATTR(type, "%s", hv_type_name(vn->type));
+HV_VNODE_ATTR(addr, "%#llx", vn->dev->vdev.base);
+HV_VNODE_ATTR(irq, "%u", vn->dev->irq);
+HV_VNODE_ATTR(device_features, "%#018llx", vn->dev->device_features);
+HV_VNODE_ATTR(features, "%#018llx", READ_ONCE(vn->dev->features));
+HV_VNODE_ATTR(status, "%#04x", hv_virtio_status(vn->dev));
+HV_VNODE_ATTR(backend, "%s", vn->backend);
+HV_VNODE_ATTR(notifies, "%lld", atomic64_read(&vn->dev->notifies));
+HV_VNODE_ATTR(injects, "%lld", atomic64_read(&vn->dev->injects));
+HV_VNODE_ATTR(inject_errors, "%lld", atomic64_read(&vn->dev->inject_errors));
+HV_VNODE_ATTR(bad_accesses, "%lld", atomic64_read(&vn->dev->bad_accesses));
+
+static ssize_t queue_sizes_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct hv_virtio_dev *dev = to_vnode(kobj)->dev;
+	int len = 0;
+	u16 i;
+
+	for (i = 0; i < dev->ops->num_queues; i++)
+		len += sysfs_emit_at(buf, len, "%s%u", i ? " " : "",
+				     READ_ONCE(dev->vqs[i].num));
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
+static struct kobj_attribute hv_attr_queue_sizes = __ATTR_RO(queue_sizes);
+
+static struct attribute *hv_vnode_attrs[] = {
+	&hv_attr_type.attr,
+	&hv_attr_addr.attr,
+	&hv_attr_irq.attr,
+	&hv_attr_device_features.attr,
+	&hv_attr_features.attr,
+	&hv_attr_status.attr,
+	&hv_attr_backend.attr,
+	&hv_attr_queue_sizes.attr,
+	&hv_attr_notifies.attr,
+	&hv_attr_injects.attr,
+	&hv_attr_inject_errors.attr,
+	&hv_attr_bad_accesses.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(hv_vnode);
+
+static void hv_vnode_release(struct kobject *kobj)
+{
+	kfree(to_vnode(kobj));
+}
+
+static const struct kobj_type hv_vnode_ktype = {
+	.release = hv_vnode_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = hv_vnode_groups,
+};
+
+/* ---- teardown ------------------------------------------------------- */
+
+static void hv_attachment_put(struct hv_attachment *att)
+{
+	if (!refcount_dec_and_test(&att->users))
+		return;
+	hv_gmem_unmap(&att->mem);
+	kfree(att);
+}
+
+/*
+ * Undo a fully attached device, in the reverse order of creation: sysfs
+ * first (waits for readers), then the registry (waits for accesses), then
+ * the device (waits for its I/O), then the memory it used.
+ */
+static void hv_vnode_teardown(struct hv_vnode *vn)
+{
+	kobject_del(&vn->kobj);
+	hv_vdev_unregister(&vn->dev->vdev);
+	vn->dev->ops->destroy(vn->dev);
+	hvisor_zone_put(vn->zone);
+	hv_attachment_put(vn->att);
+	kobject_put(&vn->kobj);
+}
+
+/* ---- attach --------------------------------------------------------- */
+
+struct hv_attach_req {
+	struct hvisor_virtio_attach hdr;
+	struct hvisor_virtio_region *regions;
+	struct hvisor_virtio_device *devs;
+	struct file **files;
+};
+
+/* Checks of the fixed part, done before any array is copied. */
+static int hv_check_header(const struct hvisor_virtio_attach *hdr)
+{
+	if (!hdr->zone_id || hdr->zone_id >= HVISOR_MAX_ZONES) {
+		pr_err("hvisor: virtio attach: bad zone id %u\n", hdr->zone_id);
+		return -EINVAL;
+	}
+	if (hdr->flags || hdr->__pad) {
+		pr_err("hvisor: virtio attach: unknown flags or non-zero padding\n");
+		return -EINVAL;
+	}
+	if (!hdr->nr_regions || hdr->nr_regions > HVISOR_VIRTIO_MAX_REGIONS ||
+	    !hdr->nr_devices || hdr->nr_devices > HVISOR_VIRTIO_MAX_DEVICES) {
+		pr_err("hvisor: virtio attach: %u regions, %u devices: out of range\n",
+		       hdr->nr_regions, hdr->nr_devices);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
+{
+	u64 last;
+
+	if (d->type != HVISOR_VIRTIO_BLK) {
+		pr_err("hvisor: virtio device %u: type %u is not supported\n",
+		       i, d->type);
+		return -EOPNOTSUPP;
+	}
+	if (d->flags & ~HVISOR_VIRTIO_F_READONLY || d->__pad[0] ||
+	    d->__pad[1] || d->__pad2) {
+		pr_err("hvisor: virtio device %u: unknown flags or non-zero padding\n",
+		       i);
+		return -EINVAL;
+	}
+	if (d->len < HV_VIRTIO_MMIO_SIZE || d->len > PAGE_SIZE ||
+	    !IS_ALIGNED(d->addr, 4) ||
+	    check_add_overflow(d->addr, d->len - 1, &last)) {
+		pr_err("hvisor: virtio device %u: bad MMIO window %#llx+%#llx\n",
+		       i, d->addr, d->len);
+		return -EINVAL;
+	}
+	if (d->fd < 0) {
+		pr_err("hvisor: virtio device %u: blk needs a file descriptor\n",
+		       i);
+		return -EBADF;
+	}
+	return 0;
+}
+
+static int hv_check_request(struct hv_attach_req *r)
+{
+	const struct hvisor_virtio_device *a, *b;
+	u32 i, j;
+	int err;
+
+	err = hv_check_header(&r->hdr);
+	if (err)
+		return err;
+	for (i = 0; i < r->hdr.nr_devices; i++) {
+		err = hv_check_device(&r->devs[i], i);
+		if (err)
+			return err;
+		a = &r->devs[i];
+		for (j = 0; j < i; j++) {
+			b = &r->devs[j];
+			/* windows checked not to wrap: compare last bytes */
+			if (a->addr <= b->addr + (b->len - 1) &&
+			    b->addr <= a->addr + (a->len - 1)) {
+				pr_err("hvisor: virtio devices %u and %u overlap\n",
+				       j, i);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+static int hv_copy_request(const void __user *arg, struct hv_attach_req *r)
+{
+	u32 size;
+	int err;
+
+	if (get_user(size, (const u32 __user *)arg))
+		return -EFAULT;
+	if (size < sizeof(r->hdr))
+		return -EINVAL;	/* no older version of this struct exists */
+	err = copy_struct_from_user(&r->hdr, sizeof(r->hdr), arg, size);
+	if (err)
+		return err;
+	err = hv_check_header(&r->hdr);
+	if (err)
+		return err;
+	r->regions = memdup_user(u64_to_user_ptr(r->hdr.regions),
+				 array_size(r->hdr.nr_regions,
+					    sizeof(*r->regions)));
+	if (IS_ERR(r->regions)) {
+		err = PTR_ERR(r->regions);
+		r->regions = NULL;
+		return err;
+	}
+	r->devs = memdup_user(u64_to_user_ptr(r->hdr.devices),
+			      array_size(r->hdr.nr_devices, sizeof(*r->devs)));
+	if (IS_ERR(r->devs)) {
+		err = PTR_ERR(r->devs);
+		r->devs = NULL;
+		return err;
+	}
+	r->files = kcalloc(r->hdr.nr_devices, sizeof(*r->files), GFP_KERNEL);
+	return r->files ? 0 : -ENOMEM;
+}
+
+static void hv_free_request(struct hv_attach_req *r)
+{
+	u32 i;
+
+	if (r->files)
+		for (i = 0; i < r->hdr.nr_devices; i++)
+			if (r->files[i])
+				fput(r->files[i]);
+	kfree(r->files);
+	kfree(r->devs);
+	kfree(r->regions);
+}
+
+static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
+					struct hv_attachment *att)
+{
+	const struct hvisor_virtio_device *d = &r->devs[i];
+	struct hv_virtio_dev_info info = {
+		.zone_id = r->hdr.zone_id, .base = d->addr, .len = d->len,
+		.irq = d->irq, .mem = &att->mem, .inject = hv_vnode_inject,
+	};
+	struct hv_blk_params params = {
+		.file = r->files[i],
+		.read_only = d->flags & HVISOR_VIRTIO_F_READONLY,
+	};
+	struct hv_vnode *vn;
+	char *path;
+	int err;
+
+	vn = kzalloc(sizeof(*vn), GFP_KERNEL);
+	if (!vn)
+		return ERR_PTR(-ENOMEM);
+	vn->type = d->type;
+	vn->att = att;
+	kobject_init(&vn->kobj, &hv_vnode_ktype);
+	memcpy(params.serial, d->serial, sizeof(params.serial));
+	path = file_path(r->files[i], vn->backend, sizeof(vn->backend));
+	if (IS_ERR(path))
+		strscpy(vn->backend, "?", sizeof(vn->backend));
+	else
+		memmove(vn->backend, path, strlen(path) + 1);
+
+	vn->zone = hvisor_zone_get(r->hdr.zone_id);
+	if (IS_ERR(vn->zone)) {
+		err = PTR_ERR(vn->zone);
+		goto free_vnode;
+	}
+	vn->dev = hv_blk_create(&info, &params);
+	if (IS_ERR(vn->dev)) {
+		err = PTR_ERR(vn->dev);
+		pr_err("hvisor: virtio device %u: cannot use the file: %d\n",
+		       i, err);
+		goto put_zone;
+	}
+	r->files[i] = NULL;	/* the device owns the reference now */
+
+	err = hv_vdev_register(&vn->dev->vdev);
+	if (err) {
+		pr_err("hvisor: virtio device %u at %#llx overlaps a device of zone %u\n",
+		       i, d->addr, r->hdr.zone_id);
+		goto destroy_dev;
+	}
+	err = kobject_add(&vn->kobj, &vn->zone->dev.kobj, "%s@%llx",
+			  hv_type_name(d->type), d->addr);
+	if (err)
+		goto unregister;
+	refcount_inc(&att->users);
+	return vn;
+
+unregister:
+	hv_vdev_unregister(&vn->dev->vdev);
+destroy_dev:
+	vn->dev->ops->destroy(vn->dev);
+put_zone:
+	hvisor_zone_put(vn->zone);
+free_vnode:
+	kobject_put(&vn->kobj);
+	return ERR_PTR(err);
+}
+
+/*
+ * Attach the devices of @r (copied from the user).  Consumes @r's file
+ * references and arrays in all cases.
+ */
+static long hv_attach(struct hv_attach_req *r)
+{
+	struct hv_attachment *att;
+	struct hv_vnode *vn, *tmp;
+	LIST_HEAD(created);
+	u32 i, bad;
+	long err;
+
+	err = hv_check_request(r);
+	if (err)
+		goto free_request;
+
+	att = kzalloc(sizeof(*att), GFP_KERNEL);
+	if (!att) {
+		err = -ENOMEM;
+		goto free_request;
+	}
+	att->mem.nr = r->hdr.nr_regions;
+	for (i = 0; i < r->hdr.nr_regions; i++) {
+		att->mem.r[i].zone0_ipa = r->regions[i].zone0_ipa;
+		att->mem.r[i].zonex_ipa = r->regions[i].zonex_ipa;
+		att->mem.r[i].size = r->regions[i].size;
+	}
+	err = hv_gmem_validate(att->mem.r, att->mem.nr, &bad);
+	if (err) {
+		pr_err("hvisor: virtio attach: memory region %u is empty, unaligned, wraps or overlaps\n",
+		       bad);
+		goto free_att;
+	}
+	for (i = 0; i < r->hdr.nr_devices; i++) {
+		r->files[i] = fget(r->devs[i].fd);
+		if (!r->files[i]) {
+			pr_err("hvisor: virtio device %u: bad file descriptor %d\n",
+			       i, r->devs[i].fd);
+			err = -EBADF;
+			goto free_att;
+		}
+	}
+
+	/* Everything checked: from here on, side effects. */
+	err = hv_gmem_map(&att->mem);
+	if (err)
+		goto free_att;
+	refcount_set(&att->users, 1);	/* ours, until the devices hold it */
+
+	mutex_lock(&hv_attach_lock);
+	for (i = 0; i < r->hdr.nr_devices; i++) {
+		vn = hv_vnode_create(r, i, att);
+		if (IS_ERR(vn)) {
+			err = PTR_ERR(vn);
+			goto teardown_created;
+		}
+		list_add_tail(&vn->node, &created);
+	}
+	list_splice_tail(&created, &hv_vnodes);
+	mutex_unlock(&hv_attach_lock);
+	hv_attachment_put(att);
+	hv_free_request(r);
+	return 0;
+
+teardown_created:
+	list_for_each_entry_safe_reverse(vn, tmp, &created, node) {
+		list_del(&vn->node);
+		hv_vnode_teardown(vn);
+	}
+	mutex_unlock(&hv_attach_lock);
+	hv_attachment_put(att);	/* unmaps: no device uses it any more */
+	hv_free_request(r);
+	return err;
+
+free_att:
+	kfree(att);
+free_request:
+	hv_free_request(r);
+	return err;
+}
+
+long hvisor_virtio_attach(const void __user *arg)
+{
+	struct hv_attach_req r = {};
+	long err;
+
+	err = hv_copy_request(arg, &r);
+	if (err) {
+		hv_free_request(&r);
+		return err;
+	}
+	return hv_attach(&r);
+}
+
+/* ---- detach and list ------------------------------------------------ */
+
+/* Detach the devices of @zone_id at @addr (0: all); returns how many. */
+static unsigned int hv_detach(u32 zone_id, u64 addr)
+{
+	struct hv_vnode *vn, *tmp;
+	unsigned int n = 0;
+
+	mutex_lock(&hv_attach_lock);
+	list_for_each_entry_safe(vn, tmp, &hv_vnodes, node) {
+		if (vn->dev->vdev.zone_id != zone_id ||
+		    (addr && vn->dev->vdev.base != addr))
+			continue;
+		list_del(&vn->node);
+		hv_vnode_teardown(vn);
+		n++;
+	}
+	mutex_unlock(&hv_attach_lock);
+	return n;
+}
+
+long hvisor_virtio_detach(const void __user *arg)
+{
+	struct hvisor_virtio_detach req;
+	u32 size;
+	int err;
+
+	if (get_user(size, (const u32 __user *)arg))
+		return -EFAULT;
+	if (size < sizeof(req))
+		return -EINVAL;
+	err = copy_struct_from_user(&req, sizeof(req), arg, size);
+	if (err)
+		return err;
+	return hv_detach(req.zone_id, req.addr) ? 0 : -ENOENT;
+}
+
+void hvisor_virtio_detach_zone(u32 zone_id)
+{
+	hv_detach(zone_id, 0);
+}
+
+void hvisor_virtio_detach_all(void)
+{
+	struct hv_vnode *vn, *tmp;
+
+	mutex_lock(&hv_attach_lock);
+	list_for_each_entry_safe_reverse(vn, tmp, &hv_vnodes, node) {
+		list_del(&vn->node);
+		hv_vnode_teardown(vn);
+	}
+	mutex_unlock(&hv_attach_lock);
+}
+
+long hvisor_virtio_list(void __user *arg)
+{
+	struct hvisor_virtio_info __user *out;
+	struct hvisor_virtio_list req;
+	struct hvisor_virtio_info info;
+	struct hv_vnode *vn;
+	u32 size, n = 0;
+	long err = 0;
+
+	if (get_user(size, (const u32 __user *)arg))
+		return -EFAULT;
+	if (size < sizeof(req))
+		return -EINVAL;
+	err = copy_struct_from_user(&req, sizeof(req), arg, size);
+	if (err)
+		return err;
+	out = u64_to_user_ptr(req.devices);
+
+	mutex_lock(&hv_attach_lock);
+	list_for_each_entry(vn, &hv_vnodes, node) {
+		if (n == req.count)
+			break;
+		memset(&info, 0, sizeof(info));
+		info.zone_id = vn->dev->vdev.zone_id;
+		info.type = vn->type;
+		info.addr = vn->dev->vdev.base;
+		info.len = vn->dev->vdev.len;
+		info.irq = vn->dev->irq;
+		info.status = hv_virtio_status(vn->dev);
+		info.features = READ_ONCE(vn->dev->features);
+		strscpy(info.backend, vn->backend, sizeof(info.backend));
+		if (copy_to_user(&out[n], &info, sizeof(info))) {
+			err = -EFAULT;
+			break;
+		}
+		n++;
+	}
+	mutex_unlock(&hv_attach_lock);
+	if (err)
+		return err;
+	req.count = n;
+	if (copy_to_user(arg, &req, min_t(size_t, size, sizeof(req))))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: HVISOR_VIRTIO_ATTACH validation and all-or-nothing unwinding.
+ * The services of the rest of hvisor.ko (registry, bridge, zones) and the
+ * memremap()s are replaced by fakes that count what is held.
+ */
+#define hv_vdev_register	hvt_vdev_register
+#define hv_vdev_unregister	hvt_vdev_unregister
+#define hvisor_bridge_inject	hvt_bridge_inject
+#define hvisor_zone_get		hvt_zone_get
+#define hvisor_zone_put		hvt_zone_put
+#define hv_gmem_map		hvt_gmem_map
+#define hv_gmem_unmap		hvt_gmem_unmap
+#define fget			hvt_fget
+#include "../../kernel/virtio/attach.c"
+
+#include <kunit/test.h>
+#include <linux/shmem_fs.h>
+
+#define HVT_NR_FILES	4
+#define HVT_FD_BASE	100
+
+static struct {
+	struct hvisor_zone *zone;
+	int zone_refs;
+	bool zone_fail;
+	struct list_head vdevs;
+	int mapped;
+	struct file *files[HVT_NR_FILES];
+} hvt;
+
+int hvt_vdev_register(struct hv_vdev *vdev)
+{
+	struct hv_vdev *v;
+
+	list_for_each_entry(v, &hvt.vdevs, node)
+		if (v->zone_id == vdev->zone_id &&
+		    v->base < vdev->base + vdev->len &&
+		    vdev->base < v->base + v->len)
+			return -EEXIST;
+	list_add_tail(&vdev->node, &hvt.vdevs);
+	return 0;
+}
+
+void hvt_vdev_unregister(struct hv_vdev *vdev)
+{
+	list_del(&vdev->node);
+}
+
+int hvt_bridge_inject(u32 zone, u32 irq)
+{
+	return 0;
+}
+
+struct hvisor_zone *hvt_zone_get(u32 id)
+{
+	if (hvt.zone_fail)
+		return ERR_PTR(-ENOMEM);
+	hvt.zone_refs++;
+	return hvt.zone;
+}
+
+void hvt_zone_put(struct hvisor_zone *zone)
+{
+	hvt.zone_refs--;
+}
+
+int hvt_gmem_map(struct hv_guest_mem *gm)
+{
+	static u8 fake[64];
+	u32 i;
+
+	for (i = 0; i < gm->nr; i++)
+		gm->r[i].hva = fake;
+	hvt.mapped++;
+	return 0;
+}
+
+void hvt_gmem_unmap(struct hv_guest_mem *gm)
+{
+	hvt.mapped--;
+}
+
+struct file *hvt_fget(unsigned int fd)
+{
+	if (fd < HVT_FD_BASE || fd >= HVT_FD_BASE + HVT_NR_FILES)
+		return NULL;
+	return get_file(hvt.files[fd - HVT_FD_BASE]);
+}
+
+static void hvt_zone_release(struct device *dev)
+{
+	kfree(container_of(dev, struct hvisor_zone, dev));
+}
+
+static int hvt_attach_init(struct kunit *test)
+{
+	int i;
+
+	memset(&hvt, 0, sizeof(hvt));
+	INIT_LIST_HEAD(&hvt.vdevs);
+	hvt.zone = kzalloc(sizeof(*hvt.zone), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hvt.zone);
+	device_initialize(&hvt.zone->dev);
+	hvt.zone->dev.release = hvt_zone_release;
+	KUNIT_ASSERT_EQ(test, dev_set_name(&hvt.zone->dev, "hvt-zone1"), 0);
+	KUNIT_ASSERT_EQ(test, device_add(&hvt.zone->dev), 0);
+	for (i = 0; i < HVT_NR_FILES; i++) {
+		hvt.files[i] = shmem_file_setup("hvt-attach", SZ_1M, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(hvt.files[i]));
+	}
+	return 0;
+}
+
+static void hvt_attach_exit(struct kunit *test)
+{
+	int i;
+
+	hvisor_virtio_detach_all();
+	for (i = 0; i < HVT_NR_FILES; i++)
+		if (!IS_ERR_OR_NULL(hvt.files[i]))
+			fput(hvt.files[i]);
+	device_unregister(&hvt.zone->dev);
+}
+
+/* A request for @nr blk devices at 0xa003000 + i * 0x200, fds 100+i. */
+static struct hv_attach_req *hvt_req(struct kunit *test, u32 nr)
+{
+	struct hv_attach_req *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->hdr.size = sizeof(r->hdr);
+	r->hdr.zone_id = 1;
+	r->hdr.nr_regions = 1;
+	r->hdr.nr_devices = nr;
+	r->regions = kcalloc(1, sizeof(*r->regions), GFP_KERNEL);
+	r->devs = kcalloc(nr, sizeof(*r->devs), GFP_KERNEL);
+	r->files = kcalloc(nr, sizeof(*r->files), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, r->regions && r->devs && r->files);
+	r->regions[0].zone0_ipa = 0x80000000;
+	r->regions[0].zonex_ipa = 0x40000000;
+	r->regions[0].size = SZ_64M;
+	for (i = 0; i < nr; i++) {
+		r->devs[i].type = HVISOR_VIRTIO_BLK;
+		r->devs[i].irq = 40 + i;
+		r->devs[i].addr = 0xa003000 + i * 0x200;
+		r->devs[i].len = 0x200;
+		r->devs[i].fd = HVT_FD_BASE + i;
+		memcpy(r->devs[i].serial, "serial", 6);
+	}
+	return r;
+}
+
+/* Nothing is held: registry, mappings, zone references, files. */
+static void hvt_expect_clean(struct kunit *test)
+{
+	int i;
+
+	KUNIT_EXPECT_TRUE(test, list_empty(&hvt.vdevs));
+	KUNIT_EXPECT_TRUE(test, list_empty(&hv_vnodes));
+	KUNIT_EXPECT_EQ(test, hvt.mapped, 0);
+	KUNIT_EXPECT_EQ(test, hvt.zone_refs, 0);
+	for (i = 0; i < HVT_NR_FILES; i++)
+		KUNIT_EXPECT_EQ(test, file_count(hvt.files[i]), 1L);
+}
+
+static void attach_ok_and_detach(struct kunit *test)
+{
+	struct hv_attach_req *r = hvt_req(test, 2);
+	struct hv_vnode *vn;
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hvt.vdevs), 2U);
+	KUNIT_EXPECT_EQ(test, hvt.mapped, 1);	/* once for both devices */
+	KUNIT_EXPECT_EQ(test, hvt.zone_refs, 2);
+	KUNIT_EXPECT_EQ(test, file_count(hvt.files[0]), 2L);
+
+	vn = list_first_entry(&hv_vnodes, struct hv_vnode, node);
+	KUNIT_EXPECT_STREQ(test, kobject_name(&vn->kobj), "blk@a003000");
+	hv_attr_type.show(&vn->kobj, &hv_attr_type, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "blk\n");
+	hv_attr_addr.show(&vn->kobj, &hv_attr_addr, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "0xa003000\n");
+	hv_attr_irq.show(&vn->kobj, &hv_attr_irq, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "40\n");
+	hv_attr_queue_sizes.show(&vn->kobj, &hv_attr_queue_sizes, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "0\n");
+	hv_attr_status.show(&vn->kobj, &hv_attr_status, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "0x00\n");
+
+	/* one device, then the rest of the zone */
+	KUNIT_EXPECT_EQ(test, hv_detach(1, 0xa003200), 1U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hvt.vdevs), 1U);
+	KUNIT_EXPECT_EQ(test, hvt.mapped, 1);
+	KUNIT_EXPECT_EQ(test, hv_detach(1, 0xa003200), 0U);
+	KUNIT_EXPECT_EQ(test, hv_detach(2, 0), 0U);
+	hvisor_virtio_detach_zone(1);
+	hvt_expect_clean(test);
+}
+
+static void attach_bad_header(struct kunit *test)
+{
+	static const struct hvisor_virtio_attach bad[] = {
+		{ .zone_id = 0, .nr_regions = 1, .nr_devices = 1 },
+		{ .zone_id = HVISOR_MAX_ZONES, .nr_regions = 1, .nr_devices = 1 },
+		{ .zone_id = 1, .flags = 1, .nr_regions = 1, .nr_devices = 1 },
+		{ .zone_id = 1, .__pad = 1, .nr_regions = 1, .nr_devices = 1 },
+		{ .zone_id = 1, .nr_regions = 0, .nr_devices = 1 },
+		{ .zone_id = 1, .nr_regions = HVISOR_VIRTIO_MAX_REGIONS + 1,
+		  .nr_devices = 1 },
+		{ .zone_id = 1, .nr_regions = 1, .nr_devices = 0 },
+		{ .zone_id = 1, .nr_regions = 1,
+		  .nr_devices = HVISOR_VIRTIO_MAX_DEVICES + 1 },
+	};
+	struct hvisor_virtio_attach ok = { .zone_id = HVISOR_MAX_ZONES - 1,
+		.nr_regions = HVISOR_VIRTIO_MAX_REGIONS,
+		.nr_devices = HVISOR_VIRTIO_MAX_DEVICES };
+	struct hv_attach_req *r;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, hv_check_header(&bad[i]), -EINVAL,
+				    "case %d", i);
+	KUNIT_EXPECT_EQ(test, hv_check_header(&ok), 0);
+
+	/* through hv_attach: refused before anything is taken */
+	for (i = 0; i < 4; i++) {
+		r = hvt_req(test, 1);
+		r->hdr.zone_id = bad[i].zone_id;
+		r->hdr.flags = bad[i].flags;
+		r->hdr.__pad = bad[i].__pad;
+		KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	}
+	hvt_expect_clean(test);
+}
+
+static void attach_bad_region(struct kunit *test)
+{
+	struct hv_attach_req *r = hvt_req(test, 1);
+
+	r->regions[0].size = 0x1234;	/* not page aligned */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->regions[0].zonex_ipa = U64_MAX & PAGE_MASK;	/* wraps */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	hvt_expect_clean(test);
+}
+
+static void attach_bad_devices(struct kunit *test)
+{
+	struct hv_attach_req *r;
+
+	r = hvt_req(test, 1);
+	r->devs[0].type = HVISOR_VIRTIO_NET;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EOPNOTSUPP);
+	r = hvt_req(test, 1);
+	r->devs[0].len = 0x100;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].addr = U64_MAX - 0xff;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].addr += 2;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].flags = 2;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].__pad2 = 1;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].fd = -1;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EBADF);
+	/* two windows of one request overlapping by one byte */
+	r = hvt_req(test, 2);
+	r->devs[1].addr = r->devs[0].addr + 0x1ff;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	hvt_expect_clean(test);
+}
+
+static void attach_bad_fd_unwinds(struct kunit *test)
+{
+	struct hv_attach_req *r = hvt_req(test, 3);
+
+	r->devs[2].fd = 42;	/* not open */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EBADF);
+	hvt_expect_clean(test);
+}
+
+static void attach_conflict_unwinds(struct kunit *test)
+{
+	struct hv_attach_req *r = hvt_req(test, 1);
+
+	/* an existing device where the second one of the next request goes */
+	r->devs[0].addr = 0xa003200;
+	r->devs[0].fd = HVT_FD_BASE + 3;
+	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
+
+	r = hvt_req(test, 3);
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EEXIST);
+	/* only the first attachment is left */
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hvt.vdevs), 1U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hv_vnodes), 1U);
+	KUNIT_EXPECT_EQ(test, hvt.mapped, 1);
+	KUNIT_EXPECT_EQ(test, hvt.zone_refs, 1);
+	KUNIT_EXPECT_EQ(test, file_count(hvt.files[0]), 1L);
+	KUNIT_EXPECT_EQ(test, file_count(hvt.files[1]), 1L);
+	KUNIT_EXPECT_EQ(test, file_count(hvt.files[2]), 1L);
+	hvisor_virtio_detach_all();
+	hvt_expect_clean(test);
+}
+
+static void attach_zone_failure_unwinds(struct kunit *test)
+{
+	struct hv_attach_req *r = hvt_req(test, 2);
+
+	hvt.zone_fail = true;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-ENOMEM);
+	hvt_expect_clean(test);
+}
+
+static struct kunit_case hv_attach_cases[] = {
+	KUNIT_CASE(attach_ok_and_detach),
+	KUNIT_CASE(attach_bad_header),
+	KUNIT_CASE(attach_bad_region),
+	KUNIT_CASE(attach_bad_devices),
+	KUNIT_CASE(attach_bad_fd_unwinds),
+	KUNIT_CASE(attach_conflict_unwinds),
+	KUNIT_CASE(attach_zone_failure_unwinds),
+	{}
+};
+
+static struct kunit_suite hv_attach_suite = {
+	.name = "hvisor_virtio_attach",
+	.init = hvt_attach_init,
+	.exit = hvt_attach_exit,
+	.test_cases = hv_attach_cases,
+};
+
+kunit_test_suite(hv_attach_suite);
+
+MODULE_LICENSE("GPL");
