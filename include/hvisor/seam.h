@@ -40,4 +40,11 @@ int hvisor_hv_register(const struct hvisor_hv_ops *ops);
  */
 void hvisor_hv_unregister(const struct hvisor_hv_ops *ops);
 
+/*
+ * For a module that stands in for hvisor: the enum hvisor_arch of the
+ * running kernel, and the size of its zone_config.
+ */
+u32 hvisor_native_arch(void);
+size_t hvisor_native_config_size(void);
+
 #endif /* _HVISOR_SEAM_H */

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvisor_sim.ko: registers the simulator as hvisor.ko's hypervisor.
+ *
+ *   modprobe hvisor && modprobe hvisor_sim [ncpus=4] [magic=6]
+ */
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+
+#include <hvisor/seam.h>
+
+#include "sim.h"
+
+static unsigned int ncpus = 4;
+module_param(ncpus, uint, 0444);
+MODULE_PARM_DESC(ncpus, "cpus of the simulated machine (3..32; zone 0 has 0 and 1)");
+
+static unsigned long long magic = HVISOR_CONFIG_MAGIC_VERSION;
+module_param(magic, ullong, 0444);
+MODULE_PARM_DESC(magic, "CONFIG_MAGIC_VERSION answered by CONFIG_CHECK (to test a mismatch)");
+
+struct sim sim;
+
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_x86_64) +
+	      HVISOR_ZONE_PCI_SIZE == 3264);
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_arm64) +
+	      HVISOR_ZONE_PCI_SIZE == 3296);
+
+static int sim_wakeup_irq(void)
+{
+	return sim.wakeup_virq;
+}
+
+static const struct hvisor_hv_ops sim_ops = {
+	.name		= SIM_NAME,
+	.owner		= THIS_MODULE,
+	.call		= sim_hypercall,
+	.wakeup_irq	= sim_wakeup_irq,
+};
+
+static int __init sim_init(void)
+{
+	int err;
+
+	if (ncpus < 3 || ncpus > HV_BRIDGE_MAX_CPUS) {
+		pr_err("hvisor_sim: ncpus=%u not in 3..%u\n", ncpus,
+		       HV_BRIDGE_MAX_CPUS);
+		return -EINVAL;
+	}
+	sim.ncpus = ncpus;
+	sim.magic = magic;
+	sim.arch = hvisor_native_arch();
+	sim.config_size = hvisor_native_config_size();
+	if (!sim.config_size) {
+		pr_err("hvisor_sim: unknown native arch %u\n", sim.arch);
+		return -ENODEV;
+	}
+	mutex_init(&sim.ctl_lock);
+	spin_lock_init(&sim.irq_lock);
+	spin_lock_init(&sim.req_lock);
+	INIT_LIST_HEAD(&sim.zones);
+
+	err = sim_irq_init();
+	if (err)
+		return err;
+
+	sim.pdev = platform_device_register_simple(SIM_NAME, PLATFORM_DEVID_NONE,
+						   NULL, 0);
+	if (IS_ERR(sim.pdev)) {
+		err = PTR_ERR(sim.pdev);
+		goto irq_exit;
+	}
+	/* Guest "physical" addresses are zone 0's own: dma-direct, 1:1. */
+	err = dma_coerce_mask_and_coherent(&sim.pdev->dev, DMA_BIT_MASK(64));
+	if (err)
+		goto unregister_pdev;
+
+	sim_debugfs_init();
+
+	err = hvisor_hv_register(&sim_ops);
+	if (err) {
+		pr_err("hvisor_sim: cannot register with hvisor.ko: %d\n", err);
+		goto debugfs_exit;
+	}
+	pr_info("hvisor_sim: simulating hvisor: %u cpus, magic %#llx, zone_config %zu bytes, wake-up irq %u\n",
+		sim.ncpus, sim.magic, sim.config_size, sim.wakeup_virq);
+	return 0;
+
+debugfs_exit:
+	sim_debugfs_exit();
+unregister_pdev:
+	platform_device_unregister(sim.pdev);
+irq_exit:
+	sim_irq_exit();
+	sim_bridge_release();
+	return err;
+}
+
+static void __exit sim_exit(void)
+{
+	mutex_lock(&sim.ctl_lock);
+	sim.exiting = true;
+	mutex_unlock(&sim.ctl_lock);
+
+	/* The guests' drivers still need hvisor.ko to answer: zones first. */
+	sim_zones_destroy();
+	hvisor_hv_unregister(&sim_ops);
+	sim_debugfs_exit();
+	platform_device_unregister(sim.pdev);
+	sim_irq_exit();
+	sim_bridge_release();
+	pr_info("hvisor_sim: unloaded\n");
+}
+
+module_init(sim_init);
+module_exit(sim_exit);
+
+MODULE_DESCRIPTION("hvisor simulator: a software hypervisor for hvisor.ko tests");
+MODULE_LICENSE("GPL");

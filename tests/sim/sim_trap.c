@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The trap path of a sim guest vCPU: what hvisor does when a guest touches
+ * a virtio region (mmio_virtio_handler), done in software.
+ *
+ *   old = cfg_flags[cpu]                    (READ_ONCE + smp_rmb)
+ *   push device_req under req_lock         (slot stores, release req_rear)
+ *   smp_mb(); if need_wakeup == 1: raise zone 0's wake-up irq
+ *   unless posted: wait for cfg_flags[cpu] != old, smp_rmb, cfg_values[cpu]
+ *
+ * Unlike hvisor, every wait is bounded and loud, and the full barrier
+ * between the req_rear store and the need_wakeup load is there (hvisor
+ * lacks it; see upstream-hvisor.md 2.6).  Under hvisor the answering CPU
+ * is another physical CPU; here it may be this one, so waits yield.
+ */
+#include <linux/delay.h>
+#include <linux/irq.h>
+#include <linux/ktime.h>
+#include <linux/mutex.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+
+#include "sim.h"
+
+#define SIM_SPIN_NS		(20 * NSEC_PER_USEC)	/* busy-poll first */
+#define SIM_YIELD_NS		(20 * NSEC_PER_MSEC)	/* then yield */
+#define SIM_ANSWER_TIMEOUT_NS	(2 * NSEC_PER_SEC)	/* then sleep, up to */
+#define SIM_RING_TIMEOUT_NS	(1 * NSEC_PER_SEC)	/* ring-full bound */
+
+enum sim_push_err {
+	SIM_PUSH_OK,
+	SIM_PUSH_NO_BRIDGE,
+	SIM_PUSH_FULL,
+};
+
+/*
+ * Wait a little, as a function of how long we have waited already: spin,
+ * then yield, then sleep.  The answer may have to be produced on this
+ * very CPU (by hvisor.ko's consumer, which the wake-up irq just made
+ * runnable here), so we must let it run.  yield() is the one primitive
+ * that does exactly that and nothing more; measured in the TCG test VM,
+ * the median round trip is < 64 us with it, 128-256 us with
+ * usleep_range(1, 5) and 8-16 ms with schedule() or cond_resched().  It
+ * is bounded by SIM_YIELD_NS, after which we sleep.
+ */
+static void sim_backoff(u64 waited_ns)
+{
+	if (waited_ns < SIM_SPIN_NS)
+		cpu_relax();
+	else if (waited_ns < SIM_YIELD_NS)
+		yield();
+	else
+		usleep_range(10, 50);
+}
+
+/*
+ * Append @req to req_list.  A full ring is retried with backoff for
+ * SIM_RING_TIMEOUT_NS when @may_wait (the caller may sleep), else
+ * reported at once.  Never sleeps without @may_wait.
+ */
+static enum sim_push_err sim_push(struct hv_device_req *req, bool may_wait)
+{
+	struct hv_virtio_bridge *b;
+	u64 start = 0, now;
+	unsigned long flags;
+	u32 rear, front;
+
+	for (;;) {
+		spin_lock_irqsave(&sim.req_lock, flags);
+		b = sim.bridge;
+		if (!b) {
+			spin_unlock_irqrestore(&sim.req_lock, flags);
+			return SIM_PUSH_NO_BRIDGE;
+		}
+		rear = READ_ONCE(b->req_rear);
+		/* acquire: zone 0 has finished reading the slots it freed */
+		front = smp_load_acquire(&b->req_front);
+		if (((rear + 1) & (HV_BRIDGE_MAX_REQ - 1)) != front)
+			break;
+		spin_unlock_irqrestore(&sim.req_lock, flags);
+
+		now = ktime_get_ns();
+		if (!start)
+			start = now;
+		if (!may_wait || now - start > SIM_RING_TIMEOUT_NS)
+			return SIM_PUSH_FULL;
+		sim_backoff(now - start);
+	}
+
+	b->req_list[rear % HV_BRIDGE_MAX_REQ] = *req;
+	/* release: the slot is written before zone 0 can see it in the ring */
+	smp_store_release(&b->req_rear, (rear + 1) & (HV_BRIDGE_MAX_REQ - 1));
+	spin_unlock_irqrestore(&sim.req_lock, flags);
+
+	/*
+	 * Dekker with zone 0's "need_wakeup = 1; smp_mb(); reload req_rear":
+	 * our req_rear store must be visible before we read need_wakeup.
+	 */
+	smp_mb();	/* StoreLoad: req_rear, then need_wakeup */
+	if (READ_ONCE(b->need_wakeup) == 1) {
+		atomic64_inc(&sim.wakeups);
+		generic_handle_irq_safe(sim.wakeup_virq);
+	}
+	return SIM_PUSH_OK;
+}
+
+/*
+ * Take one of the zone's vCPUs, i.e. one cfg_flags slot, for one access:
+ * a free one if there is, else wait for the next in turn.
+ */
+static unsigned int sim_vcpu_get(struct sim_zone *z)
+{
+	unsigned int i, n = z->nr_vcpus;
+	unsigned int first = atomic_inc_return(&z->vcpu_next);
+
+	for (i = 0; i < n; i++) {
+		unsigned int s = (first + i) % n;
+
+		if (mutex_trylock(&z->vcpu_lock[s]))
+			return s;
+	}
+	mutex_lock(&z->vcpu_lock[first % n]);
+	return first % n;
+}
+
+/* Wait, yielding, until zone 0 bumps cfg_flags[cpu]; false after 2 s. */
+static bool sim_wait_cfg(struct hv_virtio_bridge *b, u32 cpu, u64 old)
+{
+	u64 start = ktime_get_ns(), waited;
+
+	for (;;) {
+		if (READ_ONCE(b->cfg_flags[cpu]) != old) {
+			smp_rmb();	/* pairs with zone 0's value-then-flag wmb */
+			return true;
+		}
+		waited = ktime_get_ns() - start;
+		if (waited > SIM_ANSWER_TIMEOUT_NS)
+			return false;
+		sim_backoff(waited);
+	}
+}
+
+/*
+ * One blocking access.  Returns the value read (0 for writes), or
+ * all-ones when no answer came.
+ */
+static u64 sim_trap_blocking(struct sim_zone *z, u64 addr, u32 size, u64 value,
+			     bool is_write)
+{
+	struct hv_device_req req = {};
+	struct hv_virtio_bridge *b;
+	enum sim_push_err err;
+	unsigned int slot;
+	u64 old, t0, ret;
+	u32 cpu;
+
+	/* Config accesses may sleep (virtio_config.h), as may we. */
+	might_sleep();
+	slot = sim_vcpu_get(z);
+	cpu = z->vcpu[slot];
+
+	b = READ_ONCE(sim.bridge);
+	if (!b) {
+		err = SIM_PUSH_NO_BRIDGE;
+		goto fail;
+	}
+	old = READ_ONCE(b->cfg_flags[cpu]);
+	smp_rmb();	/* hvisor's fence(Acquire) after reading the flag */
+
+	req.src_cpu = cpu;
+	req.address = addr;
+	req.size = size;
+	req.value = is_write ? value : 0;
+	req.src_zone = z->id;
+	req.is_write = is_write;
+	req.need_interrupt = 0;
+	t0 = ktime_get_ns();
+	err = sim_push(&req, true);
+	if (err != SIM_PUSH_OK)
+		goto fail;
+
+	if (!sim_wait_cfg(b, cpu, old)) {
+		pr_err("hvisor_sim: zone %u cpu %u: no answer to %s %#llx (size %u) after 2 s; zone marked in error\n",
+		       z->id, cpu, is_write ? "write" : "read", addr, size);
+		atomic64_inc(&sim.timeouts);
+		sim_zone_mark_err(z);
+		mutex_unlock(&z->vcpu_lock[slot]);
+		return ~0ULL;
+	}
+	ret = READ_ONCE(b->cfg_values[cpu]);
+	sim_latency_record(ktime_get_ns() - t0);
+	mutex_unlock(&z->vcpu_lock[slot]);
+	return ret;
+
+fail:
+	if (err == SIM_PUSH_NO_BRIDGE)
+		pr_err_ratelimited("hvisor_sim: zone %u: access at %#llx with no virtio bridge (hvisor would panic)\n",
+				   z->id, addr);
+	else
+		pr_err("hvisor_sim: zone %u: request ring full for 1 s, dropping %s %#llx\n",
+		       z->id, is_write ? "write" : "read", addr);
+	sim_zone_mark_err(z);
+	mutex_unlock(&z->vcpu_lock[slot]);
+	return ~0ULL;
+}
+
+static u64 sim_mask(u32 size)
+{
+	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+u64 sim_trap_read(struct sim_zone *z, u64 addr, u64 region_start, u32 size)
+{
+	return sim_trap_blocking(z, addr, size, 0, false) & sim_mask(size);
+}
+
+/*
+ * A write.  hvisor posts (does not wait for) exactly the accesses at
+ * offset 0x50 of their memory region; those go through sim_trap_post()
+ * by the caller when it cannot sleep.
+ */
+void sim_trap_write(struct sim_zone *z, u64 addr, u64 region_start, u32 size,
+		    u64 value)
+{
+	if (addr - region_start == HV_MMIO_QUEUE_NOTIFY) {
+		if (sim_trap_post(z, addr, size, value, true) == -EAGAIN)
+			pr_err("hvisor_sim: zone %u: request ring full for 1 s, dropping notify %#llx\n",
+			       z->id, addr);
+		return;
+	}
+	sim_trap_blocking(z, addr, size, value & sim_mask(size), true);
+}
+
+/*
+ * A posted access (QueueNotify at region offset 0x50).  With @may_wait
+ * (the caller may sleep) a full ring is retried for up to 1 s; without,
+ * it never waits (atomic callers defer).  -EAGAIN if the ring stayed full, -ENODEV without a
+ * bridge.
+ */
+int sim_trap_post(struct sim_zone *z, u64 addr, u32 size, u64 value,
+		  bool may_wait)
+{
+	struct hv_device_req req = {
+		.src_cpu = z->vcpu[0],
+		.address = addr,
+		.size = size,
+		.value = value,
+		.src_zone = z->id,
+		.is_write = 1,
+		.need_interrupt = 1,
+	};
+
+	switch (sim_push(&req, may_wait)) {
+	case SIM_PUSH_OK:
+		return 0;
+	case SIM_PUSH_FULL:
+		return -EAGAIN;
+	default:
+		pr_err_ratelimited("hvisor_sim: zone %u: notify at %#llx with no virtio bridge\n",
+				   z->id, addr);
+		sim_zone_mark_err(z);
+		return -ENODEV;
+	}
+}
