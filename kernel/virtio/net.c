@@ -718,6 +718,7 @@ static const struct hv_virtio_ops hv_net_ops = {
 	.notify = hv_net_notify,
 	.reset = hv_net_reset,
 	.status_changed = hv_net_status_changed,
+	.destroy = hv_net_destroy,
 };
 
 /* --- creation ----------------------------------------------------------- */
@@ -965,6 +966,7 @@ void hv_net_destroy(struct hv_virtio_dev *dev)
 {
 	struct hv_net *net = to_hv_net(dev);
 
+	hv_net_sysfs_del(dev);
 	hv_net_reset(dev);
 	/* After these two, nothing but the worker itself queues work. */
 	remove_wait_queue(net->sock_wqh, &net->sock_wait);

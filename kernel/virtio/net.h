@@ -35,9 +35,9 @@ struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
 				    const struct hv_net_params *params);
 
 /*
- * Tear down a device that is no longer registered: no run in flight, the
- * socket and carrier watches removed, the worker stopped, the tap file
- * dropped.  Call hv_net_sysfs_del() first if hv_net_sysfs_add() succeeded.
+ * Tear down a device that is no longer registered (also ops->destroy):
+ * its statistics directory removed, no run in flight, the socket and
+ * carrier watches removed, the worker stopped, the tap file dropped.
  */
 void hv_net_destroy(struct hv_virtio_dev *dev);
 
@@ -47,7 +47,9 @@ const char *hv_net_backend_name(struct hv_virtio_dev *dev);
 /*
  * Counters in @parent/statistics/ (rx_packets, rx_bytes, rx_dropped,
  * rx_errors and the same for tx): see Documentation/ABI/testing/
- * sysfs-class-hvisor.
+ * sysfs-class-hvisor.  attach.c calls hv_net_sysfs_add() with the
+ * device's zone<N>/net@<addr> kobject once that is added; destroy removes
+ * the directory (hv_net_sysfs_del() is idempotent).
  */
 int hv_net_sysfs_add(struct hv_virtio_dev *dev, struct kobject *parent);
 void hv_net_sysfs_del(struct hv_virtio_dev *dev);
