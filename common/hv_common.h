@@ -12,10 +12,13 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
+#include <linux/stdarg.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #else
+#include <assert.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +34,10 @@ typedef __u64 u64;
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
 #define ARRAY_SIZE(a)			(sizeof(a) / sizeof((a)[0]))
+/*
+ * Userspace builds define __printf(a, b) on the compiler command line as
+ * the printf format attribute (see userspace/Makefile).
+ */
 #endif
 
 #include "../include/uapi/hvisor.h"

@@ -254,9 +254,86 @@ struct hvisor_zone_list {
 	__u64 zones;			/* user pointer to struct hvisor_zone_info[count] */
 };
 
+/* ---------------------------------------------------------------------- */
+/* virtio devices served by hvisor.ko                                      */
+
+#define HVISOR_VIRTIO_MAX_REGIONS	64
+#define HVISOR_VIRTIO_MAX_DEVICES	32	/* per attach call */
+
+/* Guest RAM that the zone's virtqueues and buffers may live in. */
+struct hvisor_virtio_region {
+	__u64 zone0_ipa;		/* where zone 0 sees it (host physical) */
+	__u64 zonex_ipa;		/* where the zone sees it (guest physical) */
+	__u64 size;
+};
+
+/* Device types: the virtio device ids. */
+#define HVISOR_VIRTIO_NET		1
+#define HVISOR_VIRTIO_BLK		2
+#define HVISOR_VIRTIO_CONSOLE		3
+
+#define HVISOR_VIRTIO_F_READONLY	(1U << 0)	/* blk: refuse writes */
+
+struct hvisor_virtio_device {
+	__u32 type;			/* HVISOR_VIRTIO_* */
+	__u32 irq;			/* interrupt hvisor injects into the zone */
+	__u64 addr;			/* guest physical base of the MMIO window */
+	__u64 len;			/* window size, usually 0x200 */
+	__s32 fd;			/* blk: image or block device; net: tap; console: -1 */
+	__u32 flags;			/* HVISOR_VIRTIO_F_* */
+	__u8 mac[6];			/* net */
+	__u8 __pad[2];
+	char serial[20];		/* blk: VIRTIO_BLK_T_GET_ID answer, NUL-padded */
+	__u32 __pad2;
+};
+
+/*
+ * HVISOR_VIRTIO_ATTACH: all devices or none.  The regions are mapped once
+ * and shared by the devices of this call.
+ */
+struct hvisor_virtio_attach {
+	__u32 size;
+	__u32 flags;			/* must be 0 */
+	__u32 zone_id;
+	__u32 nr_regions;		/* 1..HVISOR_VIRTIO_MAX_REGIONS */
+	__u64 regions;			/* user pointer to hvisor_virtio_region[] */
+	__u32 nr_devices;		/* 1..HVISOR_VIRTIO_MAX_DEVICES */
+	__u32 __pad;
+	__u64 devices;			/* user pointer to hvisor_virtio_device[] */
+};
+
+/* HVISOR_VIRTIO_DETACH: one device (addr != 0) or every device of a zone. */
+struct hvisor_virtio_detach {
+	__u32 size;
+	__u32 zone_id;
+	__u64 addr;
+};
+
+/* HVISOR_VIRTIO_LIST */
+struct hvisor_virtio_info {
+	__u32 zone_id;
+	__u32 type;
+	__u64 addr;
+	__u64 len;
+	__u32 irq;
+	__u32 status;			/* the driver's virtio status byte */
+	__u64 features;			/* negotiated */
+	char backend[64];		/* image path, tap name */
+	char tty[32];			/* console: the zone-0 tty, e.g. "ttyHV0" */
+};
+
+struct hvisor_virtio_list {
+	__u32 size;
+	__u32 count;			/* in: capacity of devices[]; out: filled */
+	__u64 devices;			/* user pointer to hvisor_virtio_info[count] */
+};
+
 #define HVISOR_GET_INFO		_IOWR(HVISOR_IOCTL_TYPE, 0x00, struct hvisor_info)
 #define HVISOR_ZONE_START	_IOW(HVISOR_IOCTL_TYPE, 0x01, struct hvisor_zone_start)
 #define HVISOR_ZONE_SHUTDOWN	_IOW(HVISOR_IOCTL_TYPE, 0x02, struct hvisor_zone_id)
 #define HVISOR_ZONE_LIST	_IOWR(HVISOR_IOCTL_TYPE, 0x03, struct hvisor_zone_list)
+#define HVISOR_VIRTIO_ATTACH	_IOW(HVISOR_IOCTL_TYPE, 0x10, struct hvisor_virtio_attach)
+#define HVISOR_VIRTIO_DETACH	_IOW(HVISOR_IOCTL_TYPE, 0x11, struct hvisor_virtio_detach)
+#define HVISOR_VIRTIO_LIST	_IOWR(HVISOR_IOCTL_TYPE, 0x12, struct hvisor_virtio_list)
 
 #endif /* _UAPI_HVISOR_H */
