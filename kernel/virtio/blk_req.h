@@ -6,13 +6,14 @@
 #ifndef _HVISOR_VIRTIO_BLK_REQ_H
 #define _HVISOR_VIRTIO_BLK_REQ_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/uio.h>
 
 #include "vq.h"
 
 #define HV_BLK_SECTOR_SHIFT	9
-#define HV_BLK_SECTOR_SIZE	(1U << HV_BLK_SECTOR_SHIFT)
+#define HV_BLK_SECTOR_SIZE	BIT(HV_BLK_SECTOR_SHIFT)
 #define HV_BLK_HDR_SIZE		16	/* struct virtio_blk_outhdr */
 #define HV_BLK_DWZ_SIZE		16	/* struct virtio_blk_discard_write_zeroes */
 

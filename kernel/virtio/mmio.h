@@ -108,6 +108,16 @@ struct hv_virtio_dev {
 	atomic64_t bad_accesses;
 };
 
+/* Where and how a device appears to its zone (from the attach request). */
+struct hv_virtio_dev_info {
+	u32 zone_id;
+	u64 base;			/* guest physical MMIO window */
+	u64 len;
+	u32 irq;
+	const struct hv_guest_mem *mem;
+	int (*inject)(struct hv_virtio_dev *dev);
+};
+
 /*
  * Initialise @dev for @ops before registration.  The caller fills
  * dev->vdev (zone, base, len), dev->irq, dev->priv and dev->inject.

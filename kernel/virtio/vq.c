@@ -86,8 +86,8 @@ int hv_vq_setup(struct hv_vq *vq, const struct hv_guest_mem *mem, u32 num,
 	vq->avail = a;
 	vq->used = u;
 	/* The device's indexes start at 0 after a reset (spec 2.7). */
-	/* desc last: hv_vq_ready() keys on it. */
-	vq->desc = d;
+	/* desc last, released: hv_vq_ready() keys on it. */
+	smp_store_release(&vq->desc, d);
 	return 0;
 }
 

@@ -31,6 +31,7 @@
 #define _HVISOR_VIRTIO_VQ_H
 
 #include <linux/types.h>
+#include <asm/barrier.h>
 
 #include "guest_mem.h"
 
@@ -122,7 +123,8 @@ void hv_vq_reset(struct hv_vq *vq);
 
 static inline bool hv_vq_ready(const struct hv_vq *vq)
 {
-	return vq->desc && !vq->broken;
+	/* Pairs with the release in hv_vq_setup(): fields before desc. */
+	return smp_load_acquire(&vq->desc) && !vq->broken;
 }
 
 /*

@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-blk backend: requests popped from the guest's queue become
+ * kiocbs on an in-kernel struct file (as drivers/nvme/target/io-cmd-file.c
+ * does), many in flight at once.  One worker kthread per device owns the
+ * queue: it pops and submits, and it alone writes the used ring, for
+ * completions that ki_complete hands it from any context.  It injects the
+ * guest interrupt once per batch, and does a bounded amount of work per run
+ * so that one zone cannot monopolise zone 0.
+ *
+ * Reset (Status = 0, QueueReady = 0) pauses the worker, waits for every
+ * in-flight kiocb and drops their completions: a reset device must not
+ * write into rings the driver may already have freed.  The next kick
+ * resumes the worker (the driver only kicks a queue it set up again).
+ */
+#include <linux/bvec.h>
+#include <linux/blkdev.h>
+#include <linux/err.h>
+#include <linux/falloc.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/virtio_blk.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_mmio.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "blk.h"
+#include "blk_req.h"
+
+#define HV_BLK_QUEUE_MAX	256
+#define HV_BLK_SEG_MAX		128		/* data segments per request */
+#define HV_BLK_MAX_SEGS		(HV_BLK_SEG_MAX + 2)	/* + header, status */
+#define HV_BLK_SIZE_MAX		SZ_1M		/* bytes per segment */
+#define HV_BLK_BUDGET		64		/* chains per worker run */
+#define HV_BLK_MAX_DWZ_SECTORS	(SZ_1G >> HV_BLK_SECTOR_SHIFT)
+
+struct hv_blk;
+
+struct hv_blk_req {
+	struct kiocb iocb;
+	struct hv_blk *blk;
+	struct llist_node done_node;	/* on blk->done once completed */
+	struct hv_blk_req *next_free;	/* on blk->free, worker only */
+	struct hv_vq_chain chain;
+	struct hv_blk_parsed p;
+	struct kvec *kvec;		/* HV_BLK_MAX_SEGS entries */
+	struct bio_vec *bvec;		/* allocated per direct request */
+	long ret;
+	bool direct;
+};
+
+struct hv_blk {
+	struct hv_virtio_dev dev;
+	struct file *file;
+	struct hv_blk_limits lim;
+	struct virtio_blk_config config;	/* little endian, fixed */
+	char serial[VIRTIO_BLK_ID_BYTES];
+	bool direct;			/* IOCB_DIRECT allowed */
+
+	struct task_struct *worker;
+	unsigned long kick;		/* bit 0: work queued for the worker */
+	bool paused;			/* reset: worker leaves the queue alone */
+	/*
+	 * Held by the worker while it touches the queue, the request pool
+	 * and pending_used; reset takes it to exclude the worker.
+	 */
+	struct mutex run_lock;
+	struct hv_blk_req *free;	/* free requests, under run_lock */
+	u32 pending_used;		/* used entries not yet published */
+
+	struct llist_head done;		/* completed kiocbs, any context */
+	atomic_t inflight;		/* submitted, not yet on done */
+	/* reset waits for inflight == 0; its lock orders the last wake-up */
+	wait_queue_head_t idle_wq;
+
+	struct hv_blk_req *reqs;
+	struct hv_vq_seg *segs;
+	struct kvec *kvecs;
+
+	atomic64_t nr_requests;
+	atomic64_t nr_errors;
+};
+
+static struct hv_blk *to_hv_blk(struct hv_virtio_dev *dev)
+{
+	return container_of(dev, struct hv_blk, dev);
+}
+
+static void hv_blk_kick(struct hv_blk *blk)
+{
+	set_bit(0, &blk->kick);
+	wake_up_process(blk->worker);
+}
+
+/* ki_complete: any context (bio completion may run in hard irq). */
+static void hv_blk_io_done(struct kiocb *iocb, long ret)
+{
+	struct hv_blk_req *req = container_of(iocb, struct hv_blk_req, iocb);
+	struct hv_blk *blk = req->blk;
+	unsigned long flags;
+
+	req->ret = ret;
+	llist_add(&req->done_node, &blk->done);
+	wake_up_process(blk->worker);
+
+	/* Under the wait queue lock: a waiter cannot free blk under us. */
+	spin_lock_irqsave(&blk->idle_wq.lock, flags);
+	if (atomic_dec_and_test(&blk->inflight))
+		wake_up_locked(&blk->idle_wq);
+	spin_unlock_irqrestore(&blk->idle_wq.lock, flags);
+}
+
+static struct hv_blk_req *hv_blk_get_req(struct hv_blk *blk)
+{
+	struct hv_blk_req *req = blk->free;
+
+	if (req)
+		blk->free = req->next_free;
+	return req;
+}
+
+static void hv_blk_put_req(struct hv_blk *blk, struct hv_blk_req *req)
+{
+	kfree(req->bvec);
+	req->bvec = NULL;
+	req->next_free = blk->free;
+	blk->free = req;
+}
+
+/* Complete @req towards the guest: status byte, used element. */
+static void hv_blk_finish(struct hv_blk *blk, struct hv_blk_req *req,
+			  u8 status, u32 written)
+{
+	struct hv_vq *vq = &blk->dev.vqs[0];
+
+	if (status != VIRTIO_BLK_S_OK)
+		atomic64_inc(&blk->nr_errors);
+	WRITE_ONCE(*req->p.status, status);
+	hv_vq_add_used(vq, req->chain.head, written + 1);
+	blk->pending_used++;
+	hv_blk_put_req(blk, req);
+}
+
+static struct page *hv_blk_page(void *addr)
+{
+	if (is_vmalloc_or_module_addr(addr))
+		return vmalloc_to_page(addr);
+	return virt_to_page(addr);
+}
+
+/* Describe the kvecs as per-page bvecs for direct I/O; false to fall back. */
+static bool hv_blk_build_bvec(struct hv_blk_req *req, int nr_kvec,
+			      unsigned int *nr_bvec)
+{
+	unsigned int pages = 0, n = 0, off, chunk;
+	size_t rem;
+	u8 *p;
+	int i;
+
+	for (i = 0; i < nr_kvec; i++) {
+		/* Block devices need sector-aligned memory for direct I/O. */
+		if (!IS_ALIGNED((unsigned long)req->kvec[i].iov_base,
+				HV_BLK_SECTOR_SIZE) ||
+		    !IS_ALIGNED(req->kvec[i].iov_len, HV_BLK_SECTOR_SIZE))
+			return false;
+		off = offset_in_page(req->kvec[i].iov_base);
+		pages += DIV_ROUND_UP(off + req->kvec[i].iov_len, PAGE_SIZE);
+	}
+	req->bvec = kmalloc_array(pages, sizeof(*req->bvec),
+				  GFP_KERNEL | __GFP_NOWARN);
+	if (!req->bvec)
+		return false;
+	for (i = 0; i < nr_kvec; i++) {
+		p = req->kvec[i].iov_base;
+		rem = req->kvec[i].iov_len;
+		while (rem) {
+			off = offset_in_page(p);
+			chunk = min_t(size_t, rem, PAGE_SIZE - off);
+			bvec_set_page(&req->bvec[n++], hv_blk_page(p), chunk,
+				      off);
+			p += chunk;
+			rem -= chunk;
+		}
+	}
+	*nr_bvec = n;
+	return true;
+}
+
+static ssize_t hv_blk_submit(struct hv_blk *blk, struct hv_blk_req *req,
+			     int nr_kvec, bool direct)
+{
+	bool write = req->p.type == VIRTIO_BLK_T_OUT;
+	unsigned int dir = write ? ITER_SOURCE : ITER_DEST;
+	struct kiocb *iocb = &req->iocb;
+	unsigned int nr_bvec;
+	struct iov_iter iter;
+
+	kfree(req->bvec);
+	req->bvec = NULL;
+	if (direct && hv_blk_build_bvec(req, nr_kvec, &nr_bvec))
+		iov_iter_bvec(&iter, dir, req->bvec, nr_bvec, req->p.data_len);
+	else
+		direct = false;
+	if (!direct)
+		iov_iter_kvec(&iter, dir, req->kvec, nr_kvec, req->p.data_len);
+
+	memset(iocb, 0, sizeof(*iocb));
+	iocb->ki_filp = blk->file;
+	iocb->ki_pos = (loff_t)req->p.sector << HV_BLK_SECTOR_SHIFT;
+	iocb->ki_flags = blk->file->f_iocb_flags & ~IOCB_DIRECT;
+	if (direct)
+		iocb->ki_flags |= IOCB_DIRECT;
+	iocb->ki_complete = hv_blk_io_done;
+	req->direct = direct;
+
+	return write ? call_write_iter(blk->file, iocb, &iter) :
+		       call_read_iter(blk->file, iocb, &iter);
+}
+
+static void hv_blk_rw(struct hv_blk *blk, struct hv_blk_req *req)
+{
+	bool write = req->p.type == VIRTIO_BLK_T_OUT;
+	struct hv_vq_chain *c = &req->chain;
+	ssize_t ret;
+	int nr;
+
+	if (!req->p.data_len) {
+		hv_blk_finish(blk, req, VIRTIO_BLK_S_OK, 0);
+		return;
+	}
+	if (write)
+		nr = hv_segs_to_kvec(c->segs, c->nout, HV_BLK_HDR_SIZE,
+				     req->p.data_len, req->kvec);
+	else
+		nr = hv_segs_to_kvec(c->segs + c->nout, c->nin, 0,
+				     req->p.data_len, req->kvec);
+	if (nr < 0) {
+		hv_blk_finish(blk, req, VIRTIO_BLK_S_IOERR, 0);
+		return;
+	}
+
+	atomic_inc(&blk->inflight);
+	ret = hv_blk_submit(blk, req, nr, blk->direct);
+	/* Alignment the file system refuses: retry through the page cache. */
+	if (ret == -EINVAL && req->direct)
+		ret = hv_blk_submit(blk, req, nr, false);
+	if (ret != -EIOCBQUEUED)
+		hv_blk_io_done(&req->iocb, ret);
+}
+
+/* Worker: a kiocb completed; report it. */
+static void hv_blk_io_finish(struct hv_blk *blk, struct hv_blk_req *req)
+{
+	bool read = req->p.type == VIRTIO_BLK_T_IN;
+
+	if (req->ret == req->p.data_len)
+		hv_blk_finish(blk, req, VIRTIO_BLK_S_OK,
+			      read ? req->p.data_len : 0);
+	else
+		hv_blk_finish(blk, req, VIRTIO_BLK_S_IOERR, 0);
+}
+
+static void hv_blk_fallocate(struct hv_blk *blk, struct hv_blk_req *req)
+{
+	loff_t pos = (loff_t)req->p.sector << HV_BLK_SECTOR_SHIFT;
+	loff_t len = (loff_t)req->p.nr_sectors << HV_BLK_SECTOR_SHIFT;
+	int mode = FALLOC_FL_KEEP_SIZE, err;
+
+	if (req->p.type == VIRTIO_BLK_T_DISCARD)
+		mode |= FALLOC_FL_PUNCH_HOLE;
+	else
+		mode |= FALLOC_FL_ZERO_RANGE;
+	err = vfs_fallocate(blk->file, mode, pos, len);
+	/* Zeroing by punching a hole reads back as zeroes too. */
+	if (err == -EOPNOTSUPP && (mode & FALLOC_FL_ZERO_RANGE))
+		err = vfs_fallocate(blk->file,
+				    FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
+				    pos, len);
+	hv_blk_finish(blk, req, err ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK, 0);
+}
+
+static void hv_blk_start(struct hv_blk *blk, struct hv_blk_req *req)
+{
+	struct hv_vq_chain *c = &req->chain;
+	int err;
+
+	atomic64_inc(&blk->nr_requests);
+	if (hv_blk_parse(c, &blk->lim, &req->p)) {
+		/* No status byte: complete with nothing written, never lose it. */
+		atomic64_inc(&blk->nr_errors);
+		hv_vq_add_used(&blk->dev.vqs[0], c->head, 0);
+		blk->pending_used++;
+		hv_blk_put_req(blk, req);
+		return;
+	}
+	if (req->p.status_code != VIRTIO_BLK_S_OK) {
+		hv_blk_finish(blk, req, req->p.status_code, 0);
+		return;
+	}
+
+	switch (req->p.type) {
+	case VIRTIO_BLK_T_IN:
+	case VIRTIO_BLK_T_OUT:
+		hv_blk_rw(blk, req);
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		err = vfs_fsync_range(blk->file, 0, LLONG_MAX, 1);
+		hv_blk_finish(blk, req, err ? VIRTIO_BLK_S_IOERR :
+			      VIRTIO_BLK_S_OK, 0);
+		break;
+	case VIRTIO_BLK_T_GET_ID:
+		hv_segs_copy_to(c->segs + c->nout, c->nin, 0, blk->serial,
+				req->p.data_len);
+		hv_blk_finish(blk, req, VIRTIO_BLK_S_OK, req->p.data_len);
+		break;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		hv_blk_fallocate(blk, req);
+		break;
+	default:
+		hv_blk_finish(blk, req, VIRTIO_BLK_S_UNSUPP, 0);
+		break;
+	}
+}
+
+/* Forget completed requests without touching the queue. */
+static void hv_blk_drop_done(struct hv_blk *blk)
+{
+	struct llist_node *list = llist_del_all(&blk->done);
+	struct hv_blk_req *req, *tmp;
+
+	llist_for_each_entry_safe(req, tmp, list, done_node)
+		hv_blk_put_req(blk, req);
+}
+
+static void hv_blk_reap(struct hv_blk *blk)
+{
+	struct llist_node *list = llist_del_all(&blk->done);
+	struct hv_blk_req *req, *tmp;
+
+	llist_for_each_entry_safe(req, tmp, list, done_node)
+		hv_blk_io_finish(blk, req);
+}
+
+static void hv_blk_publish(struct hv_blk *blk)
+{
+	struct hv_vq *vq = &blk->dev.vqs[0];
+
+	if (!blk->pending_used)
+		return;
+	blk->pending_used = 0;
+	hv_vq_publish_used(vq);
+	if (hv_vq_need_notify(vq))
+		hv_virtio_raise(&blk->dev, VIRTIO_MMIO_INT_VRING);
+}
+
+/* One bounded worker run.  Returns true if work is left. */
+static bool hv_blk_run(struct hv_blk *blk)
+{
+	struct hv_vq *vq = &blk->dev.vqs[0];
+	unsigned int budget = HV_BLK_BUDGET;
+	struct hv_blk_req *req;
+	bool more = false;
+	int ret;
+
+	/*
+	 * Paused by a reset, or the queue is gone or broken: the ring may not
+	 * be written, so completions are dropped (and the worker does not
+	 * spin on a non-empty done list).
+	 */
+	if (READ_ONCE(blk->paused) || !hv_vq_ready(vq)) {
+		hv_blk_drop_done(blk);
+		return false;
+	}
+
+	hv_blk_reap(blk);
+	for (;;) {
+		hv_vq_disable_notify(vq);
+		while (budget && !READ_ONCE(blk->paused)) {
+			req = hv_blk_get_req(blk);
+			if (!req)
+				goto out;	/* a completion will kick us */
+			ret = hv_vq_pop(vq, &req->chain);
+			if (ret <= 0) {
+				hv_blk_put_req(blk, req);
+				if (ret < 0) {
+					hv_blk_publish(blk);
+					hv_virtio_queue_broken(&blk->dev, 0);
+					return false;
+				}
+				break;
+			}
+			budget--;
+			hv_blk_start(blk, req);
+		}
+		if (!budget || READ_ONCE(blk->paused)) {
+			more = budget == 0;
+			goto out;
+		}
+		if (!hv_vq_enable_notify(vq))
+			break;
+	}
+out:
+	hv_blk_reap(blk);
+	hv_blk_publish(blk);
+	return more;
+}
+
+static int hv_blk_worker(void *data)
+{
+	struct hv_blk *blk = data;
+	bool more;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop()) {
+			__set_current_state(TASK_RUNNING);
+			break;
+		}
+		if (!test_and_clear_bit(0, &blk->kick) &&
+		    llist_empty(&blk->done)) {
+			schedule();
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+
+		mutex_lock(&blk->run_lock);
+		more = hv_blk_run(blk);
+		mutex_unlock(&blk->run_lock);
+		if (more)
+			set_bit(0, &blk->kick);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void hv_blk_config_read(struct hv_virtio_dev *dev, u32 offset, u8 *buf,
+			       u32 len)
+{
+	memcpy(buf, (u8 *)&to_hv_blk(dev)->config + offset, len);
+}
+
+static void hv_blk_notify(struct hv_virtio_dev *dev, u16 index)
+{
+	struct hv_blk *blk = to_hv_blk(dev);
+
+	WRITE_ONCE(blk->paused, false);
+	hv_blk_kick(blk);
+}
+
+/* Quiesce: no kiocb in flight and the worker off the queue on return. */
+static void hv_blk_reset(struct hv_virtio_dev *dev)
+{
+	struct hv_blk *blk = to_hv_blk(dev);
+
+	WRITE_ONCE(blk->paused, true);
+	mutex_lock(&blk->run_lock);
+	wait_event(blk->idle_wq, !atomic_read(&blk->inflight));
+	/* The last completer may still hold the lock: let it leave. */
+	spin_lock_irq(&blk->idle_wq.lock);
+	spin_unlock_irq(&blk->idle_wq.lock);
+
+	/* Completions of a reset device are dropped, not written back. */
+	hv_blk_drop_done(blk);
+	blk->pending_used = 0;
+	mutex_unlock(&blk->run_lock);
+}
+
+static const struct hv_virtio_ops hv_blk_ops = {
+	.name = "blk",
+	.type = VIRTIO_ID_BLOCK,
+	.num_queues = 1,
+	.queue_max = HV_BLK_QUEUE_MAX,
+	.features = BIT_ULL(VIRTIO_BLK_F_SEG_MAX) |
+		    BIT_ULL(VIRTIO_BLK_F_SIZE_MAX) |
+		    BIT_ULL(VIRTIO_BLK_F_BLK_SIZE) |
+		    BIT_ULL(VIRTIO_BLK_F_FLUSH),
+	.config_read = hv_blk_config_read,
+	.notify = hv_blk_notify,
+	.reset = hv_blk_reset,
+};
+
+/* Capacity in bytes of a regular file or block device, or -errno. */
+static loff_t hv_blk_file_size(struct file *file)
+{
+	struct inode *inode = file->f_mapping->host;
+
+	if (S_ISREG(inode->i_mode))
+		return i_size_read(inode);
+	if (S_ISBLK(inode->i_mode))
+		return bdev_nr_bytes(I_BDEV(inode));
+	return -EINVAL;
+}
+
+static void hv_blk_init_config(struct hv_blk *blk)
+{
+	struct virtio_blk_config *cfg = &blk->config;
+
+	cfg->capacity = (__force __virtio64)cpu_to_le64(blk->lim.capacity);
+	cfg->size_max = (__force __virtio32)cpu_to_le32(HV_BLK_SIZE_MAX);
+	cfg->seg_max = (__force __virtio32)cpu_to_le32(HV_BLK_SEG_MAX);
+	cfg->blk_size = (__force __virtio32)cpu_to_le32(HV_BLK_SECTOR_SIZE);
+	cfg->max_discard_sectors =
+		(__force __virtio32)cpu_to_le32(blk->lim.max_discard_sectors);
+	cfg->max_discard_seg = (__force __virtio32)cpu_to_le32(1);
+	cfg->discard_sector_alignment =
+		(__force __virtio32)cpu_to_le32(PAGE_SIZE >> HV_BLK_SECTOR_SHIFT);
+	cfg->max_write_zeroes_sectors =
+		(__force __virtio32)cpu_to_le32(blk->lim.max_write_zeroes_sectors);
+	cfg->max_write_zeroes_seg = (__force __virtio32)cpu_to_le32(1);
+	cfg->write_zeroes_may_unmap = 1;
+}
+
+static int hv_blk_alloc_pool(struct hv_blk *blk)
+{
+	u32 i;
+
+	blk->reqs = kvcalloc(HV_BLK_QUEUE_MAX, sizeof(*blk->reqs), GFP_KERNEL);
+	blk->segs = kvcalloc(HV_BLK_QUEUE_MAX * HV_BLK_MAX_SEGS,
+			     sizeof(*blk->segs), GFP_KERNEL);
+	blk->kvecs = kvcalloc(HV_BLK_QUEUE_MAX * HV_BLK_MAX_SEGS,
+			      sizeof(*blk->kvecs), GFP_KERNEL);
+	if (!blk->reqs || !blk->segs || !blk->kvecs)
+		return -ENOMEM;
+
+	for (i = 0; i < HV_BLK_QUEUE_MAX; i++) {
+		struct hv_blk_req *req = &blk->reqs[i];
+
+		req->blk = blk;
+		req->chain.segs = &blk->segs[i * HV_BLK_MAX_SEGS];
+		req->chain.max_segs = HV_BLK_MAX_SEGS;
+		req->kvec = &blk->kvecs[i * HV_BLK_MAX_SEGS];
+		hv_blk_put_req(blk, req);
+	}
+	return 0;
+}
+
+static void hv_blk_free(struct hv_blk *blk)
+{
+	kvfree(blk->kvecs);
+	kvfree(blk->segs);
+	kvfree(blk->reqs);
+	kfree(blk);
+}
+
+static bool hv_blk_mem_has_pages(const struct hv_guest_mem *mem)
+{
+	u32 i;
+
+	for (i = 0; i < mem->nr; i++)
+		if (!mem->r[i].has_pages)
+			return false;
+	return true;
+}
+
+struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
+				    const struct hv_blk_params *params)
+{
+	struct file *file = params->file;
+	struct hv_blk *blk;
+	loff_t size;
+	int err;
+
+	if (!(file->f_mode & FMODE_CAN_READ) || !file->f_op->read_iter)
+		return ERR_PTR(-EBADF);
+	size = hv_blk_file_size(file);
+	if (size < 0)
+		return ERR_PTR(size);
+	if (size < HV_BLK_SECTOR_SIZE)
+		return ERR_PTR(-EINVAL);
+
+	blk = kzalloc(sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return ERR_PTR(-ENOMEM);
+	blk->file = file;
+	memcpy(blk->serial, params->serial, sizeof(blk->serial));
+	blk->lim.capacity = size >> HV_BLK_SECTOR_SHIFT;
+	blk->lim.ro = params->read_only || !(file->f_mode & FMODE_WRITE) ||
+		      !(file->f_mode & FMODE_CAN_WRITE) ||
+		      !file->f_op->write_iter;
+	blk->direct = !params->no_direct &&
+		      (file->f_mode & FMODE_CAN_ODIRECT) &&
+		      hv_blk_mem_has_pages(info->mem);
+	blk->paused = true;	/* until the first kick */
+	mutex_init(&blk->run_lock);
+	init_llist_head(&blk->done);
+	atomic_set(&blk->inflight, 0);
+	init_waitqueue_head(&blk->idle_wq);
+	atomic64_set(&blk->nr_requests, 0);
+	atomic64_set(&blk->nr_errors, 0);
+
+	err = hv_blk_alloc_pool(blk);
+	if (err)
+		goto free_blk;
+
+	err = hv_virtio_dev_init(&blk->dev, &hv_blk_ops, info->mem,
+				 sizeof(blk->config));
+	if (err)
+		goto free_blk;
+	blk->dev.vdev.zone_id = info->zone_id;
+	blk->dev.vdev.base = info->base;
+	blk->dev.vdev.len = info->len;
+	blk->dev.irq = info->irq;
+	blk->dev.inject = info->inject;
+	blk->dev.priv = blk;
+
+	if (blk->lim.ro) {
+		blk->dev.device_features |= BIT_ULL(VIRTIO_BLK_F_RO);
+	} else if (file->f_op->fallocate) {
+		blk->lim.discard = true;
+		blk->lim.write_zeroes = true;
+		blk->lim.max_discard_sectors = HV_BLK_MAX_DWZ_SECTORS;
+		blk->lim.max_write_zeroes_sectors = HV_BLK_MAX_DWZ_SECTORS;
+		blk->dev.device_features |= BIT_ULL(VIRTIO_BLK_F_DISCARD) |
+					    BIT_ULL(VIRTIO_BLK_F_WRITE_ZEROES);
+	}
+	hv_blk_init_config(blk);
+
+	blk->worker = kthread_create(hv_blk_worker, blk, "hvisor-blk/%u",
+				     info->zone_id);
+	if (IS_ERR(blk->worker)) {
+		err = PTR_ERR(blk->worker);
+		goto free_blk;
+	}
+	wake_up_process(blk->worker);
+	return &blk->dev;
+
+free_blk:
+	hv_blk_free(blk);
+	return ERR_PTR(err);
+}
+
+void hv_blk_destroy(struct hv_virtio_dev *dev)
+{
+	struct hv_blk *blk = to_hv_blk(dev);
+
+	hv_blk_reset(dev);
+	kthread_stop(blk->worker);
+	fput(blk->file);
+	hv_blk_free(blk);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-blk backend over an in-kernel struct file (regular file or block
+ * device) handed over by the tool as a file descriptor.
+ */
+#ifndef _HVISOR_VIRTIO_BLK_H
+#define _HVISOR_VIRTIO_BLK_H
+
+#include <linux/types.h>
+#include <linux/virtio_blk.h>
+
+#include "mmio.h"
+
+struct file;
+
+struct hv_blk_params {
+	struct file *file;	/* reference handed over on success */
+	bool read_only;		/* offer VIRTIO_BLK_F_RO even if writable */
+	bool no_direct;		/* never use IOCB_DIRECT */
+	char serial[VIRTIO_BLK_ID_BYTES];	/* GET_ID; not NUL-terminated */
+};
+
+/*
+ * Create a blk device (not yet registered): checks the file, computes the
+ * capacity, builds the config space and starts the worker.  Returns the
+ * device or an ERR_PTR; on failure the caller keeps its file reference.
+ */
+struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
+				    const struct hv_blk_params *params);
+
+/*
+ * Tear down a device that is no longer registered: waits for in-flight
+ * I/O, stops the worker and drops the file.
+ */
+void hv_blk_destroy(struct hv_virtio_dev *dev);
+
+#endif /* _HVISOR_VIRTIO_BLK_H */
