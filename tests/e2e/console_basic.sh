@@ -35,7 +35,6 @@ FAILED=0
 
 log() { echo "console_basic: $*"; }
 fail() { log "FAIL: $*"; FAILED=1; }
-skip() { log "SKIP: $*"; cleanup; exit 77; }
 
 cleanup() {
 	hvisor virtio detach -id 1 >/dev/null 2>&1
@@ -104,7 +103,10 @@ attach() {
 		TTY=/dev/$(cat "$d/tty")
 	else
 		fail "no tty attribute under /sys/class/hvisor/zone1"
-		TTY=/dev/$(ls /sys/class/tty | grep '^ttyHV' | head -n 1)
+		for t in /sys/class/tty/ttyHV*; do
+			TTY=/dev/${t##*/}
+			break
+		done
 	fi
 	hvisor virtio list 2>&1 | grep -q "${TTY#/dev/}" ||
 		fail "virtio list does not name ${TTY#/dev/}"
@@ -168,7 +170,10 @@ cmp -s $W/late.in $W/late.out || fail "late: data differs"
 [ -n "$stat" ] && [ "$(cat $stat/dropped)" != 0 ] && fail "dropped is $(cat $stat/dropped)"
 
 # --- window size ---------------------------------------------------------------
-sleep 60 <$HVC &
+# keep hvc0 open: the guest's hvc applies sizes to an open tty
+exec 3<$HVC
+sleep 60 <&3 &
+exec 3<&-
 holder=$!
 sleep 0.5
 stty -F "$TTY" rows 43 cols 132 || fail "stty rows/cols on $TTY"
