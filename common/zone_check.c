@@ -232,13 +232,18 @@ static int hv_find_ram(const struct hvisor_zone_head *h, u64 addr, u64 len,
 	return -1;
 }
 
+/*
+ * Name an image by the JSON key that decides it: its file for what is wrong
+ * with the bytes, its load address for where they would go.
+ */
 static void hv_image_field(struct hv_check_error *e,
-			   const struct hv_zone_image *img, unsigned int i)
+			   const struct hv_zone_image *img, unsigned int i,
+			   bool where)
 {
 	if (img->kind == HVISOR_IMAGE_KERNEL)
-		hv_field(e, "kernel_filepath");
+		hv_field(e, where ? "kernel_load_paddr" : "kernel_filepath");
 	else if (img->kind == HVISOR_IMAGE_DTB)
-		hv_field(e, "dtb_filepath");
+		hv_field(e, where ? "dtb_load_paddr" : "dtb_filepath");
 	else
 		hv_field(e, "images[%u]", i);
 }
@@ -258,7 +263,7 @@ static int hv_check_images(const struct hvisor_zone_head *h,
 
 	for (i = 0; i < nr_imgs; i++) {
 		img = &imgs[i];
-		hv_image_field(e, img, i);
+		hv_image_field(e, img, i, false);
 		switch (img->kind) {
 		case HVISOR_IMAGE_KERNEL:
 			if (nr_kernel++)
@@ -290,6 +295,7 @@ static int hv_check_images(const struct hvisor_zone_head *h,
 		}
 		if (!img->size)
 			return hv_fail(e, -EINVAL, "image is empty");
+		hv_image_field(e, img, i, true);
 		if (check_add_overflow(img->load_paddr, img->size, &end))
 			return hv_fail(e, -EOVERFLOW,
 				       "image at 0x%llx of 0x%llx bytes wraps past 2^64",
@@ -365,6 +371,7 @@ static int hv_check_x86(const struct hvisor_zone_head *h,
 static int hv_check_pci(const struct hvisor_zone_pci *p,
 			struct hv_check_error *e)
 {
+	const struct hvisor_pci_dev_config *d;
 	const struct hvisor_pci_config *c;
 	unsigned int i;
 
@@ -375,6 +382,9 @@ static int hv_check_pci(const struct hvisor_zone_pci *p,
 			       HVISOR_PCI_BUS_MAXNUM);
 	for (i = 0; i < p->num_pci_bus; i++) {
 		c = &p->pci_config[i];
+		hv_field(e, "pci_config[%u]", i);
+		if (!hv_is_zero(c->__pad, sizeof(c->__pad)))
+			return hv_fail(e, -EINVAL, "padding is not zero");
 		hv_field(e, "pci_config[%u].bus_range_end", i);
 		if (c->bus_range_end < c->bus_range_begin)
 			return hv_fail(e, -EINVAL, "%u is below bus_range_begin %u",
@@ -385,6 +395,17 @@ static int hv_check_pci(const struct hvisor_zone_pci *p,
 		return hv_fail(e, -E2BIG, "%llu devices, at most %u",
 			       (unsigned long long)p->num_pci_devs,
 			       HVISOR_MAX_PCI_DEVS);
+	for (i = 0; i < p->num_pci_devs; i++) {
+		d = &p->alloc_pci_devs[i];
+		/* hvisor reads dev_type as a Rust enum: other values are UB */
+		hv_field(e, "alloc_pci_devs[%u].dev_type", i);
+		if (d->dev_type > 1)
+			return hv_fail(e, -EINVAL, "%u is not 0 (physical) or 1 (virtual)",
+				       d->dev_type);
+		hv_field(e, "alloc_pci_devs[%u]", i);
+		if (d->__pad)
+			return hv_fail(e, -EINVAL, "padding is not zero");
+	}
 	return 0;
 }
 

@@ -15,8 +15,13 @@
  */
 int hvisor_bridge_start(void);
 
-/* Stop the consumer, free the irq; the page is kept if hvisor still has it. */
-void hvisor_bridge_stop(void);
+/*
+ * Stop the consumer and free the irq.  @hv_gone: the hypervisor that was
+ * given the page is gone for good (another backend unregistering), so the
+ * page can be freed.  Otherwise (real hvisor) it is never freed: hvisor
+ * keeps writing into it after hvisor.ko is unloaded.
+ */
+void hvisor_bridge_stop(bool hv_gone);
 
 /*
  * Ask hvisor to inject @irq into @zone: append to res_list and call

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvisor on aarch64: "hvc #0x4856", x0 = code, x1/x2 = arguments, result in
+ * x0.  hvisor is present when the root device tree has the node
+ * /hvisor_virtio_device, whose first interrupt wakes the bridge consumer.
+ */
+#include <linux/errno.h>
+#include <linux/of.h>
+#include <linux/of_irq.h>
+
+#include <asm/cacheflush.h>
+#include <asm/cpufeature.h>
+#include <asm/sysreg.h>
+
+#include "../../arch.h"
+#include "../../../include/uapi/hvisor.h"
+
+/* CTR_EL0.DminLine, bits 19:16: log2 of the smallest D-cache line, in words */
+#define HV_CTR_DMINLINE_SHIFT	16
+
+static struct device_node *hvisor_node;
+
+u32 hvisor_arch_id(void)
+{
+	return HVISOR_ARCH_ARM64;
+}
+
+int hvisor_arch_detect(const char **why)
+{
+	hvisor_node = of_find_node_by_path("/hvisor_virtio_device");
+	if (!hvisor_node) {
+		*why = "no /hvisor_virtio_device node in the device tree";
+		return -ENODEV;
+	}
+	return 0;
+}
+
+void hvisor_arch_release(void)
+{
+	of_node_put(hvisor_node);
+	hvisor_node = NULL;
+}
+
+long hvisor_arch_hypercall(unsigned long code, unsigned long arg0,
+			   unsigned long arg1)
+{
+	register unsigned long x0 asm("x0") = code;
+	register unsigned long x1 asm("x1") = arg0;
+	register unsigned long x2 asm("x2") = arg1;
+
+	/*
+	 * hvisor only writes x0, but SMCCC lets a hypervisor clobber
+	 * x0-x17: assume the worst, it costs nothing here.
+	 */
+	asm volatile("hvc #0x4856"
+		     : "+r" (x0), "+r" (x1), "+r" (x2)
+		     :
+		     : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+		       "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+		       "memory");
+	return (long)x0;
+}
+
+int hvisor_arch_wakeup_irq(void)
+{
+	int irq;
+
+	if (!hvisor_node)
+		return -ENODEV;
+	irq = of_irq_get(hvisor_node, 0);
+	if (irq == 0)
+		return -ENXIO;
+	return irq;
+}
+
+/*
+ * The zone's vCPUs start with the MMU and caches off, so they read RAM
+ * below the caches: clean and invalidate the image to the point of
+ * coherency.  dcache_clean_inval_poc() is not exported to modules in 6.1,
+ * hence the loop, with the smallest D-cache line of the system.
+ */
+void hvisor_arch_sync_image(void *va, size_t len)
+{
+	u64 ctr = read_sanitised_ftr_reg(SYS_CTR_EL0);
+	unsigned long line = 4UL << ((ctr >> HV_CTR_DMINLINE_SHIFT) & 0xf);
+	unsigned long start = (unsigned long)va & ~(line - 1);
+	unsigned long end = (unsigned long)va + len;
+	unsigned long p;
+
+	for (p = start; p < end; p += line)
+		asm volatile("dc civac, %0" : : "r" (p) : "memory");
+	dsb(sy);
+	/* and no stale instructions at PoU on any cpu */
+	flush_icache_range((unsigned long)va, end);
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvisor.ko: zone 0's side of the hvisor hypervisor.  /dev/hvisor takes the
+ * zone ioctls of include/uapi/hvisor.h, /sys/class/hvisor shows the zones,
+ * and the virtio bridge serves the zones' virtio devices in the kernel.
+ */
+#define pr_fmt(fmt) "hvisor: " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include "../include/uapi/hvisor.h"
+#include "seam_internal.h"
+#include "zone_internal.h"
+
+static long hvisor_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case HVISOR_GET_INFO:
+		return hvisor_ioctl_get_info(uarg);
+	case HVISOR_ZONE_START:
+		return hvisor_ioctl_zone_start(uarg);
+	case HVISOR_ZONE_SHUTDOWN:
+		return hvisor_ioctl_zone_shutdown(uarg);
+	case HVISOR_ZONE_LIST:
+		return hvisor_ioctl_zone_list(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations hvisor_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= hvisor_ioctl,
+	/* every ioctl struct has the same layout for 32- and 64-bit tasks */
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice hvisor_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "hvisor",
+	.fops	= &hvisor_fops,
+	.mode	= 0600,
+};
+
+static int __init hvisor_init(void)
+{
+	int ret;
+
+	ret = hvisor_zone_objs_init();
+	if (ret)
+		return ret;
+	ret = hvisor_seam_init();
+	if (ret)
+		goto err_zone_objs;
+	ret = misc_register(&hvisor_misc);
+	if (ret)
+		goto err_seam;
+	return 0;
+
+err_seam:
+	hvisor_seam_exit();
+err_zone_objs:
+	hvisor_zone_objs_exit();
+	return ret;
+}
+
+static void __exit hvisor_exit(void)
+{
+	misc_deregister(&hvisor_misc);
+	hvisor_seam_exit();
+	hvisor_zone_objs_exit();
+}
+
+module_init(hvisor_init);
+module_exit(hvisor_exit);
+
+MODULE_DESCRIPTION("hvisor zone 0 driver: zones and in-kernel virtio backends");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The zone ioctls of /dev/hvisor: GET_INFO, ZONE_START, ZONE_SHUTDOWN and
+ * ZONE_LIST.  Nothing from userspace is trusted: every struct is read with
+ * its size field, every config is validated (common/zone_check.c) and
+ * checked against what already runs before any byte of an image is written.
+ */
+#define pr_fmt(fmt) "hvisor: " fmt
+
+#include <linux/capability.h>
+#include <linux/err.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/limits.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "../common/zone_check.h"
+#include "arch.h"
+#include "hvisor.h"
+#include "seam_internal.h"
+#include "zone_internal.h"
+
+/* Images are copied in slices, so that a big kernel never hogs a cpu. */
+#define HVISOR_COPY_CHUNK	SZ_1M
+
+/*
+ * Serialises ZONE_START and ZONE_SHUTDOWN: the checks "id not running, no
+ * cpu taken, no memory of a running zone" and the image writes that follow
+ * must not interleave with another start.
+ */
+static DEFINE_MUTEX(hvisor_zone_ops_lock);
+
+/*
+ * Read an ioctl struct that starts with its own __u32 size: older, smaller
+ * structs than ours are refused (every field of version 1 is needed),
+ * bigger ones are accepted if their tail is zero (copy_struct_from_user).
+ */
+static int hvisor_copy_arg(void *dst, size_t ksize, const void __user *uarg)
+{
+	u32 usize;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < ksize)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(dst, ksize, uarg, usize);
+}
+
+/*
+ * One line for a hypervisor error, and an errno for userspace.  @zone_id
+ * is HVISOR_NO_ZONE for calls not about one zone.
+ */
+#define HVISOR_NO_ZONE	U32_MAX
+
+static long hvisor_hv_error(const char *what, u32 zone_id, long ret)
+{
+	const char *why;
+
+	switch (ret) {
+	case -EPERM:
+		why = "not allowed: zone 0 is not hvisor's root zone";
+		break;
+	case -EINVAL:
+		why = "invalid argument (config size, or zone id exists/unknown)";
+		break;
+	case -EBUSY:
+		why = "busy (a cpu belongs to a zone or is already powered on)";
+		break;
+	case -ENODEV:
+		return ret;	/* already logged by the seam */
+	default:
+		why = "error";
+		break;
+	}
+	if (zone_id == HVISOR_NO_ZONE)
+		pr_err("%s: hypervisor: %s (%ld)\n", what, why, ret);
+	else
+		pr_err("zone %u: %s: hypervisor: %s (%ld)\n", zone_id, what,
+		       why, ret);
+	return ret;
+}
+
+long hvisor_ioctl_get_info(void __user *uarg)
+{
+	struct hvisor_info info;
+	u64 *magic;
+	long ret;
+
+	ret = hvisor_copy_arg(&info, sizeof(info), uarg);
+	if (ret)
+		return ret;
+	ret = hvisor_hv_check();
+	if (ret)
+		return ret;
+
+	/* hvisor writes the magic at a physical address: kmalloc, not stack */
+	magic = kzalloc(sizeof(*magic), GFP_KERNEL);
+	if (!magic)
+		return -ENOMEM;
+	ret = hvisor_hv_call(HV_HC_CONFIG_CHECK, virt_to_phys(magic), 0);
+	if (ret < 0) {
+		kfree(magic);
+		return hvisor_hv_error("config check", HVISOR_NO_ZONE, ret);
+	}
+	info.config_magic = READ_ONCE(*magic);
+	kfree(magic);
+
+	info.abi_version = HVISOR_ABI_VERSION;
+	info.arch = hvisor_arch_id();
+	info.zone_config_size = hv_zone_config_size(info.arch);
+	memset(info.backend, 0, sizeof(info.backend));
+	if (hvisor_hv_name(info.backend, sizeof(info.backend)))
+		return -ENODEV;	/* unregistered meanwhile */
+
+	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+/* The hypervisor's zone list, at most HVISOR_MAX_ZONES records. */
+static long hvisor_hv_zone_list(struct hv_zone_info **listp)
+{
+	struct hv_zone_info *list;
+	long n;
+
+	list = kcalloc(HVISOR_MAX_ZONES, sizeof(*list), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	n = hvisor_hv_call(HV_HC_ZONE_LIST, virt_to_phys(list),
+			   HVISOR_MAX_ZONES);
+	if (n < 0) {
+		kfree(list);
+		return hvisor_hv_error("zone list", HVISOR_NO_ZONE, n);
+	}
+	if (n > HVISOR_MAX_ZONES) {
+		pr_err("zone list: hypervisor returned %ld zones for %d slots\n",
+		       n, HVISOR_MAX_ZONES);
+		kfree(list);
+		return -EIO;
+	}
+	*listp = list;
+	return n;
+}
+
+/*
+ * The images to load, validated for what hv_zone_check() does not look at:
+ * known kind, zero padding, one kernel and one DTB at most, each at the
+ * address the config gives for it.
+ */
+static int hvisor_check_images(const struct hvisor_zone_head *head,
+			       const struct hvisor_image *img, unsigned int n,
+			       struct hv_zone_image *out)
+{
+	bool have_kernel = false, have_dtb = false;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const char *msg = NULL;
+
+		if (img[i].__pad)
+			msg = "padding is not zero";
+		else if (!img[i].size)
+			msg = "empty image";
+		else if (img[i].kind == HVISOR_IMAGE_KERNEL && have_kernel)
+			msg = "second kernel image";
+		else if (img[i].kind == HVISOR_IMAGE_KERNEL &&
+			 img[i].load_paddr != head->kernel_load_paddr)
+			msg = "kernel image not at kernel_load_paddr";
+		else if (img[i].kind == HVISOR_IMAGE_DTB && have_dtb)
+			msg = "second dtb image";
+		else if (img[i].kind == HVISOR_IMAGE_DTB &&
+			 img[i].load_paddr != head->dtb_load_paddr)
+			msg = "dtb image not at dtb_load_paddr";
+		else if (img[i].kind != HVISOR_IMAGE_KERNEL &&
+			 img[i].kind != HVISOR_IMAGE_DTB &&
+			 img[i].kind != HVISOR_IMAGE_OTHER)
+			msg = "unknown kind";
+		if (msg) {
+			pr_err("zone %u: images[%u]: %s\n", head->zone_id, i, msg);
+			return -EINVAL;
+		}
+		have_kernel |= img[i].kind == HVISOR_IMAGE_KERNEL;
+		have_dtb |= img[i].kind == HVISOR_IMAGE_DTB;
+		out[i].load_paddr = img[i].load_paddr;
+		out[i].size = img[i].size;
+		out[i].kind = img[i].kind;
+	}
+	return 0;
+}
+
+/*
+ * Against what runs now (the hypervisor's list, and the memory of the zones
+ * we started): the id must be free, the cpus too, and no RAM or IO range of
+ * the new zone may belong to a running zone or to zone 0's own RAM.  Called
+ * before any image is written.
+ */
+static int hvisor_check_against_running(const struct hvisor_zone_head *head)
+{
+	struct hv_zone_info *list;
+	unsigned int i;
+	u32 other;
+	long n;
+
+	n = hvisor_hv_zone_list(&list);
+	if (n < 0)
+		return n;
+	hvisor_zones_sync(list, n);
+	for (i = 0; i < n; i++) {
+		u64 shared = list[i].cpus & head->cpus;
+
+		if (list[i].zone_id == head->zone_id) {
+			pr_err("zone %u: zone_id: zone is already running\n",
+			       head->zone_id);
+			kfree(list);
+			return -EEXIST;
+		}
+		if (shared) {
+			pr_err("zone %u: cpus: cpu %lu belongs to running zone %u\n",
+			       head->zone_id, (unsigned long)__ffs64(shared),
+			       list[i].zone_id);
+			kfree(list);
+			return -EBUSY;
+		}
+		/* e.g. started before this hvisor.ko was loaded */
+		if (list[i].zone_id && !hvisor_zone_is_started(list[i].zone_id))
+			pr_warn("zone %u: memory of running zone %u is unknown here: overlap with it not checked\n",
+				head->zone_id, list[i].zone_id);
+	}
+	kfree(list);
+
+	for (i = 0; i < head->num_memory_regions; i++) {
+		const struct hvisor_memory_region *r = &head->memory_regions[i];
+
+		if (r->type == HVISOR_MEM_TYPE_VIRTIO)
+			continue;
+		if (hvisor_zones_find_overlap(r->physical_start, r->size,
+					      &other)) {
+			pr_err("zone %u: memory_regions[%u]: overlaps memory of running zone %u\n",
+			       head->zone_id, i, other);
+			return -EBUSY;
+		}
+		if (r->type == HVISOR_MEM_TYPE_RAM &&
+		    region_intersects(r->physical_start, r->size,
+				      IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_DISJOINT) {
+			pr_err("zone %u: memory_regions[%u]: overlaps zone 0's own RAM (System RAM)\n",
+			       head->zone_id, i);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+/* Copy one image from userspace straight into the zone's RAM. */
+static int hvisor_load_image(u32 zone_id, unsigned int idx,
+			     const struct hvisor_image *img)
+{
+	const u8 __user *src = u64_to_user_ptr(img->buf);
+	phys_addr_t map_start = img->load_paddr & PAGE_MASK;
+	size_t offset = img->load_paddr - map_start;
+	size_t map_len, done, chunk;
+	u8 *va;
+	int ret = 0;
+
+	/* hv_zone_check() made sure the image fits in a RAM region */
+	map_len = PAGE_ALIGN(offset + img->size);
+	va = memremap(map_start, map_len, MEMREMAP_WB);
+	if (!va) {
+		pr_err("zone %u: images[%u]: cannot map 0x%llx+0x%llx\n",
+		       zone_id, idx, img->load_paddr, img->size);
+		return -ENOMEM;
+	}
+	for (done = 0; done < img->size; done += chunk) {
+		chunk = min_t(u64, img->size - done, HVISOR_COPY_CHUNK);
+		if (copy_from_user(va + offset + done, src + done, chunk)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	if (!ret)
+		hvisor_arch_sync_image(va + offset, img->size);
+	memunmap(va);
+	return ret;
+}
+
+static long hvisor_zone_start(const struct hvisor_zone_start *zs)
+{
+	struct hvisor_zone_range *ranges = NULL;
+	struct hvisor_image *imgs = NULL;
+	struct hv_zone_image *checked = NULL;
+	struct hvisor_zone_head *head;
+	struct hv_check_error err = {};
+	unsigned int i, nr_ranges = 0;
+	u32 arch = hvisor_arch_id();
+	size_t cfg_size = hv_zone_config_size(arch);
+	void *cfg;
+	long ret;
+
+	if (zs->config_size != cfg_size) {
+		pr_err("zone start: config_size: %u bytes, %s needs %zu\n",
+		       zs->config_size, hv_arch_name(arch), cfg_size);
+		return -EINVAL;
+	}
+	if (zs->nr_images > HVISOR_MAX_IMAGES) {
+		pr_err("zone start: nr_images: %u, at most %d\n",
+		       zs->nr_images, HVISOR_MAX_IMAGES);
+		return -EINVAL;
+	}
+
+	/* the hypervisor reads it by physical address: kmalloc is contiguous */
+	cfg = memdup_user(u64_to_user_ptr(zs->config), cfg_size);
+	if (IS_ERR(cfg))
+		return PTR_ERR(cfg);
+	head = hv_zone_head(cfg);
+
+	if (zs->nr_images) {
+		imgs = memdup_user(u64_to_user_ptr(zs->images),
+				   array_size(zs->nr_images, sizeof(*imgs)));
+		if (IS_ERR(imgs)) {
+			ret = PTR_ERR(imgs);
+			imgs = NULL;
+			goto out_free;
+		}
+		checked = kcalloc(zs->nr_images, sizeof(*checked), GFP_KERNEL);
+		if (!checked) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		ret = hvisor_check_images(head, imgs, zs->nr_images, checked);
+		if (ret)
+			goto out_free;
+	}
+
+	ret = hv_zone_check(cfg, cfg_size, arch, checked, zs->nr_images, &err);
+	if (ret) {
+		pr_err("zone %u: %s: %s\n", head->zone_id, err.field, err.msg);
+		goto out_free;
+	}
+
+	/* what the zone owns, remembered while it runs (overlap checks) */
+	ranges = kcalloc(max(head->num_memory_regions, 1U), sizeof(*ranges),
+			 GFP_KERNEL);
+	if (!ranges) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	for (i = 0; i < head->num_memory_regions; i++) {
+		if (head->memory_regions[i].type == HVISOR_MEM_TYPE_VIRTIO)
+			continue;
+		ranges[nr_ranges].start = head->memory_regions[i].physical_start;
+		ranges[nr_ranges].size = head->memory_regions[i].size;
+		nr_ranges++;
+	}
+
+	ret = mutex_lock_killable(&hvisor_zone_ops_lock);
+	if (ret)
+		goto out_free;
+
+	ret = hvisor_check_against_running(head);
+	if (ret)
+		goto out_unlock;
+
+	for (i = 0; i < zs->nr_images; i++) {
+		ret = hvisor_load_image(head->zone_id, i, &imgs[i]);
+		if (ret)
+			goto out_unlock;
+		if (imgs[i].kind == HVISOR_IMAGE_KERNEL)
+			head->kernel_size = imgs[i].size;
+		else if (imgs[i].kind == HVISOR_IMAGE_DTB)
+			head->dtb_size = imgs[i].size;
+	}
+
+	ret = hvisor_hv_call(HV_HC_ZONE_START, virt_to_phys(cfg), cfg_size);
+	if (ret < 0) {
+		ret = hvisor_hv_error("start", head->zone_id, ret);
+		goto out_unlock;
+	}
+	ret = 0;
+
+	head->name[HVISOR_NAME_MAXLEN - 1] = '\0';
+	if (hvisor_zone_started(head->zone_id, head->name, head->cpus,
+				ranges, nr_ranges))
+		pr_warn("zone %u: started, but no sysfs object for it\n",
+			head->zone_id);
+	pr_info("zone %u (%s) started\n", head->zone_id, head->name);
+out_unlock:
+	mutex_unlock(&hvisor_zone_ops_lock);
+out_free:
+	kfree(ranges);
+	kfree(checked);
+	kfree(imgs);
+	kfree(cfg);
+	return ret;
+}
+
+long hvisor_ioctl_zone_start(void __user *uarg)
+{
+	struct hvisor_zone_start zs;
+	long ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = hvisor_copy_arg(&zs, sizeof(zs), uarg);
+	if (ret)
+		return ret;
+	if (zs.flags)
+		return -EINVAL;
+	ret = hvisor_hv_check();
+	if (ret)
+		return ret;
+	return hvisor_zone_start(&zs);
+}
+
+long hvisor_ioctl_zone_shutdown(void __user *uarg)
+{
+	struct hvisor_zone_id zid;
+	long ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = hvisor_copy_arg(&zid, sizeof(zid), uarg);
+	if (ret)
+		return ret;
+	ret = hvisor_hv_check();
+	if (ret)
+		return ret;
+	if (zid.zone_id == 0) {
+		pr_err("zone 0: zone_id: the root zone cannot be shut down\n");
+		return -EPERM;
+	}
+
+	ret = mutex_lock_killable(&hvisor_zone_ops_lock);
+	if (ret)
+		return ret;
+	ret = hvisor_hv_call(HV_HC_ZONE_SHUTDOWN, zid.zone_id, 0);
+	if (ret == -EINVAL) {
+		pr_err("zone %u: shutdown: hypervisor: no such zone\n",
+		       zid.zone_id);
+	} else if (ret < 0) {
+		ret = hvisor_hv_error("shutdown", zid.zone_id, ret);
+	} else {
+		ret = 0;
+		hvisor_zone_stopped(zid.zone_id);
+		pr_info("zone %u shut down\n", zid.zone_id);
+	}
+	mutex_unlock(&hvisor_zone_ops_lock);
+	return ret;
+}
+
+long hvisor_ioctl_zone_list(void __user *uarg)
+{
+	struct hvisor_zone_list zl;
+	struct hvisor_zone_info *out;
+	struct hv_zone_info *list;
+	unsigned int i, cap;
+	long n;
+
+	n = hvisor_copy_arg(&zl, sizeof(zl), uarg);
+	if (n)
+		return n;
+	n = hvisor_hv_check();
+	if (n)
+		return n;
+
+	n = hvisor_hv_zone_list(&list);
+	if (n < 0)
+		return n;
+	hvisor_zones_sync(list, n);
+
+	cap = min_t(u32, zl.count, HVISOR_MAX_ZONES);
+	zl.count = min_t(u32, cap, n);
+	out = kcalloc(max(zl.count, 1U), sizeof(*out), GFP_KERNEL);
+	if (!out) {
+		kfree(list);
+		return -ENOMEM;
+	}
+	for (i = 0; i < zl.count; i++) {
+		out[i].zone_id = list[i].zone_id;
+		out[i].flags = list[i].is_err ? HVISOR_ZONE_F_ERROR : 0;
+		out[i].cpus = list[i].cpus;
+		/* hvisor's name may fill all 32 bytes: ours always ends in NUL */
+		memcpy(out[i].name, list[i].name, sizeof(out[i].name) - 1);
+		out[i].name[sizeof(out[i].name) - 1] = '\0';
+	}
+	kfree(list);
+
+	n = 0;
+	if (zl.count && copy_to_user(u64_to_user_ptr(zl.zones), out,
+				     array_size(zl.count, sizeof(*out))))
+		n = -EFAULT;
+	else if (copy_to_user(uarg, &zl, sizeof(zl)))
+		n = -EFAULT;
+	kfree(out);
+	return n;
+}

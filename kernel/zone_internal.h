@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Zone objects and zone ioctls, inside hvisor.ko. */
+#ifndef _HVISOR_ZONE_INTERNAL_H
+#define _HVISOR_ZONE_INTERNAL_H
+
+#include <linux/compiler_types.h>
+#include <linux/types.h>
+
+#include "hvisor.h"
+
+/* /sys/class/hvisor */
+int hvisor_zone_objs_init(void);
+void hvisor_zone_objs_exit(void);
+
+/*
+ * Zone @id was started through us: create or update its object, with the
+ * host physical ranges (RAM and IO) it owns.
+ */
+int hvisor_zone_started(u32 id, const char *name, u64 cpus,
+			const struct hvisor_zone_range *ranges,
+			unsigned int nr_ranges);
+/* Zone @id is no longer running (shut down through us). */
+void hvisor_zone_stopped(u32 id);
+/* Reconcile with the hypervisor's list: drop zones that stopped. */
+void hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n);
+/* Was zone @id started through us (so its memory is known)? */
+bool hvisor_zone_is_started(u32 id);
+/*
+ * -EBUSY and *@zone_id if [@start, @start + @size) overlaps a range of a
+ * zone started through us; 0 otherwise.
+ */
+int hvisor_zones_find_overlap(u64 start, u64 size, u32 *zone_id);
+
+/* The ioctls of /dev/hvisor (kernel/zone.c). */
+long hvisor_ioctl_get_info(void __user *uarg);
+long hvisor_ioctl_zone_start(void __user *uarg);
+long hvisor_ioctl_zone_shutdown(void __user *uarg);
+long hvisor_ioctl_zone_list(void __user *uarg);
+
+#endif /* _HVISOR_ZONE_INTERNAL_H */

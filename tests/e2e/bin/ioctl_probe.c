@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioctl_probe: issue one ioctl on /dev/hvisor and print how it ended, as
+ * "<probe>: OK" or "<probe>: <ERRNO NAME>", for the end-to-end scripts.
+ *
+ *   ioctl_probe [-d DEV] PROBE
+ *
+ * PROBEs:
+ *   get_info       HVISOR_GET_INFO (prints the info on success)
+ *   zone_start [BASE SIZE]
+ *                  HVISOR_ZONE_START of zone 1 (cpu 1), a valid-looking
+ *                  config of this arch; with BASE and SIZE (hex), its RAM
+ *                  is [BASE, BASE + SIZE) and two images are loaded: a
+ *                  1 MiB kernel at BASE and a 4 KiB DTB at BASE + SIZE / 2,
+ *                  byte i of each being (i * 7 + 3) & 0xff
+ *   zone_shutdown [ID]
+ *                  HVISOR_ZONE_SHUTDOWN of zone ID (default 1)
+ *   zone_list      HVISOR_ZONE_LIST, 32 slots (prints the zones)
+ *   unknown        an ioctl number hvisor does not know
+ *   short_size     HVISOR_GET_INFO with a size field of 4
+ *   big_tail       HVISOR_ZONE_LIST with a bigger struct, non-zero tail
+ *   start_flags    HVISOR_ZONE_START with flags = 1
+ *
+ * Exit status: 0 when the ioctl was issued (whatever its result), 2 on a
+ * usage error or when the device cannot be opened.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "../../../include/uapi/hvisor.h"
+
+static const char *errno_name(int e)
+{
+	static char buf[32];
+
+	switch (e) {
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case EIO: return "EIO";
+	case E2BIG: return "E2BIG";
+	case ENOMEM: return "ENOMEM";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case ENODEV: return "ENODEV";
+	case EINVAL: return "EINVAL";
+	case ENOTTY: return "ENOTTY";
+	case ERANGE: return "ERANGE";
+	case EINTR: return "EINTR";
+	}
+	snprintf(buf, sizeof(buf), "errno %d", e);
+	return buf;
+}
+
+/* Size of this machine's zone_config, as the kernel wants it. */
+static size_t native_config_size(void)
+{
+	struct utsname u;
+	size_t arch = 0;
+
+	if (uname(&u))
+		return 0;
+	if (!strcmp(u.machine, "x86_64"))
+		arch = sizeof(struct hvisor_arch_x86_64);
+	else if (!strcmp(u.machine, "aarch64"))
+		arch = sizeof(struct hvisor_arch_arm64);
+	else if (!strcmp(u.machine, "riscv64"))
+		arch = sizeof(struct hvisor_arch_riscv64);
+	else if (!strcmp(u.machine, "loongarch64"))
+		arch = sizeof(struct hvisor_arch_loongarch64);
+	return arch ? HVISOR_ZONE_HEAD_SIZE + arch + HVISOR_ZONE_PCI_SIZE : 0;
+}
+
+static unsigned char *pattern(size_t size)
+{
+	unsigned char *p = malloc(size);
+	size_t i;
+
+	for (i = 0; p && i < size; i++)
+		p[i] = (i * 7 + 3) & 0xff;
+	return p;
+}
+
+static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram)
+{
+	size_t size = native_config_size();
+	struct hvisor_zone_start zs = { .size = sizeof(zs), .flags = flags };
+	struct hvisor_image imgs[2];
+	struct hvisor_zone_head *head;
+	void *cfg;
+
+	cfg = calloc(1, size ? size : 4096);
+	if (!cfg)
+		return -1;
+	head = cfg;
+	head->zone_id = 1;
+	head->cpus = 1ULL << 1;
+	head->num_memory_regions = 1;
+	head->memory_regions[0].type = HVISOR_MEM_TYPE_RAM;
+	head->memory_regions[0].physical_start = base ? base : 0x50000000;
+	head->memory_regions[0].virtual_start = base ? base : 0x50000000;
+	head->memory_regions[0].size = ram ? ram : 0x10000000;
+	head->entry_point = head->memory_regions[0].virtual_start;
+	snprintf(head->name, sizeof(head->name), "probe");
+	if (base && ram) {
+		head->kernel_load_paddr = base;
+		head->dtb_load_paddr = base + ram / 2;
+		imgs[0] = (struct hvisor_image) {
+			.buf = (uintptr_t)pattern(1 << 20), .size = 1 << 20,
+			.load_paddr = base, .kind = HVISOR_IMAGE_KERNEL,
+		};
+		imgs[1] = (struct hvisor_image) {
+			.buf = (uintptr_t)pattern(4096), .size = 4096,
+			.load_paddr = base + ram / 2, .kind = HVISOR_IMAGE_DTB,
+		};
+		zs.nr_images = 2;
+		zs.images = (uintptr_t)imgs;
+	}
+	zs.config = (uintptr_t)cfg;
+	zs.config_size = size;
+	return ioctl(fd, HVISOR_ZONE_START, &zs);
+}
+
+static int do_zone_list(int fd, int big_tail)
+{
+	struct hvisor_zone_info zones[HVISOR_MAX_ZONES];
+	struct {
+		struct hvisor_zone_list zl;
+		__u64 tail;
+	} arg = {
+		.zl = { .size = sizeof(arg.zl), .count = HVISOR_MAX_ZONES,
+			.zones = (uintptr_t)zones },
+	};
+	unsigned int i;
+	int ret;
+
+	if (big_tail) {
+		arg.zl.size = sizeof(arg);
+		arg.tail = 1;
+	}
+	ret = ioctl(fd, HVISOR_ZONE_LIST, &arg);
+	if (!ret)
+		for (i = 0; i < arg.zl.count; i++)
+			printf("zone %u cpus 0x%llx name \"%s\"%s\n",
+			       zones[i].zone_id, (unsigned long long)zones[i].cpus,
+			       zones[i].name,
+			       zones[i].flags & HVISOR_ZONE_F_ERROR ? " error" : "");
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = "/dev/hvisor";
+	struct hvisor_info info;
+	const char *probe;
+	int fd, ret;
+
+	if (argc == 4 && !strcmp(argv[1], "-d")) {
+		dev = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 2) {
+		fprintf(stderr, "usage: ioctl_probe [-d DEV] PROBE [ARGS]\n");
+		return 2;
+	}
+	probe = argv[1];
+	fd = open(dev, O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "ioctl_probe: %s: %s\n", dev, strerror(errno));
+		return 2;
+	}
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	if (!strcmp(probe, "get_info")) {
+		ret = ioctl(fd, HVISOR_GET_INFO, &info);
+		if (!ret)
+			printf("abi %u magic 0x%llx arch %u config_size %u backend \"%.16s\"\n",
+			       info.abi_version,
+			       (unsigned long long)info.config_magic, info.arch,
+			       info.zone_config_size, info.backend);
+	} else if (!strcmp(probe, "short_size")) {
+		info.size = 4;
+		ret = ioctl(fd, HVISOR_GET_INFO, &info);
+	} else if (!strcmp(probe, "zone_start")) {
+		if (argc == 4)
+			ret = do_zone_start(fd, 0, strtoull(argv[2], NULL, 16),
+					    strtoull(argv[3], NULL, 16));
+		else
+			ret = do_zone_start(fd, 0, 0, 0);
+	} else if (!strcmp(probe, "start_flags")) {
+		ret = do_zone_start(fd, 1, 0, 0);
+	} else if (!strcmp(probe, "zone_shutdown")) {
+		struct hvisor_zone_id zid = {
+			.size = sizeof(zid),
+			.zone_id = argc > 2 ? strtoul(argv[2], NULL, 0) : 1,
+		};
+
+		ret = ioctl(fd, HVISOR_ZONE_SHUTDOWN, &zid);
+	} else if (!strcmp(probe, "zone_list")) {
+		ret = do_zone_list(fd, 0);
+	} else if (!strcmp(probe, "big_tail")) {
+		ret = do_zone_list(fd, 1);
+	} else if (!strcmp(probe, "unknown")) {
+		ret = ioctl(fd, _IOWR(HVISOR_IOCTL_TYPE, 0x7f, struct hvisor_info),
+			    &info);
+	} else {
+		fprintf(stderr, "ioctl_probe: unknown probe '%s'\n", probe);
+		close(fd);
+		return 2;
+	}
+	printf("%s: %s\n", probe, ret ? errno_name(errno) : "OK");
+	close(fd);
+	return 0;
+}
