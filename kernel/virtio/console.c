@@ -110,10 +110,7 @@ static void hv_con_kick(struct hv_console *con)
 /* A guest broke the rules of the console device on queue @index. */
 static void hv_con_break(struct hv_console *con, u16 index, const char *why)
 {
-	struct hv_vq *vq = &con->dev.vqs[index];
-
-	vq->broken = true;
-	vq->why = why;
+	hv_vq_break(&con->dev.vqs[index], why);
 	hv_virtio_queue_broken(&con->dev, index);
 }
 

@@ -206,12 +206,7 @@ static void hv_net_add_used(struct hv_net *net, u16 q, u16 head, u32 len)
 /* The guest broke queue @q at the ring level (vq.c or a chain layout). */
 static void hv_net_break(struct hv_net *net, u16 q, const char *why)
 {
-	struct hv_vq *vq = &net->dev.vqs[q];
-
-	if (!vq->broken) {
-		vq->broken = true;
-		vq->why = why;
-	}
+	hv_vq_break(&net->dev.vqs[q], why);
 	hv_net_publish(net, q);
 	hv_virtio_queue_broken(&net->dev, q);
 }
