@@ -17,6 +17,7 @@
  *    size changes.
  */
 #include <linux/idr.h>
+#include <linux/kobject.h>
 #include <linux/kernel.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -34,6 +35,7 @@
 #include <linux/virtio_mmio.h>
 #include <linux/workqueue.h>
 
+#include "attach.h"
 #include "console.h"
 #include "console_buf.h"
 
@@ -394,6 +396,7 @@ static const struct hv_virtio_ops hv_con_ops = {
 	.notify = hv_con_notify,
 	.reset = hv_con_reset,
 	.status_changed = hv_con_status_changed,
+	.destroy = hv_console_destroy,
 };
 
 /* ---- tty side --------------------------------------------------------- */
@@ -718,56 +721,61 @@ void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size)
 
 /* ---- sysfs ------------------------------------------------------------ */
 
-static struct hv_console *hv_con_from_kdev(struct device *kdev)
+/*
+ * The attributes live in the zone<N>/console@<addr> directory attach.c
+ * creates (a kobject, not a struct device), removed before the device is
+ * destroyed.
+ */
+static struct hv_console *hv_con_from_kobj(struct kobject *kobj)
 {
-	return to_hv_con(dev_get_drvdata(kdev));
+	return to_hv_con(hv_vnode_kobj_dev(kobj));
 }
 
-static ssize_t tty_show(struct device *kdev, struct device_attribute *attr,
+static ssize_t tty_show(struct kobject *kobj, struct kobj_attribute *attr,
 			char *buf)
 {
 	return sysfs_emit(buf, HV_CON_TTY_NAME "%u\n",
-			  hv_con_from_kdev(kdev)->minor);
+			  hv_con_from_kobj(kobj)->minor);
 }
-static DEVICE_ATTR_RO(tty);
+static struct kobj_attribute hv_con_attr_tty = __ATTR_RO(tty);
 
 static ssize_t hv_con_emit(char *buf, atomic64_t *counter)
 {
 	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
 }
 
-static ssize_t bytes_in_show(struct device *kdev,
-			     struct device_attribute *attr, char *buf)
+static ssize_t bytes_in_show(struct kobject *kobj,
+			     struct kobj_attribute *attr, char *buf)
 {
-	return hv_con_emit(buf, &hv_con_from_kdev(kdev)->bytes_in);
+	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->bytes_in);
 }
-static DEVICE_ATTR_RO(bytes_in);
+static struct kobj_attribute hv_con_attr_bytes_in = __ATTR_RO(bytes_in);
 
-static ssize_t bytes_out_show(struct device *kdev,
-			      struct device_attribute *attr, char *buf)
+static ssize_t bytes_out_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
 {
-	return hv_con_emit(buf, &hv_con_from_kdev(kdev)->bytes_out);
+	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->bytes_out);
 }
-static DEVICE_ATTR_RO(bytes_out);
+static struct kobj_attribute hv_con_attr_bytes_out = __ATTR_RO(bytes_out);
 
-static ssize_t held_show(struct device *kdev, struct device_attribute *attr,
+static ssize_t held_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
-	return hv_con_emit(buf, &hv_con_from_kdev(kdev)->held);
+	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->held);
 }
-static DEVICE_ATTR_RO(held);
+static struct kobj_attribute hv_con_attr_held = __ATTR_RO(held);
 
-static ssize_t dropped_show(struct device *kdev,
-			    struct device_attribute *attr, char *buf)
+static ssize_t dropped_show(struct kobject *kobj,
+			    struct kobj_attribute *attr, char *buf)
 {
-	return hv_con_emit(buf, &hv_con_from_kdev(kdev)->dropped);
+	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->dropped);
 }
-static DEVICE_ATTR_RO(dropped);
+static struct kobj_attribute hv_con_attr_dropped = __ATTR_RO(dropped);
 
-static ssize_t buffered_in_show(struct device *kdev,
-				struct device_attribute *attr, char *buf)
+static ssize_t buffered_in_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
 {
-	struct hv_console *con = hv_con_from_kdev(kdev);
+	struct hv_console *con = hv_con_from_kobj(kobj);
 	unsigned long flags;
 	u32 len;
 
@@ -776,27 +784,27 @@ static ssize_t buffered_in_show(struct device *kdev,
 	spin_unlock_irqrestore(&con->lock, flags);
 	return sysfs_emit(buf, "%u\n", len);
 }
-static DEVICE_ATTR_RO(buffered_in);
+static struct kobj_attribute hv_con_attr_buffered_in = __ATTR_RO(buffered_in);
 
 /* The worker moves the indexes meanwhile: a snapshot, always in range. */
-static ssize_t buffered_out_show(struct device *kdev,
-				 struct device_attribute *attr, char *buf)
+static ssize_t buffered_out_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
 {
-	struct hv_console *con = hv_con_from_kdev(kdev);
+	struct hv_console *con = hv_con_from_kobj(kobj);
 	u32 len = READ_ONCE(con->out.head) - READ_ONCE(con->out.tail);
 
 	return sysfs_emit(buf, "%u\n", min_t(u32, len, HV_CON_OUT_RING));
 }
-static DEVICE_ATTR_RO(buffered_out);
+static struct kobj_attribute hv_con_attr_buffered_out = __ATTR_RO(buffered_out);
 
 static struct attribute *hv_con_attrs[] = {
-	&dev_attr_tty.attr,
-	&dev_attr_bytes_in.attr,
-	&dev_attr_bytes_out.attr,
-	&dev_attr_buffered_in.attr,
-	&dev_attr_buffered_out.attr,
-	&dev_attr_held.attr,
-	&dev_attr_dropped.attr,
+	&hv_con_attr_tty.attr,
+	&hv_con_attr_bytes_in.attr,
+	&hv_con_attr_bytes_out.attr,
+	&hv_con_attr_buffered_in.attr,
+	&hv_con_attr_buffered_out.attr,
+	&hv_con_attr_held.attr,
+	&hv_con_attr_dropped.attr,
 	NULL,
 };
 

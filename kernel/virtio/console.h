@@ -50,7 +50,7 @@ void hv_console_exit(void);
 struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info);
 
 /*
- * Tear down a device that is no longer registered: stops the worker and
+ * Tear down a device that is no longer registered (also ops->destroy): stops the worker and
  * hangs up the tty (readers get EOF, writers EIO).  The memory and the
  * minor live on until the last opener closes; the guest's memory is not
  * touched after this returns.
@@ -62,9 +62,9 @@ void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size);
 
 /*
  * sysfs attributes of a console device directory: tty, bytes_in,
- * bytes_out, buffered_in, buffered_out, held, dropped.  They find the
- * device with dev_get_drvdata() of the struct device they are attached
- * to, which must be the struct hv_virtio_dev.
+ * bytes_out, buffered_in, buffered_out, held, dropped: kobj_attributes
+ * for attach.c's zone<N>/console@<addr> kobject, which they map to the
+ * device with hv_vnode_kobj_dev().
  */
 extern const struct attribute_group hv_console_attr_group;
 
