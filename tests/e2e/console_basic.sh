@@ -37,7 +37,7 @@ log() { echo "console_basic: $*"; }
 fail() { log "FAIL: $*"; FAILED=1; }
 
 cleanup() {
-	hvisor virtio detach -id 1 >/dev/null 2>&1
+	hvisor virtio detach --zone 1 >/dev/null 2>&1
 	hvisor zone shutdown -id 1 >/dev/null 2>&1
 	rmmod hvisor_sim 2>/dev/null
 	rmmod hvisor 2>/dev/null
@@ -73,6 +73,8 @@ dd if=/dev/urandom of=/tmp/hvisor-sim/zone1.dtb bs=1k count=8 2>/dev/null
 modprobe virtio_console 2>/dev/null
 modprobe hvisor || { log "FAIL: modprobe hvisor"; exit 1; }
 modprobe hvisor_sim || { log "FAIL: modprobe hvisor_sim"; rmmod hvisor; exit 1; }
+grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
+	mount -t debugfs debugfs /sys/kernel/debug
 hvisor zone start "$ZONE" >$W/out 2>&1 || { cat $W/out; fail "zone start"; cleanup; exit 1; }
 
 # wait_for PATH SECONDS
@@ -98,6 +100,9 @@ attach() {
 		fail "virtio attach"
 		return 1
 	fi
+	# the sim probes its virtio slots at ZONE_START: probe again
+	echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan ||
+		{ fail "sim rescan"; return 1; }
 	d=$(con_sysfs)
 	if [ -n "$d" ]; then
 		TTY=/dev/$(cat "$d/tty")
@@ -122,8 +127,11 @@ xfer() {
 	$IO read "$to" "$n" $W/$name.out 20 >$W/$name.got 2>&1 &
 	rd=$!
 	sleep 1
+	t0=$(date +%s.%N)
 	$IO write "$from" $W/$name.in >/dev/null 2>&1 || fail "$name: write on $from"
 	wait $rd || fail "$name: read on $to got $(cat $W/$name.got) of $n bytes"
+	t1=$(date +%s.%N)
+	log "$name: $n bytes $from -> $to in $(echo "$t0 $t1" | awk '{ printf "%.2f s, %.0f KiB/s", $2 - $1, '"$n"' / 1024 / ($2 - $1) }')"
 	cmp -s $W/$name.in $W/$name.out || fail "$name: data differs"
 }
 
@@ -192,7 +200,7 @@ wait $holder 2>/dev/null
 $IO eof "$TTY" 20 >$W/eof.out 2>&1 &
 rd=$!
 sleep 1
-hvisor virtio detach -id 1 >$W/out 2>&1 || { cat $W/out; fail "virtio detach"; }
+hvisor virtio detach --zone 1 >$W/out 2>&1 || { cat $W/out; fail "virtio detach"; }
 wait $rd || fail "reader of $TTY not hung up: $(cat $W/eof.out)"
 log "reader after detach: $(cat $W/eof.out)"
 i=0

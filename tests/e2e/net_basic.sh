@@ -35,7 +35,7 @@ B() { ip netns exec hvB "$@"; }
 
 cleanup() {
 	pkill -x iperf3 2>/dev/null
-	hvisor virtio detach -id 1 >/dev/null 2>&1
+	hvisor virtio detach --zone 1 >/dev/null 2>&1
 	hvisor zone shutdown -id 1 >/dev/null 2>&1
 	ip netns del hvA 2>/dev/null
 	ip netns del hvB 2>/dev/null
@@ -85,6 +85,11 @@ EOF
 
 hvisor zone start "$ZONE" >$W/out 2>&1 || { cat $W/out; log "FAIL: zone start"; exit 1; }
 hvisor virtio attach $W/virtio.json >$W/out 2>&1 || { cat $W/out; log "FAIL: virtio attach"; exit 1; }
+# The sim probes its virtio slots at ZONE_START: probe again now.
+grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
+	mount -t debugfs debugfs /sys/kernel/debug
+echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan ||
+	{ log "FAIL: sim rescan"; exit 1; }
 
 # The guest NIC: the netdev with our MAC (bound by virtio_net via the sim).
 IF=''
@@ -98,7 +103,7 @@ done
 [ -n "$IF" ] || { log "FAIL: no netdev with MAC $MAC"; exit 1; }
 log "guest NIC $IF, features $(cat /sys/class/net/"$IF"/device/features 2>/dev/null)"
 
-STATS=$(ls -d /sys/class/hvisor/zone1/*/statistics 2>/dev/null | head -n 1)
+STATS=/sys/class/hvisor/zone1/net@${ADDR#0x}/statistics
 
 ip netns add hvA
 ip netns add hvB
@@ -120,7 +125,7 @@ done
 # --- ping ----------------------------------------------------------------
 pingtest() {
 	ns=$1 dst=$2 size=$3
-	out=$(ip netns exec "$ns" ping -c 200 -i 0.02 -W 2 -s "$size" "$dst" 2>&1)
+	out=$(ip netns exec "$ns" ping -c 200 -i 0.01 -W 2 -s "$size" "$dst" 2>&1)
 	loss=$(echo "$out" | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
 	log "ping $ns -> $dst size $size: ${loss:-?}% loss"
 	[ "$loss" = 0 ] || fail "ping $ns -> $dst size $size: $(echo "$out" | tail -n 2)"
@@ -139,18 +144,18 @@ A timeout 300 nc $IPB 5001 <$W/src
 wait $NCPID
 T1=$(date +%s)
 SUM_DST=$(sha256sum $W/dst | cut -d' ' -f1)
-log "100 MiB A -> B in $((T1 - T0)) s"
+log "100 MiB A -> B in $((T1 - T0)) s ($((100 / (T1 - T0 > 0 ? T1 - T0 : 1))) MiB/s)"
 [ "$SUM_SRC" = "$SUM_DST" ] || fail "100 MiB transfer: sha256 differs ($(stat -c %s $W/dst) bytes received)"
 rm -f $W/dst
 
 # --- iperf3 both directions ---------------------------------------------
 B iperf3 -s -D -1 >/dev/null 2>&1
 sleep 1
-A iperf3 -c $IPB -t 5 -f m >$W/ip1 2>&1 || fail "iperf3 A -> B"
+A iperf3 -c $IPB -t 3 -f m >$W/ip1 2>&1 || fail "iperf3 A -> B"
 log "iperf3 A -> B: $(grep receiver $W/ip1 | awk '{print $7, $8}')"
 B iperf3 -s -D -1 >/dev/null 2>&1
 sleep 1
-A iperf3 -c $IPB -t 5 -R -f m >$W/ip2 2>&1 || fail "iperf3 B -> A"
+A iperf3 -c $IPB -t 3 -R -f m >$W/ip2 2>&1 || fail "iperf3 B -> A"
 log "iperf3 B -> A: $(grep receiver $W/ip2 | awk '{print $7, $8}')"
 
 # --- jumbo MTU -----------------------------------------------------------
@@ -197,7 +202,7 @@ B iperf3 -s -D -1 >/dev/null 2>&1
 sleep 1
 A iperf3 -c $IPB -t 20 -b 0 >/dev/null 2>&1 &
 sleep 3
-hvisor virtio detach -id 1 >$W/out 2>&1 || { cat $W/out; fail "virtio detach during traffic"; }
+hvisor virtio detach --zone 1 >$W/out 2>&1 || { cat $W/out; fail "virtio detach during traffic"; }
 sleep 2
 pkill -x iperf3 2>/dev/null
 wait 2>/dev/null
