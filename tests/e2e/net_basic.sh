@@ -53,6 +53,7 @@ hvisor virtio list >/dev/null 2>&1
 mkdir -p $W
 dmesg -c >/dev/null
 modprobe tun || { log "FAIL: modprobe tun"; exit 1; }
+modprobe virtio_net || { log "FAIL: modprobe virtio_net"; exit 1; }
 modprobe hvisor || { log "FAIL: modprobe hvisor"; exit 1; }
 modprobe hvisor_sim || { log "FAIL: modprobe hvisor_sim"; rmmod hvisor; exit 1; }
 trap cleanup EXIT
