@@ -737,6 +737,7 @@ static ssize_t tty_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, HV_CON_TTY_NAME "%u\n",
 			  hv_con_from_kobj(kobj)->minor);
 }
+
 static struct kobj_attribute hv_con_attr_tty = __ATTR_RO(tty);
 
 static ssize_t hv_con_emit(char *buf, atomic64_t *counter)
@@ -749,6 +750,7 @@ static ssize_t bytes_in_show(struct kobject *kobj,
 {
 	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->bytes_in);
 }
+
 static struct kobj_attribute hv_con_attr_bytes_in = __ATTR_RO(bytes_in);
 
 static ssize_t bytes_out_show(struct kobject *kobj,
@@ -756,6 +758,7 @@ static ssize_t bytes_out_show(struct kobject *kobj,
 {
 	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->bytes_out);
 }
+
 static struct kobj_attribute hv_con_attr_bytes_out = __ATTR_RO(bytes_out);
 
 static ssize_t held_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -763,6 +766,7 @@ static ssize_t held_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->held);
 }
+
 static struct kobj_attribute hv_con_attr_held = __ATTR_RO(held);
 
 static ssize_t dropped_show(struct kobject *kobj,
@@ -770,6 +774,7 @@ static ssize_t dropped_show(struct kobject *kobj,
 {
 	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->dropped);
 }
+
 static struct kobj_attribute hv_con_attr_dropped = __ATTR_RO(dropped);
 
 static ssize_t buffered_in_show(struct kobject *kobj,
@@ -784,6 +789,7 @@ static ssize_t buffered_in_show(struct kobject *kobj,
 	spin_unlock_irqrestore(&con->lock, flags);
 	return sysfs_emit(buf, "%u\n", len);
 }
+
 static struct kobj_attribute hv_con_attr_buffered_in = __ATTR_RO(buffered_in);
 
 /* The worker moves the indexes meanwhile: a snapshot, always in range. */
@@ -795,6 +801,7 @@ static ssize_t buffered_out_show(struct kobject *kobj,
 
 	return sysfs_emit(buf, "%u\n", min_t(u32, len, HV_CON_OUT_RING));
 }
+
 static struct kobj_attribute hv_con_attr_buffered_out = __ATTR_RO(buffered_out);
 
 static struct attribute *hv_con_attrs[] = {
