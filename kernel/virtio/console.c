@@ -15,6 +15,15 @@
  *    kicked by the guest's notify on either queue and by the tty side when
  *    input arrives, when a reader opens or unthrottles, or when the window
  *    size changes.
+ *
+ * Holding guest output (the ring full, no reader or a slow one) leaves the
+ * guest's virtio_console spinning in __send_to_port() with IRQs off until
+ * we take the buffer.  On hvisor that is a CPU of the guest's own.  In
+ * tests/sim the "guest" runs on zone 0's own CPUs, where a long spin stalls
+ * zone 0 at the first IPI it sends there, so tests/e2e/console_basic.sh
+ * cannot exercise a hold: it writes less than the ring before a reader
+ * opens.  The hold and resume logic is covered by KUnit instead
+ * (hv_con_late_reader_test in tests/kunit/console_buf_test.c).
  */
 #include <linux/idr.h>
 #include <linux/kobject.h>
