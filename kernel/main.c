@@ -14,6 +14,7 @@
 #include "seam_internal.h"
 #include "zone_internal.h"
 #include "virtio/attach.h"
+#include "virtio/console.h"
 
 static long hvisor_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
@@ -62,9 +63,12 @@ static int __init hvisor_init(void)
 	ret = hvisor_zone_objs_init();
 	if (ret)
 		return ret;
-	ret = hvisor_seam_init();
+	ret = hv_console_init();
 	if (ret)
 		goto err_zone_objs;
+	ret = hvisor_seam_init();
+	if (ret)
+		goto err_console;
 	ret = misc_register(&hvisor_misc);
 	if (ret)
 		goto err_seam;
@@ -72,6 +76,8 @@ static int __init hvisor_init(void)
 
 err_seam:
 	hvisor_seam_exit();
+err_console:
+	hv_console_exit();
 err_zone_objs:
 	hvisor_zone_objs_exit();
 	return ret;
@@ -81,6 +87,7 @@ static void __exit hvisor_exit(void)
 {
 	misc_deregister(&hvisor_misc);
 	hvisor_virtio_detach_all();
+	hv_console_exit();	/* every console destroyed above */
 	hvisor_seam_exit();
 	hvisor_zone_objs_exit();
 }

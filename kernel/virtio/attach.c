@@ -10,6 +10,7 @@
  * attached.
  */
 #include <linux/err.h>
+#include <linux/etherdevice.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kobject.h>
@@ -26,6 +27,8 @@
 #include "../hvisor.h"
 #include "attach.h"
 #include "blk.h"
+#include "console.h"
+#include "net.h"
 
 static_assert(HV_GMEM_MAX_REGIONS >= HVISOR_VIRTIO_MAX_REGIONS);
 
@@ -131,6 +134,11 @@ static struct attribute *hv_vnode_attrs[] = {
 };
 ATTRIBUTE_GROUPS(hv_vnode);
 
+struct hv_virtio_dev *hv_vnode_kobj_dev(struct kobject *kobj)
+{
+	return to_vnode(kobj)->dev;
+}
+
 static void hv_vnode_release(struct kobject *kobj)
 {
 	kfree(to_vnode(kobj));
@@ -161,6 +169,8 @@ static void hv_attachment_put(struct hv_attachment *att)
  */
 static void hv_vnode_teardown(struct hv_vnode *vn)
 {
+	if (vn->type == HVISOR_VIRTIO_NET)
+		hv_net_sysfs_del(vn->dev);	/* the child first */
 	kobject_del(&vn->kobj);
 	if (vn->dev->ops->kill)
 		vn->dev->ops->kill(vn->dev);
@@ -204,13 +214,15 @@ static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 {
 	u64 last;
 
-	if (d->type != HVISOR_VIRTIO_BLK) {
+	u32 flags_ok = d->type == HVISOR_VIRTIO_BLK ? HVISOR_VIRTIO_F_READONLY : 0;
+
+	if (d->type != HVISOR_VIRTIO_BLK && d->type != HVISOR_VIRTIO_NET &&
+	    d->type != HVISOR_VIRTIO_CONSOLE) {
 		pr_err("hvisor: virtio device %u: type %u is not supported\n",
 		       i, d->type);
 		return -EOPNOTSUPP;
 	}
-	if (d->flags & ~HVISOR_VIRTIO_F_READONLY || d->__pad[0] ||
-	    d->__pad[1] || d->__pad2) {
+	if (d->flags & ~flags_ok || d->__pad[0] || d->__pad[1] || d->__pad2) {
 		pr_err("hvisor: virtio device %u: unknown flags or non-zero padding\n",
 		       i);
 		return -EINVAL;
@@ -222,10 +234,23 @@ static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 		       i, d->addr, d->len);
 		return -EINVAL;
 	}
+	if (d->type == HVISOR_VIRTIO_CONSOLE) {
+		if (d->fd != -1) {
+			pr_err("hvisor: virtio device %u: a console takes no file descriptor (fd must be -1)\n",
+			       i);
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (d->fd < 0) {
-		pr_err("hvisor: virtio device %u: blk needs a file descriptor\n",
-		       i);
+		pr_err("hvisor: virtio device %u: %s needs a file descriptor\n",
+		       i, hv_type_name(d->type));
 		return -EBADF;
+	}
+	if (d->type == HVISOR_VIRTIO_NET && !is_valid_ether_addr(d->mac)) {
+		pr_err("hvisor: virtio device %u: MAC %pM is zero or multicast\n",
+		       i, d->mac);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -305,6 +330,58 @@ static void hv_free_request(struct hv_attach_req *r)
 	kfree(r->regions);
 }
 
+/* The backend of device @i, and its name for sysfs and LIST in @vn. */
+static struct hv_virtio_dev *
+hv_vnode_create_dev(struct hv_attach_req *r, u32 i,
+		    const struct hv_virtio_dev_info *info, struct hv_vnode *vn)
+{
+	const struct hvisor_virtio_device *d = &r->devs[i];
+	struct hv_blk_params blk = {
+		.file = r->files[i],
+		.read_only = d->flags & HVISOR_VIRTIO_F_READONLY,
+	};
+	struct hv_net_params net = { .file = r->files[i] };
+	struct hv_virtio_dev *dev;
+	char *path;
+
+	switch (d->type) {
+	case HVISOR_VIRTIO_BLK:
+		memcpy(blk.serial, d->serial, sizeof(blk.serial));
+		path = file_path(r->files[i], vn->backend, sizeof(vn->backend));
+		if (IS_ERR(path))
+			strscpy(vn->backend, "?", sizeof(vn->backend));
+		else
+			memmove(vn->backend, path, strlen(path) + 1);
+		return hv_blk_create(info, &blk);
+	case HVISOR_VIRTIO_NET:
+		memcpy(net.mac, d->mac, sizeof(net.mac));
+		dev = hv_net_create(info, &net);
+		if (!IS_ERR(dev))
+			strscpy(vn->backend, hv_net_backend_name(dev),
+				sizeof(vn->backend));
+		return dev;
+	case HVISOR_VIRTIO_CONSOLE:
+		dev = hv_console_create(info);
+		if (!IS_ERR(dev))
+			hv_console_tty_name(dev, vn->backend,
+					    sizeof(vn->backend));
+		return dev;
+	}
+	return ERR_PTR(-EOPNOTSUPP);	/* hv_check_device() refused it */
+}
+
+/* The type's own files in the device's directory, once that is added. */
+static int hv_vnode_sysfs_add(struct hv_vnode *vn)
+{
+	switch (vn->type) {
+	case HVISOR_VIRTIO_NET:
+		return hv_net_sysfs_add(vn->dev, &vn->kobj);
+	case HVISOR_VIRTIO_CONSOLE:
+		return sysfs_create_group(&vn->kobj, &hv_console_attr_group);
+	}
+	return 0;
+}
+
 static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 					struct hv_attachment *att)
 {
@@ -313,12 +390,7 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 		.zone_id = r->hdr.zone_id, .base = d->addr, .len = d->len,
 		.irq = d->irq, .mem = &att->mem, .inject = hv_vnode_inject,
 	};
-	struct hv_blk_params params = {
-		.file = r->files[i],
-		.read_only = d->flags & HVISOR_VIRTIO_F_READONLY,
-	};
 	struct hv_vnode *vn;
-	char *path;
 	int err;
 
 	vn = kzalloc(sizeof(*vn), GFP_KERNEL);
@@ -327,23 +399,17 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 	vn->type = d->type;
 	vn->att = att;
 	kobject_init(&vn->kobj, &hv_vnode_ktype);
-	memcpy(params.serial, d->serial, sizeof(params.serial));
-	path = file_path(r->files[i], vn->backend, sizeof(vn->backend));
-	if (IS_ERR(path))
-		strscpy(vn->backend, "?", sizeof(vn->backend));
-	else
-		memmove(vn->backend, path, strlen(path) + 1);
 
 	vn->zone = hvisor_zone_get(r->hdr.zone_id);
 	if (IS_ERR(vn->zone)) {
 		err = PTR_ERR(vn->zone);
 		goto free_vnode;
 	}
-	vn->dev = hv_blk_create(&info, &params);
+	vn->dev = hv_vnode_create_dev(r, i, &info, vn);
 	if (IS_ERR(vn->dev)) {
 		err = PTR_ERR(vn->dev);
-		pr_err("hvisor: virtio device %u: cannot use the file: %d\n",
-		       i, err);
+		pr_err("hvisor: virtio device %u: cannot create the %s device: %d\n",
+		       i, hv_type_name(d->type), err);
 		goto put_zone;
 	}
 	r->files[i] = NULL;	/* the device owns the reference now */
@@ -358,9 +424,14 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 			  hv_type_name(d->type), d->addr);
 	if (err)
 		goto unregister;
+	err = hv_vnode_sysfs_add(vn);
+	if (err)
+		goto del_kobj;
 	refcount_inc(&att->users);
 	return vn;
 
+del_kobj:
+	kobject_del(&vn->kobj);
 unregister:
 	hv_vdev_unregister(&vn->dev->vdev);
 destroy_dev:
@@ -406,6 +477,8 @@ static long hv_attach(struct hv_attach_req *r)
 		goto free_att;
 	}
 	for (i = 0; i < r->hdr.nr_devices; i++) {
+		if (r->devs[i].type == HVISOR_VIRTIO_CONSOLE)
+			continue;	/* no file: checked fd == -1 */
 		r->files[i] = fget(r->devs[i].fd);
 		if (!r->files[i]) {
 			pr_err("hvisor: virtio device %u: bad file descriptor %d\n",
@@ -551,6 +624,8 @@ long hvisor_virtio_list(void __user *arg)
 		info.status = hv_virtio_status(vn->dev);
 		info.features = READ_ONCE(vn->dev->features);
 		strscpy(info.backend, vn->backend, sizeof(info.backend));
+		if (vn->type == HVISOR_VIRTIO_CONSOLE)
+			hv_console_tty_name(vn->dev, info.tty, sizeof(info.tty));
 		if (copy_to_user(&out[n], &info, sizeof(info))) {
 			err = -EFAULT;
 			break;

@@ -43,14 +43,20 @@ size_t hv_vq_used_size(u16 num, bool event_idx)
 	       (event_idx ? sizeof(__le16) : 0);
 }
 
+bool hv_vq_break(struct hv_vq *vq, const char *why)
+{
+	if (vq->broken)
+		return false;
+	vq->broken = true;
+	vq->why = why;
+	return true;
+}
+
 static int hv_vq_fail(struct hv_vq *vq, int err, const char *why)
 {
-	if (!vq->broken) {
-		vq->broken = true;
-		vq->why = why;
+	if (hv_vq_break(vq, why))
 		pr_warn_ratelimited("hvisor: virtqueue broken by the guest: %s\n",
 				    why);
-	}
 	return err;
 }
 

@@ -121,6 +121,13 @@ int hv_vq_setup(struct hv_vq *vq, const struct hv_guest_mem *mem, u32 num,
 /* Forget everything (device reset). */
 void hv_vq_reset(struct hv_vq *vq);
 
+/*
+ * Mark @vq broken for a reason found outside vq.c (a device's own layout
+ * rules).  Only the first reason is kept; returns whether this call broke
+ * the queue.  The caller raises NEEDS_RESET (hv_virtio_queue_broken()).
+ */
+bool hv_vq_break(struct hv_vq *vq, const char *why);
+
 static inline bool hv_vq_ready(const struct hv_vq *vq)
 {
 	/* Pairs with the release in hv_vq_setup(): fields before desc. */

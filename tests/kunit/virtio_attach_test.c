@@ -12,6 +12,13 @@
 #define hv_gmem_map		hvt_gmem_map
 #define hv_gmem_unmap		hvt_gmem_unmap
 #define fget			hvt_fget
+#define hv_net_create		hvt_net_create
+#define hv_net_backend_name	hvt_net_backend_name
+#define hv_net_sysfs_add	hvt_net_sysfs_add
+#define hv_net_sysfs_del	hvt_net_sysfs_del
+#define hv_console_create	hvt_console_create
+#define hv_console_tty_name	hvt_console_tty_name
+#define hv_console_attr_group	hvt_console_attr_group
 #include "../../kernel/virtio/attach.c"
 
 #include <kunit/test.h>
@@ -80,6 +87,39 @@ void hvt_gmem_unmap(struct hv_guest_mem *gm)
 {
 	hvt.mapped--;
 }
+
+/* No tap and no tty driver on UML: the backends refuse to be created. */
+struct hv_virtio_dev *hvt_net_create(const struct hv_virtio_dev_info *info,
+				     const struct hv_net_params *params)
+{
+	return ERR_PTR(-EBADFD);	/* a shmem file is not a tap */
+}
+
+const char *hvt_net_backend_name(struct hv_virtio_dev *dev)
+{
+	return "?";
+}
+
+int hvt_net_sysfs_add(struct hv_virtio_dev *dev, struct kobject *parent)
+{
+	return 0;
+}
+
+void hvt_net_sysfs_del(struct hv_virtio_dev *dev)
+{
+}
+
+struct hv_virtio_dev *hvt_console_create(const struct hv_virtio_dev_info *info)
+{
+	return ERR_PTR(-ENOSPC);
+}
+
+void hvt_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size)
+{
+	strscpy(buf, "?", size);
+}
+
+const struct attribute_group hvt_console_attr_group = { };
 
 struct file *hvt_fget(unsigned int fd)
 {
@@ -253,8 +293,28 @@ static void attach_bad_devices(struct kunit *test)
 	struct hv_attach_req *r;
 
 	r = hvt_req(test, 1);
-	r->devs[0].type = HVISOR_VIRTIO_NET;
+	r->devs[0].type = 7;	/* not a type attach knows */
 	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EOPNOTSUPP);
+	r = hvt_req(test, 1);
+	r->devs[0].type = HVISOR_VIRTIO_NET;	/* MAC left zero */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].type = HVISOR_VIRTIO_NET;
+	r->devs[0].mac[0] = 0x03;		/* multicast */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].type = HVISOR_VIRTIO_NET;
+	r->devs[0].mac[0] = 0x02;
+	r->devs[0].fd = -1;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EBADF);
+	r = hvt_req(test, 1);
+	r->devs[0].type = HVISOR_VIRTIO_CONSOLE;	/* with an fd */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].type = HVISOR_VIRTIO_CONSOLE;
+	r->devs[0].flags = HVISOR_VIRTIO_F_READONLY;	/* blk only */
+	r->devs[0].fd = -1;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
 	r = hvt_req(test, 1);
 	r->devs[0].len = 0x100;
 	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
@@ -312,6 +372,23 @@ static void attach_conflict_unwinds(struct kunit *test)
 	hvt_expect_clean(test);
 }
 
+/* A backend that refuses (a net whose file is no tap) unwinds the blk. */
+static void attach_backend_failure_unwinds(struct kunit *test)
+{
+	struct hv_attach_req *r = hvt_req(test, 3);
+
+	r->devs[1].type = HVISOR_VIRTIO_CONSOLE;
+	r->devs[1].fd = -1;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-ENOSPC);
+	hvt_expect_clean(test);
+	r = hvt_req(test, 2);
+	r->devs[1].type = HVISOR_VIRTIO_NET;
+	r->devs[1].mac[0] = 0x02;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EBADFD);
+	hvt_expect_clean(test);
+	KUNIT_EXPECT_EQ(test, file_count(hvt.files[1]), 1L);
+}
+
 static void attach_zone_failure_unwinds(struct kunit *test)
 {
 	struct hv_attach_req *r = hvt_req(test, 2);
@@ -328,6 +405,7 @@ static struct kunit_case hv_attach_cases[] = {
 	KUNIT_CASE(attach_bad_devices),
 	KUNIT_CASE(attach_bad_fd_unwinds),
 	KUNIT_CASE(attach_conflict_unwinds),
+	KUNIT_CASE(attach_backend_failure_unwinds),
 	KUNIT_CASE(attach_zone_failure_unwinds),
 	{}
 };

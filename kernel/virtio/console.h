@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio-console backend: port 0 of a zone's console (receiveq 0,
+ * transmitq 1, VIRTIO_CONSOLE_F_SIZE), served as a zone 0 tty.
+ *
+ * One tty driver, "ttyHV" with a dynamic major, serves every console:
+ * each console device takes the lowest free minor n (0..HV_CON_MINORS-1)
+ * and appears as /dev/ttyHV<n>.  The minor stays taken until the device
+ * is detached *and* the last opener closed, so a stale file never reaches
+ * a newer console.
+ *
+ * Buffering (no byte is ever dropped):
+ *  - guest output goes through a HV_CON_OUT_RING byte ring to the tty.
+ *    When no tty is open the ring keeps the output for a reader that comes
+ *    later; when the reader is slow (tty throttled or its flip buffers
+ *    full) the ring fills too.  With the ring full the device stops
+ *    consuming the transmitq: the guest's own driver waits;
+ *  - input written to the tty goes through a HV_CON_IN_RING byte ring to
+ *    the guest's receiveq.  With the ring full, write() takes nothing and
+ *    write_room() is 0: writers block (or get EAGAIN) until the guest
+ *    posts receive buffers.
+ */
+#ifndef _HVISOR_VIRTIO_CONSOLE_H
+#define _HVISOR_VIRTIO_CONSOLE_H
+
+#include <linux/sysfs.h>
+#include <linux/types.h>
+
+#include "mmio.h"
+
+#define HV_CON_TTY_NAME		"ttyHV"
+#define HV_CON_MINORS		32
+#define HV_CON_OUT_RING		(64 * 1024)	/* guest -> tty, bytes */
+#define HV_CON_IN_RING		(4 * 1024)	/* tty -> guest, bytes */
+
+/*
+ * Register the ttyHV driver and the console workqueue.  Called once from
+ * module init, before any device can be attached; 0 or -errno.
+ */
+int hv_console_init(void);
+
+/* Undo hv_console_init(); every console must be destroyed already. */
+void hv_console_exit(void);
+
+/*
+ * Create a console device (not yet registered with the bridge) and its
+ * tty /dev/ttyHV<n>.  Returns the device or an ERR_PTR (-ENOSPC when all
+ * minors are taken).
+ */
+struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info);
+
+/*
+ * Tear down a device that is no longer registered (also ops->destroy): stops the worker and
+ * hangs up the tty (readers get EOF, writers EIO).  The memory and the
+ * minor live on until the last opener closes; the guest's memory is not
+ * touched after this returns.
+ */
+void hv_console_destroy(struct hv_virtio_dev *dev);
+
+/* The tty's name ("ttyHV0"), NUL-terminated, for hvisor_virtio_info.tty. */
+void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size);
+
+/*
+ * sysfs attributes of a console device directory: tty, bytes_in,
+ * bytes_out, buffered_in, buffered_out, held, dropped: kobj_attributes
+ * for attach.c's zone<N>/console@<addr> kobject, which they map to the
+ * device with hv_vnode_kobj_dev().
+ */
+extern const struct attribute_group hv_console_attr_group;
+
+#endif /* _HVISOR_VIRTIO_CONSOLE_H */

@@ -1,0 +1,1070 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-net backend: the guest's queues are served from the tap's socket
+ * in the kernel, as drivers/vhost/net.c does for a VM.  See net.h.
+ *
+ * One worker kthread per device owns both queues.  It is woken by:
+ *   - QueueNotify (TX: packets to send; RX: buffers were added);
+ *   - a wait-queue entry on the tap socket's sk_sleep(): EPOLLIN means a
+ *     packet waits for the guest, EPOLLOUT that a full tap has room again;
+ *   - a netdevice notifier on the tap: the carrier changed.
+ * Each run does a bounded amount of work (HV_NET_WEIGHT bytes or
+ * HV_NET_PKT_WEIGHT packets per queue, as vhost) and then requeues itself,
+ * so that one zone cannot monopolise zone 0.
+ *
+ * Nothing is dropped for lack of guest buffers: packets stay in the tap
+ * (which applies its own queue limit) until the guest posts RX buffers and
+ * kicks.  Bad packets from the guest are completed with length 0 and
+ * counted; ring-level violations break the queue.
+ *
+ * Reset (Status = 0, QueueReady = 0) pauses the worker under run_lock; the
+ * next kick or DRIVER_OK resumes it.  Destroy removes the socket and
+ * carrier watches before stopping the worker.
+ *
+ * What the tap must be, and how we talk to it without a daemon:
+ *   - the tool opens it with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR and sets
+ *     TUNSETVNETHDRSZ to 12; we check the flags (tun's own tun_flags
+ *     attribute) and refuse anything else.  tun has no in-kernel getter
+ *     for the header size, so 12 is a contract with the tool; the guest's
+ *     header size is adapted to it here (net_hdr.h);
+ *   - its interface is found through the file's fdinfo ("iff:"), looked up
+ *     in the namespace of the tap's socket and held, so the carrier can be
+ *     followed with a netdevice notifier even after the interface moves to
+ *     another namespace;
+ *   - the tap's offloads must match what the guest accepts on receive
+ *     (GUEST_CSUM / GUEST_TSO4/6 / GUEST_ECN).  vhost leaves this to QEMU;
+ *     we cannot, because only the kernel sees FEATURES_OK.  TUNSETOFFLOAD
+ *     takes its flags by value, so calling the tap's own unlocked_ioctl
+ *     from the kernel is correct (no user pointer is involved);
+ *   - MQ and CTRL_VQ are not offered (one queue pair; no rx mode or MAC
+ *     filter control): the tap receives everything for its interface.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/if_tun.h>
+#include <linux/kobject.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/netdevice.h>
+#include <linux/poll.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/socket.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uio.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_mmio.h>
+#include <linux/virtio_net.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+#include <net/sock.h>
+
+#include "net.h"
+#include "net_hdr.h"
+
+#define HV_NET_RXQ		0
+#define HV_NET_TXQ		1
+#define HV_NET_QUEUE_MAX	256
+/* Segments one received packet may be spread over (as UIO_MAXIOV). */
+#define HV_NET_RX_MAX_SEGS	1024
+#define HV_NET_RX_SEGS		(HV_NET_RX_MAX_SEGS + HV_NET_QUEUE_MAX)
+/* Per queue and run, as VHOST_NET_WEIGHT / VHOST_NET_PKT_WEIGHT. */
+#define HV_NET_WEIGHT		0x80000
+#define HV_NET_PKT_WEIGHT	256
+/* Used entries published (and maybe signalled) at least this often. */
+#define HV_NET_BATCH		64
+
+/* Bits of hv_net.work. */
+enum {
+	HV_NET_WORK_RX,
+	HV_NET_WORK_TX,
+	HV_NET_WORK_LINK,
+};
+
+#define HV_NET_FEATURES	(BIT_ULL(VIRTIO_NET_F_MAC) |		\
+			 BIT_ULL(VIRTIO_NET_F_STATUS) |		\
+			 BIT_ULL(VIRTIO_NET_F_CSUM) |		\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) |	\
+			 BIT_ULL(VIRTIO_NET_F_HOST_TSO4) |	\
+			 BIT_ULL(VIRTIO_NET_F_HOST_TSO6) |	\
+			 BIT_ULL(VIRTIO_NET_F_HOST_ECN) |	\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) |	\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_TSO6) |	\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_ECN) |	\
+			 BIT_ULL(VIRTIO_NET_F_MRG_RXBUF))
+
+/* Config space up to mtu (MTU itself is not offered). */
+#define HV_NET_CONFIG_SIZE	offsetofend(struct virtio_net_config, mtu)
+
+struct hv_net_stats {
+	atomic64_t rx_packets;
+	atomic64_t rx_bytes;
+	atomic64_t rx_dropped;	/* did not fit the guest's buffers, bad GSO */
+	atomic64_t rx_errors;	/* recvmsg failed */
+	atomic64_t tx_packets;
+	atomic64_t tx_bytes;
+	atomic64_t tx_dropped;	/* the tap refused the packet */
+	atomic64_t tx_errors;	/* malformed packet from the guest */
+};
+
+/* One RX chain gathered for the packet being received. */
+struct hv_net_rx_head {
+	u16 head;
+	u16 nsegs;
+};
+
+struct hv_net {
+	struct hv_virtio_dev dev;
+	struct file *file;		/* the tap, our reference */
+	struct socket *sock;		/* lives as long as file */
+	char ifname[IFNAMSIZ];		/* at creation, for LIST */
+	struct virtio_net_config config;	/* little endian */
+	u16 link_status;		/* VIRTIO_NET_S_*; written by worker */
+
+	/* The tap's net_device and our reference on it; under rtnl. */
+	struct net_device *tap;
+	netdevice_tracker tap_tracker;
+	bool link_up;			/* last carrier seen, under rtnl too */
+	bool closing;			/* destroy started: ignore events */
+	struct notifier_block nb;
+
+	struct wait_queue_entry sock_wait;	/* on sk_sleep(sock->sk) */
+	wait_queue_head_t *sock_wqh;
+
+	struct task_struct *worker;
+	unsigned long work;		/* HV_NET_WORK_* bits, atomic ops */
+	bool paused;			/* reset: leave the queues alone */
+	bool tx_blocked;		/* tap full: EPOLLOUT resumes TX */
+	bool rx_wait_bufs;		/* no RX buffers: a kick resumes RX */
+	/*
+	 * Held by the worker for a run over the queues; protects
+	 * pending_used[], the chain and kvec scratch space below and
+	 * tx_blocked/rx_wait_bufs updates.  Reset takes it to wait for a run
+	 * in flight.
+	 */
+	struct mutex run_lock;
+	u32 pending_used[2];		/* used entries not yet published */
+
+	struct hv_vq_chain tx_chain;
+	struct hv_vq_seg *tx_segs;	/* HV_NET_QUEUE_MAX */
+	struct kvec *tx_kvec;		/* HV_NET_QUEUE_MAX + 1 */
+	struct hv_vq_seg *rx_segs;	/* HV_NET_RX_SEGS */
+	struct kvec *rx_kvec;		/* HV_NET_RX_SEGS + 1 */
+	struct hv_net_rx_head *rx_heads;	/* HV_NET_QUEUE_MAX */
+	u32 *rx_in_len;			/* HV_NET_QUEUE_MAX */
+	u32 *rx_used;			/* HV_NET_QUEUE_MAX */
+	u32 rx_nheads;
+	u32 rx_nsegs;
+
+	struct hv_net_stats stats;
+	struct kobject stats_kobj;	/* <device dir>/statistics */
+	struct completion stats_released;
+	bool stats_added;
+};
+
+static struct hv_net *to_hv_net(struct hv_virtio_dev *dev)
+{
+	return container_of(dev, struct hv_net, dev);
+}
+
+static void hv_net_kick(struct hv_net *net, unsigned int bit)
+{
+	set_bit(bit, &net->work);
+	wake_up_process(net->worker);
+}
+
+/* --- queues ------------------------------------------------------------ */
+
+static void hv_net_publish(struct hv_net *net, u16 q)
+{
+	struct hv_vq *vq = &net->dev.vqs[q];
+
+	if (!net->pending_used[q])
+		return;
+	net->pending_used[q] = 0;
+	hv_vq_publish_used(vq);
+	if (hv_vq_need_notify(vq))
+		hv_virtio_raise(&net->dev, VIRTIO_MMIO_INT_VRING);
+}
+
+static void hv_net_add_used(struct hv_net *net, u16 q, u16 head, u32 len)
+{
+	hv_vq_add_used(&net->dev.vqs[q], head, len);
+	if (++net->pending_used[q] >= HV_NET_BATCH)
+		hv_net_publish(net, q);
+}
+
+/* The guest broke queue @q at the ring level (vq.c or a chain layout). */
+static void hv_net_break(struct hv_net *net, u16 q, const char *why)
+{
+	hv_vq_break(&net->dev.vqs[q], why);
+	hv_net_publish(net, q);
+	hv_virtio_queue_broken(&net->dev, q);
+}
+
+/* Weight check after a packet, as vhost_exceeds_weight(). */
+static bool hv_net_exceeds_weight(u32 pkts, size_t bytes)
+{
+	return pkts >= HV_NET_PKT_WEIGHT || bytes >= HV_NET_WEIGHT;
+}
+
+/* --- TX: guest -> tap --------------------------------------------------- */
+
+/* Send one popped chain.  0 (completed, sent or not), -EAGAIN, -EPROTO. */
+static int hv_net_tx_one(struct hv_net *net, size_t *bytes)
+{
+	struct hv_vq_chain *c = &net->tx_chain;
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct hv_net_tx_pkt pkt;
+	size_t len;
+	int n, err;
+
+	err = hv_net_tx_parse(c, net->dev.features, &pkt);
+	if (err == HV_NET_TX_RING) {
+		hv_net_break(net, HV_NET_TXQ, pkt.why);
+		return -EPROTO;
+	}
+	if (err) {
+		pr_debug("zone %u: TX packet dropped: %s\n",
+			 net->dev.vdev.zone_id, pkt.why);
+		atomic64_inc(&net->stats.tx_errors);
+		return 0;
+	}
+
+	/* The tap reads our checked copy of the header, never the guest's. */
+	net->tx_kvec[0].iov_base = &pkt.hdr;
+	net->tx_kvec[0].iov_len = HV_NET_SOCK_HLEN;
+	n = hv_net_segs_to_kvec(c->segs, c->nout, pkt.guest_hlen,
+				net->tx_kvec + 1, HV_NET_QUEUE_MAX, &len);
+	if (n < 0 || len != pkt.frame_len) {
+		atomic64_inc(&net->stats.tx_errors);
+		return 0;
+	}
+	len += HV_NET_SOCK_HLEN;
+	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, net->tx_kvec, n + 1, len);
+	err = net->sock->ops->sendmsg(net->sock, &msg, len);
+	if (err == -EAGAIN)
+		return -EAGAIN;
+	if (err < 0 || (size_t)err != len) {
+		/* Tap down (-EIO), detached (-EBADFD), no memory... */
+		atomic64_inc(&net->stats.tx_dropped);
+		return 0;
+	}
+	atomic64_inc(&net->stats.tx_packets);
+	atomic64_add(pkt.frame_len, &net->stats.tx_bytes);
+	*bytes += pkt.frame_len;
+	return 0;
+}
+
+/* One bounded TX run; true if work is left. */
+static bool hv_net_handle_tx(struct hv_net *net)
+{
+	struct hv_vq *vq = &net->dev.vqs[HV_NET_TXQ];
+	size_t bytes = 0;
+	u32 pkts = 0;
+	int ret;
+
+	if (!hv_vq_ready(vq) || READ_ONCE(net->tx_blocked))
+		return false;
+
+	for (;;) {
+		hv_vq_disable_notify(vq);
+		while (!READ_ONCE(net->paused)) {
+			ret = hv_vq_pop(vq, &net->tx_chain);
+			if (ret < 0) {
+				hv_net_break(net, HV_NET_TXQ, NULL);
+				return false;
+			}
+			if (!ret)
+				break;
+			ret = hv_net_tx_one(net, &bytes);
+			if (ret == -EPROTO)
+				return false;
+			if (ret == -EAGAIN) {
+				/* Tap full: retry this chain on EPOLLOUT. */
+				hv_vq_unpop(vq);
+				WRITE_ONCE(net->tx_blocked, true);
+				/* Pairs with the wake-up: see flag or room. */
+				smp_mb();
+				if (sock_writeable(net->sock->sk)) {
+					WRITE_ONCE(net->tx_blocked, false);
+					hv_net_publish(net, HV_NET_TXQ);
+					return true;
+				}
+				hv_net_publish(net, HV_NET_TXQ);
+				return false;
+			}
+			/* TX buffers are read-only: used length 0 (2.7.8). */
+			hv_net_add_used(net, HV_NET_TXQ, net->tx_chain.head, 0);
+			if (hv_net_exceeds_weight(++pkts, bytes)) {
+				hv_net_publish(net, HV_NET_TXQ);
+				return true;
+			}
+		}
+		if (READ_ONCE(net->paused) || !hv_vq_enable_notify(vq))
+			break;
+	}
+	hv_net_publish(net, HV_NET_TXQ);
+	return false;
+}
+
+/* --- RX: tap -> guest --------------------------------------------------- */
+
+enum {
+	HV_NET_RX_OK,
+	HV_NET_RX_EMPTY,	/* the guest has not posted enough yet */
+	HV_NET_RX_TOO_BIG,	/* can never fit: drop the packet */
+	HV_NET_RX_BROKEN,
+};
+
+/* Put back every chain gathered for the current packet. */
+static void hv_net_rx_unpop(struct hv_net *net, u32 from)
+{
+	struct hv_vq *vq = &net->dev.vqs[HV_NET_RXQ];
+
+	while (net->rx_nheads > from) {
+		hv_vq_unpop(vq);
+		net->rx_nheads--;
+	}
+}
+
+/* Pop chains until they hold @need bytes; see the HV_NET_RX_* verdicts. */
+static int hv_net_get_rx_bufs(struct hv_net *net, u64 need, bool mrg)
+{
+	struct hv_vq *vq = &net->dev.vqs[HV_NET_RXQ];
+	struct hv_vq_chain c;
+	u64 have = 0;
+	int ret;
+
+	net->rx_nheads = 0;
+	net->rx_nsegs = 0;
+	while (have < need) {
+		if (net->rx_nheads == vq->num || (!mrg && net->rx_nheads) ||
+		    net->rx_nsegs > HV_NET_RX_MAX_SEGS)
+			return HV_NET_RX_TOO_BIG;
+		/* Room for any chain: it holds at most num <= 256 segments. */
+		c.segs = &net->rx_segs[net->rx_nsegs];
+		c.max_segs = HV_NET_RX_SEGS - net->rx_nsegs;
+		ret = hv_vq_pop(vq, &c);
+		if (ret < 0) {
+			hv_net_break(net, HV_NET_RXQ, NULL);
+			return HV_NET_RX_BROKEN;
+		}
+		if (!ret)
+			return HV_NET_RX_EMPTY;
+		if (c.nout) {
+			hv_net_break(net, HV_NET_RXQ,
+				     "readable buffer in an RX chain");
+			return HV_NET_RX_BROKEN;
+		}
+		net->rx_heads[net->rx_nheads].head = c.head;
+		net->rx_heads[net->rx_nheads].nsegs = c.nin;
+		net->rx_in_len[net->rx_nheads] = c.in_len;
+		net->rx_nheads++;
+		net->rx_nsegs += c.nin;
+		have += c.in_len;
+	}
+	return HV_NET_RX_OK;
+}
+
+/*
+ * Ask for a kick when the guest adds RX buffers.  Unlike
+ * hv_vq_enable_notify(), which reports chains we popped and put back, this
+ * asks for (and reports) buffers added since we last read avail->idx.
+ */
+static bool hv_net_rx_enable_notify(struct hv_net *net)
+{
+	struct hv_vq *vq = &net->dev.vqs[HV_NET_RXQ];
+
+	hv_vq_enable_notify(vq);
+	if (vq->event_idx)
+		WRITE_ONCE(*(__le16 *)&vq->used->ring[vq->num],
+			   cpu_to_le16(vq->avail_idx));
+	/* Publish the wish before looking at avail->idx again. */
+	smp_mb();
+	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->avail_idx;
+}
+
+/* Throw away the packet at the head of the tap's queue. */
+static void hv_net_rx_discard(struct hv_net *net)
+{
+	struct virtio_net_hdr_mrg_rxbuf trash;
+	struct kvec kv = { .iov_base = &trash, .iov_len = sizeof(trash) };
+	struct msghdr msg = { };
+
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, &kv, 1, sizeof(trash));
+	net->sock->ops->recvmsg(net->sock, &msg, sizeof(trash),
+				MSG_DONTWAIT | MSG_TRUNC);
+	atomic64_inc(&net->stats.rx_dropped);
+}
+
+/*
+ * Receive the next packet (@peek bytes) into the gathered chains.
+ * Returns the frame length, 0 if it was dropped, or -EAGAIN if the tap
+ * had nothing after all.
+ */
+static int hv_net_rx_one(struct hv_net *net, u32 guest_hlen)
+{
+	struct virtio_net_hdr_mrg_rxbuf hdr;
+	struct msghdr msg = { };
+	u32 i, k, frame;
+	size_t len;
+	int n, ret;
+
+	net->rx_kvec[0].iov_base = &hdr;
+	net->rx_kvec[0].iov_len = HV_NET_SOCK_HLEN;
+	n = hv_net_segs_to_kvec(net->rx_segs, net->rx_nsegs, guest_hlen,
+				net->rx_kvec + 1, HV_NET_RX_SEGS, &len);
+	if (n < 0) {
+		/* Chains hold fewer bytes than the header: cannot happen. */
+		hv_net_rx_unpop(net, 0);
+		hv_net_rx_discard(net);
+		return 0;
+	}
+	len += HV_NET_SOCK_HLEN;
+	iov_iter_kvec(&msg.msg_iter, ITER_DEST, net->rx_kvec, n + 1, len);
+	ret = net->sock->ops->recvmsg(net->sock, &msg, len,
+				      MSG_DONTWAIT | MSG_TRUNC);
+	if (ret == -EAGAIN) {
+		hv_net_rx_unpop(net, 0);
+		return -EAGAIN;
+	}
+	if (ret < (int)HV_NET_SOCK_HLEN || (msg.msg_flags & MSG_TRUNC)) {
+		/* The packet is gone (tun consumed it); buffers go back. */
+		hv_net_rx_unpop(net, 0);
+		if (ret < 0)
+			atomic64_inc(&net->stats.rx_errors);
+		else
+			atomic64_inc(&net->stats.rx_dropped);
+		return 0;
+	}
+	frame = ret - HV_NET_SOCK_HLEN;
+	k = hv_net_rx_split(net->rx_in_len, net->rx_nheads, guest_hlen + frame,
+			    net->rx_used);
+	if (!k || !hv_net_rx_hdr_fixup(&hdr, net->dev.features, k)) {
+		hv_net_rx_unpop(net, 0);
+		atomic64_inc(&net->stats.rx_dropped);
+		return 0;
+	}
+	/* Chains gathered for a longer packet than arrived go back. */
+	hv_net_rx_unpop(net, k);
+	hv_net_segs_copy_to(net->rx_segs, net->rx_nsegs, 0, &hdr, guest_hlen);
+	for (i = 0; i < k; i++)
+		hv_net_add_used(net, HV_NET_RXQ, net->rx_heads[i].head,
+				net->rx_used[i]);
+	atomic64_inc(&net->stats.rx_packets);
+	atomic64_add(frame, &net->stats.rx_bytes);
+	return frame;
+}
+
+/* One bounded RX run; true if work is left. */
+static bool hv_net_handle_rx(struct hv_net *net)
+{
+	struct hv_vq *vq = &net->dev.vqs[HV_NET_RXQ];
+	bool mrg = hv_virtio_has_feature(&net->dev, VIRTIO_NET_F_MRG_RXBUF);
+	u32 hlen = hv_net_guest_hlen(net->dev.features);
+	struct socket *sock = net->sock;
+	size_t bytes = 0;
+	u32 pkts = 0;
+	int peek, ret;
+
+	if (!hv_vq_ready(vq))
+		return false;
+
+	hv_vq_disable_notify(vq);
+	while (!READ_ONCE(net->paused)) {
+		peek = sock->ops->peek_len(sock);
+		if (peek <= 0)
+			break;	/* the socket callback wakes us */
+		ret = hv_net_get_rx_bufs(net, (u64)hlen + peek, mrg);
+		if (ret == HV_NET_RX_BROKEN)
+			return false;
+		if (ret == HV_NET_RX_TOO_BIG) {
+			hv_net_rx_unpop(net, 0);
+			hv_net_rx_discard(net);
+			goto next;
+		}
+		if (ret == HV_NET_RX_EMPTY) {
+			/* Leave the packet in the tap; wait for a kick. */
+			hv_net_rx_unpop(net, 0);
+			WRITE_ONCE(net->rx_wait_bufs, true);
+			if (!hv_net_rx_enable_notify(net))
+				goto out;
+			WRITE_ONCE(net->rx_wait_bufs, false);
+			hv_vq_disable_notify(vq);
+			continue;
+		}
+		ret = hv_net_rx_one(net, hlen);
+		if (ret == -EAGAIN)
+			break;
+		bytes += ret;
+next:
+		if (hv_net_exceeds_weight(++pkts, bytes)) {
+			hv_net_publish(net, HV_NET_RXQ);
+			return true;
+		}
+	}
+	/*
+	 * RX kicks stay off: packets arrive through the socket callback, and
+	 * kicks are only wanted while waiting for buffers (as vhost).
+	 */
+out:
+	hv_net_publish(net, HV_NET_RXQ);
+	return false;
+}
+
+/* --- link status -------------------------------------------------------- */
+
+static void hv_net_link_update(struct hv_net *net)
+{
+	u16 status = READ_ONCE(net->link_up) ? VIRTIO_NET_S_LINK_UP : 0;
+
+	if (status == READ_ONCE(net->link_status))
+		return;
+	WRITE_ONCE(net->link_status, status);
+	if (hv_virtio_has_feature(&net->dev, VIRTIO_NET_F_STATUS))
+		hv_virtio_config_changed(&net->dev);
+}
+
+/* Caller holds rtnl. */
+static bool hv_net_carrier(struct net_device *dev)
+{
+	return netif_running(dev) && netif_carrier_ok(dev);
+}
+
+static int hv_net_netdev_event(struct notifier_block *nb, unsigned long event,
+			       void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct hv_net *net = container_of(nb, struct hv_net, nb);
+
+	if (dev != net->tap || net->closing)
+		return NOTIFY_DONE;
+
+	switch (event) {
+	case NETDEV_UNREGISTER:
+		/* Moving to another netns unregisters and registers again. */
+		if (dev->reg_state == NETREG_REGISTERED)
+			break;
+		netdev_put(net->tap, &net->tap_tracker);
+		net->tap = NULL;
+		WRITE_ONCE(net->link_up, false);
+		hv_net_kick(net, HV_NET_WORK_LINK);
+		break;
+	case NETDEV_UP:
+	case NETDEV_DOWN:
+	case NETDEV_CHANGE:
+		WRITE_ONCE(net->link_up, hv_net_carrier(dev));
+		hv_net_kick(net, HV_NET_WORK_LINK);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+/* --- the socket's wait queue ------------------------------------------- */
+
+/* Atomic context (the tap's transmit path, skb freeing). */
+static int hv_net_sock_wake(struct wait_queue_entry *wait, unsigned int mode,
+			    int sync, void *key)
+{
+	struct hv_net *net = container_of(wait, struct hv_net, sock_wait);
+	__poll_t mask = key_to_poll(key);
+
+	if ((!mask || (mask & EPOLLIN)) && !READ_ONCE(net->rx_wait_bufs))
+		hv_net_kick(net, HV_NET_WORK_RX);
+	if ((!mask || (mask & EPOLLOUT)) && READ_ONCE(net->tx_blocked)) {
+		WRITE_ONCE(net->tx_blocked, false);
+		hv_net_kick(net, HV_NET_WORK_TX);
+	}
+	return 0;
+}
+
+/* --- worker ------------------------------------------------------------- */
+
+static int hv_net_worker(void *data)
+{
+	struct hv_net *net = data;
+	unsigned long work, more;
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (kthread_should_stop()) {
+			__set_current_state(TASK_RUNNING);
+			break;
+		}
+		work = xchg(&net->work, 0);
+		if (!work) {
+			schedule();
+			continue;
+		}
+		__set_current_state(TASK_RUNNING);
+
+		if (work & BIT(HV_NET_WORK_LINK))
+			hv_net_link_update(net);
+
+		more = 0;
+		mutex_lock(&net->run_lock);
+		if (!READ_ONCE(net->paused)) {
+			if ((work & BIT(HV_NET_WORK_TX)) &&
+			    hv_net_handle_tx(net))
+				more |= BIT(HV_NET_WORK_TX);
+			if ((work & BIT(HV_NET_WORK_RX)) &&
+			    hv_net_handle_rx(net))
+				more |= BIT(HV_NET_WORK_RX);
+		}
+		mutex_unlock(&net->run_lock);
+		/* Over its weight: requeue, and let others run first. */
+		if (more & BIT(HV_NET_WORK_TX))
+			set_bit(HV_NET_WORK_TX, &net->work);
+		if (more & BIT(HV_NET_WORK_RX))
+			set_bit(HV_NET_WORK_RX, &net->work);
+		cond_resched();
+	}
+	return 0;
+}
+
+/* --- device ops --------------------------------------------------------- */
+
+static void hv_net_config_read(struct hv_virtio_dev *dev, u32 offset, u8 *buf,
+			       u32 len)
+{
+	struct hv_net *net = to_hv_net(dev);
+	struct virtio_net_config cfg = net->config;
+
+	cfg.status = (__force __virtio16)cpu_to_le16(READ_ONCE(net->link_status));
+	memcpy(buf, (u8 *)&cfg + offset, len);
+}
+
+static void hv_net_notify(struct hv_virtio_dev *dev, u16 index)
+{
+	struct hv_net *net = to_hv_net(dev);
+
+	WRITE_ONCE(net->paused, false);
+	if (index == HV_NET_RXQ) {
+		WRITE_ONCE(net->rx_wait_bufs, false);
+		hv_net_kick(net, HV_NET_WORK_RX);
+	} else {
+		hv_net_kick(net, HV_NET_WORK_TX);
+	}
+}
+
+/*
+ * TUNSETOFFLOAD takes its flags by value, so the tap's own ioctl works
+ * from the kernel (no copy_from_user).  It takes rtnl itself: we hold no
+ * lock the netdevice notifier needs.
+ */
+static void hv_net_set_offloads(struct hv_net *net, unsigned int flags)
+{
+	long err;
+
+	err = net->file->f_op->unlocked_ioctl(net->file, TUNSETOFFLOAD, flags);
+	/* -EBADFD: the interface is gone; nothing to configure. */
+	if (err && err != -EBADFD)
+		pr_warn_ratelimited("zone %u: tap %s: TUNSETOFFLOAD %#x failed: %ld\n",
+				    net->dev.vdev.zone_id, net->ifname, flags,
+				    err);
+}
+
+/* Quiesce: on return no run is in flight and the queues are left alone. */
+static void hv_net_reset(struct hv_virtio_dev *dev)
+{
+	struct hv_net *net = to_hv_net(dev);
+
+	WRITE_ONCE(net->paused, true);
+	mutex_lock(&net->run_lock);
+	net->pending_used[HV_NET_RXQ] = 0;
+	net->pending_used[HV_NET_TXQ] = 0;
+	WRITE_ONCE(net->tx_blocked, false);
+	WRITE_ONCE(net->rx_wait_bufs, false);
+	mutex_unlock(&net->run_lock);
+}
+
+static void hv_net_status_changed(struct hv_virtio_dev *dev, u32 old, u32 new)
+{
+	struct hv_net *net = to_hv_net(dev);
+	u32 added = new & ~old;
+
+	if (added & VIRTIO_CONFIG_S_FEATURES_OK)
+		hv_net_set_offloads(net, hv_net_tun_offloads(dev->features));
+	if (added & VIRTIO_CONFIG_S_DRIVER_OK) {
+		/* Packets may already wait in the tap. */
+		WRITE_ONCE(net->paused, false);
+		hv_net_kick(net, HV_NET_WORK_RX);
+		hv_net_kick(net, HV_NET_WORK_TX);
+	}
+}
+
+static const struct hv_virtio_ops hv_net_ops = {
+	.name = "net",
+	.type = VIRTIO_ID_NET,
+	.num_queues = 2,
+	.queue_max = HV_NET_QUEUE_MAX,
+	.features = HV_NET_FEATURES,
+	.config_read = hv_net_config_read,
+	.notify = hv_net_notify,
+	.reset = hv_net_reset,
+	.status_changed = hv_net_status_changed,
+	.destroy = hv_net_destroy,
+};
+
+/* --- creation ----------------------------------------------------------- */
+
+/*
+ * The tap's interface name.  tun offers no in-kernel getter: ask its
+ * fdinfo, as /proc/<pid>/fdinfo does.  Must not hold rtnl.
+ */
+static int hv_net_tap_name(struct file *file, char *name)
+{
+	struct seq_file m = { };
+	char buf[8 + IFNAMSIZ];
+	char *p;
+
+	if (!file->f_op->show_fdinfo)
+		return -EOPNOTSUPP;
+	m.buf = buf;
+	m.size = sizeof(buf);
+	file->f_op->show_fdinfo(&m, file);
+	if (m.count >= m.size || strncmp(buf, "iff:\t", 5))
+		return -EINVAL;
+	buf[m.count] = '\0';
+	p = strchr(buf + 5, '\n');
+	if (p)
+		*p = '\0';
+	if (!buf[5])
+		return -EBADFD;		/* not attached to an interface */
+	strscpy(name, buf + 5, IFNAMSIZ);
+	return 0;
+}
+
+/* tun's flags through its own sysfs attribute.  Caller holds rtnl. */
+static int hv_net_tun_flags(struct net_device *dev, unsigned int *flags)
+{
+	const struct attribute_group *grp = dev->sysfs_groups[0];
+	struct device_attribute *da = NULL;
+	struct attribute **a;
+	char *page;
+	int err;
+
+	for (a = grp ? grp->attrs : NULL; a && *a; a++)
+		if (!strcmp((*a)->name, "tun_flags"))
+			da = container_of(*a, struct device_attribute, attr);
+	if (!da || !da->show)
+		return -EOPNOTSUPP;
+	page = (char *)__get_free_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	err = da->show(&dev->dev, da, page);
+	if (err > 0)
+		err = kstrtouint(strim(page), 0, flags);
+	else if (!err)
+		err = -EINVAL;
+	free_page((unsigned long)page);
+	return err;
+}
+
+#define HV_NET_TAP_FLAGS	(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR)
+
+/* Find, check and hold the tap's net_device; start watching its carrier. */
+static int hv_net_attach_tap(struct hv_net *net)
+{
+	struct net_device *dev;
+	unsigned int flags;
+	int err;
+
+	err = hv_net_tap_name(net->file, net->ifname);
+	if (err) {
+		pr_warn("zone %u: tap fd is not attached to an interface\n",
+			net->dev.vdev.zone_id);
+		return -EBADFD;
+	}
+
+	rtnl_lock();
+	dev = __dev_get_by_name(sock_net(net->sock->sk), net->ifname);
+	if (!dev || !dev->rtnl_link_ops ||
+	    strcmp(dev->rtnl_link_ops->kind, "tun")) {
+		rtnl_unlock();
+		pr_warn("zone %u: tap %s not found in the tap fd's namespace\n",
+			net->dev.vdev.zone_id, net->ifname);
+		return -EBADFD;
+	}
+	err = hv_net_tun_flags(dev, &flags);
+	if (err || (flags & HV_NET_TAP_FLAGS) != HV_NET_TAP_FLAGS) {
+		rtnl_unlock();
+		pr_warn("zone %u: tap %s must be opened with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR\n",
+			net->dev.vdev.zone_id, net->ifname);
+		return -EINVAL;
+	}
+	netdev_hold(dev, &net->tap_tracker, GFP_KERNEL);
+	net->tap = dev;
+	net->link_up = hv_net_carrier(dev);
+	net->link_status = net->link_up ? VIRTIO_NET_S_LINK_UP : 0;
+	rtnl_unlock();
+
+	net->nb.notifier_call = hv_net_netdev_event;
+	err = register_netdevice_notifier(&net->nb);
+	if (err)
+		goto put_tap;
+	return 0;
+
+put_tap:
+	rtnl_lock();
+	netdev_put(net->tap, &net->tap_tracker);
+	net->tap = NULL;
+	rtnl_unlock();
+	return err;
+}
+
+static void hv_net_detach_tap(struct hv_net *net)
+{
+	rtnl_lock();
+	net->closing = true;
+	rtnl_unlock();
+	unregister_netdevice_notifier(&net->nb);
+	rtnl_lock();
+	netdev_put(net->tap, &net->tap_tracker);
+	net->tap = NULL;
+	rtnl_unlock();
+}
+
+static struct socket *hv_net_get_socket(struct file *file)
+{
+	struct socket *(*get)(struct file *file);
+	struct socket *sock;
+
+	/* Resolved at run time: hvisor.ko does not need tun.ko loaded. */
+	get = symbol_get(tun_get_socket);
+	if (!get)
+		return ERR_PTR(-EBADFD);
+	sock = get(file);
+	symbol_put(tun_get_socket);
+	/* The file holds tun.ko (f_op->owner) from here on. */
+	return IS_ERR(sock) ? ERR_PTR(-EBADFD) : sock;
+}
+
+static int hv_net_alloc_scratch(struct hv_net *net)
+{
+	net->tx_segs = kvcalloc(HV_NET_QUEUE_MAX, sizeof(*net->tx_segs),
+				GFP_KERNEL);
+	net->tx_kvec = kvcalloc(HV_NET_QUEUE_MAX + 1, sizeof(*net->tx_kvec),
+				GFP_KERNEL);
+	net->rx_segs = kvcalloc(HV_NET_RX_SEGS, sizeof(*net->rx_segs),
+				GFP_KERNEL);
+	net->rx_kvec = kvcalloc(HV_NET_RX_SEGS + 1, sizeof(*net->rx_kvec),
+				GFP_KERNEL);
+	net->rx_heads = kvcalloc(HV_NET_QUEUE_MAX, sizeof(*net->rx_heads),
+				 GFP_KERNEL);
+	net->rx_in_len = kvcalloc(HV_NET_QUEUE_MAX, sizeof(u32), GFP_KERNEL);
+	net->rx_used = kvcalloc(HV_NET_QUEUE_MAX, sizeof(u32), GFP_KERNEL);
+	if (!net->tx_segs || !net->tx_kvec || !net->rx_segs ||
+	    !net->rx_kvec || !net->rx_heads || !net->rx_in_len ||
+	    !net->rx_used)
+		return -ENOMEM;
+	net->tx_chain.segs = net->tx_segs;
+	net->tx_chain.max_segs = HV_NET_QUEUE_MAX;
+	return 0;
+}
+
+static void hv_net_free(struct hv_net *net)
+{
+	kvfree(net->rx_used);
+	kvfree(net->rx_in_len);
+	kvfree(net->rx_heads);
+	kvfree(net->rx_kvec);
+	kvfree(net->rx_segs);
+	kvfree(net->tx_kvec);
+	kvfree(net->tx_segs);
+	kfree(net);
+}
+
+struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
+				    const struct hv_net_params *params)
+{
+	struct file *file = params->file;
+	struct socket *sock;
+	struct hv_net *net;
+	int err;
+
+	sock = hv_net_get_socket(file);
+	if (IS_ERR(sock)) {
+		pr_warn("zone %u: net fd is not a tap\n", info->zone_id);
+		return ERR_CAST(sock);
+	}
+	if (!sock->ops->peek_len) {
+		pr_warn("zone %u: net fd is not a tap\n", info->zone_id);
+		return ERR_PTR(-EBADFD);
+	}
+
+	net = kzalloc(sizeof(*net), GFP_KERNEL);
+	if (!net)
+		return ERR_PTR(-ENOMEM);
+	net->file = file;
+	net->sock = sock;
+	net->paused = true;	/* until the first kick or DRIVER_OK */
+	mutex_init(&net->run_lock);
+	init_completion(&net->stats_released);
+	memcpy(net->config.mac, params->mac, ETH_ALEN);
+	net->config.max_virtqueue_pairs = (__force __virtio16)cpu_to_le16(1);
+	net->config.mtu = (__force __virtio16)cpu_to_le16(ETH_DATA_LEN);
+
+	err = hv_net_alloc_scratch(net);
+	if (err)
+		goto free_net;
+	err = hv_virtio_dev_init(&net->dev, &hv_net_ops, info->mem,
+				 HV_NET_CONFIG_SIZE);
+	if (err)
+		goto free_net;
+	net->dev.vdev.zone_id = info->zone_id;
+	net->dev.vdev.base = info->base;
+	net->dev.vdev.len = info->len;
+	net->dev.irq = info->irq;
+	net->dev.inject = info->inject;
+	net->dev.priv = net;
+
+	net->worker = kthread_create(hv_net_worker, net, "hvisor-net/%u",
+				     info->zone_id);
+	if (IS_ERR(net->worker)) {
+		err = PTR_ERR(net->worker);
+		goto free_net;
+	}
+
+	err = hv_net_attach_tap(net);
+	if (err)
+		goto stop_worker;
+
+	/* No offloads towards the guest until it accepts some. */
+	hv_net_set_offloads(net, 0);
+
+	net->sock_wqh = sk_sleep(sock->sk);
+	init_waitqueue_func_entry(&net->sock_wait, hv_net_sock_wake);
+	add_wait_queue(net->sock_wqh, &net->sock_wait);
+
+	wake_up_process(net->worker);
+	return &net->dev;
+
+stop_worker:
+	kthread_stop(net->worker);
+free_net:
+	hv_net_free(net);
+	return ERR_PTR(err);
+}
+
+void hv_net_destroy(struct hv_virtio_dev *dev)
+{
+	struct hv_net *net = to_hv_net(dev);
+
+	hv_net_sysfs_del(dev);
+	hv_net_reset(dev);
+	/* After these two, nothing but the worker itself queues work. */
+	remove_wait_queue(net->sock_wqh, &net->sock_wait);
+	hv_net_detach_tap(net);
+	kthread_stop(net->worker);
+	hv_net_set_offloads(net, 0);
+	fput(net->file);
+	hv_net_free(net);
+}
+
+const char *hv_net_backend_name(struct hv_virtio_dev *dev)
+{
+	return to_hv_net(dev)->ifname;
+}
+
+/* --- sysfs -------------------------------------------------------------- */
+
+struct hv_net_attr {
+	struct attribute attr;
+	size_t offset;		/* of the atomic64_t in struct hv_net_stats */
+};
+
+static ssize_t hv_net_stat_show(struct kobject *kobj, struct attribute *attr,
+				char *buf)
+{
+	struct hv_net *net = container_of(kobj, struct hv_net, stats_kobj);
+	struct hv_net_attr *a = container_of(attr, struct hv_net_attr, attr);
+	atomic64_t *v = (atomic64_t *)((u8 *)&net->stats + a->offset);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(v));
+}
+
+static const struct sysfs_ops hv_net_sysfs_ops = {
+	.show = hv_net_stat_show,
+};
+
+#define HV_NET_STAT(_name)						\
+	static struct hv_net_attr hv_net_attr_##_name = {		\
+		.attr = { .name = __stringify(_name), .mode = 0444 },	\
+		.offset = offsetof(struct hv_net_stats, _name),		\
+	}
+
+HV_NET_STAT(rx_packets);
+HV_NET_STAT(rx_bytes);
+HV_NET_STAT(rx_dropped);
+HV_NET_STAT(rx_errors);
+HV_NET_STAT(tx_packets);
+HV_NET_STAT(tx_bytes);
+HV_NET_STAT(tx_dropped);
+HV_NET_STAT(tx_errors);
+
+static struct attribute *hv_net_stat_attrs[] = {
+	&hv_net_attr_rx_packets.attr,
+	&hv_net_attr_rx_bytes.attr,
+	&hv_net_attr_rx_dropped.attr,
+	&hv_net_attr_rx_errors.attr,
+	&hv_net_attr_tx_packets.attr,
+	&hv_net_attr_tx_bytes.attr,
+	&hv_net_attr_tx_dropped.attr,
+	&hv_net_attr_tx_errors.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(hv_net_stat);
+
+static void hv_net_stats_release(struct kobject *kobj)
+{
+	struct hv_net *net = container_of(kobj, struct hv_net, stats_kobj);
+
+	complete(&net->stats_released);
+}
+
+static struct kobj_type hv_net_stats_ktype = {
+	.sysfs_ops = &hv_net_sysfs_ops,
+	.default_groups = hv_net_stat_groups,
+	.release = hv_net_stats_release,
+};
+
+int hv_net_sysfs_add(struct hv_virtio_dev *dev, struct kobject *parent)
+{
+	struct hv_net *net = to_hv_net(dev);
+	int err;
+
+	err = kobject_init_and_add(&net->stats_kobj, &hv_net_stats_ktype,
+				   parent, "statistics");
+	if (err) {
+		kobject_put(&net->stats_kobj);
+		wait_for_completion(&net->stats_released);
+		reinit_completion(&net->stats_released);
+		return err;
+	}
+	net->stats_added = true;
+	return 0;
+}
+
+void hv_net_sysfs_del(struct hv_virtio_dev *dev)
+{
+	struct hv_net *net = to_hv_net(dev);
+
+	if (!net->stats_added)
+		return;
+	net->stats_added = false;
+	kobject_del(&net->stats_kobj);
+	kobject_put(&net->stats_kobj);
+	/* The kobject lives in net: wait for its last reference. */
+	wait_for_completion(&net->stats_released);
+}
