@@ -82,7 +82,9 @@ run_one() {
 	wd=$!
 	wait "$pid"
 	rc=$?
-	kill -KILL -"$wd" 2>/dev/null
+	# The watchdog may not have called setsid yet if the test ended at
+	# once (a quick skip): kill it by pid as well as by group.
+	kill -KILL "$wd" -"$wd" 2>/dev/null
 	wait "$wd" 2>/dev/null
 	# leftovers of the test's session (daemons it forgot) would disturb the next one
 	kill -KILL -"$pid" 2>/dev/null
