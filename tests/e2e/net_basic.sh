@@ -33,8 +33,15 @@ fail() { log "FAIL: $*"; FAILED=1; }
 A() { /usr/sbin/ip netns exec hvA "$@"; }
 B() { /usr/sbin/ip netns exec hvB "$@"; }
 
+# No pkill in the guest (busybox's has not been built in): by comm.
+kill_iperf3() {
+	for p in /proc/[0-9]*; do
+		[ "$(cat "$p/comm" 2>/dev/null)" = iperf3 ] && kill -KILL "${p#/proc/}"
+	done 2>/dev/null
+}
+
 cleanup() {
-	pkill -KILL -x iperf3 2>/dev/null
+	kill_iperf3
 	hvisor virtio detach --zone 1 >/dev/null 2>&1
 	hvisor zone shutdown -id 1 >/dev/null 2>&1
 	/usr/sbin/ip netns del hvA 2>/dev/null
@@ -231,7 +238,7 @@ wait $DPID || { cat $W/out; fail "virtio detach during traffic"; }
 sleep 2
 # The client cannot reach its server any more: SIGTERM makes it try to
 # report to it forever.
-pkill -KILL -x iperf3 2>/dev/null
+kill_iperf3
 wait 2>/dev/null
 hvisor virtio list >/dev/null 2>&1 || fail "virtio list after detach"
 ping -c 1 -W 2 127.0.0.1 >/dev/null || fail "zone 0 loopback after detach"
