@@ -28,17 +28,24 @@ IPA=10.77.0.1
 IPB=10.77.0.2
 FAILED=0
 
-log() { echo "net_basic: $*"; }
+log() { echo "net_basic: $*"; echo "net_basic: $*" >/dev/console 2>/dev/null; }
 fail() { log "FAIL: $*"; FAILED=1; }
-A() { ip netns exec hvA "$@"; }
-B() { ip netns exec hvB "$@"; }
+A() { /usr/sbin/ip netns exec hvA "$@"; }
+B() { /usr/sbin/ip netns exec hvB "$@"; }
+
+# No pkill in the guest (busybox's has not been built in): by comm.
+kill_iperf3() {
+	for p in /proc/[0-9]*; do
+		[ "$(cat "$p/comm" 2>/dev/null)" = iperf3 ] && kill -KILL "${p#/proc/}"
+	done 2>/dev/null
+}
 
 cleanup() {
-	pkill -x iperf3 2>/dev/null
+	kill_iperf3
 	hvisor virtio detach --zone 1 >/dev/null 2>&1
 	hvisor zone shutdown -id 1 >/dev/null 2>&1
-	ip netns del hvA 2>/dev/null
-	ip netns del hvB 2>/dev/null
+	/usr/sbin/ip netns del hvA 2>/dev/null
+	/usr/sbin/ip netns del hvB 2>/dev/null
 	rmmod hvisor_sim 2>/dev/null
 	rmmod hvisor 2>/dev/null
 }
@@ -87,6 +94,7 @@ cat >$W/virtio.json <<EOF
 }
 EOF
 
+log "starting zone"
 hvisor zone start "$ZONE" >$W/out 2>&1 || { cat $W/out; log "FAIL: zone start"; exit 1; }
 hvisor virtio attach $W/virtio.json >$W/out 2>&1 || { cat $W/out; log "FAIL: virtio attach"; exit 1; }
 # The sim probes its virtio slots at ZONE_START: probe again now.
@@ -107,18 +115,19 @@ done
 [ -n "$IF" ] || { log "FAIL: no netdev with MAC $MAC"; exit 1; }
 log "guest NIC $IF, features $(cat /sys/class/net/"$IF"/device/features 2>/dev/null)"
 
-STATS=/sys/class/hvisor/zone1/net@${ADDR#0x}/statistics
+# The device directory is named net@<addr in %llx>: no leading zeros.
+STATS=/sys/class/hvisor/zone1/net@$(printf %x $ADDR)/statistics
 
-ip netns add hvA
-ip netns add hvB
-ip link set "$IF" netns hvA
-ip link set tap0 netns hvB
-A ip link set lo up
-B ip link set lo up
-A ip addr add $IPA/24 dev "$IF"
-B ip addr add $IPB/24 dev tap0
-A ip link set "$IF" up
-B ip link set tap0 up
+/usr/sbin/ip netns add hvA
+/usr/sbin/ip netns add hvB
+/usr/sbin/ip link set "$IF" netns hvA
+/usr/sbin/ip link set tap0 netns hvB
+A /usr/sbin/ip link set lo up
+B /usr/sbin/ip link set lo up
+A /usr/sbin/ip addr add $IPA/24 dev "$IF"
+B /usr/sbin/ip addr add $IPB/24 dev tap0
+A /usr/sbin/ip link set "$IF" up
+B /usr/sbin/ip link set tap0 up
 
 # Wait for the link to come up on both sides.
 for _ in $(seq 50); do
@@ -129,7 +138,7 @@ done
 # --- ping ----------------------------------------------------------------
 pingtest() {
 	ns=$1 dst=$2 size=$3
-	out=$(ip netns exec "$ns" ping -c 200 -i 0.01 -W 2 -s "$size" "$dst" 2>&1)
+	out=$(/usr/sbin/ip netns exec "$ns" ping -c 200 -i 0.01 -W 2 -s "$size" "$dst" 2>&1)
 	loss=$(echo "$out" | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
 	log "ping $ns -> $dst size $size: ${loss:-?}% loss"
 	[ "$loss" = 0 ] || fail "ping $ns -> $dst size $size: $(echo "$out" | tail -n 2)"
@@ -138,14 +147,20 @@ pingtest hvA $IPB 56
 pingtest hvB $IPA 56
 
 # --- 100 MiB TCP with checksums -------------------------------------------
+log "100 MiB transfer"
 dd if=/dev/urandom of=$W/src bs=1M count=100 2>/dev/null
 SUM_SRC=$(sha256sum $W/src | cut -d' ' -f1)
-B timeout 300 nc -l -p 5001 >$W/dst &
+# busybox nc half-closes when its stdin ends and exits when the socket
+# does: the listener's stdin is a FIFO held open until the copy is done.
+mkfifo $W/hold
+B timeout 300 nc -l -p 5001 <$W/hold >$W/dst &
 NCPID=$!
+exec 3>$W/hold
 sleep 1
 T0=$(date +%s)
-A timeout 300 nc $IPB 5001 <$W/src
+A timeout 300 nc $IPB 5001 <$W/src >/dev/null
 wait $NCPID
+exec 3>&-
 T1=$(date +%s)
 SUM_DST=$(sha256sum $W/dst | cut -d' ' -f1)
 log "100 MiB A -> B in $((T1 - T0)) s ($((100 / (T1 - T0 > 0 ? T1 - T0 : 1))) MiB/s)"
@@ -153,6 +168,7 @@ log "100 MiB A -> B in $((T1 - T0)) s ($((100 / (T1 - T0 > 0 ? T1 - T0 : 1))) Mi
 rm -f $W/dst
 
 # --- iperf3 both directions ---------------------------------------------
+log "iperf3"
 B iperf3 -s -D -1 >/dev/null 2>&1
 sleep 1
 A iperf3 -c $IPB -t 3 -f m >$W/ip1 2>&1 || fail "iperf3 A -> B"
@@ -163,17 +179,18 @@ A iperf3 -c $IPB -t 3 -R -f m >$W/ip2 2>&1 || fail "iperf3 B -> A"
 log "iperf3 B -> A: $(grep receiver $W/ip2 | awk '{print $7, $8}')"
 
 # --- jumbo MTU -----------------------------------------------------------
-if A ip link set "$IF" mtu 9000 2>/dev/null && B ip link set tap0 mtu 9000; then
+if A /usr/sbin/ip link set "$IF" mtu 9000 2>/dev/null && B /usr/sbin/ip link set tap0 mtu 9000; then
 	pingtest hvA $IPB 8000
 	pingtest hvB $IPA 8000
-	A ip link set "$IF" mtu 1500
-	B ip link set tap0 mtu 1500
+	A /usr/sbin/ip link set "$IF" mtu 1500
+	B /usr/sbin/ip link set tap0 mtu 1500
 else
 	log "jumbo MTU not accepted by the guest NIC: skipped"
 fi
 pingtest hvA $IPB 1472
 
 # --- carrier follows the tap --------------------------------------------
+log carrier
 operstate() {
 	for _ in $(seq 50); do
 		[ "$(A cat /sys/class/net/"$IF"/operstate)" = "$1" ] && return 0
@@ -181,9 +198,9 @@ operstate() {
 	done
 	return 1
 }
-B ip link set tap0 down
+B /usr/sbin/ip link set tap0 down
 operstate down || fail "tap down: guest operstate $(A cat /sys/class/net/"$IF"/operstate)"
-B ip link set tap0 up
+B /usr/sbin/ip link set tap0 up
 operstate up || fail "tap up: guest operstate $(A cat /sys/class/net/"$IF"/operstate)"
 pingtest hvA $IPB 56
 
@@ -202,13 +219,26 @@ else
 fi
 
 # --- detach during traffic -----------------------------------------------
+log "detach"
 B iperf3 -s -D -1 >/dev/null 2>&1
 sleep 1
 A iperf3 -c $IPB -t 20 -b 0 >/dev/null 2>&1 &
 sleep 3
-hvisor virtio detach --zone 1 >$W/out 2>&1 || { cat $W/out; fail "virtio detach during traffic"; }
+hvisor virtio detach --zone 1 >$W/out 2>&1 &
+DPID=$!
+for _ in $(seq 30); do kill -0 $DPID 2>/dev/null || break; sleep 1; done
+if kill -0 $DPID 2>/dev/null; then
+	log "detach hangs: stack $(cat /proc/$DPID/stack 2>/dev/null)"
+	for t in /proc/[0-9]*; do
+		grep -q 'hvisor\|D (disk' $t/status 2>/dev/null && log "$(head -1 $t/status) $(grep State $t/status) $(cat $t/stack 2>/dev/null | head -12)"
+	done
+	dmesg | tail -40 >/dev/console
+fi
+wait $DPID || { cat $W/out; fail "virtio detach during traffic"; }
 sleep 2
-pkill -x iperf3 2>/dev/null
+# The client cannot reach its server any more: SIGTERM makes it try to
+# report to it forever.
+kill_iperf3
 wait 2>/dev/null
 hvisor virtio list >/dev/null 2>&1 || fail "virtio list after detach"
 ping -c 1 -W 2 127.0.0.1 >/dev/null || fail "zone 0 loopback after detach"
