@@ -51,14 +51,11 @@ FAILED=0
 log() { echo "console_basic: $*"; }
 fail() { log "FAIL: $*"; FAILED=1; }
 
-WQMASK=/sys/devices/virtual/workqueue/cpumask
-WQMASK0=$(cat $WQMASK 2>/dev/null)
-NCPU=$(nproc)
-GCPU=$((NCPU - 1))		# the "guest's" CPU
-GMASK=$(printf '%x' $((1 << GCPU)))
+. /usr/share/hvisor/tests/e2e/lib/simcpu.sh
+GMASK=$SIM_GMASK
 
 cleanup() {
-	[ -n "$WQMASK0" ] && echo "$WQMASK0" >$WQMASK 2>/dev/null
+	sim_unpin_cpus
 	hvisor virtio detach --zone 1 >/dev/null 2>&1
 	hvisor zone shutdown -id 1 >/dev/null 2>&1
 	rmmod hvisor_sim 2>/dev/null
@@ -68,7 +65,7 @@ cleanup() {
 [ -x /usr/bin/hvisor ] || { log "SKIP: no /usr/bin/hvisor"; exit 77; }
 [ -x $IO ] || { log "SKIP: no $IO"; exit 77; }
 [ -f "$ZONE" ] || { log "SKIP: no $ZONE"; exit 77; }
-[ "$NCPU" -ge 2 ] || { log "SKIP: needs 2 CPUs (guest and zone 0)"; exit 77; }
+[ "$(nproc)" -ge 2 ] || { log "SKIP: needs 2 CPUs (guest and zone 0)"; exit 77; }
 hvisor virtio list >/dev/null 2>&1
 [ $? -eq 2 ] && { log "SKIP: the tool has no 'virtio' command yet"; exit 77; }
 
@@ -110,22 +107,6 @@ wait_for() {
 	[ -e "$1" ]
 }
 
-# Confine the guest's side to CPU $GCPU, zone 0's to CPU 0 (see the top).
-pin_cpus() {
-	taskset -p 1 $$ >/dev/null
-	[ -n "$WQMASK0" ] && echo 1 >$WQMASK
-	for d in /proc/[0-9]*; do
-		c=$(cat "$d/comm" 2>/dev/null) || continue
-		case $c in
-		khvcd | irq/*-virtio*) taskset -p "$GMASK" "${d#/proc/}" >/dev/null 2>&1 ;;
-		hvisor-bridge) taskset -p 1 "${d#/proc/}" >/dev/null 2>&1 ;;
-		esac
-	done
-}
-
-# guest CMD...: run on the guest's CPU; zone0 CMD...: on zone 0's.
-guest() { taskset "$GMASK" "$@"; }
-zone0() { taskset 1 "$@"; }
 
 # vport: the guest's virtio console port in sysfs, if any.
 vport() {
@@ -176,7 +157,7 @@ attach() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	pin_cpus
+	sim_pin_cpus
 	log "attached: $TTY <-> $HVC"
 }
 
