@@ -60,14 +60,22 @@ static int check(void *cfg, u32 arch, const struct hv_zone_image *imgs,
 	KUNIT_EXPECT_EQ_MSG(test, __r, 0, "%s: %s", __e.field, __e.msg); \
 } while (0)
 
-#define EXPECT_BAD(test, cfg, arch, imgs, n, errno_, field_) do {	\
-	struct hv_check_error __e;					\
-	int __r = check(cfg, arch, imgs, n, &__e);			\
-	KUNIT_EXPECT_EQ(test, __r, errno_);				\
-	KUNIT_EXPECT_EQ(test, __e.err, errno_);				\
-	KUNIT_EXPECT_STREQ(test, __e.field, field_);			\
-	KUNIT_EXPECT_NE(test, (int)strlen(__e.msg), 0);		\
-} while (0)
+/* The check returns the error it reports, names the field, says why. */
+static void expect_bad(struct kunit *test, void *cfg, u32 arch,
+		       const struct hv_zone_image *imgs, unsigned int n,
+		       int err, const char *field)
+{
+	struct hv_check_error e;
+	int r = check(cfg, arch, imgs, n, &e);
+
+	KUNIT_EXPECT_EQ(test, r, err);
+	KUNIT_EXPECT_EQ(test, e.err, err);
+	KUNIT_EXPECT_STREQ(test, e.field, field);
+	KUNIT_EXPECT_NE(test, (int)strlen(e.msg), 0);
+}
+
+#define EXPECT_BAD(test, cfg, arch, imgs, n, err, field) \
+	expect_bad(test, cfg, arch, imgs, n, err, field)
 
 static void zc_valid_minimal_each_arch(struct kunit *test)
 {
@@ -94,9 +102,11 @@ static void zc_bad_size(struct kunit *test)
 	struct hv_check_error e;
 	size_t size = hv_zone_config_size(HVISOR_ARCH_ARM64);
 
-	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, size - 1, HVISOR_ARCH_ARM64, NULL, 0, &e), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, size - 1, HVISOR_ARCH_ARM64,
+					    NULL, 0, &e), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, e.field, "zone_config");
-	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, size + 1, HVISOR_ARCH_ARM64, NULL, 0, &e), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, size + 1, HVISOR_ARCH_ARM64,
+					    NULL, 0, &e), -EINVAL);
 	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 0, HVISOR_ARCH_ARM64, NULL, 0, &e), -EINVAL);
 	/* an x86_64-sized buffer is not an arm64 config */
 	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, hv_zone_config_size(HVISOR_ARCH_X86_64),
@@ -403,11 +413,13 @@ static void zc_images_overlap(struct kunit *test)
 	EXPECT_BAD(test, cfg, HVISOR_ARCH_ARM64, imgs, 2, -EINVAL, "dtb_load_paddr");
 
 	/* back to back is fine */
-	imgs[1].load_paddr = h->dtb_load_paddr = RAM_PHYS + 0x200000;
+	h->dtb_load_paddr = RAM_PHYS + 0x200000;
+	imgs[1].load_paddr = h->dtb_load_paddr;
 	EXPECT_OK(test, cfg, HVISOR_ARCH_ARM64, imgs, 2);
 
 	/* two "other" images on top of each other */
-	imgs[0].kind = imgs[1].kind = HVISOR_IMAGE_OTHER;
+	imgs[0].kind = HVISOR_IMAGE_OTHER;
+	imgs[1].kind = HVISOR_IMAGE_OTHER;
 	imgs[1].load_paddr = RAM_PHYS;
 	EXPECT_BAD(test, cfg, HVISOR_ARCH_ARM64, imgs, 2, -EINVAL, "images[1]");
 }
