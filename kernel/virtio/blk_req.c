@@ -10,44 +10,6 @@
 
 #include "blk_req.h"
 
-size_t hv_segs_copy_from(const struct hv_vq_seg *segs, unsigned int n,
-			 size_t skip, void *buf, size_t len)
-{
-	size_t done = 0, chunk;
-	unsigned int i;
-
-	for (i = 0; i < n && done < len; i++) {
-		if (skip >= segs[i].len) {
-			skip -= segs[i].len;
-			continue;
-		}
-		chunk = min_t(size_t, segs[i].len - skip, len - done);
-		memcpy((u8 *)buf + done, (u8 *)segs[i].addr + skip, chunk);
-		done += chunk;
-		skip = 0;
-	}
-	return done;
-}
-
-size_t hv_segs_copy_to(const struct hv_vq_seg *segs, unsigned int n,
-		       size_t skip, const void *buf, size_t len)
-{
-	size_t done = 0, chunk;
-	unsigned int i;
-
-	for (i = 0; i < n && done < len; i++) {
-		if (skip >= segs[i].len) {
-			skip -= segs[i].len;
-			continue;
-		}
-		chunk = min_t(size_t, segs[i].len - skip, len - done);
-		memcpy((u8 *)segs[i].addr + skip, (const u8 *)buf + done, chunk);
-		done += chunk;
-		skip = 0;
-	}
-	return done;
-}
-
 int hv_segs_to_kvec(const struct hv_vq_seg *segs, unsigned int n,
 		    size_t skip, size_t len, struct kvec *kv)
 {

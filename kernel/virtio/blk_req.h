@@ -54,17 +54,6 @@ int hv_blk_parse(const struct hv_vq_chain *c, const struct hv_blk_limits *lim,
 		 struct hv_blk_parsed *p);
 
 /*
- * Copy up to @len bytes starting @skip bytes into the segments @segs[0..n)
- * into @buf.  Returns the number of bytes copied.
- */
-size_t hv_segs_copy_from(const struct hv_vq_seg *segs, unsigned int n,
-			 size_t skip, void *buf, size_t len);
-
-/* Copy @len bytes of @buf into the segments, starting @skip bytes in. */
-size_t hv_segs_copy_to(const struct hv_vq_seg *segs, unsigned int n,
-		       size_t skip, const void *buf, size_t len);
-
-/*
  * Describe @len bytes of the segments, starting @skip bytes in, as kvecs.
  * @kv has room for @n entries (never more are needed).  Returns the number
  * used, or -EINVAL if the segments hold fewer than skip + len bytes.

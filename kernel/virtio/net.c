@@ -457,7 +457,7 @@ static int hv_net_rx_one(struct hv_net *net, u32 guest_hlen)
 	}
 	/* Chains gathered for a longer packet than arrived go back. */
 	hv_net_rx_unpop(net, k);
-	hv_net_segs_copy_to(net->rx_segs, net->rx_nsegs, 0, &hdr, guest_hlen);
+	hv_segs_copy_to(net->rx_segs, net->rx_nsegs, 0, &hdr, guest_hlen);
 	for (i = 0; i < k; i++)
 		hv_net_add_used(net, HV_NET_RXQ, net->rx_heads[i].head,
 				net->rx_used[i]);

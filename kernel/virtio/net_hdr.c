@@ -127,7 +127,7 @@ int hv_net_tx_parse(const struct hv_vq_chain *c, u64 features,
 		return HV_NET_TX_DROP;
 	}
 	/* The one read of the header; num_buffers is meaningless on TX. */
-	if (hv_net_segs_copy_from(c->segs, c->nout, 0, &pkt->hdr, hlen) != hlen) {
+	if (hv_segs_copy_from(c->segs, c->nout, 0, &pkt->hdr, hlen) != hlen) {
 		pkt->why = "segments shorter than their lengths";
 		return HV_NET_TX_DROP;
 	}
@@ -197,44 +197,6 @@ u32 hv_net_rx_split(const u32 *in_len, u32 n, u32 total, u32 *used)
 			return i + 1;
 	}
 	return 0;
-}
-
-size_t hv_net_segs_copy_from(const struct hv_vq_seg *segs, unsigned int n,
-			     size_t skip, void *buf, size_t len)
-{
-	size_t done = 0, chunk;
-	unsigned int i;
-
-	for (i = 0; i < n && done < len; i++) {
-		if (skip >= segs[i].len) {
-			skip -= segs[i].len;
-			continue;
-		}
-		chunk = min_t(size_t, segs[i].len - skip, len - done);
-		memcpy((u8 *)buf + done, (u8 *)segs[i].addr + skip, chunk);
-		done += chunk;
-		skip = 0;
-	}
-	return done;
-}
-
-size_t hv_net_segs_copy_to(const struct hv_vq_seg *segs, unsigned int n,
-			   size_t skip, const void *buf, size_t len)
-{
-	size_t done = 0, chunk;
-	unsigned int i;
-
-	for (i = 0; i < n && done < len; i++) {
-		if (skip >= segs[i].len) {
-			skip -= segs[i].len;
-			continue;
-		}
-		chunk = min_t(size_t, segs[i].len - skip, len - done);
-		memcpy((u8 *)segs[i].addr + skip, (const u8 *)buf + done, chunk);
-		done += chunk;
-		skip = 0;
-	}
-	return done;
 }
 
 int hv_net_segs_to_kvec(const struct hv_vq_seg *segs, unsigned int n,

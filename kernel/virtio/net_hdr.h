@@ -83,12 +83,6 @@ bool hv_net_rx_hdr_fixup(struct virtio_net_hdr_mrg_rxbuf *h, u64 features,
  */
 u32 hv_net_rx_split(const u32 *in_len, u32 n, u32 total, u32 *used);
 
-/* Copy between a flat buffer and segments, @skip bytes in; bytes copied. */
-size_t hv_net_segs_copy_from(const struct hv_vq_seg *segs, unsigned int n,
-			     size_t skip, void *buf, size_t len);
-size_t hv_net_segs_copy_to(const struct hv_vq_seg *segs, unsigned int n,
-			   size_t skip, const void *buf, size_t len);
-
 /*
  * Describe the segments from @skip bytes in to their end as kvecs (at
  * most @max).  Returns the number used, or -E2BIG / -EINVAL (fewer than

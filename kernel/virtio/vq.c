@@ -326,3 +326,41 @@ bool hv_vq_has_avail(struct hv_vq *vq)
 		return true;
 	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->last_avail_idx;
 }
+
+size_t hv_segs_copy_from(const struct hv_vq_seg *segs, unsigned int n,
+			 size_t skip, void *buf, size_t len)
+{
+	size_t done = 0, chunk;
+	unsigned int i;
+
+	for (i = 0; i < n && done < len; i++) {
+		if (skip >= segs[i].len) {
+			skip -= segs[i].len;
+			continue;
+		}
+		chunk = min_t(size_t, segs[i].len - skip, len - done);
+		memcpy((u8 *)buf + done, (u8 *)segs[i].addr + skip, chunk);
+		done += chunk;
+		skip = 0;
+	}
+	return done;
+}
+
+size_t hv_segs_copy_to(const struct hv_vq_seg *segs, unsigned int n,
+		       size_t skip, const void *buf, size_t len)
+{
+	size_t done = 0, chunk;
+	unsigned int i;
+
+	for (i = 0; i < n && done < len; i++) {
+		if (skip >= segs[i].len) {
+			skip -= segs[i].len;
+			continue;
+		}
+		chunk = min_t(size_t, segs[i].len - skip, len - done);
+		memcpy((u8 *)segs[i].addr + skip, (const u8 *)buf + done, chunk);
+		done += chunk;
+		skip = 0;
+	}
+	return done;
+}

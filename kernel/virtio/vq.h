@@ -171,4 +171,14 @@ bool hv_vq_enable_notify(struct hv_vq *vq);
 /* Are buffers available?  (Cheap; reads avail->idx.) */
 bool hv_vq_has_avail(struct hv_vq *vq);
 
+/*
+ * Copy @len bytes between @buf and the chain segments @segs[0..n), starting
+ * @skip bytes into them.  Returns the bytes copied: less than @len if the
+ * segments end first.
+ */
+size_t hv_segs_copy_from(const struct hv_vq_seg *segs, unsigned int n,
+			 size_t skip, void *buf, size_t len);
+size_t hv_segs_copy_to(const struct hv_vq_seg *segs, unsigned int n,
+		       size_t skip, const void *buf, size_t len);
+
 #endif /* _HVISOR_VIRTIO_VQ_H */

@@ -406,12 +406,12 @@ static void net_hdr_segs_copy(struct kunit *test)
 	static const u8 src[] = { 1, 2, 3, 4, 5, 6 };
 	u8 out[8] = { };
 
-	KUNIT_EXPECT_EQ(test, hv_net_segs_copy_to(segs, 3, 1, src, 6), (size_t)6);
+	KUNIT_EXPECT_EQ(test, hv_segs_copy_to(segs, 3, 1, src, 6), (size_t)6);
 	KUNIT_EXPECT_EQ(test, a[1], 1);
 	KUNIT_EXPECT_EQ(test, b[0], 3);
 	KUNIT_EXPECT_EQ(test, b[3], 6);
 	/* Short: only what the segments hold. */
-	KUNIT_EXPECT_EQ(test, hv_net_segs_copy_from(segs, 3, 1, out, 8), (size_t)7);
+	KUNIT_EXPECT_EQ(test, hv_segs_copy_from(segs, 3, 1, out, 8), (size_t)7);
 	KUNIT_EXPECT_EQ(test, out[5], 6);
 }
 
