@@ -374,6 +374,8 @@ hv_vnode_create_dev(struct hv_attach_req *r, u32 i,
 static int hv_vnode_sysfs_add(struct hv_vnode *vn)
 {
 	switch (vn->type) {
+	case HVISOR_VIRTIO_BLK:
+		return sysfs_create_group(&vn->kobj, &hv_blk_attr_group);
 	case HVISOR_VIRTIO_NET:
 		return hv_net_sysfs_add(vn->dev, &vn->kobj);
 	case HVISOR_VIRTIO_CONSOLE:

@@ -43,6 +43,7 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "attach.h"
 #include "blk.h"
 #include "blk_req.h"
 
@@ -99,6 +100,8 @@ struct hv_blk {
 
 	atomic64_t nr_requests;
 	atomic64_t nr_errors;
+	atomic64_t nr_bytes_read;	/* of completed IN requests */
+	atomic64_t nr_bytes_written;	/* of completed OUT requests */
 };
 
 static struct hv_blk *to_hv_blk(struct hv_virtio_dev *dev)
@@ -273,11 +276,14 @@ static void hv_blk_io_finish(struct hv_blk *blk, struct hv_blk_req *req)
 {
 	bool read = req->p.type == VIRTIO_BLK_T_IN;
 
-	if (req->ret == req->p.data_len)
+	if (req->ret == req->p.data_len) {
+		atomic64_add(req->p.data_len, read ? &blk->nr_bytes_read :
+			     &blk->nr_bytes_written);
 		hv_blk_finish(blk, req, VIRTIO_BLK_S_OK,
 			      read ? req->p.data_len : 0);
-	else
+	} else {
 		hv_blk_finish(blk, req, VIRTIO_BLK_S_IOERR, 0);
+	}
 }
 
 static void hv_blk_fallocate(struct hv_blk *blk, struct hv_blk_req *req)
@@ -726,6 +732,8 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 	init_waitqueue_head(&blk->idle_wq);
 	atomic64_set(&blk->nr_requests, 0);
 	atomic64_set(&blk->nr_errors, 0);
+	atomic64_set(&blk->nr_bytes_read, 0);
+	atomic64_set(&blk->nr_bytes_written, 0);
 
 	err = hv_blk_alloc_pool(blk);
 	if (err)
@@ -777,3 +785,55 @@ void hv_blk_destroy(struct hv_virtio_dev *dev)
 	fput(blk->file);
 	hv_blk_free(blk);
 }
+
+/* sysfs: zone<N>/blk@<addr>/{requests,errors,bytes_read,bytes_written} */
+static struct hv_blk *hv_blk_of_kobj(struct kobject *kobj)
+{
+	return to_hv_blk(hv_vnode_kobj_dev(kobj));
+}
+
+static ssize_t hv_blk_emit(char *buf, atomic64_t *counter)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
+}
+
+static ssize_t requests_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return hv_blk_emit(buf, &hv_blk_of_kobj(kobj)->nr_requests);
+}
+
+static ssize_t errors_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return hv_blk_emit(buf, &hv_blk_of_kobj(kobj)->nr_errors);
+}
+
+static ssize_t bytes_read_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return hv_blk_emit(buf, &hv_blk_of_kobj(kobj)->nr_bytes_read);
+}
+
+static ssize_t bytes_written_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return hv_blk_emit(buf, &hv_blk_of_kobj(kobj)->nr_bytes_written);
+}
+
+static struct kobj_attribute hv_blk_attr_requests = __ATTR_RO(requests);
+static struct kobj_attribute hv_blk_attr_errors = __ATTR_RO(errors);
+static struct kobj_attribute hv_blk_attr_bytes_read = __ATTR_RO(bytes_read);
+static struct kobj_attribute hv_blk_attr_bytes_written = __ATTR_RO(bytes_written);
+
+static struct attribute *hv_blk_attrs[] = {
+	&hv_blk_attr_requests.attr,
+	&hv_blk_attr_errors.attr,
+	&hv_blk_attr_bytes_read.attr,
+	&hv_blk_attr_bytes_written.attr,
+	NULL,
+};
+
+const struct attribute_group hv_blk_attr_group = {
+	.attrs = hv_blk_attrs,
+};

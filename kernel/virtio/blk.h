@@ -34,4 +34,7 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
  */
 void hv_blk_destroy(struct hv_virtio_dev *dev);
 
+/* The blk counters in the device's sysfs directory. */
+extern const struct attribute_group hv_blk_attr_group;
+
 #endif /* _HVISOR_VIRTIO_BLK_H */

@@ -40,6 +40,13 @@ cp $W/data /mnt/vblk/data || fail "write 64 MiB"
 umount /mnt/vblk || die "umount"
 mount -t ext2 "/dev/$DEV" /mnt/vblk || die "remount"
 cmp $W/data /mnt/vblk/data || fail "64 MiB read back differs"
+# the backend counted what went through it
+S=$(ls -d /sys/class/hvisor/zone1/blk@* | head -n 1)
+log "counters: requests $(cat $S/requests) errors $(cat $S/errors) read $(cat $S/bytes_read) written $(cat $S/bytes_written)"
+[ "$(cat $S/bytes_written)" -ge 67108864 ] || fail "bytes_written below the 64 MiB written"
+[ "$(cat $S/bytes_read)" -ge 67108864 ] || fail "bytes_read below the 64 MiB read back"
+[ "$(cat $S/requests)" -gt 0 ] || fail "no requests counted"
+[ "$(cat $S/errors)" = 0 ] || fail "errors counted: $(cat $S/errors)"
 rm /mnt/vblk/data $W/data
 sync
 b0=$(blocks $IMG)
