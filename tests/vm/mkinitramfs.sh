@@ -135,10 +135,13 @@ want_fio() {
 	for s in "$ROOT"/tests/e2e/*.sh $SCRIPT; do
 		[ -e "$s" ] || continue
 		n=$(basename "$s" .sh)
+		# the patterns are for test names, not for files here: no expansion
+		set -f
 		for g in $TESTS; do
 			# shellcheck disable=SC2254  # $g is a glob on purpose
-			case $n in ${g%.sh}) grep -qw fio "$s" && return 0 ;; esac
+			case $n in ${g%.sh}) set +f; grep -qw fio "$s" && return 0 ;; esac
 		done
+		set +f
 	done
 	return 1
 }
