@@ -39,4 +39,9 @@ int hvisor_arch_wakeup_irq(void);
  */
 void hvisor_arch_sync_image(void *va, size_t len);
 
+/* kernel/arch/dt.c: detection and wake-up irq for the device-tree arches. */
+int hvisor_dt_detect(const char **why);
+void hvisor_dt_release(void);
+int hvisor_dt_wakeup_irq(void);
+
 #endif /* _HVISOR_ARCH_H */

@@ -5,8 +5,6 @@
  * /hvisor_virtio_device, whose first interrupt wakes the bridge consumer.
  */
 #include <linux/errno.h>
-#include <linux/of.h>
-#include <linux/of_irq.h>
 
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
@@ -18,8 +16,6 @@
 /* CTR_EL0.DminLine, bits 19:16: log2 of the smallest D-cache line, in words */
 #define HV_CTR_DMINLINE_SHIFT	16
 
-static struct device_node *hvisor_node;
-
 u32 hvisor_arch_id(void)
 {
 	return HVISOR_ARCH_ARM64;
@@ -27,18 +23,12 @@ u32 hvisor_arch_id(void)
 
 int hvisor_arch_detect(const char **why)
 {
-	hvisor_node = of_find_node_by_path("/hvisor_virtio_device");
-	if (!hvisor_node) {
-		*why = "no /hvisor_virtio_device node in the device tree";
-		return -ENODEV;
-	}
-	return 0;
+	return hvisor_dt_detect(why);
 }
 
 void hvisor_arch_release(void)
 {
-	of_node_put(hvisor_node);
-	hvisor_node = NULL;
+	hvisor_dt_release();
 }
 
 long hvisor_arch_hypercall(unsigned long code, unsigned long arg0,
@@ -63,14 +53,7 @@ long hvisor_arch_hypercall(unsigned long code, unsigned long arg0,
 
 int hvisor_arch_wakeup_irq(void)
 {
-	int irq;
-
-	if (!hvisor_node)
-		return -ENODEV;
-	irq = of_irq_get(hvisor_node, 0);
-	if (irq == 0)
-		return -ENXIO;
-	return irq;
+	return hvisor_dt_wakeup_irq();
 }
 
 /*

@@ -7,15 +7,11 @@
  * consumer relies on its safety poll there.
  */
 #include <linux/errno.h>
-#include <linux/of.h>
-#include <linux/of_irq.h>
 
 #include <asm/cacheflush.h>
 
 #include "../../arch.h"
 #include "../../../include/uapi/hvisor.h"
-
-static struct device_node *hvisor_node;
 
 u32 hvisor_arch_id(void)
 {
@@ -24,18 +20,12 @@ u32 hvisor_arch_id(void)
 
 int hvisor_arch_detect(const char **why)
 {
-	hvisor_node = of_find_node_by_path("/hvisor_virtio_device");
-	if (!hvisor_node) {
-		*why = "no /hvisor_virtio_device node in the device tree";
-		return -ENODEV;
-	}
-	return 0;
+	return hvisor_dt_detect(why);
 }
 
 void hvisor_arch_release(void)
 {
-	of_node_put(hvisor_node);
-	hvisor_node = NULL;
+	hvisor_dt_release();
 }
 
 long hvisor_arch_hypercall(unsigned long code, unsigned long arg0,
@@ -54,14 +44,7 @@ long hvisor_arch_hypercall(unsigned long code, unsigned long arg0,
 
 int hvisor_arch_wakeup_irq(void)
 {
-	int irq;
-
-	if (!hvisor_node)
-		return -ENODEV;
-	irq = of_irq_get(hvisor_node, 0);
-	if (irq == 0)
-		return -ENXIO;
-	return irq;
+	return hvisor_dt_wakeup_irq();
 }
 
 /* LoongArch caches are coherent; instruction fetch needs a barrier. */

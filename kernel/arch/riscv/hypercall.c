@@ -6,8 +6,6 @@
  * /hvisor_virtio_device, whose first interrupt wakes the bridge consumer.
  */
 #include <linux/errno.h>
-#include <linux/of.h>
-#include <linux/of_irq.h>
 
 #include <asm/cacheflush.h>
 
@@ -16,8 +14,6 @@
 
 #define SBI_EXT_HVISOR	0x114514
 
-static struct device_node *hvisor_node;
-
 u32 hvisor_arch_id(void)
 {
 	return HVISOR_ARCH_RISCV64;
@@ -25,18 +21,12 @@ u32 hvisor_arch_id(void)
 
 int hvisor_arch_detect(const char **why)
 {
-	hvisor_node = of_find_node_by_path("/hvisor_virtio_device");
-	if (!hvisor_node) {
-		*why = "no /hvisor_virtio_device node in the device tree";
-		return -ENODEV;
-	}
-	return 0;
+	return hvisor_dt_detect(why);
 }
 
 void hvisor_arch_release(void)
 {
-	of_node_put(hvisor_node);
-	hvisor_node = NULL;
+	hvisor_dt_release();
 }
 
 long hvisor_arch_hypercall(unsigned long code, unsigned long arg0,
@@ -60,14 +50,7 @@ long hvisor_arch_hypercall(unsigned long code, unsigned long arg0,
 
 int hvisor_arch_wakeup_irq(void)
 {
-	int irq;
-
-	if (!hvisor_node)
-		return -ENODEV;
-	irq = of_irq_get(hvisor_node, 0);
-	if (irq == 0)
-		return -ENXIO;
-	return irq;
+	return hvisor_dt_wakeup_irq();
 }
 
 /*
