@@ -6,6 +6,8 @@
 
 #include <kunit/test.h>
 
+#include "virtio_test_util.h"
+
 struct hvt_blk {
 	struct hv_vq_chain c;
 	struct hv_vq_seg segs[8];
@@ -35,17 +37,7 @@ static struct hvt_blk *hvt_blk_new(struct kunit *test)
 
 static void hvt_seg(struct hvt_blk *t, void *addr, u32 len, bool in)
 {
-	struct hv_vq_seg *s = &t->segs[t->c.nout + t->c.nin];
-
-	s->addr = addr;
-	s->len = len;
-	if (in) {
-		t->c.nin++;
-		t->c.in_len += len;
-	} else {
-		t->c.nout++;
-		t->c.out_len += len;
-	}
+	hvt_chain_add(&t->c, addr, len, in);
 }
 
 static void hvt_hdr(struct hvt_blk *t, u32 type, u64 sector)

@@ -7,6 +7,8 @@
 
 #include <kunit/test.h>
 
+#include "virtio_test_util.h"
+
 #define HVT_V1		BIT_ULL(VIRTIO_F_VERSION_1)
 #define HVT_CSUM	BIT_ULL(VIRTIO_NET_F_CSUM)
 #define HVT_TSO		(BIT_ULL(VIRTIO_NET_F_HOST_TSO4) | \
@@ -38,17 +40,7 @@ static struct hvt_net *hvt_net_new(struct kunit *test)
 
 static void hvt_seg(struct hvt_net *t, void *addr, u32 len, bool in)
 {
-	struct hv_vq_seg *s = &t->segs[t->c.nout + t->c.nin];
-
-	s->addr = addr;
-	s->len = len;
-	if (in) {
-		t->c.nin++;
-		t->c.in_len += len;
-	} else {
-		t->c.nout++;
-		t->c.out_len += len;
-	}
+	hvt_chain_add(&t->c, addr, len, in);
 }
 
 static __virtio16 hvt16(u16 v)

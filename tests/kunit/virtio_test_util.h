@@ -82,4 +82,21 @@ static inline void hvt_set_avail_idx(struct hvt_mem *m, u16 idx)
 	a->idx = cpu_to_le16(idx);
 }
 
+/* Append a segment to @c: readable (driver -> device) or writable (@in). */
+static inline void hvt_chain_add(struct hv_vq_chain *c, void *addr, u32 len,
+				 bool in)
+{
+	struct hv_vq_seg *s = &c->segs[c->nout + c->nin];
+
+	s->addr = addr;
+	s->len = len;
+	if (in) {
+		c->nin++;
+		c->in_len += len;
+	} else {
+		c->nout++;
+		c->out_len += len;
+	}
+}
+
 #endif /* _HVISOR_VIRTIO_TEST_UTIL_H */
