@@ -631,3 +631,17 @@ const cJSON *json_entry(const cJSON *arr, unsigned int i)
 		return i == 0 ? arr : NULL;
 	return cJSON_GetArrayItem(arr, (int)i);
 }
+
+int json_print_consume(cJSON *item, const char *what)
+{
+	char *s = cJSON_PrintUnformatted(item);
+
+	cJSON_Delete(item);
+	if (!s) {
+		fprintf(stderr, "hvisor: %s: out of memory\n", what);
+		return 1;
+	}
+	printf("%s\n", s);
+	free(s);
+	return 0;
+}

@@ -45,6 +45,12 @@ const char *json_quote(char *buf, size_t size, const char *s);
 const char *json_type_name(const cJSON *item);
 
 /*
+ * Print @item on one line to stdout and free it.  Returns 0, or 1 with an
+ * "out of memory" message naming @what.
+ */
+int json_print_consume(cJSON *item, const char *what);
+
+/*
  * Load and parse @file (at most JSON_MAX_FILE_SIZE bytes).  Rejects missing
  * files, directories, empty files, oversized files, syntax errors, trailing
  * data and duplicate keys.  Returns the root, or NULL after a message.

@@ -668,7 +668,6 @@ static int list_json(const struct hvisor_virtio_info *info, unsigned int n)
 	char buf[32], st[32];
 	cJSON *arr, *o;
 	unsigned int i;
-	char *s;
 
 	arr = cJSON_CreateArray();
 	if (!arr)
@@ -708,13 +707,7 @@ static int list_json(const struct hvisor_virtio_info *info, unsigned int n)
 		      cJSON_AddNullToObject(o, "tty")))
 			goto oom_arr;
 	}
-	s = cJSON_PrintUnformatted(arr);
-	cJSON_Delete(arr);
-	if (!s)
-		goto oom;
-	printf("%s\n", s);
-	free(s);
-	return 0;
+	return json_print_consume(arr, "virtio list");
 
 oom_arr:
 	cJSON_Delete(arr);

@@ -382,7 +382,6 @@ static int zone_list_json(const struct hvisor_zone_info *zones,
 {
 	cJSON *arr, *o, *cpus, *num;
 	unsigned int i, cpu;
-	char *s;
 
 	arr = cJSON_CreateArray();
 	if (!arr)
@@ -413,13 +412,7 @@ static int zone_list_json(const struct hvisor_zone_info *zones,
 					     "error" : "running"))
 			goto oom_arr;
 	}
-	s = cJSON_PrintUnformatted(arr);
-	cJSON_Delete(arr);
-	if (!s)
-		goto oom;
-	printf("%s\n", s);
-	free(s);
-	return 0;
+	return json_print_consume(arr, "zone list");
 
 oom_arr:
 	cJSON_Delete(arr);
