@@ -15,125 +15,21 @@
 
 set -u
 
-case ${HVTEST_ARCH:-$(uname -m)} in
-x86_64) ARCH=x86_64 GMEM=0x100000 GSIZE=0x2ff00000 ADDR=0x7f00000200 ;;
-aarch64 | arm64) ARCH=arm64 GMEM=0x40000000 GSIZE=0x30000000 ADDR=0x0b000200 ;;
-*) echo "net_basic: SKIP: no sim config for this arch"; exit 77 ;;
-esac
-
-ZONE=/usr/share/hvisor/examples/sim/zone1-$ARCH.json
-W=/tmp/hvisor-net
-MAC=00:16:3e:10:10:10
-IPA=10.77.0.1
-IPB=10.77.0.2
+# shellcheck source=tests/e2e/lib/vnet.sh
+. /usr/share/hvisor/tests/e2e/lib/vnet.sh
+W=$VNET_W
+IPA=$VNET_IPA
+IPB=$VNET_IPB
 FAILED=0
 
 log() { echo "net_basic: $*"; echo "net_basic: $*" >/dev/console 2>/dev/null; }
 fail() { log "FAIL: $*"; FAILED=1; }
-A() { /usr/sbin/ip netns exec hvA "$@"; }
-B() { /usr/sbin/ip netns exec hvB "$@"; }
 
-# No pkill in the guest (busybox's has not been built in): by comm.
-kill_iperf3() {
-	for p in /proc/[0-9]*; do
-		[ "$(cat "$p/comm" 2>/dev/null)" = iperf3 ] && kill -KILL "${p#/proc/}"
-	done 2>/dev/null
-}
-
-cleanup() {
-	kill_iperf3
-	hvisor virtio detach --zone 1 >/dev/null 2>&1
-	hvisor zone shutdown -id 1 >/dev/null 2>&1
-	/usr/sbin/ip netns del hvA 2>/dev/null
-	/usr/sbin/ip netns del hvB 2>/dev/null
-	rmmod hvisor_sim 2>/dev/null
-	rmmod hvisor 2>/dev/null
-}
-
-[ -x /usr/bin/hvisor ] || { log "SKIP: no /usr/bin/hvisor"; exit 77; }
-[ -f "$ZONE" ] || { log "SKIP: no $ZONE"; exit 77; }
-# exit 2 is the tool's usage error (no such command); without the module
-# loaded yet, list fails otherwise
-hvisor virtio list >/dev/null 2>&1
-[ $? -eq 2 ] && { log "SKIP: the tool has no 'virtio'"; exit 77; }
-
-mkdir -p $W
 dmesg -c >/dev/null
-modprobe tun || { log "FAIL: modprobe tun"; exit 1; }
-modprobe virtio_net || { log "FAIL: modprobe virtio_net"; exit 1; }
-modprobe hvisor || { log "FAIL: modprobe hvisor"; exit 1; }
-modprobe hvisor_sim || { log "FAIL: modprobe hvisor_sim"; rmmod hvisor; exit 1; }
-trap cleanup EXIT
-
-dd if=/dev/urandom of=$W/kernel.bin bs=1M count=1 2>/dev/null
-dd if=/dev/urandom of=$W/zone1.dtb bs=1k count=8 2>/dev/null
-mkdir -p /tmp/hvisor-sim
-cp $W/kernel.bin $W/zone1.dtb /tmp/hvisor-sim/
-
-cat >$W/virtio.json <<EOF
-{
-    "zones": [
-        {
-            "id": 1,
-            "memory_region": [
-                { "zone0_ipa": "$GMEM", "zonex_ipa": "$GMEM", "size": "$GSIZE" }
-            ],
-            "devices": [
-                {
-                    "type": "net",
-                    "status": "enable",
-                    "addr": "$ADDR",
-                    "len": "0x200",
-                    "irq": 76,
-                    "tap": "tap0",
-                    "mac": ["0x00", "0x16", "0x3e", "0x10", "0x10", "0x10"]
-                }
-            ]
-        }
-    ]
-}
-EOF
-
+trap vnet_cleanup EXIT
 log "starting zone"
-hvisor zone start "$ZONE" >$W/out 2>&1 || { cat $W/out; log "FAIL: zone start"; exit 1; }
-hvisor virtio attach $W/virtio.json >$W/out 2>&1 || { cat $W/out; log "FAIL: virtio attach"; exit 1; }
-# The sim probes its virtio slots at ZONE_START: probe again now.
-grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
-	mount -t debugfs debugfs /sys/kernel/debug
-echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan ||
-	{ log "FAIL: sim rescan"; exit 1; }
-
-# The guest NIC: the netdev with our MAC (bound by virtio_net via the sim).
-IF=''
-for _ in $(seq 50); do
-	for d in /sys/class/net/*; do
-		[ "$(cat "$d/address" 2>/dev/null)" = $MAC ] && IF=${d##*/}
-	done
-	[ -n "$IF" ] && break
-	sleep 0.2
-done
-[ -n "$IF" ] || { log "FAIL: no netdev with MAC $MAC"; exit 1; }
+vnet_start
 log "guest NIC $IF, features $(cat /sys/class/net/"$IF"/device/features 2>/dev/null)"
-
-# The device directory is named net@<addr in %llx>: no leading zeros.
-STATS=/sys/class/hvisor/zone1/net@$(printf %x $ADDR)/statistics
-
-/usr/sbin/ip netns add hvA
-/usr/sbin/ip netns add hvB
-/usr/sbin/ip link set "$IF" netns hvA
-/usr/sbin/ip link set tap0 netns hvB
-A /usr/sbin/ip link set lo up
-B /usr/sbin/ip link set lo up
-A /usr/sbin/ip addr add $IPA/24 dev "$IF"
-B /usr/sbin/ip addr add $IPB/24 dev tap0
-A /usr/sbin/ip link set "$IF" up
-B /usr/sbin/ip link set tap0 up
-
-# Wait for the link to come up on both sides.
-for _ in $(seq 50); do
-	A ping -c 1 -W 1 $IPB >/dev/null 2>&1 && break
-	sleep 0.2
-done
 
 # --- ping ----------------------------------------------------------------
 pingtest() {
