@@ -6,7 +6,7 @@
 #   make kunit                       KUnit suites on UML (kunit.py)
 #   make vm-test [ARCH=arm64] [TESTS='glob ...']   e2e scripts in the QEMU VM
 #   make vm-shell [ARCH=arm64]       a shell in that VM, nothing run
-#   make bench                       fio: virtio-blk vs loop, x86_64 VM (not in CI)
+#   make bench                       virtio-blk vs loop, virtio-net vs veth, x86_64 VM (not in CI)
 
 .PHONY: test kunit vm-test vm-shell demo bench help
 
@@ -42,5 +42,5 @@ help::
 	@echo '  make kunit                 KUnit suites on UML with kunit.py'
 	@echo '  make vm-test [ARCH=arm64] [TESTS=glob]  e2e scripts in the QEMU test VM'
 	@echo '  make vm-shell [ARCH=arm64] shell in the test VM (Ctrl-A x quits)'
-	@echo '  make bench                 fio virtio-blk vs loop in the x86_64 VM (not in CI)'
+	@echo '  make bench                 virtio-blk vs loop, virtio-net vs veth (x86_64 VM, not in CI)'
 	@echo '  make demo [ARCH=arm64]     the simulator demo: blk, net, console served by hvisor.ko'

@@ -57,5 +57,4 @@ done
 echo "BENCH # ratio = virtio IOPS / loop IOPS"
 echo "BENCH # sim MMIO round-trip histogram (/sys/kernel/debug/hvisor_sim/mmio_latency):"
 sed 's/^/BENCH #   /' /sys/kernel/debug/hvisor_sim/mmio_latency
-echo "BENCH net: not measured in this version"
 exit 0

@@ -1,20 +1,35 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/bench/run.sh (make bench; not part of make test / CI): boots the
-# x86_64 test VM once (tests/vm/run.sh --script) and runs blk_bench.sh:
-# fio 4k randread QD1/QD16, 128k sequential read and write (direct,
-# libaio) on the sim zone's virtio disk and on a loop device over the same
-# image, then prints the table and the sim's MMIO round-trip histogram.
+# tests/bench/run.sh [blk] [net] (make bench; not part of make test / CI):
+# boots the x86_64 test VM once per benchmark (tests/vm/run.sh --script)
+# and prints its table; default both.
+#   blk_bench.sh: fio 4k randread QD1/QD16, 128k sequential read and write
+#     (direct, libaio) on the sim zone's virtio disk and on a loop device
+#     over the same image, and the sim's MMIO round-trip histogram.
+#   net_bench.sh: iperf3 TCP stream both ways and ping latency through the
+#     sim zone's virtio NIC and through a veth pair.
 # Numbers are TCG numbers: compare the two columns, not with hardware.
+# Full log: build/bench.log.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$HERE/../../build/bench.log
 mkdir -p "$(dirname "$OUT")"
-rc=0
-"$HERE/../vm/run.sh" --arch x86_64 --script "$HERE/blk_bench.sh" --verbose \
-	>"$OUT" 2>&1 || rc=$?
-sed -n 's/^  | BENCH //p' "$OUT"
-grep -E '^(PASS|FAIL|SKIP) ' "$OUT" || true
+[ $# -gt 0 ] || set -- blk net
+: >"$OUT"
+rc=0 verdicts=''
+for b in "$@"; do
+	[ -e "$HERE/${b}_bench.sh" ] || { echo "bench: no ${b}_bench.sh"; exit 2; }
+	r=0
+	"$HERE/../vm/run.sh" --arch x86_64 --script "$HERE/${b}_bench.sh" \
+		--verbose >"$OUT.$b" 2>&1 || r=$?
+	cat "$OUT.$b" >>"$OUT"
+	sed -n 's/^  | BENCH //p' "$OUT.$b"
+	echo
+	verdicts+=$(grep -E '^(PASS|FAIL|SKIP) ' "$OUT.$b" || echo "FAIL x86_64 ${b}_bench (no verdict)")$'\n'
+	rm -f "$OUT.$b"
+	[ "$r" = 0 ] || rc=$r
+done
+printf '%s' "$verdicts"
 [ "$rc" = 0 ] || echo "bench: VM run failed (log: build/bench.log)"
 exit "$rc"
