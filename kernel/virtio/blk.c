@@ -23,13 +23,11 @@
  * are failed as they come.
  */
 #include <linux/bvec.h>
-#include <linux/delay.h>
 #include <linux/blkdev.h>
 #include <linux/err.h>
 #include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
@@ -559,8 +557,6 @@ static void hv_blk_kill(struct hv_virtio_dev *dev)
 	struct hv_blk_req *req, *tmp;
 	struct llist_node *list;
 	bool raised = false;
-	unsigned long end;
-	s64 kicks;
 
 	mutex_lock(&blk->run_lock);
 	blk->dying = true;
@@ -587,25 +583,9 @@ static void hv_blk_kill(struct hv_virtio_dev *dev)
 	}
 	mutex_unlock(&blk->run_lock);
 
-	if (!raised)
-		return;
-	/*
-	 * The driver may post more before it notices (an application sees
-	 * the first errors while it still submits); the dying worker fails
-	 * those too.  Stay until the driver has acknowledged everything and
-	 * been quiet for 100 ms, 2 s at most.
-	 */
-	end = jiffies + 2 * HZ;
-	do {
-		kicks = atomic64_read(&dev->notifies);
-		if (!hv_virtio_wait_acked(dev, VIRTIO_MMIO_INT_VRING, 2000))
-			break;
-		msleep(100);
-	} while (kicks != atomic64_read(&dev->notifies) &&
-		 time_before(jiffies, end));
-	if (!hv_virtio_wait_acked(dev, VIRTIO_MMIO_INT_VRING, 0))
-		pr_warn("hvisor: zone %u: blk@%#llx: detached without the driver acknowledging its errors\n",
-			dev->vdev.zone_id, dev->vdev.base);
+	/* The dying worker fails what the driver posts meanwhile. */
+	if (raised)
+		hv_virtio_kill_wait(dev);
 }
 
 static const struct hv_virtio_ops hv_blk_ops = {

@@ -71,8 +71,12 @@ u32 hv_virtio_status(struct hv_virtio_dev *dev)
 	return status;
 }
 
-bool hv_virtio_wait_acked(struct hv_virtio_dev *dev, u32 bits,
-			  unsigned int ms)
+/*
+ * Wait up to @ms milliseconds for the driver to acknowledge every bit of
+ * @bits it has pending in InterruptStatus.  True if it did.  May sleep.
+ */
+static bool hv_virtio_wait_acked(struct hv_virtio_dev *dev, u32 bits,
+				 unsigned int ms)
 {
 	unsigned long end = jiffies + msecs_to_jiffies(ms);
 	unsigned long flags;
@@ -88,6 +92,29 @@ bool hv_virtio_wait_acked(struct hv_virtio_dev *dev, u32 bits,
 			return false;
 		usleep_range(500, 1000);
 	}
+}
+
+void hv_virtio_kill_wait(struct hv_virtio_dev *dev)
+{
+	unsigned long end = jiffies + 2 * HZ;
+	s64 kicks;
+
+	/*
+	 * The driver may post more before it notices (an application sees
+	 * the first errors while it still submits); the dying worker
+	 * completes those too.  Stay until the driver has acknowledged
+	 * everything and been quiet for 100 ms, 2 s at most.
+	 */
+	do {
+		kicks = atomic64_read(&dev->notifies);
+		if (!hv_virtio_wait_acked(dev, VIRTIO_MMIO_INT_VRING, 2000))
+			break;
+		msleep(100);
+	} while (kicks != atomic64_read(&dev->notifies) &&
+		 time_before(jiffies, end));
+	if (!hv_virtio_wait_acked(dev, VIRTIO_MMIO_INT_VRING, 0))
+		pr_warn("hvisor: zone %u: %s@%#llx: detached without the driver acknowledging its last completions\n",
+			dev->vdev.zone_id, dev->ops->name, dev->vdev.base);
 }
 
 void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)

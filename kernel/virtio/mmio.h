@@ -147,11 +147,14 @@ void hv_virtio_mmio_write(struct hv_vdev *vdev, u64 offset, u64 value,
 void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits);
 
 /*
- * Wait up to @ms milliseconds for the driver to acknowledge every bit of
- * @bits it has pending in InterruptStatus.  True if it did.  May sleep.
+ * ops->kill, after it completed what the device held and raised
+ * VIRTIO_MMIO_INT_VRING: wait (bounded, 2 s) for the driver to acknowledge
+ * the interrupt and to stop kicking for 100 ms.  A driver reads
+ * InterruptStatus before the used ring, and after unregistration that
+ * read returns 0, so completions it has not acknowledged would be
+ * invisible.  Warns if it never did.  May sleep.
  */
-bool hv_virtio_wait_acked(struct hv_virtio_dev *dev, u32 bits,
-			  unsigned int ms);
+void hv_virtio_kill_wait(struct hv_virtio_dev *dev);
 
 /* A queue broke: set NEEDS_RESET and notify the driver (once). */
 void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index);
