@@ -318,6 +318,29 @@ bool hv_vq_enable_notify(struct hv_vq *vq)
 	return hv_vq_has_avail(vq);
 }
 
+unsigned int hv_vq_complete_posted(struct hv_vq *vq, struct hv_vq_chain *c,
+				   unsigned int max)
+{
+	unsigned int n = 0;
+	int ret;
+
+	for (;;) {
+		hv_vq_disable_notify(vq);
+		while (n < max) {
+			ret = hv_vq_pop(vq, c);
+			if (ret <= 0) {
+				if (ret < 0)
+					return n;	/* broken */
+				break;
+			}
+			hv_vq_add_used(vq, c->head, 0);
+			n++;
+		}
+		if (n >= max || !hv_vq_enable_notify(vq))
+			return n;
+	}
+}
+
 bool hv_vq_has_avail(struct hv_vq *vq)
 {
 	if (!hv_vq_ready(vq))

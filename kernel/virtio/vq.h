@@ -168,6 +168,16 @@ void hv_vq_disable_notify(struct hv_vq *vq);
  */
 bool hv_vq_enable_notify(struct hv_vq *vq);
 
+/*
+ * A device going away: complete up to @max posted chains, unread, with used
+ * length 0 (added, not published), and leave kicks enabled.  @c is scratch
+ * space for the walk: each chain is still checked as hv_vq_pop() does, and
+ * a broken one breaks the queue (hv_vq_ready() turns false) and stops the
+ * walk.  Returns how many chains were completed.
+ */
+unsigned int hv_vq_complete_posted(struct hv_vq *vq, struct hv_vq_chain *c,
+				   unsigned int max);
+
 /* Are buffers available?  (Cheap; reads avail->idx.) */
 bool hv_vq_has_avail(struct hv_vq *vq);
 

@@ -555,6 +555,74 @@ static void vq_event_idx_avail_event(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(*avail_event), 2);
 }
 
+/* A dying device completes what is posted, unread, length 0, kicks on. */
+static void vq_complete_posted(struct kunit *test)
+{
+	struct hvt_vq *t = hvt_vq_new(test, 4, true);
+	struct hv_vring_used *u = hvt_ptr(t->m, HVT_USED);
+	__le16 *avail_event = (__le16 *)&u->ring[4];
+	u8 *buf = hvt_ptr(t->m, HVT_BUF);
+
+	memset(buf, 0xa5, 64);
+	hvt_desc(t->m, HVT_DESC, 1, HVT_BUF, 16, F_NEXT, 2);
+	hvt_desc(t->m, HVT_DESC, 2, HVT_BUF + 16, 48, F_WRITE, 0);
+	hvt_desc(t->m, HVT_DESC, 3, HVT_BUF, 16, 0, 0);
+	hvt_avail(t->m, 4, 0, 1);
+	hvt_avail(t->m, 4, 1, 3);
+	KUNIT_EXPECT_EQ(test, hv_vq_complete_posted(&t->vq, &t->c, 4), 2U);
+	/* added, not published */
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(u->idx), 0);
+	hv_vq_publish_used(&t->vq);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(u->idx), 2);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(u->ring[0].id), 1U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(u->ring[0].len), 0U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(u->ring[1].id), 3U);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(u->ring[1].len), 0U);
+	/* the writable buffer was not written */
+	KUNIT_EXPECT_EQ(test, buf[16], 0xa5);
+	/* the driver is asked to kick for the next one */
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(*avail_event), 2);
+	KUNIT_EXPECT_EQ(test, hv_vq_complete_posted(&t->vq, &t->c, 4), 0U);
+	KUNIT_EXPECT_FALSE(test, t->vq.broken);
+}
+
+/* At most @max per call: the rest stays posted for the next call. */
+static void vq_complete_posted_max(struct kunit *test)
+{
+	struct hvt_vq *t = hvt_vq_new(test, 4, false);
+	struct hv_vring_used *u = hvt_ptr(t->m, HVT_USED);
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		hvt_desc(t->m, HVT_DESC, i, HVT_BUF, 16, 0, 0);
+		hvt_avail(t->m, 4, i, i);
+	}
+	KUNIT_EXPECT_EQ(test, hv_vq_complete_posted(&t->vq, &t->c, 2), 2U);
+	KUNIT_EXPECT_EQ(test, hv_vq_complete_posted(&t->vq, &t->c, 2), 1U);
+	hv_vq_publish_used(&t->vq);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(u->idx), 3);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(u->ring[2].id), 2U);
+	/* kicks are enabled again */
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(u->flags), 0);
+}
+
+/* A broken chain stops the walk and breaks the queue; the others count. */
+static void vq_complete_posted_broken(struct kunit *test)
+{
+	struct hvt_vq *t = hvt_vq_new(test, 4, false);
+	struct hv_vring_used *u = hvt_ptr(t->m, HVT_USED);
+
+	hvt_desc(t->m, HVT_DESC, 0, HVT_BUF, 16, 0, 0);
+	hvt_avail(t->m, 4, 0, 0);
+	hvt_avail(t->m, 4, 1, 4);	/* head == num */
+	hvt_avail(t->m, 4, 2, 0);
+	KUNIT_EXPECT_EQ(test, hv_vq_complete_posted(&t->vq, &t->c, 4), 1U);
+	KUNIT_EXPECT_TRUE(test, t->vq.broken);
+	KUNIT_EXPECT_FALSE(test, hv_vq_ready(&t->vq));
+	hv_vq_publish_used(&t->vq);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(u->idx), 1);
+}
+
 static void vq_setup_rejects(struct kunit *test)
 {
 	struct hvt_mem *m = hvt_mem_new(test);
@@ -660,6 +728,9 @@ static struct kunit_case hv_vq_cases[] = {
 	KUNIT_CASE(vq_event_idx_notify),
 	KUNIT_CASE(vq_notify_suppression),
 	KUNIT_CASE(vq_event_idx_avail_event),
+	KUNIT_CASE(vq_complete_posted),
+	KUNIT_CASE(vq_complete_posted_max),
+	KUNIT_CASE(vq_complete_posted_broken),
 	KUNIT_CASE(vq_setup_rejects),
 	KUNIT_CASE(vq_not_set_up),
 	{}
