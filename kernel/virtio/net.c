@@ -18,8 +18,12 @@
  * counted; ring-level violations break the queue.
  *
  * Reset (Status = 0, QueueReady = 0) pauses the worker under run_lock; the
- * next kick or DRIVER_OK resumes it.  Destroy removes the socket and
- * carrier watches before stopping the worker.
+ * next kick or DRIVER_OK resumes it.  Detach (also zone shutdown and
+ * module unload) kills the device while it is still registered: the worker
+ * never touches the tap or the RX queue again, every TX chain posted is
+ * completed unsent with one interrupt, and chains posted until
+ * unregistration are dropped as they come (hv_net_kill()).  Destroy
+ * removes the socket and carrier watches before stopping the worker.
  *
  * What the tap must be, and how we talk to it without a daemon:
  *   - the tool opens it with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR and sets
@@ -146,12 +150,13 @@ struct hv_net {
 	bool tx_blocked;		/* tap full: EPOLLOUT resumes TX */
 	bool rx_wait_bufs;		/* no RX buffers: a kick resumes RX */
 	/*
-	 * Held by the worker for a run over the queues; protects
+	 * Held by the worker for a run over the queues; protects dying,
 	 * pending_used[], the chain and kvec scratch space below and
-	 * tx_blocked/rx_wait_bufs updates.  Reset takes it to wait for a run
-	 * in flight.
+	 * tx_blocked/rx_wait_bufs updates.  Reset and kill take it to wait
+	 * for a run in flight.
 	 */
 	struct mutex run_lock;
+	bool dying;			/* killed: never touch the tap again */
 	u32 pending_used[2];		/* used entries not yet published */
 
 	struct hv_vq_chain tx_chain;
@@ -315,6 +320,23 @@ static bool hv_net_handle_tx(struct hv_net *net)
 	}
 	hv_net_publish(net, HV_NET_TXQ);
 	return false;
+}
+
+/*
+ * Dying: complete every posted TX chain unsent, counted as dropped, so the
+ * driver's TX queue drains (HV_NET_QUEUE_MAX at most per call; a kick
+ * brings us back).  Under run_lock, the queue ready.
+ */
+static void hv_net_tx_drop_posted(struct hv_net *net)
+{
+	struct hv_vq *vq = &net->dev.vqs[HV_NET_TXQ];
+	unsigned int n;
+
+	n = hv_vq_complete_posted(vq, &net->tx_chain, HV_NET_QUEUE_MAX);
+	atomic64_add(n, &net->stats.tx_dropped);
+	net->pending_used[HV_NET_TXQ] += n;
+	if (!hv_vq_ready(vq))
+		hv_net_break(net, HV_NET_TXQ, NULL);
 }
 
 /* --- RX: tap -> guest --------------------------------------------------- */
@@ -608,11 +630,20 @@ static int hv_net_worker(void *data)
 		}
 		__set_current_state(TASK_RUNNING);
 
-		if (work & BIT(HV_NET_WORK_LINK))
-			hv_net_link_update(net);
-
 		more = 0;
 		mutex_lock(&net->run_lock);
+		if (net->dying) {
+			/* The tap and RX are left alone; TX chains are dropped. */
+			if ((work & BIT(HV_NET_WORK_TX)) &&
+			    !READ_ONCE(net->paused) &&
+			    hv_vq_ready(&net->dev.vqs[HV_NET_TXQ])) {
+				hv_net_tx_drop_posted(net);
+				hv_net_publish(net, HV_NET_TXQ);
+			}
+			goto unlock;
+		}
+		if (work & BIT(HV_NET_WORK_LINK))
+			hv_net_link_update(net);
 		if (!READ_ONCE(net->paused)) {
 			if ((work & BIT(HV_NET_WORK_TX)) &&
 			    hv_net_handle_tx(net))
@@ -621,6 +652,7 @@ static int hv_net_worker(void *data)
 			    hv_net_handle_rx(net))
 				more |= BIT(HV_NET_WORK_RX);
 		}
+unlock:
 		mutex_unlock(&net->run_lock);
 		/* Over its weight: requeue, and let others run first. */
 		if (more & BIT(HV_NET_WORK_TX))
@@ -688,6 +720,43 @@ static void hv_net_reset(struct hv_virtio_dev *dev)
 	mutex_unlock(&net->run_lock);
 }
 
+/*
+ * Detach: the tap goes away.  The worker never touches it again; every TX
+ * chain posted is completed unsent (counted in tx_dropped) with one
+ * interrupt, so the driver's TX queue drains and its watchdog stays quiet.
+ * RX buffers stay posted: the driver frees them when its device goes.
+ */
+static void hv_net_kill(struct hv_virtio_dev *dev)
+{
+	struct hv_net *net = to_hv_net(dev);
+	struct hv_vq *vq = &dev->vqs[HV_NET_TXQ];
+	bool raised = false;
+	s64 dropped;
+
+	mutex_lock(&net->run_lock);
+	net->dying = true;
+	dropped = atomic64_read(&net->stats.tx_dropped);
+	/* Reset or never started: no ring may be written. */
+	if (!READ_ONCE(net->paused) && hv_vq_ready(vq)) {
+		hv_net_tx_drop_posted(net);
+		if (hv_vq_ready(vq)) {
+			hv_vq_publish_used(vq);
+			net->pending_used[HV_NET_TXQ] = 0;
+			/* One interrupt whatever used_event says. */
+			hv_virtio_raise(dev, VIRTIO_MMIO_INT_VRING);
+			raised = true;
+		}
+	}
+	dropped = atomic64_read(&net->stats.tx_dropped) - dropped;
+	mutex_unlock(&net->run_lock);
+	pr_info("zone %u: net@%#llx: killed, %lld TX chains completed unsent\n",
+		dev->vdev.zone_id, dev->vdev.base, dropped);
+
+	/* The dying worker drops what the driver posts meanwhile. */
+	if (raised)
+		hv_virtio_kill_wait(dev);
+}
+
 static void hv_net_status_changed(struct hv_virtio_dev *dev, u32 old, u32 new)
 {
 	struct hv_net *net = to_hv_net(dev);
@@ -712,6 +781,7 @@ static const struct hv_virtio_ops hv_net_ops = {
 	.config_read = hv_net_config_read,
 	.notify = hv_net_notify,
 	.reset = hv_net_reset,
+	.kill = hv_net_kill,
 	.status_changed = hv_net_status_changed,
 	.destroy = hv_net_destroy,
 };
@@ -967,6 +1037,14 @@ void hv_net_destroy(struct hv_virtio_dev *dev)
 	remove_wait_queue(net->sock_wqh, &net->sock_wait);
 	hv_net_detach_tap(net);
 	kthread_stop(net->worker);
+	/* The final counts: every TX chain completed is in one of the three. */
+	pr_info("zone %u: net@%#llx: removed: tx %lld sent %lld dropped %lld malformed, rx %lld received %lld dropped\n",
+		dev->vdev.zone_id, dev->vdev.base,
+		atomic64_read(&net->stats.tx_packets),
+		atomic64_read(&net->stats.tx_dropped),
+		atomic64_read(&net->stats.tx_errors),
+		atomic64_read(&net->stats.rx_packets),
+		atomic64_read(&net->stats.rx_dropped));
 	hv_net_set_offloads(net, 0);
 	fput(net->file);
 	hv_net_free(net);

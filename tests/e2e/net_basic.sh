@@ -9,7 +9,8 @@
 # a 100 MiB TCP transfer with matching sha256, iperf3 both directions, MTU
 # 1500 and 9000, tap down -> the guest sees its link down (and up again),
 # the backend's counters in sysfs, and a detach during traffic that leaves
-# zone 0 without BUG/WARNING.
+# zone 0 without BUG/WARNING, the guest without a TX timeout, and the TX
+# counts consistent (every chain completed once, the kill's as drops).
 #
 # exit 0 pass, 77 skip, anything else fail.
 
@@ -131,11 +132,44 @@ if kill -0 $DPID 2>/dev/null; then
 	dmesg | tail -40 >/dev/console
 fi
 wait $DPID || { cat $W/out; fail "virtio detach during traffic"; }
-sleep 2
+# The guest keeps its NIC until the sim's rescan: give its TX watchdog
+# (5 s) the time to fire, were its TX queue left stuck by the detach.
+sleep 6
 # The client cannot reach its server any more: SIGTERM makes it try to
 # report to it forever.
 kill_iperf3
 wait 2>/dev/null
+# One more frame: virtio_net reclaims what was completed last on transmit.
+A ping -c 1 -W 1 $IPB >/dev/null 2>&1
+GUEST_TX=$(A cat /sys/class/net/"$IF"/statistics/tx_packets)
+dmesg >$W/dmesg
+if grep -E 'NETDEV WATCHDOG|transmit queue' $W/dmesg; then
+	fail "the guest's TX queue timed out after the detach"
+fi
+grep -q 'detached without the driver acknowledging' $W/dmesg &&
+	fail "the guest did not acknowledge the kill's interrupt"
+# Every TX chain the backend completed is counted once: sent, dropped
+# (the kill's among them) or malformed; the guest counts each completion
+# it reclaimed, and nothing completes after the detach.
+KILLED=$(sed -n 's/.*net@.*: killed, \([0-9]*\) TX chains completed unsent.*/\1/p' $W/dmesg)
+TXSUM=$(sed -n 's/.*net@.*: removed: tx \([0-9]*\) sent \([0-9]*\) dropped \([0-9]*\) malformed.*/\1 \2 \3/p' $W/dmesg)
+if [ -z "$KILLED" ] || [ -z "$TXSUM" ]; then
+	fail "no kill / removal summary in dmesg: $(grep net@ $W/dmesg)"
+else
+	# shellcheck disable=SC2086  # three numbers
+	set -- $TXSUM
+	log "detach: kill completed $KILLED TX chains unsent; backend tx $1 sent + $2 dropped + $3 malformed; guest reclaimed $GUEST_TX"
+	[ "$2" -ge "$KILLED" ] || fail "tx_dropped $2 < the $KILLED chains the kill dropped"
+	[ $(($1 + $2 + $3)) = "$GUEST_TX" ] ||
+		fail "backend completed $(($1 + $2 + $3)) TX chains, the guest reclaimed $GUEST_TX"
+fi
+# The guest learns of the removal from the sim's rescan.
+echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan
+for _ in $(seq 50); do
+	A test -e /sys/class/net/"$IF" || break
+	sleep 0.2
+done
+A test -e /sys/class/net/"$IF" && fail "guest NIC $IF still there after the rescan"
 hvisor virtio list >/dev/null 2>&1 || fail "virtio list after detach"
 ping -c 1 -W 2 127.0.0.1 >/dev/null || fail "zone 0 loopback after detach"
 
