@@ -86,7 +86,7 @@ cpu_snap() {
 cpu_top() {
 	awk 'FNR == 1 { t = 0; for (i = 2; i <= NF; i++) t += $i
 			if (NR == 1) { t0 = t; i0 = $5 }
-			else printf "idle %d%% of %d ticks;", 100 * ($5 - i0) / (t - t0), t - t0
+			else printf "idle %d%% of %d ticks; ", 100 * ($5 - i0) / (t - t0), t - t0
 			next }
 	     NR == FNR { b[$1 " " $2] = $3 }' "$1" "$2"
 	awk 'FNR == 1 { next }
