@@ -40,10 +40,20 @@ slab_kb() {
 	awk 'NR > 2 { t += $3 * $4 } END { print int(t / 1024) }' /proc/slabinfo
 }
 
+# Drop caches, then wait (10 s at most) for MemAvailable to stop moving:
+# frees deferred to RCU and workqueues lag behind on a loaded host, and a
+# backlog measured as "lost" is a false leak.
 settle() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
-	sleep 1
+	prev=$(mem_avail_kb)
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		sleep 0.5
+		cur=$(mem_avail_kb)
+		d=$((cur - prev))
+		[ ${d#-} -lt 256 ] && break
+		prev=$cur
+	done
 }
 
 zone=
