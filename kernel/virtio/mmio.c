@@ -49,6 +49,8 @@ int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 	dev->mem = mem;
 	dev->config_size = config_size;
 	dev->device_features = ops->features | HV_VIRTIO_TRANSPORT_FEATURES;
+	dev->num_queues = ops->num_queues;
+	dev->mq_feature = 0;
 	dev->vdev.mmio = &hv_virtio_mmio_ops;
 	mutex_init(&dev->lock);
 	spin_lock_init(&dev->state_lock);
@@ -58,6 +60,30 @@ int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 	atomic64_set(&dev->inject_errors, 0);
 	atomic64_set(&dev->bad_accesses, 0);
 	return 0;
+}
+
+int hv_virtio_dev_set_queues(struct hv_virtio_dev *dev, u16 num,
+			     unsigned int mq_bit)
+{
+	if (num < dev->ops->num_queues || num > HV_VIRTIO_MAX_QUEUES ||
+	    mq_bit >= 64)
+		return -EINVAL;
+	dev->num_queues = num;
+	dev->mq_feature = 0;
+	dev->device_features &= ~BIT_ULL(mq_bit);
+	if (num > dev->ops->num_queues) {
+		dev->mq_feature = BIT_ULL(mq_bit);
+		dev->device_features |= dev->mq_feature;
+	}
+	return 0;
+}
+
+/* Queues the driver may use: the extra ones only with mq_feature accepted. */
+static u16 hv_virtio_live_queues(const struct hv_virtio_dev *dev)
+{
+	if (dev->mq_feature && !(dev->features & dev->mq_feature))
+		return dev->ops->num_queues;
+	return dev->num_queues;
 }
 
 u32 hv_virtio_status(struct hv_virtio_dev *dev)
@@ -182,7 +208,7 @@ static void hv_virtio_reset(struct hv_virtio_dev *dev)
 
 	dev->ops->reset(dev);
 
-	for (i = 0; i < dev->ops->num_queues; i++) {
+	for (i = 0; i < dev->num_queues; i++) {
 		hv_vq_reset(&dev->vqs[i]);
 		memset(&dev->qregs[i], 0, sizeof(dev->qregs[i]));
 	}
@@ -260,7 +286,7 @@ static void hv_virtio_write_status(struct hv_virtio_dev *dev, u32 value)
 
 static struct hv_virtio_queue_regs *hv_virtio_sel_queue(struct hv_virtio_dev *dev)
 {
-	if (dev->queue_sel >= dev->ops->num_queues)
+	if (dev->queue_sel >= hv_virtio_live_queues(dev))
 		return NULL;
 	return &dev->qregs[dev->queue_sel];
 }
@@ -277,7 +303,10 @@ static void hv_virtio_queue_ready(struct hv_virtio_dev *dev, u32 value)
 		if (!q->ready)
 			return;
 		/* Stop the worker before the queue disappears under it. */
-		dev->ops->reset(dev);
+		if (dev->ops->reset_queue)
+			dev->ops->reset_queue(dev, index);
+		else
+			dev->ops->reset(dev);
 		hv_vq_reset(&dev->vqs[index]);
 		q->ready = false;
 		return;
@@ -303,7 +332,7 @@ static void hv_virtio_queue_ready(struct hv_virtio_dev *dev, u32 value)
 static void hv_virtio_notify(struct hv_virtio_dev *dev, u64 value)
 {
 	atomic64_inc(&dev->notifies);
-	if (value >= dev->ops->num_queues || !dev->qregs[value].ready) {
+	if (value >= hv_virtio_live_queues(dev) || !dev->qregs[value].ready) {
 		hv_dev_warn(dev, "notify of queue %llu that is not ready\n",
 			    value);
 		return;

@@ -55,6 +55,12 @@ struct hv_virtio_ops {
 	 */
 	void (*reset)(struct hv_virtio_dev *dev);
 	/*
+	 * Optional: quiesce queue @index alone (QueueReady = 0), as reset
+	 * does for every queue; the others keep running.  Without it, a
+	 * QueueReady = 0 quiesces the whole device through reset.  May sleep.
+	 */
+	void (*reset_queue)(struct hv_virtio_dev *dev, u16 index);
+	/*
 	 * Optional: the device is being detached while the guest may still
 	 * drive it.  Stop taking new work, wait for what is in flight, and
 	 * fail everything held or posted so the driver sees errors instead
@@ -85,6 +91,14 @@ struct hv_virtio_dev {
 	u32 irq;
 	u64 device_features;		/* offered, transport bits included */
 	u32 config_size;		/* bytes of config space */
+	/*
+	 * Queues the device has, fixed before registration: ops->num_queues,
+	 * or more through hv_virtio_dev_set_queues().  Queues from
+	 * ops->num_queues on exist for the driver only once it accepted
+	 * mq_feature (0: no such queues).
+	 */
+	u16 num_queues;
+	u64 mq_feature;
 	/* Raise the guest's interrupt line; process context; 0 or -errno. */
 	int (*inject)(struct hv_virtio_dev *dev);
 
@@ -136,6 +150,16 @@ struct hv_virtio_dev_info {
 int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 		       const struct hv_virtio_ops *ops,
 		       const struct hv_guest_mem *mem, u32 config_size);
+
+/*
+ * Give @dev @num queues instead of ops->num_queues, before registration.
+ * Queues past ops->num_queues exist for the driver only after it accepted
+ * feature bit @mq_bit (a VIRTIO_*_F_MQ), which is then offered.  Returns
+ * -EINVAL unless ops->num_queues <= @num <= HV_VIRTIO_MAX_QUEUES and
+ * @mq_bit < 64.
+ */
+int hv_virtio_dev_set_queues(struct hv_virtio_dev *dev, u16 num,
+			     unsigned int mq_bit);
 
 /* The hv_vdev MMIO callbacks (dev->vdev.mmio points to these). */
 extern const struct hv_vdev_mmio_ops hv_virtio_mmio_ops;

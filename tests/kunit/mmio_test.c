@@ -558,6 +558,49 @@ static void mmio_config_generation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->injects, 1);
 }
 
+/* More queues than the type's own, behind a feature bit (MQ). */
+static void mmio_set_queues(struct kunit *test)
+{
+	struct hvt_dev *t = hvt_dev_new(test);
+
+	KUNIT_EXPECT_EQ(test, hv_virtio_dev_set_queues(&t->dev, 1, 12),
+			-EINVAL);	/* fewer than the type has */
+	KUNIT_EXPECT_EQ(test, hv_virtio_dev_set_queues(&t->dev,
+						       HV_VIRTIO_MAX_QUEUES + 1,
+						       12), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hv_virtio_dev_set_queues(&t->dev, 4, 64),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, t->dev.num_queues, 2);
+	/* as many as the type has: nothing offered */
+	KUNIT_EXPECT_EQ(test, hv_virtio_dev_set_queues(&t->dev, 2, 12), 0);
+	KUNIT_EXPECT_FALSE(test, t->dev.device_features & BIT_ULL(12));
+
+	KUNIT_ASSERT_EQ(test, hv_virtio_dev_set_queues(&t->dev, 4, 12), 0);
+	KUNIT_EXPECT_TRUE(test, t->dev.device_features & BIT_ULL(12));
+	/* before FEATURES_OK and without the bit: the type's two queues */
+	wr(t, VIRTIO_MMIO_QUEUE_SEL, 2);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_QUEUE_NUM_MAX), 0U);
+	hvt_negotiate(t, 0, 1);
+	hvt_program_queue(t, 3, 16, HVT_DESC, HVT_AVAIL, HVT_USED);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_QUEUE_READY), 0U);
+	wr(t, VIRTIO_MMIO_QUEUE_SEL, 1);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_QUEUE_NUM_MAX), 64U);
+
+	/* with the bit: all four, and no fifth */
+	wr(t, VIRTIO_MMIO_STATUS, 0);
+	hvt_negotiate(t, BIT(12), 1);
+	hvt_program_queue(t, 3, 16, HVT_DESC, HVT_AVAIL, HVT_USED);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_QUEUE_READY), 1U);
+	wr(t, VIRTIO_MMIO_QUEUE_SEL, 4);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_QUEUE_NUM_MAX), 0U);
+	wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 3);
+	KUNIT_EXPECT_EQ(test, t->last_notify, 3);
+	/* a reset wipes every queue, the extra ones too */
+	wr(t, VIRTIO_MMIO_STATUS, 0);
+	KUNIT_EXPECT_FALSE(test, t->dev.qregs[3].ready);
+	KUNIT_EXPECT_FALSE(test, hv_vq_ready(&t->dev.vqs[3]));
+}
+
 static void mmio_init_rejects_bad_ops(struct kunit *test)
 {
 	struct hvt_mem *m = hvt_mem_new(test);
@@ -607,6 +650,7 @@ static struct kunit_case hv_mmio_cases[] = {
 	KUNIT_CASE(mmio_register_width),
 	KUNIT_CASE(mmio_config_generation),
 	KUNIT_CASE(mmio_init_rejects_bad_ops),
+	KUNIT_CASE(mmio_set_queues),
 	{}
 };
 
