@@ -1,24 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-blk backend: requests popped from the guest's queue become
+ * virtio-blk backend: requests popped from the guest's queues become
  * kiocbs on an in-kernel struct file (as drivers/nvme/target/io-cmd-file.c
- * does), many in flight at once.  One worker kthread per device owns the
- * queue: it pops and submits, and it alone writes the used ring, for
- * completions that ki_complete hands it from any context.  It injects the
- * guest interrupt once per batch, and does a bounded amount of work per run
- * so that one zone cannot monopolise zone 0.
+ * does), many in flight at once.  Each request queue (one, or up to
+ * HV_BLK_MAX_QUEUES with VIRTIO_BLK_F_MQ) has its own worker kthread, its
+ * own request pool and its own in-flight count, so queues are served in
+ * parallel and a busy queue never holds up another.  A queue's worker pops
+ * and submits, and it alone writes that queue's used ring, for completions
+ * that ki_complete hands it from any context.  It injects the guest
+ * interrupt once per batch, and does a bounded amount of work per run so
+ * that one zone cannot monopolise zone 0.
  *
- * Reset (Status = 0, QueueReady = 0) pauses the worker, waits for every
+ * Reset (Status = 0) pauses every queue's worker, waits for every
  * in-flight kiocb and drops their completions: a reset device must not
- * write into rings the driver may already have freed.  The next kick
- * resumes the worker (the driver only kicks a queue it set up again).
+ * write into rings the driver may already have freed.  QueueReady = 0 does
+ * the same for that queue alone.  A queue's next kick resumes its worker
+ * (the driver only kicks a queue it set up again).
  *
  * Detach (also zone shutdown and module unload) kills the device first,
- * while it is still registered: no new kiocb is submitted, the in-flight
- * ones are waited for, and every request held and every chain still posted
- * completes with VIRTIO_BLK_S_IOERR, with one interrupt.  The detach waits
- * (bounded) for the driver to acknowledge it: a driver reads
- * InterruptStatus before it looks at the used ring, and after
+ * while it is still registered: on every queue, no new kiocb is submitted,
+ * the in-flight ones are waited for, and every request held and every
+ * chain still posted completes with VIRTIO_BLK_S_IOERR; then one interrupt.
+ * The detach waits (bounded) for the driver to acknowledge it: a driver
+ * reads InterruptStatus before it looks at the used rings, and after
  * unregistration that read returns 0.  Until then, chains the driver posts
  * are failed as they come.
  */
@@ -45,26 +49,58 @@
 #include "blk.h"
 #include "blk_req.h"
 
-#define HV_BLK_QUEUE_MAX	256
+#define HV_BLK_QUEUE_MAX	256		/* entries; requests per queue */
 #define HV_BLK_SEG_MAX		128		/* data segments per request */
 #define HV_BLK_MAX_SEGS		(HV_BLK_SEG_MAX + 2)	/* + header, status */
 #define HV_BLK_SIZE_MAX		SZ_1M		/* bytes per segment */
 #define HV_BLK_BUDGET		64		/* chains per worker run */
 #define HV_BLK_MAX_DWZ_SECTORS	(SZ_1G >> HV_BLK_SECTOR_SHIFT)
 
+static_assert(HV_BLK_MAX_QUEUES <= HV_VIRTIO_MAX_QUEUES);
+
 struct hv_blk;
+struct hv_blk_queue;
 
 struct hv_blk_req {
 	struct kiocb iocb;
-	struct hv_blk *blk;
-	struct llist_node done_node;	/* on blk->done once completed */
-	struct hv_blk_req *next_free;	/* on blk->free, worker only */
+	struct hv_blk_queue *q;		/* the queue it came from */
+	struct llist_node done_node;	/* on q->done once completed */
+	struct hv_blk_req *next_free;	/* on q->free, worker only */
 	struct hv_vq_chain chain;
 	struct hv_blk_parsed p;
 	struct kvec *kvec;		/* HV_BLK_MAX_SEGS entries */
 	struct bio_vec *bvec;		/* allocated per direct request */
 	long ret;
 	bool direct;
+};
+
+/* One request queue: its worker, its request pool, its in-flight I/O. */
+struct hv_blk_queue {
+	struct hv_blk *blk;
+	struct hv_vq *vq;		/* &blk->dev.vqs[index] */
+	u16 index;
+
+	struct task_struct *worker;
+	unsigned long kick;		/* bit 0: work queued for the worker */
+	bool paused;			/* reset: worker leaves the queue alone */
+	/*
+	 * Held by the worker while it touches the queue, and protects the
+	 * request pool (free), pending_used and dying; reset and kill take
+	 * it to exclude the worker.
+	 */
+	struct mutex run_lock;
+	bool dying;			/* killed: fail, never submit */
+	struct hv_blk_req *free;	/* free requests */
+	u32 pending_used;		/* used entries not yet published */
+
+	struct llist_head done;		/* completed kiocbs, any context */
+	atomic_t inflight;		/* submitted, not yet on done */
+	/* reset waits for inflight == 0; its lock orders the last wake-up */
+	wait_queue_head_t idle_wq;
+
+	struct hv_blk_req *reqs;	/* HV_BLK_QUEUE_MAX of them */
+	struct hv_vq_seg *segs;
+	struct kvec *kvecs;
 };
 
 struct hv_blk {
@@ -75,27 +111,10 @@ struct hv_blk {
 	char serial[VIRTIO_BLK_ID_BYTES];
 	bool direct;			/* IOCB_DIRECT allowed */
 
-	struct task_struct *worker;
-	unsigned long kick;		/* bit 0: work queued for the worker */
-	bool paused;			/* reset: worker leaves the queue alone */
-	bool dying;			/* killed: fail, never submit; run_lock */
-	/*
-	 * Held by the worker while it touches the queue, the request pool
-	 * and pending_used; reset takes it to exclude the worker.
-	 */
-	struct mutex run_lock;
-	struct hv_blk_req *free;	/* free requests, under run_lock */
-	u32 pending_used;		/* used entries not yet published */
+	u16 nr_queues;			/* 1..HV_BLK_MAX_QUEUES, fixed */
+	struct hv_blk_queue queues[HV_BLK_MAX_QUEUES];
 
-	struct llist_head done;		/* completed kiocbs, any context */
-	atomic_t inflight;		/* submitted, not yet on done */
-	/* reset waits for inflight == 0; its lock orders the last wake-up */
-	wait_queue_head_t idle_wq;
-
-	struct hv_blk_req *reqs;
-	struct hv_vq_seg *segs;
-	struct kvec *kvecs;
-
+	/* sums over the queues */
 	atomic64_t nr_requests;
 	atomic64_t nr_errors;
 	atomic64_t nr_bytes_read;	/* of completed IN requests */
@@ -107,59 +126,76 @@ static struct hv_blk *to_hv_blk(struct hv_virtio_dev *dev)
 	return container_of(dev, struct hv_blk, dev);
 }
 
-static void hv_blk_kick(struct hv_blk *blk)
+static void hv_blk_kick(struct hv_blk_queue *q)
 {
-	set_bit(0, &blk->kick);
-	wake_up_process(blk->worker);
+	set_bit(0, &q->kick);
+	wake_up_process(q->worker);
 }
 
 /* ki_complete: any context (bio completion may run in hard irq). */
 static void hv_blk_io_done(struct kiocb *iocb, long ret)
 {
 	struct hv_blk_req *req = container_of(iocb, struct hv_blk_req, iocb);
-	struct hv_blk *blk = req->blk;
+	struct hv_blk_queue *q = req->q;
 	unsigned long flags;
 
 	req->ret = ret;
-	llist_add(&req->done_node, &blk->done);
-	wake_up_process(blk->worker);
+	llist_add(&req->done_node, &q->done);
+	wake_up_process(q->worker);
 
-	/* Under the wait queue lock: a waiter cannot free blk under us. */
-	spin_lock_irqsave(&blk->idle_wq.lock, flags);
-	if (atomic_dec_and_test(&blk->inflight))
-		wake_up_locked(&blk->idle_wq);
-	spin_unlock_irqrestore(&blk->idle_wq.lock, flags);
+	/* Under the wait queue lock: a waiter cannot free q under us. */
+	spin_lock_irqsave(&q->idle_wq.lock, flags);
+	if (atomic_dec_and_test(&q->inflight))
+		wake_up_locked(&q->idle_wq);
+	spin_unlock_irqrestore(&q->idle_wq.lock, flags);
 }
 
-static struct hv_blk_req *hv_blk_get_req(struct hv_blk *blk)
+/* Under run_lock: wait until no kiocb of @q is in flight. */
+static void hv_blk_wait_idle(struct hv_blk_queue *q)
 {
-	struct hv_blk_req *req = blk->free;
+	wait_event(q->idle_wq, !atomic_read(&q->inflight));
+	/* The last completer may still hold the lock: let it leave. */
+	spin_lock_irq(&q->idle_wq.lock);
+	spin_unlock_irq(&q->idle_wq.lock);
+}
+
+static struct hv_blk_req *hv_blk_get_req(struct hv_blk_queue *q)
+{
+	struct hv_blk_req *req = q->free;
 
 	if (req)
-		blk->free = req->next_free;
+		q->free = req->next_free;
 	return req;
 }
 
-static void hv_blk_put_req(struct hv_blk *blk, struct hv_blk_req *req)
+static void hv_blk_put_req(struct hv_blk_queue *q, struct hv_blk_req *req)
 {
 	kfree(req->bvec);
 	req->bvec = NULL;
-	req->next_free = blk->free;
-	blk->free = req;
+	req->next_free = q->free;
+	q->free = req;
 }
 
 /* Complete @req towards the guest: status byte, used element. */
-static void hv_blk_finish(struct hv_blk *blk, struct hv_blk_req *req,
+static void hv_blk_finish(struct hv_blk_queue *q, struct hv_blk_req *req,
 			  u8 status, u32 written)
 {
-	struct hv_vq *vq = &blk->dev.vqs[0];
-
 	if (status != VIRTIO_BLK_S_OK)
-		atomic64_inc(&blk->nr_errors);
+		atomic64_inc(&q->blk->nr_errors);
 	WRITE_ONCE(*req->p.status, status);
-	hv_vq_add_used(vq, req->chain.head, written + 1);
-	blk->pending_used++;
-	hv_blk_put_req(blk, req);
+	hv_vq_add_used(q->vq, req->chain.head, written + 1);
+	q->pending_used++;
+	hv_blk_put_req(q, req);
+}
+
+/* Complete a chain without a status byte: nothing written, never lost. */
+static void hv_blk_finish_unparsable(struct hv_blk_queue *q,
+				     struct hv_blk_req *req)
+{
+	atomic64_inc(&q->blk->nr_errors);
+	hv_vq_add_used(q->vq, req->chain.head, 0);
+	q->pending_used++;
+	hv_blk_put_req(q, req);
 }
 
 static struct page *hv_blk_page(void *addr)
@@ -238,15 +274,16 @@ static ssize_t hv_blk_submit(struct hv_blk *blk, struct hv_blk_req *req,
 		       call_read_iter(blk->file, iocb, &iter);
 }
 
-static void hv_blk_rw(struct hv_blk *blk, struct hv_blk_req *req)
+static void hv_blk_rw(struct hv_blk_queue *q, struct hv_blk_req *req)
 {
 	bool write = req->p.type == VIRTIO_BLK_T_OUT;
 	struct hv_vq_chain *c = &req->chain;
+	struct hv_blk *blk = q->blk;
 	ssize_t ret;
 	int nr;
 
 	if (!req->p.data_len) {
-		hv_blk_finish(blk, req, VIRTIO_BLK_S_OK, 0);
+		hv_blk_finish(q, req, VIRTIO_BLK_S_OK, 0);
 		return;
 	}
 	if (write)
@@ -256,11 +293,11 @@ static void hv_blk_rw(struct hv_blk *blk, struct hv_blk_req *req)
 		nr = hv_segs_to_kvec(c->segs + c->nout, c->nin, 0,
 				     req->p.data_len, req->kvec);
 	if (nr < 0) {
-		hv_blk_finish(blk, req, VIRTIO_BLK_S_IOERR, 0);
+		hv_blk_finish(q, req, VIRTIO_BLK_S_IOERR, 0);
 		return;
 	}
 
-	atomic_inc(&blk->inflight);
+	atomic_inc(&q->inflight);
 	ret = hv_blk_submit(blk, req, nr, blk->direct);
 	/* Alignment the file system refuses: retry through the page cache. */
 	if (ret == -EINVAL && req->direct)
@@ -270,128 +307,125 @@ static void hv_blk_rw(struct hv_blk *blk, struct hv_blk_req *req)
 }
 
 /* Worker: a kiocb completed; report it. */
-static void hv_blk_io_finish(struct hv_blk *blk, struct hv_blk_req *req)
+static void hv_blk_io_finish(struct hv_blk_queue *q, struct hv_blk_req *req)
 {
 	bool read = req->p.type == VIRTIO_BLK_T_IN;
+	struct hv_blk *blk = q->blk;
 
 	if (req->ret == req->p.data_len) {
 		atomic64_add(req->p.data_len, read ? &blk->nr_bytes_read :
 			     &blk->nr_bytes_written);
-		hv_blk_finish(blk, req, VIRTIO_BLK_S_OK,
+		hv_blk_finish(q, req, VIRTIO_BLK_S_OK,
 			      read ? req->p.data_len : 0);
 	} else {
-		hv_blk_finish(blk, req, VIRTIO_BLK_S_IOERR, 0);
+		hv_blk_finish(q, req, VIRTIO_BLK_S_IOERR, 0);
 	}
 }
 
-static void hv_blk_fallocate(struct hv_blk *blk, struct hv_blk_req *req)
+static void hv_blk_fallocate(struct hv_blk_queue *q, struct hv_blk_req *req)
 {
 	loff_t pos = (loff_t)req->p.sector << HV_BLK_SECTOR_SHIFT;
 	loff_t len = (loff_t)req->p.nr_sectors << HV_BLK_SECTOR_SHIFT;
 	int mode = FALLOC_FL_KEEP_SIZE, err;
+	struct file *file = q->blk->file;
 
 	if (req->p.type == VIRTIO_BLK_T_DISCARD)
 		mode |= FALLOC_FL_PUNCH_HOLE;
 	else
 		mode |= FALLOC_FL_ZERO_RANGE;
-	err = vfs_fallocate(blk->file, mode, pos, len);
+	err = vfs_fallocate(file, mode, pos, len);
 	/* Zeroing by punching a hole reads back as zeroes too. */
 	if (err == -EOPNOTSUPP && (mode & FALLOC_FL_ZERO_RANGE))
-		err = vfs_fallocate(blk->file,
+		err = vfs_fallocate(file,
 				    FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE,
 				    pos, len);
-	hv_blk_finish(blk, req, err ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK, 0);
+	hv_blk_finish(q, req, err ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK, 0);
 }
 
-static void hv_blk_start(struct hv_blk *blk, struct hv_blk_req *req)
+static void hv_blk_start(struct hv_blk_queue *q, struct hv_blk_req *req)
 {
 	struct hv_vq_chain *c = &req->chain;
+	struct hv_blk *blk = q->blk;
 	int err;
 
 	atomic64_inc(&blk->nr_requests);
 	if (hv_blk_parse(c, &blk->lim, &req->p)) {
-		/* No status byte: complete with nothing written, never lose it. */
-		atomic64_inc(&blk->nr_errors);
-		hv_vq_add_used(&blk->dev.vqs[0], c->head, 0);
-		blk->pending_used++;
-		hv_blk_put_req(blk, req);
+		hv_blk_finish_unparsable(q, req);
 		return;
 	}
 	if (req->p.status_code != VIRTIO_BLK_S_OK) {
-		hv_blk_finish(blk, req, req->p.status_code, 0);
+		hv_blk_finish(q, req, req->p.status_code, 0);
 		return;
 	}
 
 	switch (req->p.type) {
 	case VIRTIO_BLK_T_IN:
 	case VIRTIO_BLK_T_OUT:
-		hv_blk_rw(blk, req);
+		hv_blk_rw(q, req);
 		break;
 	case VIRTIO_BLK_T_FLUSH:
 		err = vfs_fsync_range(blk->file, 0, LLONG_MAX, 1);
-		hv_blk_finish(blk, req, err ? VIRTIO_BLK_S_IOERR :
+		hv_blk_finish(q, req, err ? VIRTIO_BLK_S_IOERR :
 			      VIRTIO_BLK_S_OK, 0);
 		break;
 	case VIRTIO_BLK_T_GET_ID:
 		hv_segs_copy_to(c->segs + c->nout, c->nin, 0, blk->serial,
 				req->p.data_len);
-		hv_blk_finish(blk, req, VIRTIO_BLK_S_OK, req->p.data_len);
+		hv_blk_finish(q, req, VIRTIO_BLK_S_OK, req->p.data_len);
 		break;
 	case VIRTIO_BLK_T_DISCARD:
 	case VIRTIO_BLK_T_WRITE_ZEROES:
-		hv_blk_fallocate(blk, req);
+		hv_blk_fallocate(q, req);
 		break;
 	default:
-		hv_blk_finish(blk, req, VIRTIO_BLK_S_UNSUPP, 0);
+		hv_blk_finish(q, req, VIRTIO_BLK_S_UNSUPP, 0);
 		break;
 	}
 }
 
 /* Complete a popped chain with IOERR (or nothing written if unparsable). */
-static void hv_blk_fail(struct hv_blk *blk, struct hv_blk_req *req)
+static void hv_blk_fail(struct hv_blk_queue *q, struct hv_blk_req *req)
 {
-	atomic64_inc(&blk->nr_requests);
-	if (hv_blk_parse(&req->chain, &blk->lim, &req->p)) {
-		atomic64_inc(&blk->nr_errors);
-		hv_vq_add_used(&blk->dev.vqs[0], req->chain.head, 0);
-		blk->pending_used++;
-		hv_blk_put_req(blk, req);
+	atomic64_inc(&q->blk->nr_requests);
+	if (hv_blk_parse(&req->chain, &q->blk->lim, &req->p)) {
+		hv_blk_finish_unparsable(q, req);
 		return;
 	}
-	hv_blk_finish(blk, req, VIRTIO_BLK_S_IOERR, 0);
+	hv_blk_finish(q, req, VIRTIO_BLK_S_IOERR, 0);
 }
 
 /*
- * Dying: fail every chain the driver has posted, HV_BLK_QUEUE_MAX at most
- * per call (a kick brings us back).  Under run_lock, queue ready, nothing
- * in flight.
+ * Dying: fail every chain the driver has posted on @q, HV_BLK_QUEUE_MAX at
+ * most per call (a kick brings us back).  Under run_lock, queue ready,
+ * nothing in flight.
  */
-static void hv_blk_fail_posted(struct hv_blk *blk)
+static void hv_blk_fail_posted(struct hv_blk_queue *q)
 {
-	struct hv_vq *vq = &blk->dev.vqs[0];
 	unsigned int budget = HV_BLK_QUEUE_MAX;
+	struct hv_vq *vq = q->vq;
 	struct hv_blk_req *req;
 	int ret;
 
 	for (;;) {
 		hv_vq_disable_notify(vq);
 		while (budget) {
-			req = hv_blk_get_req(blk);
+			req = hv_blk_get_req(q);
 			if (!req)
 				return;	/* cannot happen: nothing in flight */
 			ret = hv_vq_pop(vq, &req->chain);
 			if (ret <= 0) {
-				hv_blk_put_req(blk, req);
+				hv_blk_put_req(q, req);
 				if (ret < 0) {
 					hv_vq_publish_used(vq);
-					blk->pending_used = 0;
-					hv_virtio_queue_broken(&blk->dev, 0);
+					q->pending_used = 0;
+					hv_virtio_queue_broken(&q->blk->dev,
+							       q->index);
 					return;
 				}
 				break;
 			}
 			budget--;
-			hv_blk_fail(blk, req);
+			hv_blk_fail(q, req);
 		}
 		if (!budget || !hv_vq_enable_notify(vq))
 			return;
@@ -399,41 +433,39 @@ static void hv_blk_fail_posted(struct hv_blk *blk)
 }
 
 /* Forget completed requests without touching the queue. */
-static void hv_blk_drop_done(struct hv_blk *blk)
+static void hv_blk_drop_done(struct hv_blk_queue *q)
 {
-	struct llist_node *list = llist_del_all(&blk->done);
+	struct llist_node *list = llist_del_all(&q->done);
 	struct hv_blk_req *req, *tmp;
 
 	llist_for_each_entry_safe(req, tmp, list, done_node)
-		hv_blk_put_req(blk, req);
+		hv_blk_put_req(q, req);
 }
 
-static void hv_blk_reap(struct hv_blk *blk)
+static void hv_blk_reap(struct hv_blk_queue *q)
 {
-	struct llist_node *list = llist_del_all(&blk->done);
+	struct llist_node *list = llist_del_all(&q->done);
 	struct hv_blk_req *req, *tmp;
 
 	llist_for_each_entry_safe(req, tmp, list, done_node)
-		hv_blk_io_finish(blk, req);
+		hv_blk_io_finish(q, req);
 }
 
-static void hv_blk_publish(struct hv_blk *blk)
+static void hv_blk_publish(struct hv_blk_queue *q)
 {
-	struct hv_vq *vq = &blk->dev.vqs[0];
-
-	if (!blk->pending_used)
+	if (!q->pending_used)
 		return;
-	blk->pending_used = 0;
-	hv_vq_publish_used(vq);
-	if (hv_vq_need_notify(vq))
-		hv_virtio_raise(&blk->dev, VIRTIO_MMIO_INT_VRING);
+	q->pending_used = 0;
+	hv_vq_publish_used(q->vq);
+	if (hv_vq_need_notify(q->vq))
+		hv_virtio_raise(&q->blk->dev, VIRTIO_MMIO_INT_VRING);
 }
 
-/* One bounded worker run.  Returns true if work is left. */
-static bool hv_blk_run(struct hv_blk *blk)
+/* One bounded worker run on @q.  Returns true if work is left. */
+static bool hv_blk_run(struct hv_blk_queue *q)
 {
-	struct hv_vq *vq = &blk->dev.vqs[0];
 	unsigned int budget = HV_BLK_BUDGET;
+	struct hv_vq *vq = q->vq;
 	struct hv_blk_req *req;
 	bool more = false;
 	int ret;
@@ -443,37 +475,38 @@ static bool hv_blk_run(struct hv_blk *blk)
 	 * be written, so completions are dropped (and the worker does not
 	 * spin on a non-empty done list).
 	 */
-	if (READ_ONCE(blk->paused) || !hv_vq_ready(vq)) {
-		hv_blk_drop_done(blk);
+	if (READ_ONCE(q->paused) || !hv_vq_ready(vq)) {
+		hv_blk_drop_done(q);
 		return false;
 	}
-	if (blk->dying) {
-		hv_blk_fail_posted(blk);
-		hv_blk_publish(blk);
+	if (q->dying) {
+		hv_blk_fail_posted(q);
+		hv_blk_publish(q);
 		return false;
 	}
 
-	hv_blk_reap(blk);
+	hv_blk_reap(q);
 	for (;;) {
 		hv_vq_disable_notify(vq);
-		while (budget && !READ_ONCE(blk->paused)) {
-			req = hv_blk_get_req(blk);
+		while (budget && !READ_ONCE(q->paused)) {
+			req = hv_blk_get_req(q);
 			if (!req)
 				goto out;	/* a completion will kick us */
 			ret = hv_vq_pop(vq, &req->chain);
 			if (ret <= 0) {
-				hv_blk_put_req(blk, req);
+				hv_blk_put_req(q, req);
 				if (ret < 0) {
-					hv_blk_publish(blk);
-					hv_virtio_queue_broken(&blk->dev, 0);
+					hv_blk_publish(q);
+					hv_virtio_queue_broken(&q->blk->dev,
+							       q->index);
 					return false;
 				}
 				break;
 			}
 			budget--;
-			hv_blk_start(blk, req);
+			hv_blk_start(q, req);
 		}
-		if (!budget || READ_ONCE(blk->paused)) {
+		if (!budget || READ_ONCE(q->paused)) {
 			more = budget == 0;
 			goto out;
 		}
@@ -481,14 +514,14 @@ static bool hv_blk_run(struct hv_blk *blk)
 			break;
 	}
 out:
-	hv_blk_reap(blk);
-	hv_blk_publish(blk);
+	hv_blk_reap(q);
+	hv_blk_publish(q);
 	return more;
 }
 
 static int hv_blk_worker(void *data)
 {
-	struct hv_blk *blk = data;
+	struct hv_blk_queue *q = data;
 	bool more;
 
 	for (;;) {
@@ -497,18 +530,17 @@ static int hv_blk_worker(void *data)
 			__set_current_state(TASK_RUNNING);
 			break;
 		}
-		if (!test_and_clear_bit(0, &blk->kick) &&
-		    llist_empty(&blk->done)) {
+		if (!test_and_clear_bit(0, &q->kick) && llist_empty(&q->done)) {
 			schedule();
 			continue;
 		}
 		__set_current_state(TASK_RUNNING);
 
-		mutex_lock(&blk->run_lock);
-		more = hv_blk_run(blk);
-		mutex_unlock(&blk->run_lock);
+		mutex_lock(&q->run_lock);
+		more = hv_blk_run(q);
+		mutex_unlock(&q->run_lock);
 		if (more)
-			set_bit(0, &blk->kick);
+			set_bit(0, &q->kick);
 		cond_resched();
 	}
 	return 0;
@@ -523,69 +555,105 @@ static void hv_blk_config_read(struct hv_virtio_dev *dev, u32 offset, u8 *buf,
 static void hv_blk_notify(struct hv_virtio_dev *dev, u16 index)
 {
 	struct hv_blk *blk = to_hv_blk(dev);
+	struct hv_blk_queue *q;
 
-	WRITE_ONCE(blk->paused, false);
-	hv_blk_kick(blk);
+	if (index >= blk->nr_queues)
+		return;	/* the core only kicks queues the device has */
+	q = &blk->queues[index];
+	WRITE_ONCE(q->paused, false);
+	hv_blk_kick(q);
 }
 
-/* Quiesce: no kiocb in flight and the worker off the queue on return. */
-static void hv_blk_reset(struct hv_virtio_dev *dev)
+/* Paused @q: wait out its worker and its kiocbs, drop their completions. */
+static void hv_blk_quiesce(struct hv_blk_queue *q)
 {
-	struct hv_blk *blk = to_hv_blk(dev);
-
-	WRITE_ONCE(blk->paused, true);
-	mutex_lock(&blk->run_lock);
-	wait_event(blk->idle_wq, !atomic_read(&blk->inflight));
-	/* The last completer may still hold the lock: let it leave. */
-	spin_lock_irq(&blk->idle_wq.lock);
-	spin_unlock_irq(&blk->idle_wq.lock);
-
-	/* Completions of a reset device are dropped, not written back. */
-	hv_blk_drop_done(blk);
-	blk->pending_used = 0;
-	mutex_unlock(&blk->run_lock);
+	mutex_lock(&q->run_lock);
+	hv_blk_wait_idle(q);
+	/* Completions of a reset queue are dropped, not written back. */
+	hv_blk_drop_done(q);
+	q->pending_used = 0;
+	mutex_unlock(&q->run_lock);
 }
 
 /*
- * Detach: fail everything, tell the driver, and give it time to look
- * before the registers go away.  The worker never submits again.
+ * Quiesce: no kiocb in flight and no worker on any queue on return.  Every
+ * queue is paused first, so none takes new work while another is waited
+ * for.
+ */
+static void hv_blk_reset(struct hv_virtio_dev *dev)
+{
+	struct hv_blk *blk = to_hv_blk(dev);
+	u16 i;
+
+	for (i = 0; i < blk->nr_queues; i++)
+		WRITE_ONCE(blk->queues[i].paused, true);
+	for (i = 0; i < blk->nr_queues; i++)
+		hv_blk_quiesce(&blk->queues[i]);
+}
+
+/* QueueReady = 0: quiesce that queue only; the others keep running. */
+static void hv_blk_reset_queue(struct hv_virtio_dev *dev, u16 index)
+{
+	struct hv_blk *blk = to_hv_blk(dev);
+
+	if (index >= blk->nr_queues)
+		return;	/* the core only resets queues the device has */
+	WRITE_ONCE(blk->queues[index].paused, true);
+	hv_blk_quiesce(&blk->queues[index]);
+}
+
+/*
+ * Kill one queue: it never submits again; what it holds and what is posted
+ * fails.  Returns true if it completed into a ready ring (published).
+ */
+static bool hv_blk_kill_queue(struct hv_blk_queue *q)
+{
+	struct hv_blk_req *req, *tmp;
+	struct llist_node *list;
+	bool published = false;
+
+	mutex_lock(&q->run_lock);
+	q->dying = true;
+	hv_blk_wait_idle(q);
+
+	if (READ_ONCE(q->paused) || !hv_vq_ready(q->vq)) {
+		/* Reset or never started: no ring may be written. */
+		hv_blk_drop_done(q);
+	} else {
+		/* Completed kiocbs not yet reported fail too: the disk is gone. */
+		list = llist_del_all(&q->done);
+		llist_for_each_entry_safe(req, tmp, list, done_node)
+			hv_blk_finish(q, req, VIRTIO_BLK_S_IOERR, 0);
+		hv_blk_fail_posted(q);
+		if (hv_vq_ready(q->vq)) {
+			hv_vq_publish_used(q->vq);
+			q->pending_used = 0;
+			published = true;
+		}
+	}
+	mutex_unlock(&q->run_lock);
+	return published;
+}
+
+/*
+ * Detach: fail everything on every queue, tell the driver, and give it
+ * time to look before the registers go away.  The workers never submit
+ * again.
  */
 static void hv_blk_kill(struct hv_virtio_dev *dev)
 {
 	struct hv_blk *blk = to_hv_blk(dev);
-	struct hv_vq *vq = &dev->vqs[0];
-	struct hv_blk_req *req, *tmp;
-	struct llist_node *list;
-	bool raised = false;
+	bool published = false;
+	u16 i;
 
-	mutex_lock(&blk->run_lock);
-	blk->dying = true;
-	wait_event(blk->idle_wq, !atomic_read(&blk->inflight));
-	spin_lock_irq(&blk->idle_wq.lock);	/* as in hv_blk_reset() */
-	spin_unlock_irq(&blk->idle_wq.lock);
-
-	if (READ_ONCE(blk->paused) || !hv_vq_ready(vq)) {
-		/* Reset or never started: no ring may be written. */
-		hv_blk_drop_done(blk);
-	} else {
-		/* Completed kiocbs not yet reported fail too: the disk is gone. */
-		list = llist_del_all(&blk->done);
-		llist_for_each_entry_safe(req, tmp, list, done_node)
-			hv_blk_finish(blk, req, VIRTIO_BLK_S_IOERR, 0);
-		hv_blk_fail_posted(blk);
-		if (hv_vq_ready(vq)) {
-			hv_vq_publish_used(vq);
-			blk->pending_used = 0;
-			/* One interrupt whatever used_event says. */
-			hv_virtio_raise(dev, VIRTIO_MMIO_INT_VRING);
-			raised = true;
-		}
-	}
-	mutex_unlock(&blk->run_lock);
-
-	/* The dying worker fails what the driver posts meanwhile. */
-	if (raised)
-		hv_virtio_kill_wait(dev);
+	for (i = 0; i < blk->nr_queues; i++)
+		published |= hv_blk_kill_queue(&blk->queues[i]);
+	if (!published)
+		return;
+	/* One interrupt whatever used_event says. */
+	hv_virtio_raise(dev, VIRTIO_MMIO_INT_VRING);
+	/* The dying workers fail what the driver posts meanwhile. */
+	hv_virtio_kill_wait(dev);
 }
 
 static const struct hv_virtio_ops hv_blk_ops = {
@@ -602,6 +670,7 @@ static const struct hv_virtio_ops hv_blk_ops = {
 	.config_read = hv_blk_config_read,
 	.notify = hv_blk_notify,
 	.reset = hv_blk_reset,
+	.reset_queue = hv_blk_reset_queue,
 };
 
 /* Capacity in bytes of a regular file or block device, or -errno. */
@@ -624,6 +693,8 @@ static void hv_blk_init_config(struct hv_blk *blk)
 	cfg->size_max = (__force __virtio32)cpu_to_le32(HV_BLK_SIZE_MAX);
 	cfg->seg_max = (__force __virtio32)cpu_to_le32(HV_BLK_SEG_MAX);
 	cfg->blk_size = (__force __virtio32)cpu_to_le32(HV_BLK_SECTOR_SIZE);
+	/* Read by drivers only with VIRTIO_BLK_F_MQ (offered if > 1). */
+	cfg->num_queues = (__force __virtio16)cpu_to_le16(blk->nr_queues);
 	cfg->max_discard_sectors =
 		(__force __virtio32)cpu_to_le32(blk->lim.max_discard_sectors);
 	cfg->max_discard_seg = (__force __virtio32)cpu_to_le32(1);
@@ -635,35 +706,51 @@ static void hv_blk_init_config(struct hv_blk *blk)
 	cfg->write_zeroes_may_unmap = 1;
 }
 
-static int hv_blk_alloc_pool(struct hv_blk *blk)
+/* The request pool of @q: HV_BLK_QUEUE_MAX requests, all free. */
+static int hv_blk_queue_init(struct hv_blk *blk, u16 index)
 {
+	struct hv_blk_queue *q = &blk->queues[index];
 	u32 i;
 
-	blk->reqs = kvcalloc(HV_BLK_QUEUE_MAX, sizeof(*blk->reqs), GFP_KERNEL);
-	blk->segs = kvcalloc(HV_BLK_QUEUE_MAX * HV_BLK_MAX_SEGS,
-			     sizeof(*blk->segs), GFP_KERNEL);
-	blk->kvecs = kvcalloc(HV_BLK_QUEUE_MAX * HV_BLK_MAX_SEGS,
-			      sizeof(*blk->kvecs), GFP_KERNEL);
-	if (!blk->reqs || !blk->segs || !blk->kvecs)
+	q->blk = blk;
+	q->vq = &blk->dev.vqs[index];
+	q->index = index;
+	q->paused = true;	/* until the first kick */
+	mutex_init(&q->run_lock);
+	init_llist_head(&q->done);
+	atomic_set(&q->inflight, 0);
+	init_waitqueue_head(&q->idle_wq);
+
+	q->reqs = kvcalloc(HV_BLK_QUEUE_MAX, sizeof(*q->reqs), GFP_KERNEL);
+	q->segs = kvcalloc(HV_BLK_QUEUE_MAX * HV_BLK_MAX_SEGS,
+			   sizeof(*q->segs), GFP_KERNEL);
+	q->kvecs = kvcalloc(HV_BLK_QUEUE_MAX * HV_BLK_MAX_SEGS,
+			    sizeof(*q->kvecs), GFP_KERNEL);
+	if (!q->reqs || !q->segs || !q->kvecs)
 		return -ENOMEM;
 
 	for (i = 0; i < HV_BLK_QUEUE_MAX; i++) {
-		struct hv_blk_req *req = &blk->reqs[i];
+		struct hv_blk_req *req = &q->reqs[i];
 
-		req->blk = blk;
-		req->chain.segs = &blk->segs[i * HV_BLK_MAX_SEGS];
+		req->q = q;
+		req->chain.segs = &q->segs[i * HV_BLK_MAX_SEGS];
 		req->chain.max_segs = HV_BLK_MAX_SEGS;
-		req->kvec = &blk->kvecs[i * HV_BLK_MAX_SEGS];
-		hv_blk_put_req(blk, req);
+		req->kvec = &q->kvecs[i * HV_BLK_MAX_SEGS];
+		hv_blk_put_req(q, req);
 	}
 	return 0;
 }
 
+/* Free @blk and the pools of its queues (any of them may be missing). */
 static void hv_blk_free(struct hv_blk *blk)
 {
-	kvfree(blk->kvecs);
-	kvfree(blk->segs);
-	kvfree(blk->reqs);
+	u16 i;
+
+	for (i = 0; i < HV_BLK_MAX_QUEUES; i++) {
+		kvfree(blk->queues[i].kvecs);
+		kvfree(blk->queues[i].segs);
+		kvfree(blk->queues[i].reqs);
+	}
 	kfree(blk);
 }
 
@@ -680,11 +767,15 @@ static bool hv_blk_mem_has_pages(const struct hv_guest_mem *mem)
 struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 				    const struct hv_blk_params *params)
 {
+	u16 nr_queues = params->num_queues ? params->num_queues : 1;
 	struct file *file = params->file;
 	struct hv_blk *blk;
 	loff_t size;
+	u16 i, started;
 	int err;
 
+	if (nr_queues > HV_BLK_MAX_QUEUES)
+		return ERR_PTR(-EINVAL);
 	if (!(file->f_mode & FMODE_CAN_READ) || !file->f_op->read_iter)
 		return ERR_PTR(-EBADF);
 	size = hv_blk_file_size(file);
@@ -705,22 +796,23 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 	blk->direct = !params->no_direct &&
 		      (file->f_mode & FMODE_CAN_ODIRECT) &&
 		      hv_blk_mem_has_pages(info->mem);
-	blk->paused = true;	/* until the first kick */
-	mutex_init(&blk->run_lock);
-	init_llist_head(&blk->done);
-	atomic_set(&blk->inflight, 0);
-	init_waitqueue_head(&blk->idle_wq);
+	blk->nr_queues = nr_queues;
 	atomic64_set(&blk->nr_requests, 0);
 	atomic64_set(&blk->nr_errors, 0);
 	atomic64_set(&blk->nr_bytes_read, 0);
 	atomic64_set(&blk->nr_bytes_written, 0);
 
-	err = hv_blk_alloc_pool(blk);
-	if (err)
-		goto free_blk;
+	for (i = 0; i < nr_queues; i++) {
+		err = hv_blk_queue_init(blk, i);
+		if (err)
+			goto free_blk;
+	}
 
 	err = hv_virtio_dev_init(&blk->dev, &hv_blk_ops, info->mem,
 				 sizeof(blk->config));
+	if (err)
+		goto free_blk;
+	err = hv_virtio_dev_set_queues(&blk->dev, nr_queues, VIRTIO_BLK_F_MQ);
 	if (err)
 		goto free_blk;
 	blk->dev.vdev.zone_id = info->zone_id;
@@ -742,15 +834,23 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 	}
 	hv_blk_init_config(blk);
 
-	blk->worker = kthread_create(hv_blk_worker, blk, "hvisor-blk/%u",
-				     info->zone_id);
-	if (IS_ERR(blk->worker)) {
-		err = PTR_ERR(blk->worker);
-		goto free_blk;
+	for (started = 0; started < nr_queues; started++) {
+		struct hv_blk_queue *q = &blk->queues[started];
+
+		q->worker = kthread_create(hv_blk_worker, q, "hvisor-blk/%u.%u",
+					   info->zone_id, started);
+		if (IS_ERR(q->worker)) {
+			err = PTR_ERR(q->worker);
+			goto stop_workers;
+		}
 	}
-	wake_up_process(blk->worker);
+	for (i = 0; i < nr_queues; i++)
+		wake_up_process(blk->queues[i].worker);
 	return &blk->dev;
 
+stop_workers:
+	while (started--)
+		kthread_stop(blk->queues[started].worker);
 free_blk:
 	hv_blk_free(blk);
 	return ERR_PTR(err);
@@ -760,8 +860,11 @@ void hv_blk_destroy(struct hv_virtio_dev *dev)
 {
 	struct hv_blk *blk = to_hv_blk(dev);
 
+	u16 i;
+
 	hv_blk_reset(dev);
-	kthread_stop(blk->worker);
+	for (i = 0; i < blk->nr_queues; i++)
+		kthread_stop(blk->queues[i].worker);
 	fput(blk->file);
 	hv_blk_free(blk);
 }

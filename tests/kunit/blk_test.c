@@ -19,13 +19,25 @@
 #define HVT_STATUS	(HVT_BUF + 0x0100)
 #define HVT_DATA	(HVT_BUF + 0x1000)
 #define HVT_DATA2	(HVT_BUF + 0x2000)
+/* queue 1: its rings 0x4000 above queue 0's, its own header and status */
+#define HVT_QSTRIDE	0x4000
+#define HVT_HDR1	(HVT_BUF + 0x0200)
+#define HVT_STATUS1	(HVT_BUF + 0x0300)
+#define HVT_DATA3	(HVT_BUF + 0x3000)
+#define HVT_NR_QUEUES	2		/* queues the tests drive */
 
 struct hvt_blkdev {
 	struct hvt_mem *m;
 	struct hv_virtio_dev *dev;
 	atomic_t injects;
-	u16 avail_idx;
+	u16 avail_idx[HVT_NR_QUEUES];
 };
+
+/* Guest address of queue @q's copy of the queue-0 area @gpa. */
+static u64 hvt_qa(u16 q, u64 gpa)
+{
+	return gpa + q * HVT_QSTRIDE;
+}
 
 static atomic_t *hvt_injects;
 
@@ -53,10 +65,13 @@ static void hvt_blkdev_free(struct kunit_resource *res)
 	hv_blk_destroy(t->dev);
 }
 
-static struct hvt_blkdev *hvt_blkdev_new(struct kunit *test, bool ro)
+/* A device with @nr_queues queues (0: the default), not yet probed. */
+static struct hvt_blkdev *hvt_blkdev_create(struct kunit *test, bool ro,
+					    u16 nr_queues)
 {
 	struct hvt_blkdev *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
-	struct hv_blk_params params = { .read_only = ro };
+	struct hv_blk_params params = { .read_only = ro,
+					.num_queues = nr_queues };
 	struct hv_virtio_dev_info info;
 	struct file *file;
 	void *res;
@@ -77,83 +92,161 @@ static struct hvt_blkdev *hvt_blkdev_new(struct kunit *test, bool ro)
 	KUNIT_ASSERT_EQ(test, PTR_ERR_OR_ZERO(t->dev), 0);
 	res = kunit_alloc_resource(test, NULL, hvt_blkdev_free, GFP_KERNEL, t);
 	KUNIT_ASSERT_NOT_NULL(test, res);
+	return t;
+}
 
-	/* what virtio_mmio + virtio_blk do at probe */
+/* Queue @q with its rings at hvt_qa(q, HVT_DESC/AVAIL/USED), ready. */
+static void hvt_setup_queue(struct kunit *test, struct hvt_blkdev *t, u16 q)
+{
+	bwr(t, VIRTIO_MMIO_QUEUE_SEL, q);
+	KUNIT_ASSERT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_NUM_MAX), 256U);
+	bwr(t, VIRTIO_MMIO_QUEUE_NUM, HVT_QNUM);
+	bwr(t, VIRTIO_MMIO_QUEUE_DESC_LOW, lower_32_bits(hvt_qa(q, HVT_DESC)));
+	bwr(t, VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+	bwr(t, VIRTIO_MMIO_QUEUE_AVAIL_LOW,
+	    lower_32_bits(hvt_qa(q, HVT_AVAIL)));
+	bwr(t, VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
+	bwr(t, VIRTIO_MMIO_QUEUE_USED_LOW, lower_32_bits(hvt_qa(q, HVT_USED)));
+	bwr(t, VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
+	bwr(t, VIRTIO_MMIO_QUEUE_READY, 1);
+	KUNIT_ASSERT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_READY), 1U);
+}
+
+/*
+ * What virtio_mmio + virtio_blk do at probe: accept every offered feature
+ * (VIRTIO_BLK_F_MQ only if @mq), set up queues 0 .. @nr_queues - 1.
+ */
+static void hvt_probe(struct kunit *test, struct hvt_blkdev *t, bool mq,
+		      u16 nr_queues)
+{
+	u32 features;
+	u16 q;
+
 	bwr(t, VIRTIO_MMIO_STATUS, 1);
 	bwr(t, VIRTIO_MMIO_STATUS, 3);
 	bwr(t, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	features = brd(t, VIRTIO_MMIO_DEVICE_FEATURES);
+	if (!mq)
+		features &= ~BIT(VIRTIO_BLK_F_MQ);
 	bwr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	bwr(t, VIRTIO_MMIO_DRIVER_FEATURES, brd(t, VIRTIO_MMIO_DEVICE_FEATURES));
+	bwr(t, VIRTIO_MMIO_DRIVER_FEATURES, features);
 	bwr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	bwr(t, VIRTIO_MMIO_DRIVER_FEATURES, 1);
 	bwr(t, VIRTIO_MMIO_STATUS, 0xb);
 	KUNIT_ASSERT_EQ(test, brd(t, VIRTIO_MMIO_STATUS), 0xbU);
-	bwr(t, VIRTIO_MMIO_QUEUE_SEL, 0);
-	KUNIT_ASSERT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_NUM_MAX), 256U);
-	bwr(t, VIRTIO_MMIO_QUEUE_NUM, HVT_QNUM);
-	bwr(t, VIRTIO_MMIO_QUEUE_DESC_LOW, lower_32_bits(HVT_DESC));
-	bwr(t, VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-	bwr(t, VIRTIO_MMIO_QUEUE_AVAIL_LOW, lower_32_bits(HVT_AVAIL));
-	bwr(t, VIRTIO_MMIO_QUEUE_AVAIL_HIGH, 0);
-	bwr(t, VIRTIO_MMIO_QUEUE_USED_LOW, lower_32_bits(HVT_USED));
-	bwr(t, VIRTIO_MMIO_QUEUE_USED_HIGH, 0);
-	bwr(t, VIRTIO_MMIO_QUEUE_READY, 1);
-	KUNIT_ASSERT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_READY), 1U);
+	for (q = 0; q < nr_queues; q++)
+		hvt_setup_queue(test, t, q);
 	bwr(t, VIRTIO_MMIO_STATUS, 0xf);
 	KUNIT_ASSERT_EQ(test, brd(t, VIRTIO_MMIO_STATUS), 0xfU);
+	memset(t->avail_idx, 0, sizeof(t->avail_idx));
+}
+
+static struct hvt_blkdev *hvt_blkdev_new(struct kunit *test, bool ro)
+{
+	struct hvt_blkdev *t = hvt_blkdev_create(test, ro, 0);
+
+	hvt_probe(test, t, true, 1);
 	return t;
+}
+
+static struct hv_vring_used *hvt_used_q(struct hvt_blkdev *t, u16 q)
+{
+	return hvt_ptr(t->m, hvt_qa(q, HVT_USED));
 }
 
 static struct hv_vring_used *hvt_used(struct hvt_blkdev *t)
 {
-	return hvt_ptr(t->m, HVT_USED);
+	return hvt_used_q(t, 0);
 }
 
-/* Post head 0, kick, wait until the device used it; returns used len. */
-static u32 hvt_submit(struct kunit *test, struct hvt_blkdev *t)
+static u16 hvt_used_idx(struct hvt_blkdev *t, u16 q)
 {
-	struct hv_vring_used *u = hvt_used(t);
-	u16 want = t->avail_idx + 1;
+	return le16_to_cpu(READ_ONCE(hvt_used_q(t, q)->idx));
+}
+
+/* Put head 0 in queue @q's avail ring (not kicked). */
+static void hvt_post(struct hvt_blkdev *t, u16 q)
+{
+	struct hv_vring_avail *a = hvt_ptr(t->m, hvt_qa(q, HVT_AVAIL));
+	u16 idx = t->avail_idx[q]++;
+
+	a->ring[idx % HVT_QNUM] = cpu_to_le16(0);
+	/* the entry before the index, as a driver's barrier orders them */
+	smp_wmb();
+	a->idx = cpu_to_le16(idx + 1);
+}
+
+/* Wait up to ~2 s for queue @q's used index to reach @want. */
+static bool hvt_wait_used(struct hvt_blkdev *t, u16 q, u16 want)
+{
 	int i;
 
-	hvt_avail(t->m, HVT_QNUM, t->avail_idx++, 0);
-	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	for (i = 0; i < 500 && le16_to_cpu(READ_ONCE(u->idx)) != want; i++)
+	for (i = 0; i < 500 && hvt_used_idx(t, q) != want; i++)
 		usleep_range(2000, 4000);
-	KUNIT_ASSERT_EQ(test, le16_to_cpu(READ_ONCE(u->idx)), want);
+	return hvt_used_idx(t, q) == want;
+}
+
+/* Post head 0 on queue @q, kick, wait until used there; returns used len. */
+static u32 hvt_submit_q(struct kunit *test, struct hvt_blkdev *t, u16 q)
+{
+	struct hv_vring_used *u = hvt_used_q(t, q);
+	u16 want = t->avail_idx[q] + 1;
+
+	hvt_post(t, q);
+	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, q);
+	KUNIT_ASSERT_TRUE(test, hvt_wait_used(t, q, want));
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(u->ring[(want - 1) % HVT_QNUM].id),
 			0U);
 	return le32_to_cpu(u->ring[(want - 1) % HVT_QNUM].len);
 }
 
-/* header(type, sector) -> [data len, in or out] -> status */
-static void hvt_req(struct hvt_blkdev *t, u32 type, u64 sector, u64 data,
-		    u32 len, bool in)
+static u32 hvt_submit(struct kunit *test, struct hvt_blkdev *t)
 {
+	return hvt_submit_q(test, t, 0);
+}
+
+/*
+ * Head 0 of queue @q: header(type, sector) -> [data len, in or out] ->
+ * status; queue 1 has its own header and status bytes.
+ */
+static void hvt_req_q(struct hvt_blkdev *t, u16 q, u32 type, u64 sector,
+		      u64 data, u32 len, bool in)
+{
+	u64 desc = hvt_qa(q, HVT_DESC), hdr_gpa = q ? HVT_HDR1 : HVT_HDR;
+	u64 status = q ? HVT_STATUS1 : HVT_STATUS;
 	__le32 ty = cpu_to_le32(type);
 	__le64 se = cpu_to_le64(sector);
-	u8 *hdr = hvt_ptr(t->m, HVT_HDR);
+	u8 *hdr = hvt_ptr(t->m, hdr_gpa);
 
 	memcpy(hdr, &ty, 4);
 	memset(hdr + 4, 0, 4);
 	memcpy(hdr + 8, &se, 8);
-	*(u8 *)hvt_ptr(t->m, HVT_STATUS) = 0xee;
+	*(u8 *)hvt_ptr(t->m, status) = 0xee;
 	if (len) {
-		hvt_desc(t->m, HVT_DESC, 0, HVT_HDR, 16, VRING_DESC_F_NEXT, 1);
-		hvt_desc(t->m, HVT_DESC, 1, data, len,
+		hvt_desc(t->m, desc, 0, hdr_gpa, 16, VRING_DESC_F_NEXT, 1);
+		hvt_desc(t->m, desc, 1, data, len,
 			 VRING_DESC_F_NEXT | (in ? VRING_DESC_F_WRITE : 0), 2);
-		hvt_desc(t->m, HVT_DESC, 2, HVT_STATUS, 1, VRING_DESC_F_WRITE,
-			 0);
+		hvt_desc(t->m, desc, 2, status, 1, VRING_DESC_F_WRITE, 0);
 	} else {
-		hvt_desc(t->m, HVT_DESC, 0, HVT_HDR, 16, VRING_DESC_F_NEXT, 2);
-		hvt_desc(t->m, HVT_DESC, 2, HVT_STATUS, 1, VRING_DESC_F_WRITE,
-			 0);
+		hvt_desc(t->m, desc, 0, hdr_gpa, 16, VRING_DESC_F_NEXT, 2);
+		hvt_desc(t->m, desc, 2, status, 1, VRING_DESC_F_WRITE, 0);
 	}
+}
+
+static void hvt_req(struct hvt_blkdev *t, u32 type, u64 sector, u64 data,
+		    u32 len, bool in)
+{
+	hvt_req_q(t, 0, type, sector, data, len, in);
+}
+
+static u8 hvt_status_q(struct hvt_blkdev *t, u16 q)
+{
+	return *(u8 *)hvt_ptr(t->m, q ? HVT_STATUS1 : HVT_STATUS);
 }
 
 static u8 hvt_status(struct hvt_blkdev *t)
 {
-	return *(u8 *)hvt_ptr(t->m, HVT_STATUS);
+	return hvt_status_q(t, 0);
 }
 
 static void blkdev_config(struct kunit *test)
@@ -266,15 +359,15 @@ static void blkdev_reset_with_io(struct kunit *test)
 	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	bwr(t, VIRTIO_MMIO_STATUS, 0);
 	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_STATUS), 0U);
-	KUNIT_EXPECT_EQ(test, atomic_read(&to_hv_blk(t->dev)->inflight), 0);
+	KUNIT_EXPECT_EQ(test,
+			atomic_read(&to_hv_blk(t->dev)->queues[0].inflight), 0);
 }
 
 /* Detach under I/O: posted chains fail with IOERR, one interrupt. */
 static void blkdev_kill_fails_posted(struct kunit *test)
 {
 	struct hvt_blkdev *t = hvt_blkdev_new(test, false);
-	struct hv_vring_used *u = hvt_used(t);
-	int injects, i;
+	int injects;
 
 	hvt_req(t, VIRTIO_BLK_T_IN, 0, HVT_DATA, 4096, true);
 	KUNIT_EXPECT_EQ(test, hvt_submit(test, t), 4097U);
@@ -284,10 +377,10 @@ static void blkdev_kill_fails_posted(struct kunit *test)
 
 	/* two chains posted, not kicked: nobody will ever serve them */
 	*(u8 *)hvt_ptr(t->m, HVT_STATUS) = 0xee;
-	hvt_avail(t->m, HVT_QNUM, t->avail_idx++, 0);
-	hvt_avail(t->m, HVT_QNUM, t->avail_idx++, 0);
+	hvt_post(t, 0);
+	hvt_post(t, 0);
 	t->dev->ops->kill(t->dev);	/* no ack here: gives up after 2 s */
-	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(u->idx)), t->avail_idx);
+	KUNIT_EXPECT_EQ(test, hvt_used_idx(t, 0), t->avail_idx[0]);
 	KUNIT_EXPECT_EQ(test, hvt_status(t), VIRTIO_BLK_S_IOERR);
 	KUNIT_EXPECT_TRUE(test, brd(t, VIRTIO_MMIO_INTERRUPT_STATUS) &
 			  VIRTIO_MMIO_INT_VRING);
@@ -295,13 +388,249 @@ static void blkdev_kill_fails_posted(struct kunit *test)
 
 	/* posted and kicked after the kill: failed too, never submitted */
 	*(u8 *)hvt_ptr(t->m, HVT_STATUS) = 0xee;
-	hvt_avail(t->m, HVT_QNUM, t->avail_idx++, 0);
+	hvt_post(t, 0);
 	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	for (i = 0; i < 500 && le16_to_cpu(READ_ONCE(u->idx)) != t->avail_idx;
-	     i++)
-		usleep_range(2000, 4000);
-	KUNIT_EXPECT_EQ(test, le16_to_cpu(READ_ONCE(u->idx)), t->avail_idx);
+	KUNIT_EXPECT_TRUE(test, hvt_wait_used(t, 0, t->avail_idx[0]));
 	KUNIT_EXPECT_EQ(test, hvt_status(t), VIRTIO_BLK_S_IOERR);
+}
+
+/* ---- multi-queue (VIRTIO_BLK_F_MQ) ---------------------------------- */
+
+static u32 hvt_dev_features0(struct hvt_blkdev *t)
+{
+	bwr(t, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	return brd(t, VIRTIO_MMIO_DEVICE_FEATURES);
+}
+
+/* Two queues, MQ negotiated, both set up. */
+static struct hvt_blkdev *hvt_blkdev_mq(struct kunit *test)
+{
+	struct hvt_blkdev *t = hvt_blkdev_create(test, false, HVT_NR_QUEUES);
+
+	hvt_probe(test, t, true, HVT_NR_QUEUES);
+	KUNIT_ASSERT_TRUE(test, t->dev->features & BIT_ULL(VIRTIO_BLK_F_MQ));
+	return t;
+}
+
+static void blkdev_mq_offered_with_queues(struct kunit *test)
+{
+	size_t nq = offsetof(struct virtio_blk_config, num_queues);
+	struct hv_blk_params params = { .num_queues = HV_BLK_MAX_QUEUES + 1 };
+	struct hv_virtio_dev_info info = {};
+	struct hvt_blkdev *t;
+	struct hv_vdev *v;
+	struct file *file;
+
+	/* 0 and 1 are one queue: no MQ */
+	t = hvt_blkdev_create(test, false, 0);
+	KUNIT_EXPECT_FALSE(test, hvt_dev_features0(t) & BIT(VIRTIO_BLK_F_MQ));
+	t = hvt_blkdev_create(test, false, 1);
+	KUNIT_EXPECT_FALSE(test, hvt_dev_features0(t) & BIT(VIRTIO_BLK_F_MQ));
+	KUNIT_EXPECT_EQ(test, t->dev->num_queues, 1);
+
+	t = hvt_blkdev_create(test, false, HV_BLK_MAX_QUEUES);
+	v = &t->dev->vdev;
+	KUNIT_EXPECT_TRUE(test, hvt_dev_features0(t) & BIT(VIRTIO_BLK_F_MQ));
+	KUNIT_EXPECT_EQ(test, v->mmio->read(v, 0x100 + nq, 2),
+			(u64)HV_BLK_MAX_QUEUES);
+	KUNIT_EXPECT_EQ(test, t->dev->num_queues, HV_BLK_MAX_QUEUES);
+
+	/* more than the maximum: refused before anything is made */
+	file = shmem_file_setup("hvisor-blk-test", HVT_DISK_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	params.file = file;
+	info.mem = &t->m->gm;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(hv_blk_create(&info, &params)),
+			(long)-EINVAL);
+	fput(file);
+}
+
+/*
+ * A request on queue 1 is served by queue 1's worker and completed on
+ * queue 1's used ring, while queue 0's worker is held busy: one queue
+ * cannot hold up another.
+ */
+static void blkdev_mq_queue1_served_alone(struct kunit *test)
+{
+	struct hvt_blkdev *t = hvt_blkdev_mq(test);
+	struct hv_blk *blk = to_hv_blk(t->dev);
+	u8 *data = hvt_ptr(t->m, HVT_DATA3), *back = hvt_ptr(t->m, HVT_DATA);
+	u16 used0;
+	bool served;
+	u8 status0;
+	int i;
+
+	for (i = 0; i < 4096; i++)
+		data[i] = i * 13 + 5;
+	hvt_req(t, VIRTIO_BLK_T_IN, 0, HVT_DATA, 512, true);
+	hvt_req_q(t, 1, VIRTIO_BLK_T_OUT, 8, HVT_DATA3, 4096, false);
+
+	/* no assertion while the lock is held: the cleanup needs it */
+	mutex_lock(&blk->queues[0].run_lock);	/* queue 0 "busy" */
+	hvt_post(t, 0);
+	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	hvt_post(t, 1);
+	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	served = hvt_wait_used(t, 1, 1);
+	used0 = hvt_used_idx(t, 0);
+	status0 = hvt_status_q(t, 0);
+	mutex_unlock(&blk->queues[0].run_lock);
+
+	KUNIT_EXPECT_TRUE(test, served);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(hvt_used_q(t, 1)->ring[0].len), 1U);
+	KUNIT_EXPECT_EQ(test, hvt_status_q(t, 1), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, used0, 0);
+	KUNIT_EXPECT_EQ(test, status0, 0xee);
+	/* released, queue 0 completes on its own ring */
+	KUNIT_EXPECT_TRUE(test, hvt_wait_used(t, 0, 1));
+	KUNIT_EXPECT_EQ(test, hvt_status_q(t, 0), VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, hvt_used_idx(t, 1), 1);
+
+	/* what queue 1 wrote is on the disk: read it back on queue 0 */
+	hvt_req(t, VIRTIO_BLK_T_IN, 8, HVT_DATA, 4096, true);
+	KUNIT_EXPECT_EQ(test, hvt_submit(test, t), 4097U);
+	KUNIT_EXPECT_EQ(test, memcmp(data, back, 4096), 0);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&blk->nr_requests), 3);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&blk->nr_bytes_written), 4096);
+}
+
+/* Status = 0 with both queues full of reads: every worker quiesced. */
+static void blkdev_mq_reset_both_busy(struct kunit *test)
+{
+	struct hvt_blkdev *t = hvt_blkdev_mq(test);
+	struct hv_blk *blk = to_hv_blk(t->dev);
+	u16 q;
+	int i;
+
+	for (q = 0; q < HVT_NR_QUEUES; q++) {
+		hvt_req_q(t, q, VIRTIO_BLK_T_IN, 0, q ? HVT_DATA3 : HVT_DATA,
+			  4096, true);
+		for (i = 0; i < HVT_QNUM; i++)
+			hvt_post(t, q);
+	}
+	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	bwr(t, VIRTIO_MMIO_STATUS, 0);
+	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_STATUS), 0U);
+	for (q = 0; q < HVT_NR_QUEUES; q++) {
+		KUNIT_EXPECT_EQ(test, atomic_read(&blk->queues[q].inflight), 0);
+		KUNIT_EXPECT_TRUE(test, READ_ONCE(blk->queues[q].paused));
+		KUNIT_EXPECT_FALSE(test, hv_vq_ready(&t->dev->vqs[q]));
+		KUNIT_EXPECT_EQ(test, t->dev->qregs[q].desc, 0ULL);
+	}
+
+	/* set up again: both queues work */
+	memset(hvt_used_q(t, 0), 0, PAGE_SIZE);
+	memset(hvt_used_q(t, 1), 0, PAGE_SIZE);
+	hvt_probe(test, t, true, HVT_NR_QUEUES);
+	hvt_req_q(t, 1, VIRTIO_BLK_T_IN, 0, HVT_DATA3, 512, true);
+	KUNIT_EXPECT_EQ(test, hvt_submit_q(test, t, 1), 513U);
+	KUNIT_EXPECT_EQ(test, hvt_status_q(t, 1), VIRTIO_BLK_S_OK);
+	hvt_req(t, VIRTIO_BLK_T_IN, 0, HVT_DATA, 512, true);
+	KUNIT_EXPECT_EQ(test, hvt_submit(test, t), 513U);
+}
+
+/* QueueReady = 0 on queue 0 leaves queue 1 running. */
+static void blkdev_mq_queue_ready_zero(struct kunit *test)
+{
+	struct hvt_blkdev *t = hvt_blkdev_mq(test);
+	struct hv_blk *blk = to_hv_blk(t->dev);
+
+	hvt_req_q(t, 1, VIRTIO_BLK_T_IN, 0, HVT_DATA3, 512, true);
+	KUNIT_EXPECT_EQ(test, hvt_submit_q(test, t, 1), 513U);
+	bwr(t, VIRTIO_MMIO_QUEUE_SEL, 0);
+	bwr(t, VIRTIO_MMIO_QUEUE_READY, 0);
+	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_READY), 0U);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(blk->queues[0].paused));
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(blk->queues[1].paused));
+	KUNIT_EXPECT_EQ(test, hvt_submit_q(test, t, 1), 513U);
+	KUNIT_EXPECT_EQ(test, hvt_status_q(t, 1), VIRTIO_BLK_S_OK);
+}
+
+/* MQ offered but not accepted: the driver has queue 0 only. */
+static void blkdev_mq_not_negotiated(struct kunit *test)
+{
+	struct hvt_blkdev *t = hvt_blkdev_create(test, false, HVT_NR_QUEUES);
+	u64 notifies;
+
+	hvt_probe(test, t, false, 1);
+	KUNIT_EXPECT_FALSE(test, t->dev->features & BIT_ULL(VIRTIO_BLK_F_MQ));
+	bwr(t, VIRTIO_MMIO_QUEUE_SEL, 1);
+	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_NUM_MAX), 0U);
+	bwr(t, VIRTIO_MMIO_QUEUE_NUM, HVT_QNUM);
+	bwr(t, VIRTIO_MMIO_QUEUE_DESC_LOW, lower_32_bits(hvt_qa(1, HVT_DESC)));
+	bwr(t, VIRTIO_MMIO_QUEUE_READY, 1);
+	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_READY), 0U);
+	KUNIT_EXPECT_EQ(test, t->dev->qregs[1].num, 0U);
+
+	/* a kick of queue 1 serves nothing */
+	hvt_req_q(t, 1, VIRTIO_BLK_T_IN, 0, HVT_DATA3, 512, true);
+	hvt_post(t, 1);
+	notifies = atomic64_read(&t->dev->notifies);
+	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev->notifies), notifies + 1);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, hvt_used_idx(t, 1), 0);
+	KUNIT_EXPECT_EQ(test, hvt_status_q(t, 1), 0xee);
+
+	/* queue 0 works as on a single-queue device */
+	hvt_req(t, VIRTIO_BLK_T_IN, 0, HVT_DATA, 512, true);
+	KUNIT_EXPECT_EQ(test, hvt_submit(test, t), 513U);
+	KUNIT_EXPECT_EQ(test, hvt_status(t), VIRTIO_BLK_S_OK);
+}
+
+/* QueueSel past the device's queues: reads 0, writes ignored. */
+static void blkdev_mq_queue_sel_beyond(struct kunit *test)
+{
+	static const u32 sels[] = { HVT_NR_QUEUES, HV_BLK_MAX_QUEUES,
+				    HV_VIRTIO_MAX_QUEUES, U32_MAX };
+	struct hvt_blkdev *t = hvt_blkdev_mq(test);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sels); i++) {
+		bwr(t, VIRTIO_MMIO_QUEUE_SEL, sels[i]);
+		KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_NUM_MAX), 0U);
+		bwr(t, VIRTIO_MMIO_QUEUE_NUM, HVT_QNUM);
+		bwr(t, VIRTIO_MMIO_QUEUE_READY, 1);
+		KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_READY), 0U);
+		bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, sels[i]);
+	}
+	for (i = HVT_NR_QUEUES; i < HV_VIRTIO_MAX_QUEUES; i++)
+		KUNIT_EXPECT_EQ(test, t->dev->qregs[i].num, 0U);
+	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_STATUS), 0xfU);
+	hvt_req_q(t, 1, VIRTIO_BLK_T_IN, 0, HVT_DATA3, 512, true);
+	KUNIT_EXPECT_EQ(test, hvt_submit_q(test, t, 1), 513U);
+}
+
+/* Detach under I/O fails what is posted on every queue, one interrupt. */
+static void blkdev_mq_kill_fails_every_queue(struct kunit *test)
+{
+	struct hvt_blkdev *t = hvt_blkdev_mq(test);
+	int injects;
+	u16 q;
+
+	/* both queues served once, the driver took the interrupts */
+	for (q = 0; q < HVT_NR_QUEUES; q++) {
+		hvt_req_q(t, q, VIRTIO_BLK_T_IN, 0, q ? HVT_DATA3 : HVT_DATA,
+			  512, true);
+		KUNIT_EXPECT_EQ(test, hvt_submit_q(test, t, q), 513U);
+	}
+	bwr(t, VIRTIO_MMIO_INTERRUPT_ACK, brd(t, VIRTIO_MMIO_INTERRUPT_STATUS));
+	injects = atomic_read(&t->injects);
+
+	/* two chains posted on each, not kicked */
+	for (q = 0; q < HVT_NR_QUEUES; q++) {
+		*(u8 *)hvt_ptr(t->m, q ? HVT_STATUS1 : HVT_STATUS) = 0xee;
+		hvt_post(t, q);
+		hvt_post(t, q);
+	}
+	t->dev->ops->kill(t->dev);	/* no ack here: gives up after 2 s */
+	for (q = 0; q < HVT_NR_QUEUES; q++) {
+		KUNIT_EXPECT_EQ(test, hvt_used_idx(t, q), 3);
+		KUNIT_EXPECT_EQ(test, hvt_status_q(t, q), VIRTIO_BLK_S_IOERR);
+		KUNIT_EXPECT_TRUE(test, to_hv_blk(t->dev)->queues[q].dying);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->injects), injects + 1);
 }
 
 static struct kunit_case hv_blkdev_cases[] = {
@@ -313,6 +642,13 @@ static struct kunit_case hv_blkdev_cases[] = {
 	KUNIT_CASE(blkdev_broken_queue),
 	KUNIT_CASE(blkdev_reset_with_io),
 	KUNIT_CASE(blkdev_kill_fails_posted),
+	KUNIT_CASE(blkdev_mq_offered_with_queues),
+	KUNIT_CASE(blkdev_mq_queue1_served_alone),
+	KUNIT_CASE(blkdev_mq_reset_both_busy),
+	KUNIT_CASE(blkdev_mq_queue_ready_zero),
+	KUNIT_CASE(blkdev_mq_not_negotiated),
+	KUNIT_CASE(blkdev_mq_queue_sel_beyond),
+	KUNIT_CASE(blkdev_mq_kill_fails_every_queue),
 	{}
 };
 
