@@ -274,6 +274,9 @@ struct hvisor_virtio_region {
 
 #define HVISOR_VIRTIO_F_READONLY	(1U << 0)	/* blk: refuse writes */
 
+/* blk: most virtqueues (VIRTIO_BLK_F_MQ) one device may have. */
+#define HVISOR_VIRTIO_MAX_QUEUES	8
+
 struct hvisor_virtio_device {
 	__u32 type;			/* HVISOR_VIRTIO_* */
 	__u32 irq;			/* interrupt hvisor injects into the zone */
@@ -284,7 +287,12 @@ struct hvisor_virtio_device {
 	__u8 mac[6];			/* net */
 	__u8 __pad[2];
 	char serial[20];		/* blk: VIRTIO_BLK_T_GET_ID answer, NUL-padded */
-	__u32 __pad2;
+	/*
+	 * blk: request queues, 1..HVISOR_VIRTIO_MAX_QUEUES (0 means 1); more
+	 * than one offers VIRTIO_BLK_F_MQ.  Others: 0 or 1.
+	 */
+	__u16 num_queues;
+	__u16 __pad2;
 };
 
 /*

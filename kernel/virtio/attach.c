@@ -31,6 +31,8 @@
 #include "net.h"
 
 static_assert(HV_GMEM_MAX_REGIONS >= HVISOR_VIRTIO_MAX_REGIONS);
+static_assert(HV_BLK_MAX_QUEUES == HVISOR_VIRTIO_MAX_QUEUES);
+static_assert(sizeof(struct hvisor_virtio_device) == 64);
 
 /* The guest memory of one attach request, shared by its devices. */
 struct hv_attachment {
@@ -108,7 +110,7 @@ static ssize_t queue_sizes_show(struct kobject *kobj,
 	int len = 0;
 	u16 i;
 
-	for (i = 0; i < dev->ops->num_queues; i++)
+	for (i = 0; i < dev->num_queues; i++)
 		len += sysfs_emit_at(buf, len, "%s%u", i ? " " : "",
 				     READ_ONCE(dev->vqs[i].num));
 	len += sysfs_emit_at(buf, len, "\n");
@@ -212,9 +214,10 @@ static int hv_check_header(const struct hvisor_virtio_attach *hdr)
 
 static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 {
-	u64 last;
-
 	u32 flags_ok = d->type == HVISOR_VIRTIO_BLK ? HVISOR_VIRTIO_F_READONLY : 0;
+	u32 max_queues = d->type == HVISOR_VIRTIO_BLK ?
+			 HVISOR_VIRTIO_MAX_QUEUES : 1;
+	u64 last;
 
 	if (d->type != HVISOR_VIRTIO_BLK && d->type != HVISOR_VIRTIO_NET &&
 	    d->type != HVISOR_VIRTIO_CONSOLE) {
@@ -225,6 +228,12 @@ static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 	if (d->flags & ~flags_ok || d->__pad[0] || d->__pad[1] || d->__pad2) {
 		pr_err("hvisor: virtio device %u: unknown flags or non-zero padding\n",
 		       i);
+		return -EINVAL;
+	}
+	/* 0 means the default: one request queue, or what net/console have */
+	if (d->num_queues > max_queues) {
+		pr_err("hvisor: virtio device %u: %u queues requested, a %s device takes at most %u\n",
+		       i, d->num_queues, hv_type_name(d->type), max_queues);
 		return -EINVAL;
 	}
 	if (d->len < HV_VIRTIO_MMIO_SIZE || d->len > PAGE_SIZE ||
@@ -339,6 +348,7 @@ hv_vnode_create_dev(struct hv_attach_req *r, u32 i,
 	struct hv_blk_params blk = {
 		.file = r->files[i],
 		.read_only = d->flags & HVISOR_VIRTIO_F_READONLY,
+		.num_queues = d->num_queues,
 	};
 	struct hv_net_params net = { .file = r->files[i] };
 	struct hv_virtio_dev *dev;

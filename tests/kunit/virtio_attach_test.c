@@ -240,6 +240,50 @@ static void attach_ok_and_detach(struct kunit *test)
 	hvt_expect_clean(test);
 }
 
+/* "queues": blk up to HVISOR_VIRTIO_MAX_QUEUES; others 0 or 1 only. */
+static void attach_num_queues(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct hv_attach_req *r;
+	struct hv_vnode *vn;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	r = hvt_req(test, 1);
+	r->devs[0].num_queues = HVISOR_VIRTIO_MAX_QUEUES + 1;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].num_queues = U16_MAX;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].type = HVISOR_VIRTIO_NET;
+	r->devs[0].mac[0] = 0x02;
+	r->devs[0].num_queues = 2;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_req(test, 1);
+	r->devs[0].type = HVISOR_VIRTIO_CONSOLE;
+	r->devs[0].fd = -1;
+	r->devs[0].num_queues = 2;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	/* 1 passes the checks: the (fake) console backend is what refuses */
+	r = hvt_req(test, 1);
+	r->devs[0].type = HVISOR_VIRTIO_CONSOLE;
+	r->devs[0].fd = -1;
+	r->devs[0].num_queues = 1;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-ENOSPC);
+	hvt_expect_clean(test);
+
+	r = hvt_req(test, 1);
+	r->devs[0].num_queues = HVISOR_VIRTIO_MAX_QUEUES;
+	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
+	vn = list_first_entry(&hv_vnodes, struct hv_vnode, node);
+	hv_attr_queue_sizes.show(&vn->kobj, &hv_attr_queue_sizes, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "0 0 0 0 0 0 0 0\n");
+	KUNIT_EXPECT_TRUE(test, vn->dev->device_features &
+			  BIT_ULL(VIRTIO_BLK_F_MQ));
+	hvisor_virtio_detach_zone(1);
+	hvt_expect_clean(test);
+}
+
 static void attach_bad_header(struct kunit *test)
 {
 	static const struct hvisor_virtio_attach bad[] = {
@@ -403,6 +447,7 @@ static struct kunit_case hv_attach_cases[] = {
 	KUNIT_CASE(attach_bad_header),
 	KUNIT_CASE(attach_bad_region),
 	KUNIT_CASE(attach_bad_devices),
+	KUNIT_CASE(attach_num_queues),
 	KUNIT_CASE(attach_bad_fd_unwinds),
 	KUNIT_CASE(attach_conflict_unwinds),
 	KUNIT_CASE(attach_backend_failure_unwinds),

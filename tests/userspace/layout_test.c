@@ -116,6 +116,12 @@ static int check_layout(void)
 	OFF(hvisor_zone_pci, num_pci_devs, 424);
 	OFF(hvisor_zone_pci, alloc_pci_devs, 432);
 
+	/* our own ABI: num_queues took two bytes of the old __pad2 */
+	SIZE(hvisor_virtio_device, 64);
+	OFF(hvisor_virtio_device, serial, 40);
+	OFF(hvisor_virtio_device, num_queues, 60);
+	OFF(hvisor_virtio_device, __pad2, 62);
+
 	for (i = 0; i < ARRAY_SIZE(archs); i++) {
 		char what[64];
 
