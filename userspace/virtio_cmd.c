@@ -64,6 +64,8 @@ static void print_device(const struct vdev_cfg *d, unsigned int i,
 		       img_missing ? ", not found" : "");
 		if (d->serial[0])
 			printf(" serial %.20s", d->serial);
+		if (d->queues > 1)
+			printf(" queues %u", d->queues);
 	} else if (d->type == HVISOR_VIRTIO_NET) {
 		printf("  tap %s mac %s", d->tap, virtio_mac_str(m, d->mac));
 	}
@@ -363,6 +365,7 @@ static int prepare_zone(const struct virtio_json *v, struct attach_zone *a)
 			if (d->readonly)
 				hd->flags |= HVISOR_VIRTIO_F_READONLY;
 			memcpy(hd->serial, d->serial, sizeof(hd->serial));
+			hd->num_queues = d->queues;
 			if (!realpath(d->img, a->backend[a->nr - 1]))
 				snprintf(a->backend[a->nr - 1], PATH_MAX, "%s",
 					 d->img);
@@ -479,9 +482,12 @@ static void print_attached(int hvfd, struct attach_zone *a,
 			       virtio_type_name(hd->type),
 			       (unsigned long long)hd->addr, hd->irq);
 			if (hd->type == HVISOR_VIRTIO_BLK) {
-				printf("<- %s (%s)\n", a[zi].backend[i],
+				printf("<- %s (%s", a[zi].backend[i],
 				       hd->flags & HVISOR_VIRTIO_F_READONLY ?
 				       "read-only" : "read-write");
+				if (hd->num_queues > 1)
+					printf(", %u queues", hd->num_queues);
+				printf(")\n");
 				continue;
 			}
 			if (hd->type == HVISOR_VIRTIO_NET) {

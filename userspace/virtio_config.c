@@ -202,6 +202,41 @@ static int check_tap_name(struct jctx *c, const char *name)
 	return ret;
 }
 
+/*
+ * "queues" (our extension, blk only): request queues, an integer 1 to
+ * HVISOR_VIRTIO_MAX_QUEUES; more than one makes a multi-queue disk.  A JSON
+ * number only: upstream has no such field, so no "0x..." strings to accept.
+ */
+static int get_queues(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(dev, "queues");
+	size_t saved;
+	int ret = -1;
+	__u64 n;
+
+	if (!item)
+		return 0;
+	saved = jpath_key(c, "queues");
+	if (d->type != HVISOR_VIRTIO_BLK) {
+		jerr(c, "only a blk device has \"queues\" (this one is %s)",
+		     virtio_type_name(d->type));
+	} else if (!cJSON_IsNumber(item)) {
+		jerr(c, "expected a number of queues (1 to %d), found %s",
+		     HVISOR_VIRTIO_MAX_QUEUES, json_type_name(item));
+	} else if (!json_uint(c, item, HVISOR_VIRTIO_MAX_QUEUES, &n)) {
+		/* (json_uint() reported anything else) */
+		if (n) {
+			d->queues = n;
+			ret = 0;
+		} else {
+			jerr(c, "0 is not a valid number of queues (1 to %d)",
+			     HVISOR_VIRTIO_MAX_QUEUES);
+		}
+	}
+	jpath_restore(c, saved);
+	return ret;
+}
+
 static int parse_blk(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
 {
 	const char *serial;
@@ -227,7 +262,7 @@ static int parse_blk(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
 		}
 		strncpy(d->serial, serial, sizeof(d->serial));
 	}
-	return 0;
+	return get_queues(c, dev, d);
 }
 
 static int parse_net(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
@@ -347,6 +382,8 @@ static int parse_device(struct jctx *c, const cJSON *dev, struct vdev_cfg *d,
 	}
 	if (d->type == HVISOR_VIRTIO_BLK)
 		return parse_blk(c, dev, d);
+	if (get_queues(c, dev, d))
+		return -1;	/* "queues" is for blk only */
 	if (d->type == HVISOR_VIRTIO_NET)
 		return parse_net(c, dev, d);
 	return 0;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A virtio config JSON file (upstream hvisor-tool's virtio_cfg.json schema,
- * plus "readonly", "serial" and a string "mac") parsed and validated.
+ * plus "readonly", "serial", "queues" and a string "mac") parsed and
+ * validated.
  */
 #ifndef HVISOR_TOOL_VIRTIO_CONFIG_H
 #define HVISOR_TOOL_VIRTIO_CONFIG_H
@@ -33,6 +34,7 @@ struct vdev_cfg {
 	const char *img;	/* blk */
 	bool readonly;		/* blk */
 	char serial[20];	/* blk, NUL-padded */
+	u16 queues;		/* blk, our "queues": 0 when not given */
 	const char *tap;	/* net */
 	u8 mac[6];		/* net */
 };

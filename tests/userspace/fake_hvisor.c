@@ -161,13 +161,14 @@ static int fake_virtio_attach(const struct hvisor_virtio_attach *a)
 				(unsigned long long)r[i].size);
 		for (i = 0; i < a->nr_devices; i++) {
 			fprintf(f,
-				"device type=%u irq=%u addr=0x%llx len=0x%llx flags=%u mac=%02x:%02x:%02x:%02x:%02x:%02x serial=\"%.20s\" pad=%u,%u,%u ",
+				"device type=%u irq=%u addr=0x%llx len=0x%llx flags=%u mac=%02x:%02x:%02x:%02x:%02x:%02x serial=\"%.20s\" queues=%u pad=%u,%u,%u ",
 				d[i].type, d[i].irq,
 				(unsigned long long)d[i].addr,
 				(unsigned long long)d[i].len, d[i].flags,
 				d[i].mac[0], d[i].mac[1], d[i].mac[2],
 				d[i].mac[3], d[i].mac[4], d[i].mac[5],
-				d[i].serial, d[i].__pad[0], d[i].__pad[1],
+				d[i].serial, d[i].num_queues,
+				d[i].__pad[0], d[i].__pad[1],
 				d[i].__pad2);
 			describe_fd(f, d[i].fd);
 			fprintf(f, "\n");

@@ -88,6 +88,12 @@ m('blk-img-shared', lambda d: d['zones'][0]['devices'].append(dict(blk, addr="0x
 m('readonly-string', dev(0, readonly="yes"))
 m('serial-21', dev(0, serial="s" * 21))
 m('serial-number', dev(0, serial=5))
+m('queues-0', dev(0, queues=0))
+m('queues-9', dev(0, queues=9))
+m('queues-string', dev(0, queues="2"))
+m('queues-fraction', dev(0, queues=1.5))
+m('queues-on-net', dev(2, queues=2))
+m('queues-on-console', dev(1, queues=1))
 m('net-no-tap', devdel(2, 'tap'))
 m('tap-too-long', dev(2, tap="hvtest0123456789"))
 m('tap-slash', dev(2, tap="tap/0"))
@@ -124,3 +130,9 @@ write(gpu, 'with-gpu', 'vgood')
 missing = {"zones": [{"id": 1, "memory_region": [ram],
                       "devices": [dict(blk, img="no-such.img")]}]}
 write(missing, 'missing-img', 'vgood')
+# our "queues" extension: a two-queue and an explicit one-queue disk
+queues = {"zones": [{"id": 1, "memory_region": [ram],
+                     "devices": [dict(blk, queues=2),
+                                 dict(blk, img="disk2.img", addr="0xa004000", queues=1),
+                                 dict(con)]}]}
+write(queues, 'blk-queues', 'vgood')

@@ -536,6 +536,12 @@ vbad blk-img-shared 'zones[0].devices[3].img: "disk.img" is also used by zones[0
 vbad readonly-string "zones[0].devices[0].readonly: expected a boolean, found a string"
 vbad serial-21 'zones[0].devices[0].serial: "sssssssssssssssssssss" is too long (21 bytes, at most 20)'
 vbad serial-number "zones[0].devices[0].serial: expected a string, found a number"
+vbad queues-0 "zones[0].devices[0].queues: 0 is not a valid number of queues (1 to 8)"
+vbad queues-9 "zones[0].devices[0].queues: 9 is out of range (at most 8)"
+vbad queues-string "zones[0].devices[0].queues: expected a number of queues (1 to 8), found a string"
+vbad queues-fraction "zones[0].devices[0].queues: 1.5 is not an integer"
+vbad queues-on-net 'zones[0].devices[2].queues: only a blk device has "queues" (this one is net)'
+vbad queues-on-console 'zones[0].devices[1].queues: only a blk device has "queues" (this one is console)'
 vbad net-no-tap "zones[0].devices[2].tap: required field missing"
 vbad tap-too-long 'zones[0].devices[2].tap: "hvtest0123456789" is too long (16 characters, at most 15)'
 vbad tap-slash 'zones[0].devices[2].tap: "tap/0" is not a valid interface name'
@@ -594,6 +600,10 @@ hvisor: vgood/two-zones.json: zones[1].devices[1]: note: "console" device disabl
 vgood "virtio check: a missing image is a note" vgood/missing-img.json \
 	'hvisor: vgood/missing-img.json: zones[0].devices[0].img: note: "no-such.img" not found; attach needs it' \
 	"    device [0] blk@0xa003c00+0x200 irq 78  img no-such.img (read-write, not found)"
+vgood "virtio check: blk with \"queues\"" vgood/blk-queues.json "" \
+	"    device [0] blk@0xa003c00+0x200 irq 78  img disk.img (read-write) queues 2" \
+	"    device [1] blk@0xa004000+0x200 irq 78  img disk2.img (read-write)" \
+	"    device [2] console@0xa003800+0x200 irq 76"
 vgood "virtio check: gpu noted, not an error" vgood/with-gpu.json \
 	'hvisor: vgood/with-gpu.json: zones[0].devices[0]: note: type "gpu" is not served by hvisor.ko; skipped' \
 	"    device [0] gpu: not served by hvisor.ko" \
@@ -894,13 +904,13 @@ image kind=3 load=0x48000000 size=5000 sum=$(bytesum initrd.img)"
 hvisor: $TWO: zones[1].devices[1]: note: \"console\" device disabled; skipped"
 	ZONE1="attach size=40 flags=0 zone=1 nr_regions=1 nr_devices=2 pad=0
 region zone0=0x50000000 zonex=0x50000000 size=0x30000000
-device type=2 irq=78 addr=0xa003c00 len=0x200 flags=0 $NOMAC serial=\"hv-disk-1\" pad=0,0,0 fd=file:$W/disk.img mode=rw cloexec=1
-device type=3 irq=76 addr=0xa003800 len=0x200 flags=0 $NOMAC serial=\"\" pad=0,0,0 fd=none(-1)"
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=0 $NOMAC serial=\"hv-disk-1\" queues=0 pad=0,0,0 fd=file:$W/disk.img mode=rw cloexec=1
+device type=3 irq=76 addr=0xa003800 len=0x200 flags=0 $NOMAC serial=\"\" queues=0 pad=0,0,0 fd=none(-1)"
 	ZONE2="attach size=40 flags=0 zone=2 nr_regions=2 nr_devices=2 pad=0
 region zone0=0x90000000 zonex=0x50000000 size=0x10000000
 region zone0=0x100000000 zonex=0x100000000 size=0x1000000
-device type=2 irq=78 addr=0xa003c00 len=0x200 flags=1 $NOMAC serial=\"\" pad=0,0,0 fd=file:$W/disk2.img mode=ro cloexec=1
-device type=3 irq=77 addr=0xa003a00 len=0x200 flags=0 $NOMAC serial=\"\" pad=0,0,0 fd=none(-1)"
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=1 $NOMAC serial=\"\" queues=0 pad=0,0,0 fd=file:$W/disk2.img mode=ro cloexec=1
+device type=3 irq=77 addr=0xa003a00 len=0x200 flags=0 $NOMAC serial=\"\" queues=0 pad=0,0,0 fd=none(-1)"
 	OUT1="zone 1: blk@0xa003c00 irq 78 <- $W/disk.img (read-write)
 zone 1: console@0xa003800 irq 76 -> /dev/ttyHV0"
 	OUT2="zone 2: blk@0xa003c00 irq 78 <- $W/disk2.img (read-only)
@@ -966,7 +976,7 @@ hvisor: $TWO: no zone with id 5 in the file" "" -- \
 		"hvisor: vgood/with-gpu.json: zones[0].devices[0]: note: type \"gpu\" is not served by hvisor.ko; skipped" \
 		"attach size=40 flags=0 zone=3 nr_regions=1 nr_devices=1 pad=0
 region zone0=0x50000000 zonex=0x50000000 size=0x30000000
-device type=2 irq=78 addr=0xa003c00 len=0x200 flags=1 $NOMAC serial=\"\" pad=0,0,0 fd=file:$W/disk.img mode=ro cloexec=1" \
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=1 $NOMAC serial=\"\" queues=0 pad=0,0,0 fd=file:$W/disk.img mode=ro cloexec=1" \
 		-- virtio attach --skip-unsupported vgood/with-gpu.json
 	if [ -d "$EXAMPLES" ]; then
 		f=$EXAMPLES/qemu-aarch64/with_virtio_gpu/virtio_cfg_ruxos.json
@@ -975,6 +985,16 @@ device type=2 irq=78 addr=0xa003c00 len=0x200 flags=1 $NOMAC serial=\"\" pad=0,0
 hvisor: $f: no enabled device to attach" "" -- \
 			virtio attach "$f" --skip-unsupported
 	fi
+	vfake "virtio attach: \"queues\" becomes num_queues" 0 \
+		"zone 1: blk@0xa003c00 irq 78 <- $W/disk.img (read-write, 2 queues)
+zone 1: blk@0xa004000 irq 78 <- $W/disk2.img (read-write)
+zone 1: console@0xa003800 irq 76 -> /dev/ttyHV0" "" \
+		"attach size=40 flags=0 zone=1 nr_regions=1 nr_devices=3 pad=0
+region zone0=0x50000000 zonex=0x50000000 size=0x30000000
+device type=2 irq=78 addr=0xa003c00 len=0x200 flags=0 $NOMAC serial=\"\" queues=2 pad=0,0,0 fd=file:$W/disk.img mode=rw cloexec=1
+device type=2 irq=78 addr=0xa004000 len=0x200 flags=0 $NOMAC serial=\"\" queues=1 pad=0,0,0 fd=file:$W/disk2.img mode=rw cloexec=1
+device type=3 irq=76 addr=0xa003800 len=0x200 flags=0 $NOMAC serial=\"\" queues=0 pad=0,0,0 fd=none(-1)" \
+		-- virtio attach vgood/blk-queues.json
 	vfake "virtio attach: a missing image is an error" 1 "" \
 		"hvisor: vgood/missing-img.json: zones[0].devices[0].img: \"no-such.img\": No such file or directory" \
 		"" -- virtio attach vgood/missing-img.json
@@ -1042,7 +1062,7 @@ hvisor: $f: no enabled device to attach" "" -- \
 	   ! command -v ip >/dev/null; then
 		skip "virtio attach creates a tap" "needs root, /dev/net/tun and ip"
 	else
-		NET="device type=1 irq=75 addr=0xa003600 len=0x200 flags=0 mac=02:00:00:00:00:01 serial=\"\" pad=0,0,0 fd=tun:$TAP"
+		NET="device type=1 irq=75 addr=0xa003600 len=0x200 flags=0 mac=02:00:00:00:00:01 serial=\"\" queues=0 pad=0,0,0 fd=tun:$TAP"
 		# IFF_TAP 0x2 | IFF_NO_PI 0x1000 | IFF_VNET_HDR 0x4000
 		if fake "virtio attach creates a tap" 0 -- \
 			virtio attach "$TAPCFG" &&
