@@ -98,6 +98,8 @@ struct hv_blk_queue {
 	/* reset waits for inflight == 0; its lock orders the last wake-up */
 	wait_queue_head_t idle_wq;
 
+	atomic64_t nr_requests;		/* popped from this queue, for sysfs */
+
 	struct hv_blk_req *reqs;	/* HV_BLK_QUEUE_MAX of them */
 	struct hv_vq_seg *segs;
 	struct kvec *kvecs;
@@ -349,6 +351,7 @@ static void hv_blk_start(struct hv_blk_queue *q, struct hv_blk_req *req)
 	int err;
 
 	atomic64_inc(&blk->nr_requests);
+	atomic64_inc(&q->nr_requests);
 	if (hv_blk_parse(c, &blk->lim, &req->p)) {
 		hv_blk_finish_unparsable(q, req);
 		return;
@@ -387,6 +390,7 @@ static void hv_blk_start(struct hv_blk_queue *q, struct hv_blk_req *req)
 static void hv_blk_fail(struct hv_blk_queue *q, struct hv_blk_req *req)
 {
 	atomic64_inc(&q->blk->nr_requests);
+	atomic64_inc(&q->nr_requests);
 	if (hv_blk_parse(&req->chain, &q->blk->lim, &req->p)) {
 		hv_blk_finish_unparsable(q, req);
 		return;
@@ -720,6 +724,7 @@ static int hv_blk_queue_init(struct hv_blk *blk, u16 index)
 	init_llist_head(&q->done);
 	atomic_set(&q->inflight, 0);
 	init_waitqueue_head(&q->idle_wq);
+	atomic64_set(&q->nr_requests, 0);
 
 	q->reqs = kvcalloc(HV_BLK_QUEUE_MAX, sizeof(*q->reqs), GFP_KERNEL);
 	q->segs = kvcalloc(HV_BLK_QUEUE_MAX * HV_BLK_MAX_SEGS,
@@ -869,7 +874,10 @@ void hv_blk_destroy(struct hv_virtio_dev *dev)
 	hv_blk_free(blk);
 }
 
-/* sysfs: zone<N>/blk@<addr>/{requests,errors,bytes_read,bytes_written} */
+/*
+ * sysfs: zone<N>/blk@<addr>/{requests,errors,bytes_read,bytes_written},
+ * sums over the queues, and queue_requests, one count per queue.
+ */
 static struct hv_blk *hv_blk_of_kobj(struct kobject *kobj)
 {
 	return to_hv_blk(hv_vnode_kobj_dev(kobj));
@@ -904,7 +912,23 @@ static ssize_t bytes_written_show(struct kobject *kobj,
 	return hv_blk_emit(buf, &hv_blk_of_kobj(kobj)->nr_bytes_written);
 }
 
+static ssize_t queue_requests_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	struct hv_blk *blk = hv_blk_of_kobj(kobj);
+	int len = 0;
+	u16 i;
+
+	for (i = 0; i < blk->nr_queues; i++)
+		len += sysfs_emit_at(buf, len, "%s%lld", i ? " " : "",
+				     atomic64_read(&blk->queues[i].nr_requests));
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+
 static struct kobj_attribute hv_blk_attr_requests = __ATTR_RO(requests);
+static struct kobj_attribute hv_blk_attr_queue_requests =
+	__ATTR_RO(queue_requests);
 static struct kobj_attribute hv_blk_attr_errors = __ATTR_RO(errors);
 static struct kobj_attribute hv_blk_attr_bytes_read = __ATTR_RO(bytes_read);
 static struct kobj_attribute hv_blk_attr_bytes_written = __ATTR_RO(bytes_written);
@@ -914,6 +938,7 @@ static struct attribute *hv_blk_attrs[] = {
 	&hv_blk_attr_errors.attr,
 	&hv_blk_attr_bytes_read.attr,
 	&hv_blk_attr_bytes_written.attr,
+	&hv_blk_attr_queue_requests.attr,
 	NULL,
 };
 

@@ -477,6 +477,7 @@ static void blkdev_mq_queue1_served_alone(struct kunit *test)
 	mutex_unlock(&blk->queues[0].run_lock);
 
 	KUNIT_EXPECT_TRUE(test, served);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&blk->queues[1].nr_requests), 1);
 	KUNIT_EXPECT_EQ(test, le32_to_cpu(hvt_used_q(t, 1)->ring[0].len), 1U);
 	KUNIT_EXPECT_EQ(test, hvt_status_q(t, 1), VIRTIO_BLK_S_OK);
 	KUNIT_EXPECT_EQ(test, used0, 0);
@@ -491,6 +492,7 @@ static void blkdev_mq_queue1_served_alone(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvt_submit(test, t), 4097U);
 	KUNIT_EXPECT_EQ(test, memcmp(data, back, 4096), 0);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&blk->nr_requests), 3);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&blk->queues[0].nr_requests), 2);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&blk->nr_bytes_written), 4096);
 }
 
