@@ -5,11 +5,16 @@
 # virtio-blk through the whole stack on the simulator: Linux's own
 # virtio_blk binds to the in-kernel backend of hvisor.ko; GET_ID, sysfs,
 # mkfs + mount + write + remount + compare, discard (fstrim), direct
-# reads, zone shutdown and module unload with the device attached.
+# reads; then the same image as a two-queue disk ("queues": 2, through the
+# tool): two blk-mq hardware queues, the files still there, each queue
+# writing and reading back from its own CPU; zone shutdown and module
+# unload with the device attached.
 #
 # exit 0 pass, 77 skip, anything else fail.
 
 set -u
+# vblk_attach, vblk_detach, vblk_check_mq (its log/die are replaced below)
+. /usr/share/hvisor/tests/e2e/lib/vblk.sh
 W=/tmp/hvisor-sim
 
 # examples/sim: zone 1's guest memory is zone 0's RAM mapped 1:1
@@ -98,6 +103,17 @@ dd if="/dev/$DEV" of=/dev/null bs=4k count=500 iflag=direct 2>/dev/null ||
 [ "$(val bad_accesses)" = 0 ] || fail "bad register accesses: $(val bad_accesses)"
 [ "$(val inject_errors)" = 0 ] || fail "failed injections: $(val inject_errors)"
 log "notifies $(val notifies), injects $(val injects)"
+
+# the same disk with two queues (VIRTIO_BLK_F_MQ), attached by the tool
+vblk_detach || fail "detach"
+# shellcheck disable=SC2034  # read by vblk_cfg
+VBLK_QUEUES=2
+vblk_attach $W/disk.img
+log "disk $DEV, $(find "/sys/block/$DEV/mq" -mindepth 1 -maxdepth 1 | wc -l) hardware queues"
+mount "/dev/$DEV" /mnt/vblk || die "mount with two queues"
+cmp $W/data /mnt/vblk/data || fail "data read back with two queues differs"
+umount /mnt/vblk
+vblk_check_mq 2 || fail "two queues"
 
 hvisor zone shutdown -id 1 || fail "zone shutdown"
 rmmod hvisor_sim || fail "rmmod hvisor_sim"

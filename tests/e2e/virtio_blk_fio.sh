@@ -2,8 +2,10 @@
 # arch: x86_64 arm64
 # timeout: 300
 #
-# virtio-blk on the sim zone under fio: random writes at QD 16 (libaio,
-# direct) verified with crc32c; then detach while fio runs: every request
+# virtio-blk on the sim zone under fio, as a two-queue disk ("queues": 2,
+# VIRTIO_BLK_F_MQ): two jobs, one per CPU and so one per hardware queue,
+# random writes at QD 16 (libaio, direct) verified with crc32c; then
+# detach while fio runs: every request
 # the backend holds or the guest posted fails with an I/O error, so fio
 # exits with errors and the transport goes away cleanly (zone 0 stays
 # healthy); reattach, and the disk reads what was written before; zone
@@ -34,17 +36,29 @@ wait_gone() {
 vblk_start
 IMG=$W/disk.img
 truncate -s 128M $IMG
+# shellcheck disable=SC2034  # read by vblk_cfg
+VBLK_QUEUES=2
 vblk_attach $IMG
 log "disk $DEV"
+vblk_check_mq 2 || fail "two queues"
 
-log "verify run"
+log "verify run: 2 jobs on CPUs 0 and 1, 32 MiB each"
+q0=$(vblk_queue_requests 0)
+q1=$(vblk_queue_requests 1)
 fio --name=verify --filename="/dev/$DEV" --rw=randwrite --bs=4k \
-	--size=32M --iodepth=16 --ioengine=libaio --direct=1 \
+	--size=32M --offset_increment=32M --numjobs=2 --cpus_allowed=0-1 \
+	--cpus_allowed_policy=split --iodepth=16 --ioengine=libaio --direct=1 \
 	--verify=crc32c --verify_fatal=1 --do_verify=1 \
 	--output=$W/fio.out >/dev/null 2>&1 || fail "fio verify run failed"
 grep -q 'verify: bad\|crc32c: verify failed' $W/fio.out && fail "fio verify mismatches"
-grep -q 'err= 0' $W/fio.out || { cat $W/fio.out; fail "fio reported errors"; }
-log "fio crc32c verify: $(grep -o 'IOPS=[^,]*' $W/fio.out | head -1), 0 mismatches"
+[ "$(grep -c 'err= 0' $W/fio.out)" = 2 ] ||
+	{ cat $W/fio.out; fail "fio reported errors"; }
+q0=$(($(vblk_queue_requests 0) - q0))
+q1=$(($(vblk_queue_requests 1) - q1))
+# 8192 writes per job, then as many verify reads
+[ $q0 -ge 4096 ] && [ $q1 -ge 4096 ] ||
+	fail "fio did not use both queues: $q0 and $q1 requests"
+log "fio crc32c verify: $(grep -o 'IOPS=[^,]*' $W/fio.out | head -2 | tr '\n' ' ')0 mismatches; queues served $q0 and $q1 requests"
 
 # detach while fio runs: fio must fail with EIO, not hang
 fio --name=busy --filename="/dev/$DEV" --rw=randrw --bs=4k --size=64M \
