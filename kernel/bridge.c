@@ -24,6 +24,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
+#include <linux/sched/stat.h>
 #include <linux/string.h>
 
 #include "bridge.h"
@@ -90,7 +91,14 @@ static void hv_bridge_handle(struct hv_virtio_bridge *b,
 		hv_ring_complete_cfg(b, req->src_cpu, value);
 }
 
-/* Busy-poll the empty ring for up to poll_us; true if a request came. */
+/*
+ * Busy-poll the empty ring for up to poll_us; true if a request came.
+ * Never while another task waits for this CPU (as vhost and KVM's halt
+ * polling do): the poll is a bet that the CPU is idle anyway.  Measured
+ * in the 2-CPU TCG test VM, a 1 ms poll makes 4k QD1 reads 45% faster
+ * and QD16 25% slower (the guest's threads want both CPUs); 50 us is the
+ * compromise, and zone 0 CPUs set aside for the backend want more.
+ */
 static bool hv_bridge_poll(struct hv_virtio_bridge *b)
 {
 	unsigned int us = READ_ONCE(poll_us);
@@ -100,8 +108,8 @@ static bool hv_bridge_poll(struct hv_virtio_bridge *b)
 		return false;
 	end = ktime_add_us(ktime_get(), us);
 	while (hv_ring_req_empty(b)) {
-		if (need_resched() || kthread_should_stop() ||
-		    ktime_after(ktime_get(), end))
+		if (need_resched() || !single_task_running() ||
+		    kthread_should_stop() || ktime_after(ktime_get(), end))
 			return false;
 		cpu_relax();
 	}
