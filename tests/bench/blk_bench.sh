@@ -31,6 +31,7 @@ ROUNDS=${BENCH_ROUNDS:-5}
 LAT=/sys/kernel/debug/hvisor_sim/mmio_latency
 
 vblk_start
+VBLK_QUEUES=2	# the 2x16 row runs a job per queue
 IMG=$W/disk.img
 dd if=/dev/urandom of="$IMG" bs=1M count=128 2>/dev/null
 vblk_attach "$IMG"
