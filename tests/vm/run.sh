@@ -19,6 +19,7 @@
 # --demo: boot the same VM and run examples/sim/demo.sh with its output on
 # this terminal (make demo); exit 0 if the demo succeeded.
 # The full console log is build/vm/<arch>/console.log.
+# VM_APPEND: more guest kernel parameters (make bench passes idle=poll).
 set -euo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -56,13 +57,13 @@ qemu_cmd() {
 			-m 1G -smp 2 -nographic -no-reboot -nic none
 			-device isa-debug-exit,iobase=0xf4,iosize=4
 			-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$initrd"
-			-append 'console=ttyS0 panic=-1 quiet memmap=256M$0x30000000')
+			-append "console=ttyS0 panic=-1 quiet memmap=256M\$0x30000000 ${VM_APPEND:-}")
 		;;
 	arm64)
 		QEMU=(qemu-system-aarch64 -M virt -cpu cortex-a57
 			-m 1G -smp 2 -nographic -no-reboot -nic none
 			-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$initrd"
-			-append 'console=ttyAMA0 panic=-1 quiet mem=768M')
+			-append "console=ttyAMA0 panic=-1 quiet mem=768M ${VM_APPEND:-}")
 		;;
 	esac
 }
