@@ -95,9 +95,10 @@ static void hv_bridge_handle(struct hv_virtio_bridge *b,
  * Busy-poll the empty ring for up to poll_us; true if a request came.
  * Never while another task waits for this CPU (as vhost and KVM's halt
  * polling do): the poll is a bet that the CPU is idle anyway.  Measured
- * in the 2-CPU TCG test VM, a 1 ms poll makes 4k QD1 reads 45% faster
- * and QD16 25% slower (the guest's threads want both CPUs); 50 us is the
- * compromise, and zone 0 CPUs set aside for the backend want more.
+ * in the 2-CPU TCG test VM (make bench), a 1 ms poll makes 4k QD1 reads
+ * 10% faster and QD16 15% slower, where the guest's threads want both
+ * CPUs; 50 us is the compromise, and zone 0 CPUs set aside for the
+ * backend want more.
  */
 static bool hv_bridge_poll(struct hv_virtio_bridge *b)
 {
