@@ -31,10 +31,12 @@ bench:
 	@$(HVISOR_TESTS_TOP)/tests/bench/run.sh
 
 # The main job: a sim zone with a disk, a NIC and a console served by
-# hvisor.ko, in the test VM (examples/sim/demo.sh).
+# hvisor.ko, in the test VM (examples/sim/demo.sh).  idle=poll as for the
+# bench (tests/bench/run.sh): TCG's idle vCPUs wake late, and the demo's
+# pings would show that rather than the backend.
 demo:
 	@$(HVISOR_TESTS_TOP)/scripts/install-deps.sh
-	@$(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) --demo
+	@VM_APPEND=idle=poll $(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) --demo
 
 help::
 	@echo 'Tests (tests/README.md):'
