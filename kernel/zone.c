@@ -25,6 +25,7 @@
 #include "arch.h"
 #include "hvisor.h"
 #include "seam_internal.h"
+#include "uarg.h"
 #include "virtio/attach.h"
 #include "zone_internal.h"
 
@@ -37,24 +38,6 @@
  * must not interleave with another start.
  */
 static DEFINE_MUTEX(hvisor_zone_ops_lock);
-
-/*
- * Read an ioctl struct that starts with its own __u32 size: older, smaller
- * structs than ours are refused (every field of version 1 is needed),
- * bigger ones are accepted if their tail is zero (copy_struct_from_user).
- */
-static int hvisor_copy_arg(void *dst, size_t ksize, const void __user *uarg)
-{
-	u32 usize;
-
-	if (get_user(usize, (const u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < ksize)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	return copy_struct_from_user(dst, ksize, uarg, usize);
-}
 
 /*
  * One line for a hypervisor error, and an errno for userspace.  @zone_id

@@ -25,6 +25,7 @@
 
 #include "../bridge.h"
 #include "../hvisor.h"
+#include "../uarg.h"
 #include "attach.h"
 #include "blk.h"
 #include "console.h"
@@ -294,14 +295,9 @@ static int hv_check_request(struct hv_attach_req *r)
 
 static int hv_copy_request(const void __user *arg, struct hv_attach_req *r)
 {
-	u32 size;
 	int err;
 
-	if (get_user(size, (const u32 __user *)arg))
-		return -EFAULT;
-	if (size < sizeof(r->hdr))
-		return -EINVAL;	/* no older version of this struct exists */
-	err = copy_struct_from_user(&r->hdr, sizeof(r->hdr), arg, size);
+	err = hvisor_copy_arg(&r->hdr, sizeof(r->hdr), arg);
 	if (err)
 		return err;
 	err = hv_check_header(&r->hdr);
@@ -575,14 +571,9 @@ static unsigned int hv_detach(u32 zone_id, u64 addr)
 long hvisor_virtio_detach(const void __user *arg)
 {
 	struct hvisor_virtio_detach req;
-	u32 size;
 	int err;
 
-	if (get_user(size, (const u32 __user *)arg))
-		return -EFAULT;
-	if (size < sizeof(req))
-		return -EINVAL;
-	err = copy_struct_from_user(&req, sizeof(req), arg, size);
+	err = hvisor_copy_arg(&req, sizeof(req), arg);
 	if (err)
 		return err;
 	return hv_detach(req.zone_id, req.addr) ? 0 : -ENOENT;
@@ -611,14 +602,10 @@ long hvisor_virtio_list(void __user *arg)
 	struct hvisor_virtio_list req;
 	struct hvisor_virtio_info info;
 	struct hv_vnode *vn;
-	u32 size, n = 0;
-	long err = 0;
+	u32 n = 0;
+	long err;
 
-	if (get_user(size, (const u32 __user *)arg))
-		return -EFAULT;
-	if (size < sizeof(req))
-		return -EINVAL;
-	err = copy_struct_from_user(&req, sizeof(req), arg, size);
+	err = hvisor_copy_arg(&req, sizeof(req), arg);
 	if (err)
 		return err;
 	out = u64_to_user_ptr(req.devices);
@@ -648,7 +635,7 @@ long hvisor_virtio_list(void __user *arg)
 	if (err)
 		return err;
 	req.count = n;
-	if (copy_to_user(arg, &req, min_t(size_t, size, sizeof(req))))
+	if (copy_to_user(arg, &req, sizeof(req)))
 		return -EFAULT;
 	return 0;
 }
