@@ -820,12 +820,7 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 	err = hv_virtio_dev_set_queues(&blk->dev, nr_queues, VIRTIO_BLK_F_MQ);
 	if (err)
 		goto free_blk;
-	blk->dev.vdev.zone_id = info->zone_id;
-	blk->dev.vdev.base = info->base;
-	blk->dev.vdev.len = info->len;
-	blk->dev.irq = info->irq;
-	blk->dev.inject = info->inject;
-	blk->dev.priv = blk;
+	hv_virtio_dev_bind(&blk->dev, info, blk);
 
 	if (blk->lim.ro) {
 		blk->dev.device_features |= BIT_ULL(VIRTIO_BLK_F_RO);

@@ -653,12 +653,7 @@ struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info)
 				 sizeof(con->config));
 	if (err)
 		goto free_con;
-	con->dev.vdev.zone_id = info->zone_id;
-	con->dev.vdev.base = info->base;
-	con->dev.vdev.len = info->len;
-	con->dev.irq = info->irq;
-	con->dev.inject = info->inject;
-	con->dev.priv = con;
+	hv_virtio_dev_bind(&con->dev, info, con);
 
 	minor = ida_alloc_max(&hv_con_minors, HV_CON_MINORS - 1, GFP_KERNEL);
 	if (minor < 0) {

@@ -62,6 +62,17 @@ int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 	return 0;
 }
 
+void hv_virtio_dev_bind(struct hv_virtio_dev *dev,
+			const struct hv_virtio_dev_info *info, void *priv)
+{
+	dev->vdev.zone_id = info->zone_id;
+	dev->vdev.base = info->base;
+	dev->vdev.len = info->len;
+	dev->irq = info->irq;
+	dev->inject = info->inject;
+	dev->priv = priv;
+}
+
 int hv_virtio_dev_set_queues(struct hv_virtio_dev *dev, u16 num,
 			     unsigned int mq_bit)
 {

@@ -144,12 +144,17 @@ struct hv_virtio_dev_info {
 
 /*
  * Initialise @dev for @ops before registration.  The caller fills
- * dev->vdev (zone, base, len), dev->irq, dev->priv and dev->inject.
- * Returns -EINVAL if @ops is inconsistent.
+ * dev->vdev (zone, base, len), dev->irq, dev->priv and dev->inject, or
+ * has hv_virtio_dev_bind() do it.  Returns -EINVAL if @ops is
+ * inconsistent.
  */
 int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 		       const struct hv_virtio_ops *ops,
 		       const struct hv_guest_mem *mem, u32 config_size);
+
+/* Place an initialised @dev where @info says, with backend data @priv. */
+void hv_virtio_dev_bind(struct hv_virtio_dev *dev,
+			const struct hv_virtio_dev_info *info, void *priv);
 
 /*
  * Give @dev @num queues instead of ops->num_queues, before registration.

@@ -992,12 +992,7 @@ struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
 				 HV_NET_CONFIG_SIZE);
 	if (err)
 		goto free_net;
-	net->dev.vdev.zone_id = info->zone_id;
-	net->dev.vdev.base = info->base;
-	net->dev.vdev.len = info->len;
-	net->dev.irq = info->irq;
-	net->dev.inject = info->inject;
-	net->dev.priv = net;
+	hv_virtio_dev_bind(&net->dev, info, net);
 
 	net->worker = kthread_create(hv_net_worker, net, "hvisor-net/%u",
 				     info->zone_id);
