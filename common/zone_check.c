@@ -11,63 +11,180 @@
 
 #define HV_PAGE_SIZE	0x1000ULL
 
-static const struct {
-	const char *name;
-	size_t arch_size;
-} hv_archs[] = {
-	[HVISOR_ARCH_ARM64]	  = { "arm64", sizeof(struct hvisor_arch_arm64) },
-	[HVISOR_ARCH_RISCV64]	  = { "riscv64", sizeof(struct hvisor_arch_riscv64) },
-	[HVISOR_ARCH_LOONGARCH64] = { "loongarch64", sizeof(struct hvisor_arch_loongarch64) },
-	[HVISOR_ARCH_X86_64]	  = { "x86_64", sizeof(struct hvisor_arch_x86_64) },
+static const char *const hv_arch_names[] = {
+	[HVISOR_ARCH_ARM64]	  = "arm64",
+	[HVISOR_ARCH_RISCV64]	  = "riscv64",
+	[HVISOR_ARCH_LOONGARCH64] = "loongarch64",
+	[HVISOR_ARCH_X86_64]	  = "x86_64",
 };
 
+/* @asz, @psz: sizeof() of the arch part and of the PCI tail */
+#define HV_LAYOUT(a, m, asz, dsz, psz)					\
+	{ .arch = (a), .magic = (m), .arch_size = (asz),		\
+	  .pci_offset = HVISOR_ZONE_HEAD_SIZE + (asz), .dev_size = (dsz), \
+	  .size = HVISOR_ZONE_HEAD_SIZE + (asz) + (psz) }
+
+/*
+ * Every (arch, magic) layout: zone-config-abi.md sections 4 and 5 (hvisor
+ * 6a3fb78 src/config.rs:22-222 for 0x05, hvisor-tool c724e91
+ * include/zone_config.h for 0x06).
+ */
+static const struct hv_zone_layout hv_layouts[] = {
+	HV_LAYOUT(HVISOR_ARCH_ARM64, HVISOR_CONFIG_MAGIC_V5,
+		  sizeof(struct hvisor_arch_arm64_v5),
+		  sizeof(struct hvisor_pci_dev_config_v5), HVISOR_ZONE_PCI_SIZE_V5),
+	HV_LAYOUT(HVISOR_ARCH_RISCV64, HVISOR_CONFIG_MAGIC_V5,
+		  sizeof(struct hvisor_arch_riscv64),
+		  sizeof(struct hvisor_pci_dev_config_v5), HVISOR_ZONE_PCI_SIZE_V5),
+	HV_LAYOUT(HVISOR_ARCH_LOONGARCH64, HVISOR_CONFIG_MAGIC_V5,
+		  sizeof(struct hvisor_arch_loongarch64),
+		  sizeof(struct hvisor_pci_dev_config_v5), HVISOR_ZONE_PCI_SIZE_V5),
+	HV_LAYOUT(HVISOR_ARCH_X86_64, HVISOR_CONFIG_MAGIC_V5,
+		  sizeof(struct hvisor_arch_x86_64),
+		  sizeof(struct hvisor_pci_dev_config_v5), HVISOR_ZONE_PCI_SIZE_V5),
+	HV_LAYOUT(HVISOR_ARCH_ARM64, HVISOR_CONFIG_MAGIC_V6,
+		  sizeof(struct hvisor_arch_arm64),
+		  sizeof(struct hvisor_pci_dev_config), HVISOR_ZONE_PCI_SIZE),
+	HV_LAYOUT(HVISOR_ARCH_RISCV64, HVISOR_CONFIG_MAGIC_V6,
+		  sizeof(struct hvisor_arch_riscv64),
+		  sizeof(struct hvisor_pci_dev_config), HVISOR_ZONE_PCI_SIZE),
+	HV_LAYOUT(HVISOR_ARCH_LOONGARCH64, HVISOR_CONFIG_MAGIC_V6,
+		  sizeof(struct hvisor_arch_loongarch64),
+		  sizeof(struct hvisor_pci_dev_config), HVISOR_ZONE_PCI_SIZE),
+	HV_LAYOUT(HVISOR_ARCH_X86_64, HVISOR_CONFIG_MAGIC_V6,
+		  sizeof(struct hvisor_arch_x86_64),
+		  sizeof(struct hvisor_pci_dev_config), HVISOR_ZONE_PCI_SIZE),
+};
+
+/* The head: identical in both magics and on every arch (section 3). */
 static_assert(sizeof(struct hvisor_zone_head) == HVISOR_ZONE_HEAD_SIZE,
 	      "zone_config head layout");
-static_assert(sizeof(struct hvisor_zone_pci) == HVISOR_ZONE_PCI_SIZE,
-	      "zone_config pci layout");
-static_assert(sizeof(struct hvisor_arch_arm64) == 120, "arm64 arch_config");
-static_assert(sizeof(struct hvisor_arch_riscv64) == 32, "riscv64 arch_config");
-static_assert(sizeof(struct hvisor_arch_loongarch64) == 8, "loongarch64 arch_config");
-static_assert(sizeof(struct hvisor_arch_x86_64) == 88, "x86_64 arch_config");
 static_assert(offsetof(struct hvisor_zone_head, cpus) == 8, "cpus offset");
+static_assert(offsetof(struct hvisor_zone_head, num_memory_regions) == 16,
+	      "region count offset");
 static_assert(offsetof(struct hvisor_zone_head, memory_regions) == 24, "regions offset");
 static_assert(offsetof(struct hvisor_zone_head, interrupts_bitmap) == 2072, "irq offset");
 static_assert(offsetof(struct hvisor_zone_head, num_ivc_configs) == 2200, "ivc count offset");
 static_assert(offsetof(struct hvisor_zone_head, ivc_configs) == 2208, "ivc offset");
 static_assert(offsetof(struct hvisor_zone_head, entry_point) == 2288, "entry offset");
+static_assert(offsetof(struct hvisor_zone_head, kernel_load_paddr) == 2296, "kernel offset");
+static_assert(offsetof(struct hvisor_zone_head, dtb_load_paddr) == 2312, "dtb offset");
 static_assert(offsetof(struct hvisor_zone_head, name) == 2328, "name offset");
+static_assert(sizeof(struct hvisor_memory_region) == 32, "memory region");
+static_assert(sizeof(struct hvisor_ivc_config) == 40, "ivc config");
+/* The arch parts (section 4); arm64 0x05 is 0x06 without the UEFI union. */
+static_assert(sizeof(struct hvisor_arch_arm64) == 120, "arm64 0x06 arch_config");
+static_assert(sizeof(struct hvisor_arch_arm64_v5) == 88, "arm64 0x05 arch_config");
+static_assert(offsetof(struct hvisor_arch_arm64, gic_version) == 8, "GIC tag");
+static_assert(offsetof(struct hvisor_arch_arm64, gic) == 16, "GIC payload");
+static_assert(offsetof(struct hvisor_arch_arm64, uefi_tag) == 88, "UEFI tag");
+static_assert(offsetof(struct hvisor_arch_arm64_v5, gic_version) == 8, "GIC tag 0x05");
+static_assert(offsetof(struct hvisor_arch_arm64_v5, gic) == 16, "GIC payload 0x05");
+static_assert(sizeof(struct hvisor_gicv2_config) == 72, "GICv2 payload");
+static_assert(sizeof(struct hvisor_gicv3_config) == 72, "GICv3 payload");
+static_assert(sizeof(struct hvisor_arch_riscv64) == 32, "riscv64 arch_config");
+static_assert(sizeof(struct hvisor_arch_loongarch64) == 8, "loongarch64 arch_config");
+static_assert(sizeof(struct hvisor_arch_x86_64) == 88, "x86_64 arch_config");
+static_assert(offsetof(struct hvisor_arch_x86_64, uefi_memory_region_id) == 72,
+	      "x86_64 uefi_memory_region_id");
+/* The PCI tails (section 5): the same first 432 bytes, then the devices. */
 static_assert(sizeof(struct hvisor_pci_config) == 104, "pci_config layout");
-static_assert(sizeof(struct hvisor_pci_dev_config) == 12, "pci dev layout");
+static_assert(sizeof(struct hvisor_pci_dev_config) == 12, "pci dev 0x06");
+static_assert(offsetof(struct hvisor_pci_dev_config, dev_type) == 8, "dev_type 0x06");
+static_assert(sizeof(struct hvisor_pci_dev_config_v5) == 8, "pci dev 0x05");
+static_assert(offsetof(struct hvisor_pci_dev_config_v5, dev_type) == 4, "dev_type 0x05");
+static_assert(sizeof(struct hvisor_zone_pci) == HVISOR_ZONE_PCI_SIZE, "pci tail 0x06");
+static_assert(sizeof(struct hvisor_zone_pci_v5) == HVISOR_ZONE_PCI_SIZE_V5, "pci tail 0x05");
+static_assert(offsetof(struct hvisor_zone_pci, num_pci_devs) == 424 &&
+	      offsetof(struct hvisor_zone_pci_v5, num_pci_devs) == 424,
+	      "num_pci_devs in both tails");
+static_assert(offsetof(struct hvisor_zone_pci, alloc_pci_devs) == 432 &&
+	      offsetof(struct hvisor_zone_pci_v5, alloc_pci_devs) == 432,
+	      "alloc_pci_devs in both tails");
+/* The totals of section 0. */
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_arm64_v5) +
+	      HVISOR_ZONE_PCI_SIZE_V5 == 3136, "arm64 0x05 size");
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_riscv64) +
+	      HVISOR_ZONE_PCI_SIZE_V5 == 3080, "riscv64 0x05 size");
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_loongarch64) +
+	      HVISOR_ZONE_PCI_SIZE_V5 == 3056, "loongarch64 0x05 size");
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_x86_64) +
+	      HVISOR_ZONE_PCI_SIZE_V5 == 3136, "x86_64 0x05 size");
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_arm64) +
+	      HVISOR_ZONE_PCI_SIZE == 3296, "arm64 0x06 size");
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_riscv64) +
+	      HVISOR_ZONE_PCI_SIZE == 3208, "riscv64 0x06 size");
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_loongarch64) +
+	      HVISOR_ZONE_PCI_SIZE == 3184, "loongarch64 0x06 size");
+static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_x86_64) +
+	      HVISOR_ZONE_PCI_SIZE == 3264, "x86_64 0x06 size");
 
 static bool hv_arch_known(u32 arch)
 {
-	return arch < ARRAY_SIZE(hv_archs) && hv_archs[arch].name;
+	return arch < ARRAY_SIZE(hv_arch_names) && hv_arch_names[arch];
 }
 
-size_t hv_zone_arch_size(u32 arch)
+bool hv_config_magic_known(u64 magic)
 {
-	return hv_arch_known(arch) ? hv_archs[arch].arch_size : 0;
+	return magic == HVISOR_CONFIG_MAGIC_V5 || magic == HVISOR_CONFIG_MAGIC_V6;
 }
 
-size_t hv_zone_config_size(u32 arch)
+const struct hv_zone_layout *hv_zone_layout(u32 arch, u64 magic)
 {
-	if (!hv_arch_known(arch))
-		return 0;
-	return HVISOR_ZONE_HEAD_SIZE + hv_archs[arch].arch_size +
-	       HVISOR_ZONE_PCI_SIZE;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hv_layouts); i++)
+		if (hv_layouts[i].arch == arch && hv_layouts[i].magic == magic)
+			return &hv_layouts[i];
+	return NULL;
+}
+
+size_t hv_zone_arch_size(u32 arch, u64 magic)
+{
+	const struct hv_zone_layout *l = hv_zone_layout(arch, magic);
+
+	return l ? l->arch_size : 0;
+}
+
+size_t hv_zone_config_size(u32 arch, u64 magic)
+{
+	const struct hv_zone_layout *l = hv_zone_layout(arch, magic);
+
+	return l ? l->size : 0;
 }
 
 const char *hv_arch_name(u32 arch)
 {
-	return hv_arch_known(arch) ? hv_archs[arch].name : "unknown";
+	return hv_arch_known(arch) ? hv_arch_names[arch] : "unknown";
 }
 
-struct hvisor_zone_pci *hv_zone_pci(void *cfg, u32 arch)
+struct hvisor_zone_pci *hv_zone_pci(void *cfg, const struct hv_zone_layout *l)
 {
-	if (!hv_arch_known(arch))
-		return NULL;
-	return (struct hvisor_zone_pci *)((u8 *)cfg + HVISOR_ZONE_HEAD_SIZE +
-					  hv_archs[arch].arch_size);
+	return (struct hvisor_zone_pci *)((u8 *)cfg + l->pci_offset);
+}
+
+void hv_zone_pci_dev(const void *cfg, const struct hv_zone_layout *l,
+		     unsigned int i, struct hvisor_pci_dev_config *out)
+{
+	const u8 *devs = (const u8 *)cfg + l->pci_offset +
+			 offsetof(struct hvisor_zone_pci, alloc_pci_devs);
+	const struct hvisor_pci_dev_config_v5 *d5;
+
+	if (l->magic == HVISOR_CONFIG_MAGIC_V6) {
+		memcpy(out, devs + i * sizeof(*out), sizeof(*out));
+		return;
+	}
+	d5 = (const void *)(devs + i * sizeof(*d5));
+	memset(out, 0, sizeof(*out));
+	out->domain = d5->domain;
+	out->bus = d5->bus;
+	out->device = d5->device;
+	out->function = d5->function;
+	/* 0x05 has no virtual address: the guest sees the device where it is */
+	out->v_bus = d5->bus;
+	out->v_device = d5->device;
+	out->v_function = d5->function;
+	out->dev_type = d5->dev_type;
 }
 
 /* Name the field that is wrong; printf-style, like a JSON path. */
@@ -320,7 +437,7 @@ static int hv_check_images(const struct hvisor_zone_head *h,
 	return 0;
 }
 
-static int hv_check_arm64(const struct hvisor_arch_arm64 *a,
+static int hv_check_arm64(const struct hvisor_arch_arm64 *a, u64 magic,
 			  struct hv_check_error *e)
 {
 	hv_field(e, "arch_config.is_aarch32");
@@ -336,6 +453,9 @@ static int hv_check_arm64(const struct hvisor_arch_arm64 *a,
 	if (a->gic_version == HVISOR_GIC_V3 &&
 	    !hv_is_zero(a->gic.v3.__pad, sizeof(a->gic.v3.__pad)))
 		return hv_fail(e, -EINVAL, "GICv3 padding is not zero");
+	/* 0x05 ends before the UEFI union: a is a hvisor_arch_arm64_v5 */
+	if (magic == HVISOR_CONFIG_MAGIC_V5)
+		return 0;
 	hv_field(e, "arch_config.memory_map_addr");
 	if (a->uefi_tag != HVISOR_UEFI && a->uefi_tag != HVISOR_NO_UEFI)
 		return hv_fail(e, -EINVAL, "unknown UEFI tag %llu",
@@ -368,11 +488,12 @@ static int hv_check_x86(const struct hvisor_zone_head *h,
 	return 0;
 }
 
-static int hv_check_pci(const struct hvisor_zone_pci *p,
+static int hv_check_pci(const void *cfg, const struct hv_zone_layout *l,
 			struct hv_check_error *e)
 {
-	const struct hvisor_pci_dev_config *d;
+	const struct hvisor_zone_pci *p = hv_zone_pci((void *)cfg, l);
 	const struct hvisor_pci_config *c;
+	struct hvisor_pci_dev_config d;
 	unsigned int i;
 
 	hv_field(e, "pci_config");
@@ -396,14 +517,14 @@ static int hv_check_pci(const struct hvisor_zone_pci *p,
 			       (unsigned long long)p->num_pci_devs,
 			       HVISOR_MAX_PCI_DEVS);
 	for (i = 0; i < p->num_pci_devs; i++) {
-		d = &p->alloc_pci_devs[i];
+		hv_zone_pci_dev(cfg, l, i, &d);
 		/* hvisor reads dev_type as a Rust enum: other values are UB */
 		hv_field(e, "alloc_pci_devs[%u].dev_type", i);
-		if (d->dev_type > 1)
+		if (d.dev_type > 1)
 			return hv_fail(e, -EINVAL, "%u is not 0 (physical) or 1 (virtual)",
-				       d->dev_type);
+				       d.dev_type);
 		hv_field(e, "alloc_pci_devs[%u]", i);
-		if (d->__pad)
+		if (d.__pad)
 			return hv_fail(e, -EINVAL, "padding is not zero");
 	}
 	return 0;
@@ -437,11 +558,12 @@ static int hv_check_head(const struct hvisor_zone_head *h,
 	return 0;
 }
 
-int hv_zone_check(const void *cfg, size_t cfg_size, u32 arch,
+int hv_zone_check(const void *cfg, size_t cfg_size, u32 arch, u64 magic,
 		  const struct hv_zone_image *imgs, unsigned int nr_imgs,
 		  struct hv_check_error *e)
 {
 	const struct hvisor_zone_head *h = cfg;
+	const struct hv_zone_layout *l;
 	const void *arch_cfg;
 	int ret;
 
@@ -449,10 +571,17 @@ int hv_zone_check(const void *cfg, size_t cfg_size, u32 arch,
 	hv_field(e, "arch");
 	if (!hv_arch_known(arch))
 		return hv_fail(e, -EINVAL, "unknown architecture %u", arch);
+	hv_field(e, "config_magic");
+	l = hv_zone_layout(arch, magic);
+	if (!l)
+		return hv_fail(e, -EPROTONOSUPPORT,
+			       "unknown zone config magic 0x%llx (known: 0x05, 0x06)",
+			       (unsigned long long)magic);
 	hv_field(e, "zone_config");
-	if (cfg_size != hv_zone_config_size(arch))
-		return hv_fail(e, -EINVAL, "%zu bytes, %s needs %zu", cfg_size,
-			       hv_arch_name(arch), hv_zone_config_size(arch));
+	if (cfg_size != l->size)
+		return hv_fail(e, -EINVAL, "%zu bytes, %s with magic 0x%02llx needs %zu",
+			       cfg_size, hv_arch_name(arch),
+			       (unsigned long long)magic, l->size);
 
 	ret = hv_check_head(h, e);
 	if (ret)
@@ -473,13 +602,13 @@ int hv_zone_check(const void *cfg, size_t cfg_size, u32 arch,
 
 	arch_cfg = (const u8 *)cfg + HVISOR_ZONE_HEAD_SIZE;
 	if (arch == HVISOR_ARCH_ARM64)
-		ret = hv_check_arm64(arch_cfg, e);
+		ret = hv_check_arm64(arch_cfg, magic, e);
 	else if (arch == HVISOR_ARCH_X86_64)
 		ret = hv_check_x86(h, arch_cfg, e);
 	if (ret)
 		return ret;
 
-	ret = hv_check_pci(hv_zone_pci((void *)cfg, arch), e);
+	ret = hv_check_pci(cfg, l, e);
 	if (ret)
 		return ret;
 

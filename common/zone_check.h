@@ -13,9 +13,22 @@
 
 #include "hv_common.h"
 
-/* Layout of one architecture's zone_config; 0 for an unknown arch. */
-size_t hv_zone_config_size(u32 arch);
-size_t hv_zone_arch_size(u32 arch);
+/* Where the parts of one (arch, config magic) zone_config are. */
+struct hv_zone_layout {
+	u32 arch;		/* enum hvisor_arch */
+	u64 magic;		/* HVISOR_CONFIG_MAGIC_V5 or _V6 */
+	size_t arch_size;	/* the arch part, at HVISOR_ZONE_HEAD_SIZE */
+	size_t pci_offset;	/* the PCI tail */
+	size_t dev_size;	/* one alloc_pci_devs entry: 8 (0x05), 12 (0x06) */
+	size_t size;		/* the whole config */
+};
+
+/* NULL for an unknown arch or magic. */
+const struct hv_zone_layout *hv_zone_layout(u32 arch, u64 magic);
+bool hv_config_magic_known(u64 magic);
+/* 0 for an unknown arch or magic. */
+size_t hv_zone_config_size(u32 arch, u64 magic);
+size_t hv_zone_arch_size(u32 arch, u64 magic);
 const char *hv_arch_name(u32 arch);	/* "arm64", ...; "unknown" */
 
 static inline struct hvisor_zone_head *hv_zone_head(void *cfg)
@@ -28,8 +41,16 @@ static inline void *hv_zone_arch(void *cfg)
 	return (u8 *)cfg + HVISOR_ZONE_HEAD_SIZE;
 }
 
-/* NULL for an unknown arch. */
-struct hvisor_zone_pci *hv_zone_pci(void *cfg, u32 arch);
+/*
+ * The PCI tail.  Both magics share its first 432 bytes (num_pci_bus,
+ * pci_config[], num_pci_devs), so these may be read through the 0x06 struct
+ * for either; alloc_pci_devs only through hv_zone_pci_dev(), which returns
+ * device @i (< HVISOR_MAX_PCI_DEVS) in the 0x06 form (0x05: v_* = the
+ * physical address).
+ */
+struct hvisor_zone_pci *hv_zone_pci(void *cfg, const struct hv_zone_layout *l);
+void hv_zone_pci_dev(const void *cfg, const struct hv_zone_layout *l,
+		     unsigned int i, struct hvisor_pci_dev_config *out);
 
 /* An image that will be copied into the zone's RAM before it starts. */
 struct hv_zone_image {
@@ -50,9 +71,10 @@ struct hv_check_error {
 };
 
 /*
- * Validate @cfg (@cfg_size bytes, layout of @arch) and the images that will
- * be loaded for it.  Returns 0, or a negative errno with @e filled in for the
- * first problem found.  Checks, at least: size matches the arch; zone id in
+ * Validate @cfg (@cfg_size bytes, layout of @arch and config magic @magic)
+ * and the images that will be loaded for it.  Returns 0, or a negative errno
+ * with @e filled in for the first problem found (-EPROTONOSUPPORT for an
+ * unknown magic).  Checks, at least: size matches the arch and magic; zone id in
  * 1..HVISOR_MAX_ZONES-1; cpus non-empty; name NUL-terminated and non-empty;
  * num_memory_regions <= 64; every region of a known type, non-empty, not
  * wrapping (start + size, both physical and virtual), RAM/IO 4 KiB aligned,
@@ -62,7 +84,7 @@ struct hv_check_error {
  * physical range, not wrapping, and no two images overlapping; padding zero;
  * arch part sane (arm64: GIC tag 0/1, UEFI tag 0/1; x86: region ids < num).
  */
-int hv_zone_check(const void *cfg, size_t cfg_size, u32 arch,
+int hv_zone_check(const void *cfg, size_t cfg_size, u32 arch, u64 magic,
 		  const struct hv_zone_image *imgs, unsigned int nr_imgs,
 		  struct hv_check_error *e);
 

@@ -25,6 +25,7 @@ static long hvisor_ioctl(struct file *file, unsigned int cmd,
 	case HVISOR_GET_INFO:
 		return hvisor_ioctl_get_info(uarg);
 	case HVISOR_ZONE_START:
+	case HVISOR_ZONE_START_V1:
 		return hvisor_ioctl_zone_start(uarg);
 	case HVISOR_ZONE_SHUTDOWN:
 		return hvisor_ioctl_zone_shutdown(uarg);

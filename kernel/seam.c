@@ -212,8 +212,8 @@ u32 hvisor_native_arch(void)
 }
 EXPORT_SYMBOL_GPL(hvisor_native_arch);
 
-size_t hvisor_native_config_size(void)
+size_t hvisor_native_config_size(u64 magic)
 {
-	return hv_zone_config_size(hvisor_arch_id());
+	return hv_zone_config_size(hvisor_arch_id(), magic);
 }
 EXPORT_SYMBOL_GPL(hvisor_native_config_size);

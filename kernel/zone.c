@@ -73,18 +73,11 @@ static long hvisor_hv_error(const char *what, u32 zone_id, long ret)
 	return ret;
 }
 
-long hvisor_ioctl_get_info(void __user *uarg)
+/* CONFIG_CHECK: the zone_config magic of the hypervisor underneath. */
+static long hvisor_hv_config_magic(u64 *out)
 {
-	struct hvisor_info info;
 	u64 *magic;
 	long ret;
-
-	ret = hvisor_copy_arg(&info, sizeof(info), uarg);
-	if (ret)
-		return ret;
-	ret = hvisor_hv_check();
-	if (ret)
-		return ret;
 
 	/* hvisor writes the magic at a physical address: kmalloc, not stack */
 	magic = kzalloc(sizeof(*magic), GFP_KERNEL);
@@ -95,12 +88,31 @@ long hvisor_ioctl_get_info(void __user *uarg)
 		kfree(magic);
 		return hvisor_hv_error("config check", HVISOR_NO_ZONE, ret);
 	}
-	info.config_magic = READ_ONCE(*magic);
+	*out = READ_ONCE(*magic);
 	kfree(magic);
+	return 0;
+}
+
+long hvisor_ioctl_get_info(void __user *uarg)
+{
+	struct hvisor_info info;
+	long ret;
+
+	ret = hvisor_copy_arg(&info, sizeof(info), uarg);
+	if (ret)
+		return ret;
+	ret = hvisor_hv_check();
+	if (ret)
+		return ret;
+	ret = hvisor_hv_config_magic(&info.config_magic);
+	if (ret)
+		return ret;
 
 	info.abi_version = HVISOR_ABI_VERSION;
 	info.arch = hvisor_arch_id();
-	info.zone_config_size = hv_zone_config_size(info.arch);
+	/* 0 for a magic we do not know: zone start will refuse it */
+	info.zone_config_size = hv_zone_config_size(info.arch,
+						    info.config_magic);
 	memset(info.backend, 0, sizeof(info.backend));
 	if (hvisor_hv_name(info.backend, sizeof(info.backend)))
 		return -ENODEV;	/* unregistered meanwhile */
@@ -290,13 +302,33 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 	struct hv_check_error err = {};
 	unsigned int i, nr_ranges = 0;
 	u32 arch = hvisor_arch_id();
-	size_t cfg_size = hv_zone_config_size(arch);
+	size_t cfg_size;
 	void *cfg;
+	u64 magic;
 	long ret;
 
+	/*
+	 * Which layout the hypervisor reads is its CONFIG_CHECK answer, asked
+	 * here and not taken from the tool; hvisor itself only compares the
+	 * size (zone-config-abi.md section 0; hv:src/hypercall/mod.rs:187-196).
+	 */
+	ret = hvisor_hv_config_magic(&magic);
+	if (ret)
+		return ret;
+	if (!hv_config_magic_known(magic)) {
+		pr_err("zone start: the hypervisor's zone config magic is 0x%llx; hvisor.ko knows 0x05 and 0x06\n",
+		       magic);
+		return -EPROTONOSUPPORT;
+	}
+	if (zs->config_magic != magic) {
+		pr_err("zone start: config_magic: the tool packed magic 0x%02x, the hypervisor reads 0x%02llx\n",
+		       zs->config_magic, magic);
+		return -EPROTO;
+	}
+	cfg_size = hv_zone_config_size(arch, magic);
 	if (zs->config_size != cfg_size) {
-		pr_err("zone start: config_size: %u bytes, %s needs %zu\n",
-		       zs->config_size, hv_arch_name(arch), cfg_size);
+		pr_err("zone start: config_size: %u bytes, %s with magic 0x%02llx needs %zu\n",
+		       zs->config_size, hv_arch_name(arch), magic, cfg_size);
 		return -EINVAL;
 	}
 	if (zs->nr_images > HVISOR_MAX_IMAGES) {
@@ -329,7 +361,8 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 			goto out_free;
 	}
 
-	ret = hv_zone_check(cfg, cfg_size, arch, checked, zs->nr_images, &err);
+	ret = hv_zone_check(cfg, cfg_size, arch, magic, checked, zs->nr_images,
+			    &err);
 	if (ret) {
 		pr_err("zone %u: %s: %s\n", head->zone_id, err.field, err.msg);
 		goto out_free;
@@ -394,14 +427,25 @@ out_free:
 long hvisor_ioctl_zone_start(void __user *uarg)
 {
 	struct hvisor_zone_start zs;
+	u32 usize;
 	long ret;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	ret = hvisor_copy_arg(&zs, sizeof(zs), uarg);
-	if (ret)
-		return ret;
-	if (zs.flags)
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize == HVISOR_ZONE_START_SIZE_V1) {
+		/* a tool from before config_magic: it packed 0x06 */
+		memset(&zs, 0, sizeof(zs));
+		if (copy_from_user(&zs, uarg, HVISOR_ZONE_START_SIZE_V1))
+			return -EFAULT;
+		zs.config_magic = HVISOR_CONFIG_MAGIC_V6;
+	} else {
+		ret = hvisor_copy_arg(&zs, sizeof(zs), uarg);
+		if (ret)
+			return ret;
+	}
+	if (zs.flags || zs.__pad)
 		return -EINVAL;
 	ret = hvisor_hv_check();
 	if (ret)

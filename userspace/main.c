@@ -30,8 +30,10 @@ static const char main_help[] =
 	"  zone start <config.json>          start a zone\n"
 	"  zone shutdown -id <id>            shut a zone down (also --id <id>)\n"
 	"  zone list [--json]                list the zones\n"
-	"  zone check <config.json> [--arch <arch>]\n"
+	"  zone check <config.json> [--arch <arch>] [--config-abi 5|6]\n"
 	"                                    validate a zone config offline\n"
+	"  zone pack <config.json> --config-abi 5|6 [--arch <arch>] -o <out.bin>\n"
+	"                                    write the bytes zone start would pass\n"
 	"  virtio attach <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
 	"                                    serve a zone's virtio devices\n"
 	"  virtio detach --zone <id> [--addr <addr>]\n"
@@ -51,7 +53,8 @@ static const char zone_help[] =
 	"\n"
 	"  start <config.json>\n"
 	"      Read the zone config (upstream hvisor-tool's JSON schema) and its\n"
-	"      images, validate them, and ask hvisor.ko to start the zone.\n"
+	"      images, validate them, and ask hvisor.ko to start the zone, in\n"
+	"      the layout of the hypervisor's zone config magic (0x05 or 0x06).\n"
 	"      Relative image paths are taken from the current directory.\n"
 	"  shutdown -id <id> | --id <id> | --id=<id>\n"
 	"      Shut zone <id> down.\n"
@@ -60,7 +63,14 @@ static const char zone_help[] =
 	"  check <config.json> [--arch arm64|riscv64|loongarch64|x86_64]\n"
 	"      Validate a zone config without the module or the hypervisor.\n"
 	"      The architecture comes from --arch, else the file's \"arch\",\n"
-	"      else its arch_config.  Missing image files are only noted.\n";
+	"      else its arch_config.  Missing image files are only noted.\n"
+	"      Says which zone config magic the file needs: 0x05 (hvisor v0.4)\n"
+	"      or 0x06; --config-abi checks it for that one only.\n"
+	"  pack <config.json> --config-abi 5|6 [--arch <arch>] -o <out.bin>\n"
+	"      Write the zone_config bytes that zone start would hand to a\n"
+	"      hypervisor of that magic (\"-\": stdout), without the module.\n"
+	"      The image files must exist (their sizes are recorded).  A key\n"
+	"      the magic has no room for is an error.\n";
 
 static const char virtio_help[] =
 	"Usage: hvisor virtio <command> [arguments]\n"
@@ -119,12 +129,14 @@ static const char *option_value(int argc, char **argv, int *i,
 	return argv[++*i];
 }
 
-/* zone check|dump <file> [--arch A] */
+/* zone check|dump|pack <file> [--arch A] [--config-abi 5|6] [-o out] */
 static int cmd_zone_file(const char *cmd, int argc, char **argv)
 {
-	const char *file = NULL, *arch_name = NULL, *v;
-	bool bad = false;
+	const char *file = NULL, *arch_name = NULL, *abi = NULL, *out = NULL;
+	const char *v;
+	bool bad = false, pack = !strcmp(cmd, "pack");
 	u32 arch = HVISOR_ARCH_NONE;
+	__u64 magic = 0;
 	int i;
 
 	for (i = 0; i < argc; i++) {
@@ -133,6 +145,20 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 			return usage("zone %s: --arch needs a value", cmd);
 		if (v) {
 			arch_name = v;
+			continue;
+		}
+		v = option_value(argc, argv, &i, "--config-abi", &bad);
+		if (bad)
+			return usage("zone %s: --config-abi needs a value", cmd);
+		if (v) {
+			abi = v;
+			continue;
+		}
+		v = pack ? option_value(argc, argv, &i, "-o", &bad) : NULL;
+		if (bad)
+			return usage("zone %s: -o needs a file name", cmd);
+		if (v) {
+			out = v;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage("zone %s: unknown option '%s'", cmd,
 				     argv[i]);
@@ -152,9 +178,19 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 				     cmd, arch_name,
 				     "(expected arm64, riscv64, loongarch64 or x86_64)");
 	}
+	if (abi && (parse_uint(abi, UINT32_MAX, &magic) ||
+		    !hv_config_magic_known(magic)))
+		return usage("zone %s: unknown --config-abi '%s' (expected 5 or 6)",
+			     cmd, abi);
+	if (pack && !abi)
+		return usage("zone pack: --config-abi 5|6 is required");
+	if (pack && !out)
+		return usage("zone pack: -o <out.bin> is required");
+	if (pack)
+		return zone_pack_cmd(file, arch, magic, out);
 	if (!strcmp(cmd, "check"))
-		return zone_check_cmd(file, arch);
-	return zone_dump_cmd(file, arch);
+		return zone_check_cmd(file, arch, magic);
+	return zone_dump_cmd(file, arch, magic);
 }
 
 static int cmd_zone_start(int argc, char **argv)
@@ -313,7 +349,8 @@ static int cmd_zone(int argc, char **argv)
 		return cmd_zone_shutdown(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return cmd_zone_list(argc - 1, argv + 1);
-	if (!strcmp(cmd, "check") || !strcmp(cmd, "dump"))
+	if (!strcmp(cmd, "check") || !strcmp(cmd, "dump") ||
+	    !strcmp(cmd, "pack"))
 		return cmd_zone_file(cmd, argc - 1, argv + 1);
 	return usage("zone: unknown command '%s'", cmd);
 }
@@ -339,9 +376,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version") ||
 	    !strcmp(argv[1], "version")) {
-		printf("hvisor %s (ABI %d, zone config magic 0x%02x)\n",
+		printf("hvisor %s (ABI %d, zone config magic 0x%02x and 0x%02x)\n",
 		       HVISOR_TOOL_VERSION, HVISOR_ABI_VERSION,
-		       HVISOR_CONFIG_MAGIC_VERSION);
+		       HVISOR_CONFIG_MAGIC_V5, HVISOR_CONFIG_MAGIC_V6);
 		return 0;
 	}
 	if (!strcmp(argv[1], "zone"))

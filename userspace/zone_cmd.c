@@ -46,8 +46,11 @@ static void zone_name_images(const struct zone_json *z, const char *in,
 	out[o] = '\0';
 }
 
-/* Run the shared validator; -1 after a message naming the JSON field. */
-static int zone_validate(struct zone_json *z)
+/*
+ * Pack for @magic and run the shared validator on the packed bytes, as
+ * hvisor.ko will; -1 after a message naming the JSON field.
+ */
+static int zone_validate(struct zone_json *z, u64 magic)
 {
 	struct hv_zone_image imgs[HVISOR_MAX_IMAGES];
 	struct hv_check_error e;
@@ -59,8 +62,10 @@ static int zone_validate(struct zone_json *z)
 		imgs[i].size = z->images[i].size;
 		imgs[i].kind = z->images[i].kind;
 	}
-	if (!hv_zone_check(z->cfg, z->cfg_size, z->arch, imgs, z->nr_images,
-			   &e))
+	if (zone_json_pack(z, magic))
+		return -1;
+	if (!hv_zone_check(z->out, z->out_size, z->arch, z->magic, imgs,
+			   z->nr_images, &e))
 		return 0;
 	zone_name_images(z, e.field, field, sizeof(field));
 	zone_name_images(z, e.msg, msg, sizeof(msg));
@@ -194,7 +199,8 @@ static void zone_print_arch(struct zone_json *z)
 static void zone_print_summary(struct zone_json *z, unsigned int missing)
 {
 	struct hvisor_zone_head *h = hv_zone_head(z->cfg);
-	struct hvisor_zone_pci *pci = hv_zone_pci(z->cfg, z->arch);
+	struct hvisor_zone_pci *pci =
+		hv_zone_pci(z->out, hv_zone_layout(z->arch, z->magic));
 	const struct hvisor_memory_region *r;
 	const struct zone_image *img;
 	char buf[4096];
@@ -202,6 +208,15 @@ static void zone_print_summary(struct zone_json *z, unsigned int missing)
 
 	printf("%s: zone config OK\n", z->ctx.file);
 	printf("  arch:        %s\n", hv_arch_name(z->arch));
+	if (z->v6_key[0])
+		printf("  magic:       0x%02llx (%zu bytes; %s needs it)\n",
+		       (unsigned long long)z->magic, z->out_size, z->v6_key);
+	else if (z->magic == HVISOR_CONFIG_MAGIC_V5)
+		printf("  magic:       0x05 (%zu bytes) or 0x06 (%zu bytes)\n",
+		       z->out_size, z->cfg_size);
+	else
+		printf("  magic:       0x%02llx (%zu bytes)\n",
+		       (unsigned long long)z->magic, z->out_size);
 	printf("  zone_id:     %u\n", h->zone_id);
 	printf("  name:        %s\n", h->name);
 	format_cpus(h->cpus, buf, sizeof(buf));
@@ -241,7 +256,7 @@ static void zone_print_summary(struct zone_json *z, unsigned int missing)
 	printf("  ivc:         %u\n", h->num_ivc_configs);
 }
 
-int zone_check_cmd(const char *file, u32 arch)
+int zone_check_cmd(const char *file, u32 arch, u64 magic)
 {
 	struct zone_json z;
 	unsigned int missing;
@@ -249,15 +264,48 @@ int zone_check_cmd(const char *file, u32 arch)
 
 	if (zone_json_parse(&z, file, arch))
 		return 1;
-	if (!zone_stat_images(&z, &missing) && !zone_validate(&z)) {
+	if (zone_stat_images(&z, &missing))
+		goto out;
+	/* unasked, every magic that can carry the file must pass */
+	if (!magic && zone_json_min_magic(&z) == HVISOR_CONFIG_MAGIC_V5 &&
+	    zone_validate(&z, HVISOR_CONFIG_MAGIC_V6))
+		goto out;
+	if (!zone_validate(&z, magic ? magic : zone_json_min_magic(&z))) {
 		zone_print_summary(&z, missing);
 		ret = 0;
 	}
+out:
 	zone_json_free(&z);
 	return ret;
 }
 
-int zone_dump_cmd(const char *file, u32 arch)
+/* Write the packed config to @out, or stdout for NULL or "-". */
+static int zone_write_out(struct zone_json *z, const char *out, const char *cmd)
+{
+	bool to_stdout = !out || !strcmp(out, "-");
+	FILE *f = to_stdout ? stdout : fopen(out, "wb");
+
+	if (!f) {
+		fprintf(stderr, "hvisor: zone %s: %s: %s\n", cmd, out,
+			strerror(errno));
+		return 1;
+	}
+	if (fwrite(z->out, 1, z->out_size, f) != z->out_size || fflush(f)) {
+		fprintf(stderr, "hvisor: zone %s: %s: write error: %s\n", cmd,
+			to_stdout ? "stdout" : out, strerror(errno));
+		if (!to_stdout)
+			fclose(f);
+		return 1;
+	}
+	if (!to_stdout && fclose(f)) {
+		fprintf(stderr, "hvisor: zone %s: %s: %s\n", cmd, out,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+int zone_dump_cmd(const char *file, u32 arch, u64 magic)
 {
 	struct zone_json z;
 	unsigned int missing;
@@ -265,14 +313,29 @@ int zone_dump_cmd(const char *file, u32 arch)
 
 	if (zone_json_parse(&z, file, arch))
 		return 1;
-	if (!zone_stat_images(&z, &missing)) {
-		if (fwrite(z.cfg, 1, z.cfg_size, stdout) != z.cfg_size ||
-		    fflush(stdout))
-			fprintf(stderr, "hvisor: zone dump: write error: %s\n",
-				strerror(errno));
-		else
-			ret = 0;
-	}
+	if (!zone_stat_images(&z, &missing) &&
+	    !zone_json_pack(&z, magic ? magic : HVISOR_CONFIG_MAGIC_V6))
+		ret = zone_write_out(&z, NULL, "dump");
+	zone_json_free(&z);
+	return ret;
+}
+
+int zone_pack_cmd(const char *file, u32 arch, u64 magic, const char *out)
+{
+	struct zone_json z;
+	unsigned int i;
+	int ret = 1;
+
+	if (zone_json_parse(&z, file, arch))
+		return 1;
+	/* as zone start: every image must be there, its size is recorded */
+	for (i = 0; i < z.nr_images; i++)
+		if (image_size(&z, &z.images[i], false))
+			goto out;
+	zone_set_sizes(&z);
+	if (!zone_validate(&z, magic))
+		ret = zone_write_out(&z, out, "pack");
+out:
 	zone_json_free(&z);
 	return ret;
 }
@@ -290,15 +353,14 @@ int zone_start_cmd(const char *file)
 	fd = hvdev_open(&info);
 	if (fd < 0)
 		return 1;
-	if (info.config_magic != HVISOR_CONFIG_MAGIC_VERSION) {
+	if (!hv_config_magic_known(info.config_magic)) {
 		fprintf(stderr,
-			"hvisor: zone start: the hypervisor's zone config version is 0x%llx, this tool writes version 0x%x: refusing to start\n",
-			(unsigned long long)info.config_magic,
-			HVISOR_CONFIG_MAGIC_VERSION);
+			"hvisor: zone start: the hypervisor's zone config magic is 0x%llx; this tool writes 0x05 (hvisor v0.4) and 0x06: refusing to start\n",
+			(unsigned long long)info.config_magic);
 		close(fd);
 		return 1;
 	}
-	if (!hv_zone_config_size(info.arch)) {
+	if (!hv_zone_config_size(info.arch, info.config_magic)) {
 		fprintf(stderr,
 			"hvisor: zone start: hvisor.ko reports an unknown architecture %u\n",
 			info.arch);
@@ -314,20 +376,20 @@ int zone_start_cmd(const char *file)
 		if (image_size(&z, &z.images[i], false))
 			goto out;
 	zone_set_sizes(&z);
-	if (zone_validate(&z))
+	if (zone_validate(&z, info.config_magic))
 		goto out;
 	for (i = 0; i < z.nr_images; i++)
 		if (image_read(&z, &z.images[i], &bufs[i]))
 			goto out;
 	/* again with the sizes read, should a file have changed meanwhile */
 	zone_set_sizes(&z);
-	if (zone_validate(&z))
+	if (zone_validate(&z, info.config_magic))
 		goto out;
-	if (info.zone_config_size != z.cfg_size) {
+	if (info.zone_config_size != z.out_size) {
 		fprintf(stderr,
-			"hvisor: zone start: hvisor.ko expects a %u-byte zone config for %s, this tool builds %zu bytes\n",
+			"hvisor: zone start: hvisor.ko expects a %u-byte zone config for %s, this tool builds %zu bytes for magic 0x%02llx\n",
 			info.zone_config_size, hv_arch_name(z.arch),
-			z.cfg_size);
+			z.out_size, (unsigned long long)z.magic);
 		goto out;
 	}
 	memset(imgs, 0, sizeof(imgs));
@@ -339,8 +401,9 @@ int zone_start_cmd(const char *file)
 	}
 	memset(&start, 0, sizeof(start));
 	start.size = sizeof(start);
-	start.config = (uintptr_t)z.cfg;
-	start.config_size = z.cfg_size;
+	start.config = (uintptr_t)z.out;
+	start.config_size = z.out_size;
+	start.config_magic = z.magic;
 	start.nr_images = z.nr_images;
 	start.images = (uintptr_t)imgs;
 	if (ioctl(fd, HVISOR_ZONE_START, &start)) {

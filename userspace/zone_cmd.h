@@ -9,8 +9,14 @@
 #include <stdbool.h>
 #include "common/hv_common.h"
 
-int zone_check_cmd(const char *file, u32 arch);
-int zone_dump_cmd(const char *file, u32 arch);
+/*
+ * @magic: the zone config magic to pack, or 0 (check: the lowest that
+ * carries the file; dump: 0x06).
+ */
+int zone_check_cmd(const char *file, u32 arch, u64 magic);
+int zone_dump_cmd(const char *file, u32 arch, u64 magic);
+/* The bytes ZONE_START would pass for @magic, to @out ("-": stdout). */
+int zone_pack_cmd(const char *file, u32 arch, u64 magic, const char *out);
 int zone_start_cmd(const char *file);
 int zone_shutdown_cmd(u32 zone_id);
 int zone_list_cmd(bool json);

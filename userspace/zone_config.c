@@ -393,6 +393,44 @@ static int zone_parse_modules(struct zone_json *z)
 	return 0;
 }
 
+/* Remember the first key that needs magic 0x06: "<path>.<key>". */
+static void zone_needs_v6(struct zone_json *z, const char *key)
+{
+	size_t saved;
+
+	if (z->v6_key[0])
+		return;
+	saved = jpath_key(&z->ctx, key);
+	snprintf(z->v6_key, sizeof(z->v6_key), "%s", z->ctx.path);
+	jpath_restore(&z->ctx, saved);
+}
+
+/*
+ * "gic_version", or for configs of older hvisor trees that lack it, the
+ * version its keys tell: gicr_* is a GICv3, gicc_* a GICv2 (with a note).
+ */
+static int zone_gic_version(struct zone_json *z, const cJSON *ac,
+			    const char **ver)
+{
+	struct jctx *c = &z->ctx;
+	bool v3 = cJSON_GetObjectItemCaseSensitive(ac, "gicr_base") ||
+		  cJSON_GetObjectItemCaseSensitive(ac, "gicr_size");
+	bool v2 = cJSON_GetObjectItemCaseSensitive(ac, "gicc_base") ||
+		  cJSON_GetObjectItemCaseSensitive(ac, "gicc_size");
+	size_t saved;
+	int ret;
+
+	ret = json_get_string(c, ac, "gic_version", !(v3 ^ v2), ver);
+	if (ret <= 0)
+		return ret;
+	*ver = v3 ? "v3" : "v2";
+	saved = jpath_key(c, "gic_version");
+	jnote(c, "missing; taken as \"%s\" (the config has %s_* fields)",
+	      *ver, v3 ? "gicr" : "gicc");
+	jpath_restore(c, saved);
+	return 0;
+}
+
 static int zone_parse_arm64(struct zone_json *z, const cJSON *ac)
 {
 	struct hvisor_arch_arm64 *a = hv_zone_arch(z->cfg);
@@ -402,7 +440,7 @@ static int zone_parse_arm64(struct zone_json *z, const cJSON *ac)
 	char q[80];
 	int ret;
 
-	if (json_get_string(c, ac, "gic_version", true, &ver))
+	if (zone_gic_version(z, ac, &ver))
 		return -1;
 	if (!strcmp(ver, "v2")) {
 		struct hvisor_gicv2_config *g = &a->gic.v2;
@@ -462,6 +500,7 @@ static int zone_parse_arm64(struct zone_json *z, const cJSON *ac)
 		return 0;
 	}
 	a->uefi_tag = HVISOR_UEFI;
+	zone_needs_v6(z, "memory_map_addr");
 	if (json_get_u64(c, ac, "memory_map_size", true,
 			 &a->memory_map_size) ||
 	    json_get_u64(c, ac, "sys_map_addr", true,
@@ -656,12 +695,20 @@ static int zone_parse_pci_dev(struct zone_json *z, const cJSON *e,
 	    json_get_u8(c, e, "v_device", false, &d->v_device) < 0 ||
 	    json_get_u8(c, e, "v_function", false, &d->v_function) < 0)
 		return -1;
+	/* only 0x06 has room for them (zone-config-abi.md section 5) */
+	if (cJSON_GetObjectItemCaseSensitive(e, "v_bus"))
+		zone_needs_v6(z, "v_bus");
+	else if (cJSON_GetObjectItemCaseSensitive(e, "v_device"))
+		zone_needs_v6(z, "v_device");
+	else if (cJSON_GetObjectItemCaseSensitive(e, "v_function"))
+		zone_needs_v6(z, "v_function");
 	return 0;
 }
 
 static int zone_parse_pci(struct zone_json *z)
 {
-	struct hvisor_zone_pci *pci = hv_zone_pci(z->cfg, z->arch);
+	struct hvisor_zone_pci *pci =
+		hv_zone_pci(z->cfg, hv_zone_layout(z->arch, HVISOR_CONFIG_MAGIC_V6));
 	struct jctx *c = &z->ctx;
 	const cJSON *arr, *item;
 	unsigned int i, n = 1;
@@ -747,7 +794,7 @@ int zone_json_parse(struct zone_json *z, const char *file, u32 arch)
 	}
 	if (zone_pick_arch(z, arch))
 		goto fail;
-	z->cfg_size = hv_zone_config_size(z->arch);
+	z->cfg_size = hv_zone_config_size(z->arch, HVISOR_CONFIG_MAGIC_V6);
 	z->cfg = calloc(1, z->cfg_size);
 	if (!z->cfg) {
 		jerr(&z->ctx, "out of memory");
@@ -776,6 +823,87 @@ void zone_json_free(struct zone_json *z)
 {
 	cJSON_Delete(z->root);
 	free(z->cfg);
+	free(z->out);
 	z->root = NULL;
 	z->cfg = NULL;
+	z->out = NULL;
+}
+
+const char *config_magic_name(u64 magic)
+{
+	switch (magic) {
+	case HVISOR_CONFIG_MAGIC_V5:
+		return "hvisor v0.4";
+	case HVISOR_CONFIG_MAGIC_V6:
+		return "hvisor-tool 345aa94 and later";
+	default:
+		return "unknown to this tool";
+	}
+}
+
+u64 zone_json_min_magic(const struct zone_json *z)
+{
+	return z->v6_key[0] ? HVISOR_CONFIG_MAGIC_V6 : HVISOR_CONFIG_MAGIC_V5;
+}
+
+/* 0x06 -> 0x05: the same head, arm64 without UEFI, 8-byte PCI devices. */
+static void zone_pack_v5(const struct zone_json *z,
+			 const struct hv_zone_layout *from,
+			 const struct hv_zone_layout *to, u8 *out)
+{
+	const struct hvisor_zone_pci *src = hv_zone_pci(z->cfg, from);
+	struct hvisor_zone_pci_v5 *dst = (void *)(out + to->pci_offset);
+	unsigned int i;
+
+	memcpy(out, z->cfg, HVISOR_ZONE_HEAD_SIZE + to->arch_size);
+	dst->num_pci_bus = src->num_pci_bus;
+	memcpy(dst->pci_config, src->pci_config, sizeof(dst->pci_config));
+	dst->num_pci_devs = src->num_pci_devs;
+	for (i = 0; i < src->num_pci_devs && i < HVISOR_MAX_PCI_DEVS; i++) {
+		const struct hvisor_pci_dev_config *s = &src->alloc_pci_devs[i];
+		struct hvisor_pci_dev_config_v5 *d = &dst->alloc_pci_devs[i];
+
+		d->domain = s->domain;
+		d->bus = s->bus;
+		d->device = s->device;
+		d->function = s->function;
+		d->dev_type = s->dev_type;
+	}
+}
+
+int zone_json_pack(struct zone_json *z, u64 magic)
+{
+	const struct hv_zone_layout *from, *to;
+	struct jctx c;
+
+	from = hv_zone_layout(z->arch, HVISOR_CONFIG_MAGIC_V6);
+	to = hv_zone_layout(z->arch, magic);
+	if (!to) {
+		fprintf(stderr,
+			"hvisor: %s: zone config magic 0x%02llx is not one this tool can write (0x05, 0x06)\n",
+			z->ctx.file, (unsigned long long)magic);
+		return -1;
+	}
+	if (magic < zone_json_min_magic(z)) {
+		jctx_init(&c, z->ctx.file);
+		jpath_key(&c, z->v6_key);
+		jerr(&c,
+		     "zone config magic 0x%02llx (%s) has no room for it: it needs 0x%02x",
+		     (unsigned long long)magic, config_magic_name(magic),
+		     HVISOR_CONFIG_MAGIC_V6);
+		return -1;
+	}
+	free(z->out);
+	z->out = calloc(1, to->size);
+	if (!z->out) {
+		fprintf(stderr, "hvisor: %s: out of memory\n", z->ctx.file);
+		return -1;
+	}
+	if (magic == HVISOR_CONFIG_MAGIC_V6)
+		memcpy(z->out, z->cfg, to->size);
+	else
+		zone_pack_v5(z, from, to, z->out);
+	z->magic = magic;
+	z->out_size = to->size;
+	return 0;
 }

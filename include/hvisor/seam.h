@@ -42,9 +42,9 @@ void hvisor_hv_unregister(const struct hvisor_hv_ops *ops);
 
 /*
  * For a module that stands in for hvisor: the enum hvisor_arch of the
- * running kernel, and the size of its zone_config.
+ * running kernel, and the size of its zone_config for a config magic.
  */
 u32 hvisor_native_arch(void);
-size_t hvisor_native_config_size(void);
+size_t hvisor_native_config_size(u64 magic);	/* 0: unknown magic */
 
 #endif /* _HVISOR_SEAM_H */

@@ -8,15 +8,32 @@
  * accepts older, smaller structs and rejects unknown non-zero tails).
  *
  * The zone configuration is the one exception to "our own layout": it is
- * handed to the hypervisor as is, so it is hvisor's zone_config of
- * CONFIG_MAGIC_VERSION 0x06 byte for byte.  It is described here as three
- * parts, a common head, a per-architecture part and a common PCI tail:
+ * handed to the hypervisor as is, so it is hvisor's zone_config byte for
+ * byte, in one of two layouts, named by the magic the hypervisor answers to
+ * CONFIG_CHECK (see ../shared/reference/zone-config-abi.md for the sources):
  *
- *	offset 0     struct hvisor_zone_head      2360 bytes
- *	offset 2360  struct hvisor_arch_<arch>     120 / 32 / 8 / 88 bytes
- *	then         struct hvisor_zone_pci        816 bytes
+ *   0x05  hvisor v0.4 (6a3fb78), hvisor-tool 2c0f22b..b17d9dd
+ *   0x06  hvisor-tool 345aa94 and later (no hvisor release answers it yet)
  *
- * giving 3296 (arm64), 3208 (riscv64), 3184 (loongarch64), 3264 (x86_64).
+ * Each is described as three parts, a common head, a per-architecture part
+ * and a PCI tail:
+ *
+ *	offset 0     struct hvisor_zone_head        2360 bytes, both magics
+ *	offset 2360  0x06: struct hvisor_arch_<arch> 120 / 32 / 8 / 88 bytes
+ *	             0x05: the same, but arm64 is struct hvisor_arch_arm64_v5
+ *	             (88 bytes: no UEFI part)
+ *	then         0x06: struct hvisor_zone_pci    816 bytes
+ *	             0x05: struct hvisor_zone_pci_v5 688 bytes (8-byte devices,
+ *	             no v_bus/v_device/v_function)
+ *
+ * Sizes          arm64  riscv64  loongarch64  x86_64
+ *	0x05      3136   3080     3056         3136
+ *	0x06      3296   3208     3184         3264
+ *
+ * The tail starts at 2448 (arm64 0x05 and x86_64), 2480 (arm64 0x06), 2392
+ * (riscv64) or 2368 (loongarch64); within it, num_pci_devs is at +424 and
+ * alloc_pci_devs at +432 in both layouts.  common/zone_check.c pins every
+ * size and offset with static asserts.
  */
 #ifndef _UAPI_HVISOR_H
 #define _UAPI_HVISOR_H
@@ -25,7 +42,11 @@
 #include <linux/types.h>
 
 #define HVISOR_ABI_VERSION		1
-#define HVISOR_CONFIG_MAGIC_VERSION	0x06
+
+/* zone_config layouts (CONFIG_CHECK answers) this ABI knows */
+#define HVISOR_CONFIG_MAGIC_V5		0x05
+#define HVISOR_CONFIG_MAGIC_V6		0x06
+#define HVISOR_CONFIG_MAGIC_VERSION	HVISOR_CONFIG_MAGIC_V6	/* newest */
 
 #define HVISOR_MAX_ZONES		32
 #define HVISOR_MAX_CPUS			64	/* width of the cpus bitmap */
@@ -128,6 +149,17 @@ struct hvisor_arch_arm64 {
 	__u64 sys_map_addr;
 };
 
+/* arm64, magic 0x05: the same without the UEFI part */
+struct hvisor_arch_arm64_v5 {
+	__u8 is_aarch32;
+	__u8 __pad[7];
+	__u64 gic_version;		/* HVISOR_GIC_V2 or HVISOR_GIC_V3 */
+	union {
+		struct hvisor_gicv2_config v2;
+		struct hvisor_gicv3_config v3;
+	} gic;
+};
+
 struct hvisor_arch_riscv64 {
 	__u64 plic_base;
 	__u64 plic_size;
@@ -190,8 +222,25 @@ struct hvisor_zone_pci {
 	struct hvisor_pci_dev_config alloc_pci_devs[HVISOR_MAX_PCI_DEVS];
 };
 
+/* magic 0x05: a device is 8 bytes, dev_type right after the address */
+struct hvisor_pci_dev_config_v5 {
+	__u8 domain;
+	__u8 bus;
+	__u8 device;
+	__u8 function;
+	__u32 dev_type;			/* 0 physical, 1 standard virtual device */
+};
+
+struct hvisor_zone_pci_v5 {
+	__u64 num_pci_bus;
+	struct hvisor_pci_config pci_config[HVISOR_PCI_BUS_MAXNUM];
+	__u64 num_pci_devs;
+	struct hvisor_pci_dev_config_v5 alloc_pci_devs[HVISOR_MAX_PCI_DEVS];
+};
+
 #define HVISOR_ZONE_HEAD_SIZE		2360
-#define HVISOR_ZONE_PCI_SIZE		816
+#define HVISOR_ZONE_PCI_SIZE		816	/* magic 0x06 */
+#define HVISOR_ZONE_PCI_SIZE_V5		688	/* magic 0x05 */
 
 /* ---------------------------------------------------------------------- */
 /* ioctls of /dev/hvisor                                                   */
@@ -204,7 +253,8 @@ struct hvisor_info {
 	__u32 abi_version;		/* out: HVISOR_ABI_VERSION */
 	__u64 config_magic;		/* out: the hypervisor's CONFIG_MAGIC_VERSION */
 	__u32 arch;			/* out: enum hvisor_arch of this kernel */
-	__u32 zone_config_size;		/* out: zone_config size for that arch */
+	/* out: zone_config size for that arch and magic; 0: unknown magic */
+	__u32 zone_config_size;
 	char backend[16];		/* out: "hvisor", "hvisor-sim", ... */
 };
 
@@ -222,7 +272,12 @@ struct hvisor_image {
 	__u32 __pad;
 };
 
-/* HVISOR_ZONE_START */
+/*
+ * HVISOR_ZONE_START.  config_magic says which layout the tool packed; it
+ * must be the hypervisor's (hvisor_info.config_magic), and config_size the
+ * size of that layout for this arch.  A 32-byte struct (before
+ * config_magic existed) means 0x06, the only layout known then.
+ */
 struct hvisor_zone_start {
 	__u32 size;			/* sizeof(struct hvisor_zone_start) */
 	__u32 flags;			/* must be 0 */
@@ -230,7 +285,11 @@ struct hvisor_zone_start {
 	__u32 config_size;		/* must equal hvisor_info.zone_config_size */
 	__u32 nr_images;		/* <= HVISOR_MAX_IMAGES */
 	__u64 images;			/* user pointer to struct hvisor_image[nr_images] */
+	__u32 config_magic;		/* HVISOR_CONFIG_MAGIC_V5 or _V6 */
+	__u32 __pad;			/* must be 0 */
 };
+
+#define HVISOR_ZONE_START_SIZE_V1	32	/* without config_magic */
 
 /* HVISOR_ZONE_SHUTDOWN */
 struct hvisor_zone_id {
@@ -338,6 +397,9 @@ struct hvisor_virtio_list {
 
 #define HVISOR_GET_INFO		_IOWR(HVISOR_IOCTL_TYPE, 0x00, struct hvisor_info)
 #define HVISOR_ZONE_START	_IOW(HVISOR_IOCTL_TYPE, 0x01, struct hvisor_zone_start)
+/* the same before config_magic: the ioctl number encodes the 32 bytes */
+#define HVISOR_ZONE_START_V1	_IOC(_IOC_WRITE, HVISOR_IOCTL_TYPE, 0x01, \
+				     HVISOR_ZONE_START_SIZE_V1)
 #define HVISOR_ZONE_SHUTDOWN	_IOW(HVISOR_IOCTL_TYPE, 0x02, struct hvisor_zone_id)
 #define HVISOR_ZONE_LIST	_IOWR(HVISOR_IOCTL_TYPE, 0x03, struct hvisor_zone_list)
 #define HVISOR_VIRTIO_ATTACH	_IOW(HVISOR_IOCTL_TYPE, 0x10, struct hvisor_virtio_attach)

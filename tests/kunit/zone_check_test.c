@@ -13,6 +13,8 @@
 #define RAM_PHYS	0x30000000ULL
 #define RAM_GUEST	0x40000000ULL
 #define RAM_SIZE	0x01000000ULL	/* 16 MiB */
+#define V6		HVISOR_CONFIG_MAGIC_V6
+#define V5		HVISOR_CONFIG_MAGIC_V5
 
 static const u32 all_arches[] = {
 	HVISOR_ARCH_ARM64, HVISOR_ARCH_RISCV64,
@@ -22,7 +24,7 @@ static const u32 all_arches[] = {
 /* A valid minimal config for @arch: zone 1, cpu 1, one RAM region. */
 static void *mk_cfg(struct kunit *test, u32 arch)
 {
-	size_t size = hv_zone_config_size(arch);
+	size_t size = hv_zone_config_size(arch, V6);
 	struct hvisor_zone_head *h;
 
 	KUNIT_ASSERT_NE(test, size, (size_t)0);
@@ -51,7 +53,8 @@ static struct hvisor_memory_region *region(void *cfg, unsigned int i)
 static int check(void *cfg, u32 arch, const struct hv_zone_image *imgs,
 		 unsigned int n, struct hv_check_error *e)
 {
-	return hv_zone_check(cfg, hv_zone_config_size(arch), arch, imgs, n, e);
+	return hv_zone_check(cfg, hv_zone_config_size(arch, V6), arch, V6, imgs, n,
+			     e);
 }
 
 #define EXPECT_OK(test, cfg, arch, imgs, n) do {			\
@@ -85,7 +88,7 @@ static void zc_valid_minimal_each_arch(struct kunit *test)
 	void *cfg;
 
 	for (i = 0; i < ARRAY_SIZE(all_arches); i++) {
-		KUNIT_EXPECT_EQ(test, hv_zone_config_size(all_arches[i]), sizes[i]);
+		KUNIT_EXPECT_EQ(test, hv_zone_config_size(all_arches[i], V6), sizes[i]);
 		cfg = mk_cfg(test, all_arches[i]);
 		memset(&e, 0xa5, sizeof(e));
 		KUNIT_EXPECT_EQ_MSG(test, check(cfg, all_arches[i], NULL, 0, &e), 0,
@@ -100,17 +103,17 @@ static void zc_bad_size(struct kunit *test)
 {
 	void *cfg = mk_cfg(test, HVISOR_ARCH_ARM64);
 	struct hv_check_error e;
-	size_t size = hv_zone_config_size(HVISOR_ARCH_ARM64);
+	size_t size = hv_zone_config_size(HVISOR_ARCH_ARM64, V6);
 
 	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, size - 1, HVISOR_ARCH_ARM64,
-					    NULL, 0, &e), -EINVAL);
+					    V6, NULL, 0, &e), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, e.field, "zone_config");
 	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, size + 1, HVISOR_ARCH_ARM64,
-					    NULL, 0, &e), -EINVAL);
-	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 0, HVISOR_ARCH_ARM64, NULL, 0, &e), -EINVAL);
+					    V6, NULL, 0, &e), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 0, HVISOR_ARCH_ARM64, V6, NULL, 0, &e), -EINVAL);
 	/* an x86_64-sized buffer is not an arm64 config */
-	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, hv_zone_config_size(HVISOR_ARCH_X86_64),
-					    HVISOR_ARCH_ARM64, NULL, 0, &e), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, hv_zone_config_size(HVISOR_ARCH_X86_64, V6),
+					    HVISOR_ARCH_ARM64, V6, NULL, 0, &e), -EINVAL);
 }
 
 static void zc_unknown_arch(struct kunit *test)
@@ -118,11 +121,11 @@ static void zc_unknown_arch(struct kunit *test)
 	void *cfg = mk_cfg(test, HVISOR_ARCH_ARM64);
 	struct hv_check_error e;
 
-	KUNIT_EXPECT_EQ(test, hv_zone_config_size(HVISOR_ARCH_NONE), (size_t)0);
-	KUNIT_EXPECT_EQ(test, hv_zone_config_size(99), (size_t)0);
-	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 3296, HVISOR_ARCH_NONE, NULL, 0, &e), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hv_zone_config_size(HVISOR_ARCH_NONE, V6), (size_t)0);
+	KUNIT_EXPECT_EQ(test, hv_zone_config_size(99, V6), (size_t)0);
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 3296, HVISOR_ARCH_NONE, V6, NULL, 0, &e), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, e.field, "arch");
-	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 3296, 99, NULL, 0, &e), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 3296, 99, V6, NULL, 0, &e), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, hv_arch_name(99), "unknown");
 }
 
@@ -475,7 +478,7 @@ static void zc_padding_and_limits(struct kunit *test)
 	EXPECT_BAD(test, cfg, HVISOR_ARCH_RISCV64, NULL, 0, -E2BIG, "ivc_configs");
 
 	cfg = mk_cfg(test, HVISOR_ARCH_RISCV64);
-	pci = hv_zone_pci(cfg, HVISOR_ARCH_RISCV64);
+	pci = hv_zone_pci(cfg, hv_zone_layout(HVISOR_ARCH_RISCV64, V6));
 	pci->num_pci_bus = HVISOR_PCI_BUS_MAXNUM + 1;
 	EXPECT_BAD(test, cfg, HVISOR_ARCH_RISCV64, NULL, 0, -E2BIG, "pci_config");
 	pci->num_pci_bus = 0;
@@ -486,7 +489,7 @@ static void zc_padding_and_limits(struct kunit *test)
 static void zc_pci_devs(struct kunit *test)
 {
 	void *cfg = mk_cfg(test, HVISOR_ARCH_ARM64);
-	struct hvisor_zone_pci *pci = hv_zone_pci(cfg, HVISOR_ARCH_ARM64);
+	struct hvisor_zone_pci *pci = hv_zone_pci(cfg, hv_zone_layout(HVISOR_ARCH_ARM64, V6));
 
 	pci->num_pci_devs = 2;
 	pci->alloc_pci_devs[1].dev_type = 1;		/* virtual: fine */

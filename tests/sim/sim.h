@@ -50,8 +50,9 @@ struct sim_latency {
 struct sim {
 	unsigned int ncpus;		/* cpus of the simulated machine */
 	u64 magic;			/* what CONFIG_CHECK answers */
+	unsigned int config_abi;	/* zone_config layout read: 5 or 6 */
 	u32 arch;			/* native enum hvisor_arch */
-	size_t config_size;		/* native zone_config size */
+	size_t config_size;		/* native zone_config size, config_abi */
 
 	/*
 	 * Serialises zone start, shutdown and list, and the zone list's
@@ -98,6 +99,11 @@ struct sim_zone {
 	char name[HVISOR_NAME_MAXLEN + 1];
 	void *config;			/* copy of the zone_config */
 	struct hvisor_zone_head *head;	/* == config */
+	/* read in the layout of sim.config_abi at ZONE_START */
+	unsigned int config_abi;
+	u64 gic_version;		/* arm64: its GIC tag */
+	u64 num_pci_bus, num_pci_devs;
+	u32 pci_virtual_devs;		/* dev_type 1 among them */
 	bool kernel_sum_ok, dtb_sum_ok;
 	u32 kernel_sum, dtb_sum;	/* crc32 of the images at start */
 	bool is_err;			/* an access went unanswered */

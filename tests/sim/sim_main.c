@@ -2,7 +2,7 @@
 /*
  * hvisor_sim.ko: registers the simulator as hvisor.ko's hypervisor.
  *
- *   modprobe hvisor && modprobe hvisor_sim [ncpus=4] [magic=6]
+ *   modprobe hvisor && modprobe hvisor_sim [ncpus=4] [config_abi=5|6] [magic=N]
  */
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
@@ -16,16 +16,15 @@ static unsigned int ncpus = 4;
 module_param(ncpus, uint, 0444);
 MODULE_PARM_DESC(ncpus, "cpus of the simulated machine (3..32; zone 0 has 0 and 1)");
 
-static unsigned long long magic = HVISOR_CONFIG_MAGIC_VERSION;
+static unsigned int config_abi = HVISOR_CONFIG_MAGIC_V6;
+module_param(config_abi, uint, 0444);
+MODULE_PARM_DESC(config_abi, "zone_config layout of the simulated hvisor, and its CONFIG_CHECK answer: 5 (hvisor v0.4) or 6");
+
+static unsigned long long magic;
 module_param(magic, ullong, 0444);
-MODULE_PARM_DESC(magic, "CONFIG_MAGIC_VERSION answered by CONFIG_CHECK (to test a mismatch)");
+MODULE_PARM_DESC(magic, "answer this to CONFIG_CHECK instead of config_abi (to test a magic no layout has); 0: config_abi");
 
 struct sim sim;
-
-static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_x86_64) +
-	      HVISOR_ZONE_PCI_SIZE == 3264);
-static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_arm64) +
-	      HVISOR_ZONE_PCI_SIZE == 3296);
 
 static int sim_wakeup_irq(void)
 {
@@ -49,9 +48,15 @@ static int __init sim_init(void)
 		return -EINVAL;
 	}
 	sim.ncpus = ncpus;
-	sim.magic = magic;
+	if (config_abi != HVISOR_CONFIG_MAGIC_V5 &&
+	    config_abi != HVISOR_CONFIG_MAGIC_V6) {
+		pr_err("hvisor_sim: config_abi=%u: not 5 or 6\n", config_abi);
+		return -EINVAL;
+	}
+	sim.config_abi = config_abi;
+	sim.magic = magic ? magic : config_abi;
 	sim.arch = hvisor_native_arch();
-	sim.config_size = hvisor_native_config_size();
+	sim.config_size = hvisor_native_config_size(config_abi);
 	if (!sim.config_size) {
 		pr_err("hvisor_sim: unknown native arch %u\n", sim.arch);
 		return -ENODEV;
@@ -83,8 +88,9 @@ static int __init sim_init(void)
 		pr_err("hvisor_sim: cannot register with hvisor.ko: %d\n", err);
 		goto debugfs_exit;
 	}
-	pr_info("hvisor_sim: simulating hvisor: %u cpus, magic %#llx, zone_config %zu bytes, wake-up irq %u\n",
-		sim.ncpus, sim.magic, sim.config_size, sim.wakeup_virq);
+	pr_info("hvisor_sim: simulating hvisor: %u cpus, config_abi %u, magic %#llx, zone_config %zu bytes, wake-up irq %u\n",
+		sim.ncpus, sim.config_abi, sim.magic, sim.config_size,
+		sim.wakeup_virq);
 	return 0;
 
 debugfs_exit:

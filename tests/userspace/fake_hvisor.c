@@ -56,7 +56,9 @@ static FILE *out_file(const char *name)
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* arch_config bytes per enum hvisor_arch, magic 0x06 and 0x05 */
 static const size_t arch_size[] = { 0, 120, 32, 8, 88 };
+static const size_t arch_size_v5[] = { 0, 88, 32, 8, 88 };
 
 static int (*real_ioctl)(int, unsigned long, void *);
 
@@ -263,8 +265,9 @@ static int fake_start(const struct hvisor_zone_start *s)
 	}
 	f = out_file("images.txt");
 	if (f) {
-		fprintf(f, "size=%u flags=%u config_size=%u nr_images=%u\n",
-			s->size, s->flags, s->config_size, s->nr_images);
+		fprintf(f, "size=%u flags=%u config_size=%u nr_images=%u config_magic=%u pad=%u\n",
+			s->size, s->flags, s->config_size, s->nr_images,
+			s->config_magic, s->__pad);
 		for (i = 0; i < s->nr_images; i++) {
 			const unsigned char *b = (const void *)(uintptr_t)img[i].buf;
 			unsigned long long k;
@@ -308,10 +311,15 @@ int ioctl(int fd, unsigned long req, ...)
 		info->abi_version = HVISOR_ABI_VERSION;
 		info->config_magic = env_num("FAKE_MAGIC", 0x06);
 		info->arch = arch;
-		if (arch < 5)
+		/* as hvisor.ko: 0 for a magic it does not know */
+		if (arch < 5 && info->config_magic == 6)
 			info->zone_config_size = HVISOR_ZONE_HEAD_SIZE +
 						 arch_size[arch] +
 						 HVISOR_ZONE_PCI_SIZE;
+		else if (arch < 5 && info->config_magic == 5)
+			info->zone_config_size = HVISOR_ZONE_HEAD_SIZE +
+						 arch_size_v5[arch] +
+						 HVISOR_ZONE_PCI_SIZE_V5;
 		strcpy(info->backend, "fake");
 		return 0;
 	case HVISOR_ZONE_START:

@@ -217,6 +217,8 @@ good() {
 # ---------------------------------------------------------------- examples
 declare -A SIZE=([arm64]=3296 [riscv64]=3208 [loongarch64]=3184
 		 [x86_64]=3264)
+declare -A SIZE5=([arm64]=3136 [riscv64]=3080 [loongarch64]=3056
+		  [x86_64]=3136)
 
 example_arch() {
 	case $1 in
@@ -244,8 +246,10 @@ example_values() {
 		     name=linux2 num_pci_bus=0 num_pci_devs=0 ;;
 	qemu-aarch64/with_virtio_blk_console/zone1_linux_with_pci.json)
 		printf '%s\n' num_pci_bus=1 num_pci_devs=2 \
-		     "pci[0]=ecam 0x4010000000+0x10000000 io 0x3eff0000+0x10000 mem32 0x10000000+0x2eff0000 mem64 0x8000000000+0x8000000000 bus 0-31 domain 0" \
-		     "pci_dev[1]=0:00:11.0 v 00:11.0 type 0" ;;
+		     pci[0].ecam_base=0x4010000000 pci[0].ecam_size=0x10000000 \
+		     pci[0].io_base=0x3eff0000 pci[0].mem32_size=0x2eff0000 \
+		     pci[0].mem64_base=0x8000000000 pci[0].bus_range_end=31 \
+		     "pci_dev[1]=0:00:11.0 type 0" "pci_dev[1].v=00:11.0" ;;
 	nxp-aarch64/zone1-ruxos.json)
 		printf '%s\n' "region[0]=ram 0x50000000 0x40000000 0x30000000" \
 		     entry_point=0x40080000 arm64.gits_base=0x0 cpus=0x4 \
@@ -260,7 +264,7 @@ example_values() {
 		     riscv64.aplic_size=0x8000 \
 		     interrupts=1,2,3,4,5,8,10,33,34,35,36 \
 		     entry_point=0x84000000 num_pci_bus=1 num_pci_devs=3 \
-		     "pci_dev[2]=0:00:04.0 v 00:04.0 type 0" ;;
+		     "pci_dev[2]=0:00:04.0 type 0" "pci_dev[2].v=00:04.0" ;;
 	qemu-x86_64/zone1_linux.json)
 		printf '%s\n' num_memory_regions=10 \
 		     "region[0]=ram 0x40300000 0x0 0xe0000" \
@@ -290,6 +294,15 @@ if [ -d "$EXAMPLES" ]; then
 		mapfile -t vals < <(example_values "$rel")
 		good "upstream $rel" "$arch" "$f" -- "size=${SIZE[$arch]}" \
 			"${vals[@]}"
+		# none of them has a key only 0x06 carries: hvisor v0.4 takes it
+		run -- zone check "$f" --config-abi 5
+		if [ "$RC" = 0 ] && ! grep -qv ': note: ' err &&
+		   grep -q "^  magic:       0x05 (${SIZE5[$arch]} bytes)" out; then
+			pass "upstream $rel: zone check --config-abi 5"
+		else
+			fail "upstream $rel: zone check --config-abi 5" \
+			     "exit status $RC" "$(cat err out)"
+		fi
 		case $arch in
 		arm64) [ -n "${VG_EXAMPLE[0]:-}" ] || VG_EXAMPLE[0]=$f ;;
 		riscv64) [ -n "${VG_EXAMPLE[1]:-}" ] || VG_EXAMPLE[1]=$f ;;
@@ -314,6 +327,21 @@ if [ -d "$EXAMPLES" ]; then
 else
 	skip "upstream example zone configs" "$EXAMPLES not found"
 fi
+
+# Our own example zones (examples/), which the e2e tests start under both
+# magics: zone check accepts them for each.
+for f in "$REPO"/examples/*.json "$REPO"/examples/*/*.json; do
+	[ -f "$f" ] && grep -q '"zone_id"' "$f" || continue
+	for m in 5 6; do
+		run -- zone check "$f" --config-abi $m
+		if [ "$RC" = 0 ] && ! grep -qv ': note: ' err; then
+			pass "examples/${f#"$REPO"/examples/}: zone check --config-abi $m"
+		else
+			fail "examples/${f#"$REPO"/examples/}: zone check --config-abi $m" \
+			     "exit status $RC" "$(cat err out)"
+		fi
+	done
+done
 
 # Every upstream virtio config ("zones" key) passes virtio check; only
 # notes (missing images, disabled devices, unserved types) on stderr.
@@ -375,8 +403,8 @@ good "arm64 gic v2, UEFI, pci object, new pci form, ivc, modules" arm64 \
 	"region[1]=io 0x9000000 0x9000000 0x1000" \
 	dtb_load_paddr=0x80000000 kernel_size=8192 dtb_size=4096 \
 	num_pci_bus=1 num_pci_devs=2 \
-	"pci_dev[0]=0:00:02.0 v 00:02.0 type 0" \
-	"pci_dev[1]=0:00:03.1 v 00:05.0 type 1"
+	"pci_dev[0]=0:00:02.0 type 0" "pci_dev[0].v=00:02.0" \
+	"pci_dev[1]=0:00:03.1 type 1" "pci_dev[1].v=00:05.0"
 good "loongarch64, no dtb" loongarch64 good/loongarch64.json -- \
 	size=3184 zone_id=3 cpus=0xc kernel_size=1000 dtb_size=0 \
 	loongarch64.dummy=0x0 num_pci_bus=0
@@ -389,6 +417,307 @@ good "loongarch64 chosen with --arch" loongarch64 good/loongarch64.json \
 vg_add 0 "loongarch64 config" zone check good/loongarch64.json
 vg_add 0 "arm64 v2 config with images" zone check good/arm64-v2-uefi.json
 vg_add 0 "x86_64 config with images" zone check good/x86-initrd.json
+
+# ---------------------------------------------------------------- zone pack
+# "zone pack" writes the bytes zone start would pass, for magic 0x05 or
+# 0x06.  Each fixture below sets every field to its own value; layout_test
+# decodes the output by the reference's offsets (not our structs) and the
+# decoded lines must be EXACTLY the expected ones: every field at its place,
+# every other byte (padding, unused slots) zero, the size that magic has.
+
+# pcibus I ECAM ECAM_SIZE IO IO_SIZE PCI_IO M32 M32_SIZE PCI_M32 M64
+#        M64_SIZE PCI_M64 BUS_BEGIN BUS_END DOMAIN: one decoded bus
+pcibus() {
+	local i=$1 k v
+	shift
+	for k in ecam_base ecam_size io_base io_size pci_io_base mem32_base \
+		 mem32_size pci_mem32_base mem64_base mem64_size \
+		 pci_mem64_base bus_range_begin bus_range_end domain; do
+		v=$1
+		shift
+		echo "pci[$i].$k=$v"
+	done
+}
+
+# pcidev MAGIC I DOMAIN BUS DEV FN TYPE [VBUS VDEV VFN]
+pcidev() {
+	echo "pci_dev[$2]=$3:$4:$5.$6 type $7"
+	[ "$1" = 6 ] && echo "pci_dev[$2].v=${8:-$4}:${9:-$5}.${10:-$6}"
+	return 0
+}
+
+# the expected decode of good/pack-<name>.json for MAGIC
+expect_pack_arm64_v3() {
+	local m=$1
+	printf '%s\n' "size=$([ "$m" = 5 ] && echo 3136 || echo 3296)" \
+		zone_id=7 cpus=0x8000000000000024 num_memory_regions=3 \
+		"region[0]=ram 0x80000000 0x40000000 0x10000000" \
+		"region[1]=io 0x9000000 0x9100000 0x2000" \
+		"region[2]=virtio 0xa003c00 0xa003c00 0x200" \
+		interrupts=0,31,32,76,1023 num_ivc_configs=2 \
+		"ivc[0]=3 4 0xd0000000 0xd0001000 8192 4096 66 2" \
+		"ivc[1]=5 6 0xd1000000 0xd1001000 16384 12288 67 3" \
+		entry_point=0x40200000 kernel_load_paddr=0x80200000 \
+		kernel_size=8192 dtb_load_paddr=0x80100000 dtb_size=4096 \
+		name=pack-arm64-v3-with-a-31-char-nm name_terminated=1 \
+		arm64.is_aarch32=0 arm64.gic_version=1 \
+		arm64.gicd_base=0x8000000 arm64.gicd_size=0x10000 \
+		arm64.gicr_base=0x80a0000 arm64.gicr_size=0xf60000 \
+		arm64.gits_base=0x8080000 arm64.gits_size=0x20000
+	[ "$m" = 6 ] && printf '%s\n' arm64.uefi_tag=1 \
+		arm64.memory_map_addr=0x0 arm64.memory_map_size=0x0 \
+		arm64.sys_map_addr=0x0
+	echo num_pci_bus=2
+	pcibus 0 0x4010000000 0x10000000 0x3eff0000 0x10000 0x1000 \
+		0x10000000 0x2eff0000 0x10001000 0x8000000000 0x7000000000 \
+		0x8000001000 1 31 2
+	pcibus 1 0x5010000000 0x20000000 0x4eff0000 0x20000 0x2000 \
+		0x20000000 0x1eff0000 0x20002000 0x9000000000 0x6000000000 \
+		0x9000002000 32 63 3
+	echo num_pci_devs=3
+	pcidev "$m" 0 2 11 12 3 1
+	pcidev "$m" 1 3 21 1f 7 0
+	pcidev "$m" 2 1 ff 00 1 1
+	echo padding_zero=1
+}
+
+expect_pack_arm64_v2() {
+	local m=$1
+	printf '%s\n' "size=$([ "$m" = 5 ] && echo 3136 || echo 3296)" \
+		zone_id=9 cpus=0x2 num_memory_regions=1 \
+		"region[0]=ram 0x60000000 0x60000000 0x8000000" \
+		interrupts=33,34 num_ivc_configs=0 entry_point=0x60080000 \
+		kernel_load_paddr=0x60080000 kernel_size=8192 \
+		dtb_load_paddr=0x0 dtb_size=0 name=pack-arm64-v2 \
+		name_terminated=1 arm64.is_aarch32=1 arm64.gic_version=0 \
+		arm64.gicd_base=0x8000000 arm64.gicd_size=0x11000 \
+		arm64.gicc_base=0x8010000 arm64.gicc_size=0x12000 \
+		arm64.gicc_offset=0xf000 arm64.gich_base=0x8030000 \
+		arm64.gich_size=0x13000 arm64.gicv_base=0x8040000 \
+		arm64.gicv_size=0x12000
+	[ "$m" = 6 ] && printf '%s\n' arm64.uefi_tag=1 \
+		arm64.memory_map_addr=0x0 arm64.memory_map_size=0x0 \
+		arm64.sys_map_addr=0x0
+	echo num_pci_bus=0
+	echo num_pci_devs=1
+	pcidev "$m" 0 0 01 02 3 0
+	echo padding_zero=1
+}
+
+expect_pack_riscv64() {
+	local m=$1
+	printf '%s\n' "size=$([ "$m" = 5 ] && echo 3080 || echo 3208)" \
+		zone_id=2 cpus=0x8 num_memory_regions=3 \
+		"region[0]=ram 0x83000000 0x83000000 0x10000000" \
+		"region[1]=io 0x10000000 0x10000000 0x1000" \
+		"region[2]=virtio 0x10001000 0x10001000 0x1000" \
+		interrupts=1,10,33 num_ivc_configs=0 entry_point=0x90000000 \
+		kernel_load_paddr=0x90000000 kernel_size=8192 \
+		dtb_load_paddr=0x8f000000 dtb_size=4096 name=pack-riscv64 \
+		name_terminated=1 riscv64.plic_base=0xc000000 \
+		riscv64.plic_size=0x4000000 riscv64.aplic_base=0xd000000 \
+		riscv64.aplic_size=0x8000 num_pci_bus=1
+	pcibus 0 0x30000000 0x10000000 0x3000000 0x10000 0x300 0x40000000 \
+		0x40000000 0x40000400 0x400000000 0x400000000 0x400000500 \
+		0 255 4
+	echo num_pci_devs=2
+	pcidev "$m" 0 4 02 04 0 1
+	pcidev "$m" 1 4 03 05 6 0
+	echo padding_zero=1
+}
+
+expect_pack_loongarch64() {
+	local m=$1
+	printf '%s\n' "size=$([ "$m" = 5 ] && echo 3056 || echo 3184)" \
+		zone_id=4 cpus=0x6 num_memory_regions=2 \
+		"region[0]=ram 0x90000000 0x90000000 0x10000000" \
+		"region[1]=io 0x1fe00000 0x1fe00000 0x1000" \
+		interrupts=4,5 num_ivc_configs=0 entry_point=0x90200000 \
+		kernel_load_paddr=0x90200000 kernel_size=1000 \
+		dtb_load_paddr=0x90100000 dtb_size=4096 name=pack-la \
+		name_terminated=1 loongarch64.dummy=0x0 num_pci_bus=1
+	pcibus 0 0xfe00000000 0x20000000 0x18408000 0x8000 0x8000 \
+		0x60000000 0x20000000 0x60000000 0x0 0x0 0x0 0 127 0
+	echo num_pci_devs=1
+	pcidev "$m" 0 0 00 06 1 0
+	echo padding_zero=1
+}
+
+expect_pack_x86_64() {
+	local m=$1
+	printf '%s\n' "size=$([ "$m" = 5 ] && echo 3136 || echo 3264)" \
+		zone_id=5 cpus=0xc num_memory_regions=4 \
+		"region[0]=ram 0x40000000 0x0 0x100000" \
+		"region[1]=ram 0x40100000 0x100000 0x10000000" \
+		"region[2]=io 0xfed00000 0xfed00000 0x1000" \
+		"region[3]=ram 0x50100000 0x70000000 0x100000" \
+		interrupts=4,24,25 num_ivc_configs=0 entry_point=0x8000 \
+		kernel_load_paddr=0x40100000 kernel_size=1000 \
+		dtb_load_paddr=0x0 dtb_size=0 name=pack-x86 name_terminated=1 \
+		x86_64.ioapic_base=0xfec00000 x86_64.ioapic_size=0x1000 \
+		x86_64.kernel_entry_gpa=0x100000 \
+		x86_64.cmdline_load_gpa=0xc000 x86_64.setup_load_gpa=0xd000 \
+		x86_64.initrd_load_gpa=0x8000000 x86_64.initrd_size=0x1388 \
+		x86_64.rsdp_memory_region_id=1 x86_64.acpi_memory_region_id=2 \
+		x86_64.uefi_memory_region_id=3 x86_64.screen_base=0x70000000 \
+		num_pci_bus=1
+	pcibus 0 0xe0000000 0x10000000 0x0 0x10000 0x0 0xc0000000 \
+		0x20000000 0xc0000000 0x800000000 0x100000000 0x800000000 \
+		0 255 0
+	echo num_pci_devs=2
+	pcidev "$m" 0 0 00 1f 2 0
+	pcidev "$m" 1 0 00 03 0 1
+	echo padding_zero=1
+}
+
+expect_arm64_v2_uefi() {
+	printf '%s\n' size=3296 zone_id=2 cpus=0x2 num_memory_regions=3 \
+		"region[0]=ram 0x80000000 0x40000000 0x10000000" \
+		"region[1]=io 0x9000000 0x9000000 0x1000" \
+		"region[2]=virtio 0xa000000 0xa000000 0x200" \
+		interrupts=32,33,34,35,1023 num_ivc_configs=1 \
+		"ivc[0]=0 1 0xd0000000 0xd0001000 0 4096 66 2" \
+		entry_point=0x40200000 kernel_load_paddr=0x80200000 \
+		kernel_size=8192 dtb_load_paddr=0x80000000 dtb_size=4096 \
+		name=v2-uefi name_terminated=1 arm64.is_aarch32=1 \
+		arm64.gic_version=0 arm64.gicd_base=0x8000000 \
+		arm64.gicd_size=0x10000 arm64.gicc_base=0x8010000 \
+		arm64.gicc_size=0x10000 arm64.gicc_offset=0x0 \
+		arm64.gich_base=0x8030000 arm64.gich_size=0x10000 \
+		arm64.gicv_base=0x8040000 arm64.gicv_size=0x10000 \
+		arm64.uefi_tag=0 arm64.memory_map_addr=0x4f000000 \
+		arm64.memory_map_size=0x1000 arm64.sys_map_addr=0x4f001000 \
+		num_pci_bus=1
+	pcibus 0 0x4010000000 0x10000000 0x3eff0000 0x10000 0x0 0x10000000 \
+		0x2eff0000 0x10000000 0x8000000000 0x8000000000 0x8000000000 \
+		0 31 0
+	echo num_pci_devs=2
+	pcidev 6 0 0 00 02 0 0
+	pcidev 6 1 0 00 03 1 1 00 05 0
+	echo padding_zero=1
+}
+
+# packed DESC ARCH MAGIC FILE EXPECT-FUNCTION [ARGS...]
+packed() {
+	local desc=$1 arch=$2 m=$3 file=$4 fn=$5
+	shift 5
+	run -- zone pack "$file" --config-abi "$m" -o packed.bin "$@"
+	if [ "$RC" != 0 ] || [ -s err ] || [ -s out ]; then
+		fail "$desc" "zone pack: exit status $RC" "$(cat err out)"
+		return
+	fi
+	"$WORK/layout_test" decode "$arch" packed.bin "$m" >decoded 2>&1
+	if "$fn" "$m" | diff -u - decoded >diff.out; then
+		pass "$desc"
+	else
+		fail "$desc" "$(tail -n +3 diff.out)"
+	fi
+}
+
+for m in 5 6; do
+	packed "zone pack 0x0$m arm64 GICv3, ivc, 2 buses, 3 devices" arm64 \
+		"$m" good/pack-arm64-v3.json expect_pack_arm64_v3
+	packed "zone pack 0x0$m arm64 GICv2, aarch32" arm64 "$m" \
+		good/pack-arm64-v2.json expect_pack_arm64_v2
+	packed "zone pack 0x0$m riscv64" riscv64 "$m" \
+		good/pack-riscv64.json expect_pack_riscv64
+	packed "zone pack 0x0$m loongarch64" loongarch64 "$m" \
+		good/pack-loongarch64.json expect_pack_loongarch64
+	packed "zone pack 0x0$m x86_64, setup, cmdline, initrd" x86_64 "$m" \
+		good/pack-x86_64.json expect_pack_x86_64
+done
+packed "zone pack 0x06 arm64 UEFI and v_bus/v_device/v_function" arm64 6 \
+	good/arm64-v2-uefi.json expect_arm64_v2_uefi
+packed "zone pack --arch arm64 agrees with the file" arm64 5 \
+	good/pack-arm64-v2.json expect_pack_arm64_v2 --arch arm64
+if [ -d "$EXAMPLES" ]; then
+	# what zone start would pass for upstream's own example, both magics
+	f=$EXAMPLES/qemu-aarch64/with_virtio_blk_console/zone1_linux.json
+	mkdir -p up && cp "$f" up/ && cp Image up/Image && cp zone.dtb up/linux2.dtb
+	for m in 5 6; do
+		(cd up && "$ASAN" zone pack zone1_linux.json --config-abi "$m" \
+			-o "../up$m.bin") >out 2>err
+		"$WORK/layout_test" decode arm64 "up$m.bin" "$m" >decoded 2>&1
+		if detail=$(fields decoded "size=$([ $m = 5 ] && echo 3136 || echo 3296)" \
+			    padding_zero=1 arm64.gic_version=1 \
+			    arm64.gicr_base=0x80a0000 num_pci_bus=0 \
+			    kernel_size=8192 dtb_size=4096 name=linux2); then
+			pass "zone pack 0x0$m upstream qemu-aarch64 zone1_linux.json"
+		else
+			fail "zone pack 0x0$m upstream qemu-aarch64 zone1_linux.json" \
+			     "$detail" "$(cat err)"
+		fi
+	done
+fi
+
+# what 0x05 cannot carry, and what pack refuses
+expect "zone pack 0x05: UEFI fields need 0x06" 1 \
+	"hvisor: good/arm64-v2-uefi.json: arch_config.memory_map_addr: zone config magic 0x05 (hvisor v0.4) has no room for it: it needs 0x06" \
+	zone pack good/arm64-v2-uefi.json --config-abi 5 -o x.bin
+sed '/memory_map_addr/d; s/"is_aarch32": 1,/"is_aarch32": 1/' \
+	good/arm64-v2-uefi.json >vbus.json
+expect "zone pack 0x05: v_bus needs 0x06" 1 \
+	"hvisor: vbus.json: alloc_pci_devs[1].v_bus: zone config magic 0x05 (hvisor v0.4) has no room for it: it needs 0x06" \
+	zone pack vbus.json --config-abi 5 -o x.bin
+expect "zone check --config-abi 5: v_bus needs 0x06" 1 \
+	"hvisor: vbus.json: alloc_pci_devs[1].v_bus: zone config magic 0x05 (hvisor v0.4) has no room for it: it needs 0x06" \
+	zone check vbus.json --config-abi 5
+[ ! -e x.bin ] && pass "zone pack: nothing written on failure" ||
+	fail "zone pack: nothing written on failure" "x.bin exists"
+run -- zone check good/arm64-v2-uefi.json
+if [ "$RC" = 0 ] &&
+   grep -qxF "  magic:       0x06 (3296 bytes; arch_config.memory_map_addr needs it)" out; then
+	pass "zone check: a config with UEFI fields needs 0x06"
+else
+	fail "zone check: a config with UEFI fields needs 0x06" "$(cat out err)"
+fi
+run -- zone check good/pack-riscv64.json
+if [ "$RC" = 0 ] &&
+   grep -qxF "  magic:       0x05 (3080 bytes) or 0x06 (3208 bytes)" out; then
+	pass "zone check: a config without 0x06-only keys fits 0x05"
+else
+	fail "zone check: a config without 0x06-only keys fits 0x05" "$(cat out err)"
+fi
+expect "zone pack: a missing image is an error, as in zone start" 1 \
+	"hvisor: bad/kernel-missing-outside.json: kernel_filepath: \"no-such-Image\": No such file or directory" \
+	zone pack bad/kernel-missing-outside.json --config-abi 6 -o x.bin
+expect "zone pack: validator errors as in check" 1 \
+	"hvisor: bad/kernel-dtb-overlap.json: dtb_load_paddr: image overlaps the kernel image" \
+	zone pack bad/kernel-dtb-overlap.json --config-abi 5 -o x.bin
+expect "usage: zone pack without --config-abi" 2 \
+	"hvisor: zone pack: --config-abi 5|6 is required (see 'hvisor --help')" \
+	zone pack good/pack-riscv64.json -o x.bin
+expect "usage: zone pack --config-abi 7" 2 \
+	"hvisor: zone pack: unknown --config-abi '7' (expected 5 or 6) (see 'hvisor --help')" \
+	zone pack good/pack-riscv64.json --config-abi 7 -o x.bin
+expect "usage: zone pack without -o" 2 \
+	"hvisor: zone pack: -o <out.bin> is required (see 'hvisor --help')" \
+	zone pack good/pack-riscv64.json --config-abi 5
+vg_add 0 "zone pack 0x05 x86_64" zone pack good/pack-x86_64.json \
+	--config-abi 5 -o vg.bin
+vg_add 1 "zone pack 0x05 refused" zone pack good/arm64-v2-uefi.json \
+	--config-abi 5 -o vg.bin
+
+# Configs of older hvisor trees lack gic_version: gicr_* is v3, gicc_* v2,
+# with a note; neither (or both) is still an error.
+sed '/"gic_version"/d' good/pack-arm64-v3.json >nogic-v3.json
+sed 's/"gic_version": "v2", //' good/pack-arm64-v2.json >nogic-v2.json
+for v in 3 2; do
+	run -- zone pack nogic-v$v.json --config-abi 5 -o nogic.bin
+	"$WORK/layout_test" decode arm64 nogic.bin 5 >decoded 2>&1
+	want="hvisor: nogic-v$v.json: arch_config.gic_version: note: missing; taken as \"v$v\" (the config has $([ $v = 3 ] && echo gicr || echo gicc)_* fields)"
+	if [ "$RC" = 0 ] && [ "$(cat err)" = "$want" ] &&
+	   grep -qx "arm64.gic_version=$((v - 2))" decoded; then
+		pass "arm64 without gic_version: read as v$v, with a note"
+	else
+		fail "arm64 without gic_version: read as v$v, with a note" \
+		     "exit status $RC" "$(cat err)" "want: $want"
+	fi
+done
+sed '/"gic_version"/d; /gicr_/d' good/pack-arm64-v3.json >nogic-none.json
+expect "arm64 without gic_version nor gicr/gicc: an error" 1 \
+	"hvisor: nogic-none.json: arch_config.gic_version: required field missing" \
+	zone check nogic-none.json
 
 # ---------------------------------------------------------------- bad input
 bad truncated "JSON syntax error at line 5, column 1: unexpected end of file"
@@ -710,7 +1039,7 @@ else
 fi
 run -- --version
 if [ "$RC" = 0 ] &&
-   grep -qx 'hvisor [0-9.]* (ABI 1, zone config magic 0x06)' out; then
+   grep -qx 'hvisor [0-9.]* (ABI 1, zone config magic 0x05 and 0x06)' out; then
 	pass "--version names the ABI and the config magic"
 else
 	fail "--version names the ABI and the config magic" "$(cat out err)"
@@ -822,7 +1151,7 @@ else
 	pass "build fake_hvisor.so"
 	V2=good/arm64-v2-uefi.json
 	if fake "zone start sends config and images" 0 -- zone start "$V2"; then
-		want="size=32 flags=0 config_size=3296 nr_images=3
+		want="size=40 flags=0 config_size=3296 nr_images=3 config_magic=6 pad=0
 image kind=1 load=0x80200000 size=8192 sum=$(bytesum Image)
 image kind=2 load=0x80000000 size=4096 sum=$(bytesum zone.dtb)
 image kind=3 load=0x88000000 size=5000 sum=$(bytesum initrd.img)"
@@ -839,7 +1168,7 @@ image kind=3 load=0x88000000 size=5000 sum=$(bytesum initrd.img)"
 	fi
 	if fake "zone start x86_64: images and sizes" 0 FAKE_ARCH=4 -- \
 		zone start good/x86-initrd.json; then
-		want="size=32 flags=0 config_size=3264 nr_images=3
+		want="size=40 flags=0 config_size=3264 nr_images=3 config_magic=6 pad=0
 image kind=1 load=0x40100000 size=1000 sum=$(bytesum vmlinux.bin)
 image kind=3 load=0x4000c000 size=14 sum=$(printf 'console=ttyS0' | od -An -v -tu1 | tr -s ' ' '\n' | awk '{ s += $1 } END { print s }')
 image kind=3 load=0x48000000 size=5000 sum=$(bytesum initrd.img)"
@@ -854,9 +1183,27 @@ image kind=3 load=0x48000000 size=5000 sum=$(bytesum initrd.img)"
 			     "${detail:-}"
 		fi
 	fi
-	fake_expect "zone start refuses another config version" 1 \
-		"hvisor: zone start: the hypervisor's zone config version is 0x5, this tool writes version 0x6: refusing to start" \
+	fake_expect "zone start, magic 0x05: a key 0x05 cannot carry" 1 \
+		"hvisor: $V2: arch_config.memory_map_addr: zone config magic 0x05 (hvisor v0.4) has no room for it: it needs 0x06" \
 		FAKE_MAGIC=5 -- zone start "$V2"
+	fake_expect "zone start refuses an unknown magic" 1 \
+		"hvisor: zone start: the hypervisor's zone config magic is 0x7; this tool writes 0x05 (hvisor v0.4) and 0x06: refusing to start" \
+		FAKE_MAGIC=7 -- zone start "$V2"
+	# the hypervisor says 0x05 (hvisor v0.4): the 0x05 bytes, said so
+	for m in 5 6; do
+		if fake "zone start, magic 0x0$m: packs that layout" 0 \
+			FAKE_MAGIC=$m FAKE_ARCH=4 -- zone start good/pack-x86_64.json; then
+			"$PLAIN" zone pack good/pack-x86_64.json --config-abi $m \
+				-o want.bin 2>/dev/null
+			if head -1 fo/images.txt | grep -qx "size=40 flags=0 config_size=$([ $m = 5 ] && echo 3136 || echo 3264) nr_images=4 config_magic=$m pad=0" &&
+			   cmp -s want.bin fo/config.bin; then
+				pass "zone start, magic 0x0$m: packs that layout"
+			else
+				fail "zone start, magic 0x0$m: packs that layout" \
+				     "$(head -1 fo/images.txt)" "$(cmp want.bin fo/config.bin 2>&1)"
+			fi
+		fi
+	done
 	fake_expect "zone start refuses a config for another arch" 1 \
 		"hvisor: $V2: arch: \"aarch64\" does not match the target architecture riscv64" \
 		FAKE_ARCH=2 -- zone start "$V2"
