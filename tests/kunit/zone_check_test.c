@@ -506,7 +506,106 @@ static void zc_pci_devs(struct kunit *test)
 	EXPECT_OK(test, cfg, HVISOR_ARCH_ARM64, NULL, 0);
 }
 
+/* Magic 0x05 (hvisor v0.4): the same head, its own sizes and PCI tail. */
+static int check5(void *cfg, u32 arch, struct hv_check_error *e)
+{
+	return hv_zone_check(cfg, hv_zone_config_size(arch, V5), arch, V5,
+			     NULL, 0, e);
+}
+
+static void zc_v5_valid_each_arch(struct kunit *test)
+{
+	static const size_t sizes[] = { 3136, 3080, 3056, 3136 };
+	struct hv_check_error e;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(all_arches); i++) {
+		KUNIT_EXPECT_EQ(test, hv_zone_config_size(all_arches[i], V5), sizes[i]);
+		KUNIT_EXPECT_EQ_MSG(test, check5(mk_cfg(test, all_arches[i]),
+						 all_arches[i], &e), 0,
+				    "%s: %s: %s", hv_arch_name(all_arches[i]),
+				    e.field, e.msg);
+	}
+}
+
+static void zc_magic_unknown_or_wrong_size(struct kunit *test)
+{
+	void *cfg = mk_cfg(test, HVISOR_ARCH_ARM64);
+	struct hv_check_error e;
+
+	KUNIT_EXPECT_EQ(test, hv_zone_config_size(HVISOR_ARCH_ARM64, 7), (size_t)0);
+	KUNIT_EXPECT_EQ(test, hv_zone_config_size(HVISOR_ARCH_ARM64, 0), (size_t)0);
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 3296, HVISOR_ARCH_ARM64, 7,
+					    NULL, 0, &e), -EPROTONOSUPPORT);
+	KUNIT_EXPECT_STREQ(test, e.field, "config_magic");
+	/* a 0x06 config is not a 0x05 one, and the other way round */
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 3296, HVISOR_ARCH_ARM64, V5,
+					    NULL, 0, &e), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, e.field, "zone_config");
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 3136, HVISOR_ARCH_ARM64, V6,
+					    NULL, 0, &e), -EINVAL);
+	/* riscv64: 0x05 and 0x06 differ only in the PCI devices */
+	KUNIT_EXPECT_EQ(test, hv_zone_check(cfg, 3208, HVISOR_ARCH_RISCV64, V5,
+					    NULL, 0, &e), -EINVAL);
+}
+
+static void zc_v5_pci_devs(struct kunit *test)
+{
+	const struct hv_zone_layout *l = hv_zone_layout(HVISOR_ARCH_X86_64, V5);
+	void *cfg = mk_cfg(test, HVISOR_ARCH_X86_64);
+	struct hvisor_zone_pci_v5 *pci = (void *)((u8 *)cfg + 2448);
+	struct hvisor_pci_dev_config d;
+	struct hv_check_error e;
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	KUNIT_EXPECT_EQ(test, l->pci_offset, (size_t)2448);
+	KUNIT_EXPECT_EQ(test, l->dev_size, (size_t)8);
+	pci->num_pci_devs = 2;
+	pci->alloc_pci_devs[1] = (struct hvisor_pci_dev_config_v5) {
+		.domain = 1, .bus = 2, .device = 3, .function = 4, .dev_type = 1,
+	};
+	KUNIT_EXPECT_EQ(test, check5(cfg, HVISOR_ARCH_X86_64, &e), 0);
+	/* read back in the 0x06 form, at 2880 + 8, not 2880 + 12 */
+	hv_zone_pci_dev(cfg, l, 1, &d);
+	KUNIT_EXPECT_EQ(test, d.bus, 2);
+	KUNIT_EXPECT_EQ(test, d.v_device, 3);
+	KUNIT_EXPECT_EQ(test, d.function, 4);
+	KUNIT_EXPECT_EQ(test, d.dev_type, 1U);
+	/* dev_type at +4 of the 8-byte entry is what 0x05 checks */
+	pci->alloc_pci_devs[1].dev_type = 2;
+	KUNIT_EXPECT_EQ(test, check5(cfg, HVISOR_ARCH_X86_64, &e), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, e.field, "alloc_pci_devs[1].dev_type");
+	pci->alloc_pci_devs[1].dev_type = 0;
+	pci->num_pci_devs = HVISOR_MAX_PCI_DEVS + 1;
+	KUNIT_EXPECT_EQ(test, check5(cfg, HVISOR_ARCH_X86_64, &e), -E2BIG);
+	KUNIT_EXPECT_STREQ(test, e.field, "alloc_pci_devs");
+}
+
+static void zc_v5_arm64_has_no_uefi(struct kunit *test)
+{
+	void *cfg = mk_cfg(test, HVISOR_ARCH_ARM64);
+	struct hvisor_arch_arm64_v5 *a = hv_zone_arch(cfg);
+	struct hvisor_zone_pci_v5 *pci = (void *)((u8 *)cfg + 2448);
+	struct hv_check_error e;
+
+	/* 2448 is num_pci_bus in 0x05, where 0x06 has its UEFI tag */
+	a->gic_version = HVISOR_GIC_V3;
+	pci->num_pci_bus = 2;
+	KUNIT_EXPECT_EQ(test, check5(cfg, HVISOR_ARCH_ARM64, &e), 0);
+	pci->num_pci_bus = HVISOR_PCI_BUS_MAXNUM + 1;
+	KUNIT_EXPECT_EQ(test, check5(cfg, HVISOR_ARCH_ARM64, &e), -E2BIG);
+	KUNIT_EXPECT_STREQ(test, e.field, "pci_config");
+	pci->num_pci_bus = 0;
+	a->gic_version = 2;
+	KUNIT_EXPECT_EQ(test, check5(cfg, HVISOR_ARCH_ARM64, &e), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, e.field, "arch_config.gic_version");
+}
+
 static struct kunit_case zone_check_cases[] = {
+	KUNIT_CASE(zc_v5_valid_each_arch),
+	KUNIT_CASE(zc_magic_unknown_or_wrong_size),
+	KUNIT_CASE(zc_v5_pci_devs),
+	KUNIT_CASE(zc_v5_arm64_has_no_uefi),
 	KUNIT_CASE(zc_valid_minimal_each_arch),
 	KUNIT_CASE(zc_bad_size),
 	KUNIT_CASE(zc_unknown_arch),
