@@ -293,6 +293,41 @@ static int hvisor_load_image(u32 zone_id, unsigned int idx,
 	return ret;
 }
 
+/*
+ * An x86 PCI zone gets the ECAM base the hypervisor has for it, as
+ * upstream's tool asks before ZONE_START (hypercall 9, tool e5f34d6, only
+ * with num_pci_bus > 0; a non-zero answer that differs replaces
+ * pci_config[0].ecam_base).  Only hvisor of the 0x06 era knows the call.
+ */
+static long hvisor_zone_ecam_base(void *cfg, const struct hv_zone_layout *l)
+{
+	struct hvisor_zone_pci *pci = hv_zone_pci(cfg, l);
+	u32 zone_id = hv_zone_head(cfg)->zone_id;
+	u64 *ecam;
+	long ret;
+
+	if (l->arch != HVISOR_ARCH_X86_64 || l->magic != HVISOR_CONFIG_MAGIC_V6 ||
+	    !pci->num_pci_bus)
+		return 0;
+	/* written at a physical address: kmalloc, not stack */
+	ecam = kzalloc(sizeof(*ecam), GFP_KERNEL);
+	if (!ecam)
+		return -ENOMEM;
+	ret = hvisor_hv_call(HV_HC_GET_ECAM_BASE, virt_to_phys(ecam), 0);
+	if (ret < 0) {
+		ret = hvisor_hv_error("ecam base", zone_id, ret);
+	} else {
+		ret = 0;
+		if (*ecam && *ecam != pci->pci_config[0].ecam_base) {
+			pr_info("zone %u: pci_config[0].ecam_base: 0x%llx from the hypervisor, not 0x%llx\n",
+				zone_id, *ecam, pci->pci_config[0].ecam_base);
+			pci->pci_config[0].ecam_base = *ecam;
+		}
+	}
+	kfree(ecam);
+	return ret;
+}
+
 static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 {
 	struct hvisor_zone_range *ranges = NULL;
@@ -367,6 +402,9 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 		pr_err("zone %u: %s: %s\n", head->zone_id, err.field, err.msg);
 		goto out_free;
 	}
+	ret = hvisor_zone_ecam_base(cfg, hv_zone_layout(arch, magic));
+	if (ret)
+		goto out_free;
 
 	/* what the zone owns, remembered while it runs (overlap checks) */
 	ranges = kcalloc(max(head->num_memory_regions, 1U), sizeof(*ranges),

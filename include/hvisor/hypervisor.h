@@ -21,6 +21,12 @@
 #define HV_HC_ZONE_LIST		4	/* arg0: PA of hv_zone_info[arg1] */
 #define HV_HC_IVC_INFO		5
 #define HV_HC_CONFIG_CHECK	6	/* arg0: PA of a u64 that receives the magic */
+/*
+ * x86_64 hvisor of the 0x06 era: arg0: PA of a u64 that receives the ECAM
+ * base of the zone's PCI bus (upstream tool e5f34d6); hvisor 6a3fb78 does
+ * not know it (answers 0, writes nothing).
+ */
+#define HV_HC_GET_ECAM_BASE	9
 #define HV_HC_GET_VIRTIO_IRQ	86	/* x86_64: arg0: PA of a u32 */
 
 /* ---------------------------------------------------------------------- */

@@ -51,6 +51,7 @@ struct sim {
 	unsigned int ncpus;		/* cpus of the simulated machine */
 	u64 magic;			/* what CONFIG_CHECK answers */
 	unsigned int config_abi;	/* zone_config layout read: 5 or 6 */
+	u64 ecam_base;			/* GET_ECAM_BASE's answer (x86, 6) */
 	u32 arch;			/* native enum hvisor_arch */
 	size_t config_size;		/* native zone_config size, config_abi */
 
@@ -103,6 +104,7 @@ struct sim_zone {
 	unsigned int config_abi;
 	u64 gic_version;		/* arm64: its GIC tag */
 	u64 num_pci_bus, num_pci_devs;
+	u64 ecam0;			/* pci_config[0].ecam_base */
 	u32 pci_virtual_devs;		/* dev_type 1 among them */
 	bool kernel_sum_ok, dtb_sum_ok;
 	u32 kernel_sum, dtb_sum;	/* crc32 of the images at start */

@@ -130,6 +130,13 @@ static int config_show(struct seq_file *m, void *v)
 	u32 i;
 
 	seq_printf(m, "id: %u\nname: %s\ncpus: %#llx\n", z->id, z->name, z->cpus);
+	seq_printf(m, "config_abi: %u\n", z->config_abi);
+	if (sim.arch == HVISOR_ARCH_ARM64)
+		seq_printf(m, "gic_version: %llu\n", z->gic_version);
+	seq_printf(m, "pci: %llu buses, %llu devices, %u virtual\n",
+		   z->num_pci_bus, z->num_pci_devs, z->pci_virtual_devs);
+	if (z->num_pci_bus)
+		seq_printf(m, "ecam0: %#llx\n", z->ecam0);
 	seq_printf(m, "entry: %#llx\n", h->entry_point);
 	seq_printf(m, "kernel: %#llx size %#llx\n", h->kernel_load_paddr,
 		   h->kernel_size);

@@ -119,6 +119,31 @@ static long sim_get_virtio_irq(phys_addr_t pa)
 	return 0;
 }
 
+/*
+ * HV_HC_GET_ECAM_BASE: x86_64 hvisor of the 0x06 era answers the zone's
+ * ECAM base (upstream-hvisor-tool.md: tool driver GET_ECAM_BASE, only x86
+ * hvisor returns non-zero).  hvisor 6a3fb78 (0x05) and the other arches do
+ * not know the call: like any unknown code, a warning and 0
+ * (hv:src/hypercall/mod.rs:62-67).
+ */
+static long sim_get_ecam_base(phys_addr_t pa)
+{
+	u64 *p;
+
+	if (sim.arch != HVISOR_ARCH_X86_64 ||
+	    sim.config_abi != HVISOR_CONFIG_MAGIC_V6) {
+		pr_warn_ratelimited("hvisor_sim: hypercall id=%d unsupported!\n",
+				    HV_HC_GET_ECAM_BASE);
+		return 0;
+	}
+	p = sim_map(pa, sizeof(*p));
+	if (!p)
+		return -EFAULT;
+	WRITE_ONCE(*p, sim.ecam_base);
+	memunmap(p);
+	return 0;
+}
+
 long sim_hypercall(unsigned long code, unsigned long arg0, unsigned long arg1)
 {
 	switch (code) {
@@ -138,6 +163,8 @@ long sim_hypercall(unsigned long code, unsigned long arg0, unsigned long arg1)
 		return sim_config_check(arg0);
 	case HV_HC_GET_VIRTIO_IRQ:
 		return sim_get_virtio_irq(arg0);
+	case HV_HC_GET_ECAM_BASE:
+		return sim_get_ecam_base(arg0);
 	default:
 		pr_warn_ratelimited("hvisor_sim: hypercall id=%lu unsupported!\n",
 				    code);

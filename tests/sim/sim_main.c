@@ -24,6 +24,10 @@ static unsigned long long magic;
 module_param(magic, ullong, 0444);
 MODULE_PARM_DESC(magic, "answer this to CONFIG_CHECK instead of config_abi (to test a magic no layout has); 0: config_abi");
 
+static unsigned long long ecam_base = 0xb0000000;
+module_param(ecam_base, ullong, 0444);
+MODULE_PARM_DESC(ecam_base, "x86_64, config_abi=6: the ECAM base GET_ECAM_BASE answers (0: none)");
+
 struct sim sim;
 
 static int sim_wakeup_irq(void)
@@ -55,6 +59,7 @@ static int __init sim_init(void)
 	}
 	sim.config_abi = config_abi;
 	sim.magic = magic ? magic : config_abi;
+	sim.ecam_base = ecam_base;
 	sim.arch = hvisor_native_arch();
 	sim.config_size = hvisor_native_config_size(config_abi);
 	if (!sim.config_size) {

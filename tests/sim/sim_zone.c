@@ -122,6 +122,67 @@ static bool sim_image_sum(const struct hvisor_zone_head *h, u64 pa, u64 size,
 	return true;
 }
 
+/*
+ * The parts of the config past the head, in the layout of sim.config_abi:
+ * 0x05 (hvisor 6a3fb78) has 8-byte PCI devices and no arm64 UEFI union,
+ * 0x06 12-byte devices (zone-config-abi.md sections 4-5).  hvisor reads
+ * them with the same checks, and panics where this returns -EINVAL.
+ */
+static int sim_read_layout(struct sim_zone *z)
+{
+	size_t tail = sim.config_abi == HVISOR_CONFIG_MAGIC_V5 ?
+		      sizeof(struct hvisor_zone_pci_v5) :
+		      sizeof(struct hvisor_zone_pci);
+	const u8 *pci = (const u8 *)z->config + sim.config_size - tail;
+	const struct hvisor_zone_pci_v5 *p5 = (const void *)pci;
+	const struct hvisor_zone_pci *p6 = (const void *)pci;
+	u64 i;
+	u32 type;
+
+	z->config_abi = sim.config_abi;
+	if (sim.arch == HVISOR_ARCH_ARM64) {
+		/* the GIC tag, at +8 of arch_config in both layouts */
+		const struct hvisor_arch_arm64_v5 *a =
+			(const void *)((const u8 *)z->config + HVISOR_ZONE_HEAD_SIZE);
+
+		z->gic_version = a->gic_version;
+		/*
+		 * A tag that is no GicConfig variant is UB in Rust; a GICv3
+		 * without gicd/gicr panics (hv:src/device/irqchip/gicv3/vgic.rs:47-49).
+		 */
+		if (a->gic_version > HVISOR_GIC_V3 ||
+		    (a->gic_version == HVISOR_GIC_V3 &&
+		     (!a->gic.v3.gicd_base || !a->gic.v3.gicr_base))) {
+			pr_err("hvisor_sim: zone %u: GIC tag %llu without its bases (hvisor would panic)\n",
+			       z->id, a->gic_version);
+			return -EINVAL;
+		}
+	}
+	/* both tails start alike: num_pci_bus, pci_config[4], num_pci_devs */
+	z->num_pci_bus = p6->num_pci_bus;
+	z->num_pci_devs = p6->num_pci_devs;
+	z->ecam0 = p6->pci_config[0].ecam_base;
+	/* hvisor indexes alloc_pci_devs[..n] (hv:src/pci/pci_config.rs:188-189) */
+	if (z->num_pci_devs > HVISOR_MAX_PCI_DEVS) {
+		pr_err("hvisor_sim: zone %u: %llu pci devices > %u (hvisor would panic)\n",
+		       z->id, z->num_pci_devs, HVISOR_MAX_PCI_DEVS);
+		return -EINVAL;
+	}
+	for (i = 0; i < z->num_pci_devs; i++) {
+		type = sim.config_abi == HVISOR_CONFIG_MAGIC_V5 ?
+		       p5->alloc_pci_devs[i].dev_type :
+		       p6->alloc_pci_devs[i].dev_type;
+		/* VpciDevType: 0 Physical, 1 StandardVdev (hv:src/pci/vpci_dev/mod.rs:81-88) */
+		if (type > 1) {
+			pr_err("hvisor_sim: zone %u: pci device %llu has dev_type %u (not a VpciDevType)\n",
+			       z->id, i, type);
+			return -EINVAL;
+		}
+		z->pci_virtual_devs += type;
+	}
+	return 0;
+}
+
 static void sim_zone_free(struct sim_zone *z)
 {
 	kfree(z->config);
@@ -136,9 +197,13 @@ long sim_zone_start(phys_addr_t pa, unsigned long size)
 	void *cfg;
 	long ret;
 
+	/*
+	 * hvisor checks the size and nothing else of the layout
+	 * (hv:src/hypercall/mod.rs:187-196), with this message.
+	 */
 	if (size != sim.config_size) {
-		pr_err("hvisor_sim: ZONE_START: config size %lu != %zu\n",
-		       size, sim.config_size);
+		pr_err("hvisor_sim: ZONE_START: config size should be %zu bytes, but got %lu (config_abi %u)\n",
+		       sim.config_size, size, sim.config_abi);
 		return -EINVAL;
 	}
 	/* Like hvisor, read the config once, at the time of the call. */
@@ -183,6 +248,9 @@ long sim_zone_start(phys_addr_t pa, unsigned long size)
 		goto unlock;
 	}
 	ret = sim_check_regions(h);
+	if (ret)
+		goto unlock;
+	ret = sim_read_layout(z);
 	if (ret)
 		goto unlock;
 	if (!z->cpus) {

@@ -48,6 +48,9 @@ GRACE=60	# host-side slack on top of a test's own timeout
 # Guest RAM 1 GiB; a window of it is hidden from Linux for the simulator's
 # zones (see tests/README.md): x86_64 0x30000000-0x3fffffff (memmap=),
 # arm64 0x70000000-0x7fffffff (mem=768M; RAM starts at 0x40000000).
+# The sim plays hvisor v0.4 (zone config magic 0x05) in the x86_64 VM and a
+# 0x06 hypervisor in the arm64 one: modprobe takes hvisor_sim.config_abi
+# from the kernel command line (sim_zone covers both magics on each arch).
 # shellcheck disable=SC2054,SC2016  # commas are QEMU's; the $ is the kernel's
 qemu_cmd() {
 	local initrd=$1
@@ -57,7 +60,7 @@ qemu_cmd() {
 			-m 1G -smp 2 -nographic -no-reboot -nic none
 			-device isa-debug-exit,iobase=0xf4,iosize=4
 			-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$initrd"
-			-append "console=ttyS0 panic=-1 quiet memmap=256M\$0x30000000 ${VM_APPEND:-}")
+			-append "console=ttyS0 panic=-1 quiet memmap=256M\$0x30000000 hvisor_sim.config_abi=5 ${VM_APPEND:-}")
 		;;
 	arm64)
 		QEMU=(qemu-system-aarch64 -M virt -cpu cortex-a57

@@ -8,7 +8,7 @@
  * PROBEs:
  *   get_info       HVISOR_GET_INFO (prints the info on success)
  *   zone_start [BASE SIZE]
- *                  HVISOR_ZONE_START of zone 1 (cpu 1), a valid-looking
+ *                  HVISOR_ZONE_START of zone 1 (cpu 2), a valid-looking
  *                  config of this arch; with BASE and SIZE (hex), its RAM
  *                  is [BASE, BASE + SIZE) and two images are loaded: a
  *                  1 MiB kernel at BASE and a 4 KiB DTB at BASE + SIZE / 2,
@@ -20,6 +20,15 @@
  *   short_size     HVISOR_GET_INFO with a size field of 4
  *   big_tail       HVISOR_ZONE_LIST with a bigger struct, non-zero tail
  *   start_flags    HVISOR_ZONE_START with flags = 1
+ *   start_magic M [BASE SIZE]
+ *                  zone_start, but saying the tool packed magic M (hex),
+ *                  in the layout of M
+ *   start_v1 [BASE SIZE]
+ *                  zone_start through the ioctl of before config_magic
+ *                  (32-byte struct): a 0x06 config
+ *
+ * zone_start packs the layout of the magic GET_INFO reports (0x06 when it
+ * fails, e.g. without a hypervisor).
  *
  * Exit status: 0 when the ioctl was issued (whatever its result), 2 on a
  * usage error or when the device cannot be opened.
@@ -53,29 +62,43 @@ static const char *errno_name(int e)
 	case EINVAL: return "EINVAL";
 	case ENOTTY: return "ENOTTY";
 	case ERANGE: return "ERANGE";
+	case EPROTO: return "EPROTO";
+	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
 	case EINTR: return "EINTR";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", e);
 	return buf;
 }
 
-/* Size of this machine's zone_config, as the kernel wants it. */
-static size_t native_config_size(void)
+/* Size of this machine's zone_config for @magic (5 or 6). */
+static size_t native_config_size(__u32 magic)
 {
+	size_t arch = 0, pci = magic == 5 ? HVISOR_ZONE_PCI_SIZE_V5 :
+					    HVISOR_ZONE_PCI_SIZE;
 	struct utsname u;
-	size_t arch = 0;
 
 	if (uname(&u))
 		return 0;
 	if (!strcmp(u.machine, "x86_64"))
 		arch = sizeof(struct hvisor_arch_x86_64);
 	else if (!strcmp(u.machine, "aarch64"))
-		arch = sizeof(struct hvisor_arch_arm64);
+		arch = magic == 5 ? sizeof(struct hvisor_arch_arm64_v5) :
+				    sizeof(struct hvisor_arch_arm64);
 	else if (!strcmp(u.machine, "riscv64"))
 		arch = sizeof(struct hvisor_arch_riscv64);
 	else if (!strcmp(u.machine, "loongarch64"))
 		arch = sizeof(struct hvisor_arch_loongarch64);
-	return arch ? HVISOR_ZONE_HEAD_SIZE + arch + HVISOR_ZONE_PCI_SIZE : 0;
+	return arch ? HVISOR_ZONE_HEAD_SIZE + arch + pci : 0;
+}
+
+/* The hypervisor's magic, 0x06 when GET_INFO fails. */
+static __u32 hv_magic(int fd)
+{
+	struct hvisor_info info = { .size = sizeof(info) };
+
+	if (ioctl(fd, HVISOR_GET_INFO, &info))
+		return HVISOR_CONFIG_MAGIC_V6;
+	return info.config_magic;
 }
 
 static unsigned char *pattern(size_t size)
@@ -88,10 +111,13 @@ static unsigned char *pattern(size_t size)
 	return p;
 }
 
-static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram)
+/* @magic: the layout to pack and say; @v1: the 32-byte ioctl (0x06) */
+static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram,
+			 __u32 magic, int v1)
 {
-	size_t size = native_config_size();
-	struct hvisor_zone_start zs = { .size = sizeof(zs), .flags = flags };
+	size_t size = native_config_size(magic);
+	struct hvisor_zone_start zs = { .size = sizeof(zs), .flags = flags,
+					.config_magic = magic };
 	struct hvisor_image imgs[2];
 	struct hvisor_zone_head *head;
 	void *cfg;
@@ -101,7 +127,7 @@ static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram)
 		return -1;
 	head = cfg;
 	head->zone_id = 1;
-	head->cpus = 1ULL << 1;
+	head->cpus = 1ULL << 2;		/* the sim's zone 0 has cpus 0 and 1 */
 	head->num_memory_regions = 1;
 	head->memory_regions[0].type = HVISOR_MEM_TYPE_RAM;
 	head->memory_regions[0].physical_start = base ? base : 0x50000000;
@@ -125,6 +151,10 @@ static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram)
 	}
 	zs.config = (uintptr_t)cfg;
 	zs.config_size = size;
+	if (v1) {
+		zs.size = HVISOR_ZONE_START_SIZE_V1;
+		return ioctl(fd, HVISOR_ZONE_START_V1, &zs);
+	}
 	return ioctl(fd, HVISOR_ZONE_START, &zs);
 }
 
@@ -193,11 +223,26 @@ int main(int argc, char **argv)
 	} else if (!strcmp(probe, "zone_start")) {
 		if (argc == 4)
 			ret = do_zone_start(fd, 0, strtoull(argv[2], NULL, 16),
-					    strtoull(argv[3], NULL, 16));
+					    strtoull(argv[3], NULL, 16),
+					    hv_magic(fd), 0);
 		else
-			ret = do_zone_start(fd, 0, 0, 0);
+			ret = do_zone_start(fd, 0, 0, 0, hv_magic(fd), 0);
+	} else if (!strcmp(probe, "start_magic") && argc >= 3) {
+		__u32 m = strtoul(argv[2], NULL, 16);
+
+		if (argc == 5)
+			ret = do_zone_start(fd, 0, strtoull(argv[3], NULL, 16),
+					    strtoull(argv[4], NULL, 16), m, 0);
+		else
+			ret = do_zone_start(fd, 0, 0, 0, m, 0);
+	} else if (!strcmp(probe, "start_v1")) {
+		if (argc == 4)
+			ret = do_zone_start(fd, 0, strtoull(argv[2], NULL, 16),
+					    strtoull(argv[3], NULL, 16), 6, 1);
+		else
+			ret = do_zone_start(fd, 0, 0, 0, 6, 1);
 	} else if (!strcmp(probe, "start_flags")) {
-		ret = do_zone_start(fd, 1, 0, 0);
+		ret = do_zone_start(fd, 1, 0, 0, hv_magic(fd), 0);
 	} else if (!strcmp(probe, "zone_shutdown")) {
 		struct hvisor_zone_id zid = {
 			.size = sizeof(zid),
