@@ -650,6 +650,16 @@ if [ -d "$EXAMPLES" ]; then
 	done
 fi
 
+run -- zone pack good/pack-riscv64.json --config-abi 5 -o -
+"$PLAIN" zone pack good/pack-riscv64.json --config-abi 5 -o file.bin 2>/dev/null
+if [ "$RC" = 0 ] && [ ! -s err ] && cmp -s out file.bin &&
+   [ "$(wc -c <out)" = 3080 ]; then
+	pass "zone pack -o -: the same bytes on stdout"
+else
+	fail "zone pack -o -: the same bytes on stdout" "exit status $RC" \
+	     "$(cat err)" "$(cmp out file.bin 2>&1)"
+fi
+
 # what 0x05 cannot carry, and what pack refuses
 expect "zone pack 0x05: UEFI fields need 0x06" 1 \
 	"hvisor: good/arm64-v2-uefi.json: arch_config.memory_map_addr: zone config magic 0x05 (hvisor v0.4) has no room for it: it needs 0x06" \
