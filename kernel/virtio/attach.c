@@ -25,6 +25,7 @@
 
 #include "../bridge.h"
 #include "../hvisor.h"
+#include "../seam_internal.h"
 #include "../uarg.h"
 #include "attach.h"
 #include "blk.h"
@@ -73,6 +74,12 @@ static const char *hv_type_name(u32 type)
 static int hv_vnode_inject(struct hv_virtio_dev *dev)
 {
 	return hvisor_bridge_inject(dev->vdev.zone_id, dev->irq);
+}
+
+static void hv_vnode_line_event(struct hv_virtio_dev *dev,
+				enum hvisor_irq_event ev)
+{
+	hvisor_hv_irq_event(dev->vdev.zone_id, dev->irq, ev);
 }
 
 /* ---- sysfs ---------------------------------------------------------- */
@@ -397,6 +404,7 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 	struct hv_virtio_dev_info info = {
 		.zone_id = r->hdr.zone_id, .base = d->addr, .len = d->len,
 		.irq = d->irq, .mem = &att->mem, .inject = hv_vnode_inject,
+		.line_event = hv_vnode_line_event,
 	};
 	struct hv_vnode *vn;
 	int err;

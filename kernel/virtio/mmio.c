@@ -70,6 +70,7 @@ void hv_virtio_dev_bind(struct hv_virtio_dev *dev,
 	dev->vdev.len = info->len;
 	dev->irq = info->irq;
 	dev->inject = info->inject;
+	dev->line_event = info->line_event;
 	dev->priv = priv;
 }
 
@@ -183,6 +184,29 @@ void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 }
 
+/*
+ * The line saw @ev: tell whoever clears it.  A clear that follows a fresh
+ * raise would swallow that raise's interrupt: inject again if bits are
+ * pending by now.
+ */
+static void hv_virtio_line_event(struct hv_virtio_dev *dev,
+				 enum hvisor_irq_event ev)
+{
+	unsigned long flags;
+	u32 pending;
+
+	if (!dev->line_event)
+		return;
+	dev->line_event(dev, ev);
+	if (ev == HVISOR_IRQ_STATUS_READ)
+		return;	/* the guest is about to act on what it read */
+	spin_lock_irqsave(&dev->state_lock, flags);
+	pending = dev->int_status;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	if (pending && dev->inject && dev->inject(dev))
+		atomic64_inc(&dev->inject_errors);
+}
+
 void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)
 {
 	unsigned long flags;
@@ -234,6 +258,7 @@ static void hv_virtio_reset(struct hv_virtio_dev *dev)
 	dev->status = 0;
 	dev->int_status = 0;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
+	hv_virtio_line_event(dev, HVISOR_IRQ_RESET);
 }
 
 static bool hv_virtio_features_ok(struct hv_virtio_dev *dev, u64 drv)
@@ -464,6 +489,7 @@ static u32 hv_virtio_read_reg(struct hv_virtio_dev *dev, u64 offset)
 		spin_lock_irqsave(&dev->state_lock, flags);
 		value = dev->int_status;
 		spin_unlock_irqrestore(&dev->state_lock, flags);
+		hv_virtio_line_event(dev, HVISOR_IRQ_STATUS_READ);
 		return value;
 	case VIRTIO_MMIO_STATUS:
 		return hv_virtio_status(dev);
@@ -486,6 +512,7 @@ static void hv_virtio_write_reg(struct hv_virtio_dev *dev, u64 offset,
 				u32 value)
 {
 	unsigned long flags;
+	bool cleared;
 	u32 sel;
 
 	switch (offset) {
@@ -524,9 +551,13 @@ static void hv_virtio_write_reg(struct hv_virtio_dev *dev, u64 offset,
 		break;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		spin_lock_irqsave(&dev->state_lock, flags);
+		cleared = dev->int_status;	/* was the line up? */
 		dev->int_status &= ~(value & (VIRTIO_MMIO_INT_VRING |
 					      VIRTIO_MMIO_INT_CONFIG));
+		cleared = cleared && !dev->int_status;
 		spin_unlock_irqrestore(&dev->state_lock, flags);
+		if (cleared)
+			hv_virtio_line_event(dev, HVISOR_IRQ_ACKED);
 		break;
 	case VIRTIO_MMIO_STATUS:
 		hv_virtio_write_status(dev, value);

@@ -7,6 +7,7 @@
 #define hv_vdev_register	hvt_vdev_register
 #define hv_vdev_unregister	hvt_vdev_unregister
 #define hvisor_bridge_inject	hvt_bridge_inject
+#define hvisor_hv_irq_event	hvt_hv_irq_event
 #define hvisor_zone_get		hvt_zone_get
 #define hvisor_zone_put		hvt_zone_put
 #define hv_gmem_map		hvt_gmem_map
@@ -57,6 +58,10 @@ void hvt_vdev_unregister(struct hv_vdev *vdev)
 int hvt_bridge_inject(u32 zone, u32 irq)
 {
 	return 0;
+}
+
+void hvt_hv_irq_event(u32 zone, u32 irq, enum hvisor_irq_event ev)
+{
 }
 
 struct hvisor_zone *hvt_zone_get(u32 id)
