@@ -380,6 +380,9 @@ good "arm64 gic v2, UEFI, pci object, new pci form, ivc, modules" arm64 \
 good "loongarch64, no dtb" loongarch64 good/loongarch64.json -- \
 	size=3184 zone_id=3 cpus=0xc kernel_size=1000 dtb_size=0 \
 	loongarch64.dummy=0x0 num_pci_bus=0
+good "loongarch64, entry point in the cached direct-mapped window" \
+	loongarch64 good/loongarch64-dmw.json -- \
+	entry_point=0x9000000090200000
 good "x86_64 with initrd and cmdline" x86_64 good/x86-initrd.json -- \
 	size=3264 kernel_size=1000 x86_64.initrd_size=0x1388 \
 	x86_64.initrd_load_gpa=0x8000000 x86_64.cmdline_load_gpa=0xc000 \
@@ -446,6 +449,8 @@ bad region-unaligned \
 	"memory_regions[0].size: 0x30000800 is not a multiple of 4 KiB"
 bad entry-outside-ram \
 	"entry_point: 0x40000000 is not inside a RAM region's guest range"
+bad loongarch-dmw-outside \
+	"entry_point: 0x90000000a0000000 is not inside a RAM region's guest range"
 bad kernel-outside-ram "kernel_load_paddr: image [0x90000000, 0x90002000) is not inside one RAM region"
 bad kernel-dtb-overlap "dtb_load_paddr: image overlaps the kernel image"
 bad kernel-missing-outside 'kernel_filepath: note: "no-such-Image" not found; only its load address is checked
