@@ -49,9 +49,10 @@ PREPARE := $(HVISOR_TOP)/scripts/prepare-kdir.sh riscv $(KDIR_PREP) $(LINUX_SRC)
 else ifeq ($(ARCH),loongarch)
 KDIR_PREP := $(HVISOR_BUILD)/kdir/loongarch
 KDIR ?= $(KDIR_PREP)
-# LLVM=-19: clang-19, ld.lld-19, ... (gcc has no loongarch64 cross
-# compiler in bookworm).  No vmlinux, hence no Module.symvers.
-KBUILD_ARGS := ARCH=loongarch LLVM=-19 KBUILD_MODPOST_WARN=1 HVISOR_NO_SIM=1
+# LLVM=-19: clang-19, ld.lld-19, ... (bookworm has no loongarch64 gcc);
+# a board's tree may say LLVM=1.  No vmlinux, hence no Module.symvers.
+KBUILD_ARGS := ARCH=loongarch LLVM=$(or $(LLVM),-19) KBUILD_MODPOST_WARN=1 \
+	       HVISOR_NO_SIM=1
 PREPARE := $(HVISOR_TOP)/scripts/prepare-kdir.sh loongarch $(KDIR_PREP) $(LINUX_SRC_612)
 else ifneq ($(filter-out x86 x86_64,$(ARCH)),)
 $(error ARCH=$(ARCH): only x86_64 (default), arm64, riscv and loongarch are supported)
