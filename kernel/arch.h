@@ -40,10 +40,10 @@ int hvisor_arch_wakeup_irq(void);
 
 /*
  * The interrupt line of zone @zone_id's device with irq @irq saw @ev:
- * clear what hvisor leaves asserted, on the arches where it does.
- * Process context.
+ * clear what hvisor leaves asserted, on the arches where it does; true if
+ * it did.  Process context.
  */
-void hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
+bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
 
 /*
  * @len bytes at @va (a memremap()ed zone image) were just written: make

@@ -113,16 +113,18 @@ int hvisor_hv_wakeup_irq(void)
 	return ret;
 }
 
-void hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
+bool hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 {
 	const struct hvisor_hv_ops *ops;
+	bool cleared = false;
 	int idx;
 
 	idx = srcu_read_lock(&hv_srcu);
 	ops = srcu_dereference(hv_ops, &hv_srcu);
 	if (ops && ops->irq_event)
-		ops->irq_event(zone_id, irq, ev);
+		cleared = ops->irq_event(zone_id, irq, ev);
 	srcu_read_unlock(&hv_srcu, idx);
+	return cleared;
 }
 
 /*

@@ -15,9 +15,10 @@ int hvisor_hv_wakeup_irq(void);
 
 /*
  * Tell the registered implementation what the line of zone @zone_id's
- * device @irq saw (struct hvisor_hv_ops.irq_event); nothing without one.
+ * device @irq saw (struct hvisor_hv_ops.irq_event); true if it cleared
+ * the line, false if it did not or there is none.
  */
-void hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
+bool hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
 
 /* Detect hvisor and install the native implementation; undo that. */
 int hvisor_seam_init(void);

@@ -45,9 +45,10 @@ struct hvisor_hv_ops {
 	/*
 	 * Optional; NULL when injected interrupts are edge-like and nothing
 	 * has to be cleared.  Called with @zone_id and @irq of the device
-	 * whose line saw @ev.  May sleep.
+	 * whose line saw @ev; returns true if it cleared the line.  May
+	 * sleep.
 	 */
-	void (*irq_event)(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
+	bool (*irq_event)(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
 };
 
 /*

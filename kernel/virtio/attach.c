@@ -76,10 +76,10 @@ static int hv_vnode_inject(struct hv_virtio_dev *dev)
 	return hvisor_bridge_inject(dev->vdev.zone_id, dev->irq);
 }
 
-static void hv_vnode_line_event(struct hv_virtio_dev *dev,
+static bool hv_vnode_line_event(struct hv_virtio_dev *dev,
 				enum hvisor_irq_event ev)
 {
-	hvisor_hv_irq_event(dev->vdev.zone_id, dev->irq, ev);
+	return hvisor_hv_irq_event(dev->vdev.zone_id, dev->irq, ev);
 }
 
 /* ---- sysfs ---------------------------------------------------------- */

@@ -185,9 +185,10 @@ void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)
 }
 
 /*
- * The line saw @ev: tell whoever clears it.  A clear that follows a fresh
- * raise would swallow that raise's interrupt: inject again if bits are
- * pending by now.
+ * The line saw @ev: tell whoever clears it.  A clear after an ACK or a
+ * reset may follow a fresh raise, whose interrupt it would swallow: if it
+ * cleared the line, inject again when bits are pending by now.  (A status
+ * read clears before it reads: what is raised after is seen or injected.)
  */
 static void hv_virtio_line_event(struct hv_virtio_dev *dev,
 				 enum hvisor_irq_event ev)
@@ -195,11 +196,9 @@ static void hv_virtio_line_event(struct hv_virtio_dev *dev,
 	unsigned long flags;
 	u32 pending;
 
-	if (!dev->line_event)
+	if (!dev->line_event || !dev->line_event(dev, ev) ||
+	    ev == HVISOR_IRQ_STATUS_READ)
 		return;
-	dev->line_event(dev, ev);
-	if (ev == HVISOR_IRQ_STATUS_READ)
-		return;	/* the guest is about to act on what it read */
 	spin_lock_irqsave(&dev->state_lock, flags);
 	pending = dev->int_status;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
@@ -486,10 +485,10 @@ static u32 hv_virtio_read_reg(struct hv_virtio_dev *dev, u64 offset)
 		q = hv_virtio_sel_queue(dev);
 		return q ? q->ready : 0;
 	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		hv_virtio_line_event(dev, HVISOR_IRQ_STATUS_READ);
 		spin_lock_irqsave(&dev->state_lock, flags);
 		value = dev->int_status;
 		spin_unlock_irqrestore(&dev->state_lock, flags);
-		hv_virtio_line_event(dev, HVISOR_IRQ_STATUS_READ);
 		return value;
 	case VIRTIO_MMIO_STATUS:
 		return hv_virtio_status(dev);

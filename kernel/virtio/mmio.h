@@ -104,10 +104,11 @@ struct hv_virtio_dev {
 	int (*inject)(struct hv_virtio_dev *dev);
 	/*
 	 * Optional: the line saw @ev (enum hvisor_irq_event), for the
-	 * hypervisors that leave it asserted until zone 0 clears it.
-	 * Called from register accesses, under dev->lock.
+	 * hypervisors that leave it asserted until zone 0 clears it; true
+	 * if it was cleared.  Called from register accesses, under
+	 * dev->lock.
 	 */
-	void (*line_event)(struct hv_virtio_dev *dev, enum hvisor_irq_event ev);
+	bool (*line_event)(struct hv_virtio_dev *dev, enum hvisor_irq_event ev);
 
 	/*
 	 * Serialises register accesses and protects the register file
@@ -147,7 +148,7 @@ struct hv_virtio_dev_info {
 	u32 irq;
 	const struct hv_guest_mem *mem;
 	int (*inject)(struct hv_virtio_dev *dev);
-	void (*line_event)(struct hv_virtio_dev *dev, enum hvisor_irq_event ev);
+	bool (*line_event)(struct hv_virtio_dev *dev, enum hvisor_irq_event ev);
 };
 
 /*

@@ -501,9 +501,10 @@ static struct {
 	int events[HVISOR_IRQ_RESET + 1];
 	u32 zone, irq;
 	bool raise_in_clear;
+	bool clears;		/* what the hook answers */
 } hvt_line;
 
-static void hvt_line_event(struct hv_virtio_dev *dev, enum hvisor_irq_event ev)
+static bool hvt_line_event(struct hv_virtio_dev *dev, enum hvisor_irq_event ev)
 {
 	hvt_line.events[ev]++;
 	hvt_line.zone = dev->vdev.zone_id;
@@ -511,6 +512,9 @@ static void hvt_line_event(struct hv_virtio_dev *dev, enum hvisor_irq_event ev)
 	/* a worker completing right as the hypervisor clears the line */
 	if (hvt_line.raise_in_clear && ev == HVISOR_IRQ_ACKED)
 		hv_virtio_raise(dev, VIRTIO_MMIO_INT_VRING);
+	if (hvt_line.raise_in_clear && ev == HVISOR_IRQ_STATUS_READ)
+		hv_virtio_raise(dev, VIRTIO_MMIO_INT_CONFIG);
+	return hvt_line.clears;
 }
 
 /* The line hook: on each status read, on an ACK to 0, on reset; re-raised. */
@@ -519,6 +523,7 @@ static void mmio_line_events(struct kunit *test)
 	struct hvt_dev *t = hvt_dev_live(test);
 
 	memset(&hvt_line, 0, sizeof(hvt_line));
+	hvt_line.clears = true;
 	t->dev.line_event = hvt_line_event;
 	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG);
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS), 3U);
@@ -546,10 +551,25 @@ static void mmio_line_events(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS),
 			(u32)VIRTIO_MMIO_INT_VRING);
 
+	/* a hook that cleared nothing: no injection again */
+	hvt_line.clears = false;
+	hvt_line.raise_in_clear = true;
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	hvt_line.raise_in_clear = false;
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_ACKED], 3);
+	KUNIT_EXPECT_EQ(test, t->injects, 5);	/* the raise alone */
+	hvt_line.clears = true;
+
+	/* a status read clears before it reads: a raise meanwhile is read */
+	hvt_line.raise_in_clear = true;
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS), 3U);
+	hvt_line.raise_in_clear = false;
+	KUNIT_EXPECT_EQ(test, t->injects, 6);	/* the raise; none again */
+
 	wr(t, VIRTIO_MMIO_STATUS, 0);
 	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_RESET], 1);
-	KUNIT_EXPECT_EQ(test, t->injects, 4);	/* nothing pending any more */
-	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_STATUS_READ], 2);
+	KUNIT_EXPECT_EQ(test, t->injects, 6);	/* nothing pending any more */
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_STATUS_READ], 3);
 }
 
 static void mmio_config_read(struct kunit *test)

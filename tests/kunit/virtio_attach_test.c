@@ -60,8 +60,9 @@ int hvt_bridge_inject(u32 zone, u32 irq)
 	return 0;
 }
 
-void hvt_hv_irq_event(u32 zone, u32 irq, enum hvisor_irq_event ev)
+bool hvt_hv_irq_event(u32 zone, u32 irq, enum hvisor_irq_event ev)
 {
+	return false;
 }
 
 struct hvisor_zone *hvt_zone_get(u32 id)

@@ -60,8 +60,9 @@ int hvisor_arch_wakeup_irq(void)
  * hvisor writes virtio interrupts into a GIC list register as pending;
  * the guest's acknowledge and EOI retire them.  Nothing stays asserted.
  */
-void hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
+bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 {
+	return false;
 }
 
 /*

@@ -110,21 +110,22 @@ static u64 hv_la_config_magic(void)
 	return magic;
 }
 
-void hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
+bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 {
 	long ret;
 
 	if (hv_la_config_magic() == HV_LA_MAGIC_CLEAR_ALL) {
-		if (ev == HVISOR_IRQ_STATUS_READ)
-			hvisor_arch_hypercall(HV_LA_HC_CLEAR_INJECT_IRQ, 0, 0);
-		return;
+		if (ev != HVISOR_IRQ_STATUS_READ)
+			return false;
+		return hvisor_arch_hypercall(HV_LA_HC_CLEAR_INJECT_IRQ, 0, 0) >= 0;
 	}
 	if (ev != HVISOR_IRQ_ACKED && ev != HVISOR_IRQ_RESET)
-		return;
+		return false;
 	ret = hvisor_arch_hypercall(HV_LA_HC_DEASSERT_IRQ, zone_id, irq);
 	if (ret < 0)
 		pr_warn_ratelimited("zone %u: deasserting irq %u failed: %ld\n",
 				    zone_id, irq, ret);
+	return ret >= 0;
 }
 
 /* LoongArch caches are coherent; instruction fetch needs a barrier. */

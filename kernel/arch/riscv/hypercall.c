@@ -58,8 +58,9 @@ int hvisor_arch_wakeup_irq(void)
  * nothing stays asserted.  (hvisor's clear-inject hypercall 20 is for
  * LoongArch only: on riscv64 it panics hvisor, zone-config-abi.md §10.6.)
  */
-void hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
+bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 {
+	return false;
 }
 
 /*

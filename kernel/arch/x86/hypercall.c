@@ -77,8 +77,9 @@ int hvisor_arch_wakeup_irq(void)
  * guest's local APIC, which the guest's EOI retires.  Nothing stays
  * asserted.
  */
-void hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
+bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 {
+	return false;
 }
 
 /* x86 caches are coherent and the zone boots with them on: nothing to do. */
