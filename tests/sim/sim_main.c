@@ -2,7 +2,7 @@
 /*
  * hvisor_sim.ko: registers the simulator as hvisor.ko's hypervisor.
  *
- *   modprobe hvisor && modprobe hvisor_sim [ncpus=4] [magic=6]
+ *   modprobe hvisor && modprobe hvisor_sim [ncpus=4] [magic=6] [wakeup=0]
  */
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
@@ -27,9 +27,18 @@ static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_x86_64) +
 static_assert(HVISOR_ZONE_HEAD_SIZE + sizeof(struct hvisor_arch_arm64) +
 	      HVISOR_ZONE_PCI_SIZE == 3296);
 
+/*
+ * hvisor never wakes zone 0 on LoongArch: its need_wakeup check is
+ * compiled out there (hv:src/device/virtio_trampoline.rs:23-28,106-110).
+ * wakeup=0 plays that hvisor, so that hvisor.ko's polling consumer runs.
+ */
+static bool wakeup = true;
+module_param(wakeup, bool, 0444);
+MODULE_PARM_DESC(wakeup, "raise zone 0's wake-up irq (0: never, as hvisor on LoongArch)");
+
 static int sim_wakeup_irq(void)
 {
-	return sim.wakeup_virq;
+	return wakeup ? sim.wakeup_virq : -EOPNOTSUPP;
 }
 
 static const struct hvisor_hv_ops sim_ops = {
