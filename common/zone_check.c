@@ -330,6 +330,31 @@ static int hv_check_regions(const struct hvisor_zone_head *h,
 	return 0;
 }
 
+/*
+ * LoongArch's direct-mapped windows, as Linux and hvisor set them: an
+ * address 0x8000_xxxx_xxxx_xxxx (uncached) or 0x9000_xxxx_xxxx_xxxx
+ * (cached) is physical address xxxx_xxxx_xxxx, 48 bits (hvisor:
+ * src/arch/loongarch64/entry.rs:19-29, mm.rs:29-30).  A LoongArch Linux is
+ * linked in the cached window, and hvisor's own configs give its entry
+ * point there (platform/loongarch64/ls3a5000/configs/zone1-linux.json:
+ * "entry_point": "0x90000000c0dff000"); the vCPU starts in direct address
+ * mode, where the window bits are ignored.
+ */
+#define HV_LA_DMW_SHIFT		48
+#define HV_LA_DMW_UNCACHED	0x8000ULL
+#define HV_LA_DMW_CACHED	0x9000ULL
+
+/* The guest physical address execution starts at, for @entry on @arch. */
+static u64 hv_entry_guest_pa(u32 arch, u64 entry)
+{
+	u64 window = entry >> HV_LA_DMW_SHIFT;
+
+	if (arch == HVISOR_ARCH_LOONGARCH64 &&
+	    (window == HV_LA_DMW_UNCACHED || window == HV_LA_DMW_CACHED))
+		return entry & ((1ULL << HV_LA_DMW_SHIFT) - 1);
+	return entry;
+}
+
 /* The RAM region whose @guest (or physical) range holds [addr, addr + len). */
 static int hv_find_ram(const struct hvisor_zone_head *h, u64 addr, u64 len,
 		       bool guest)
@@ -591,7 +616,8 @@ int hv_zone_check(const void *cfg, size_t cfg_size, u32 arch, u64 magic,
 		return ret;
 
 	hv_field(e, "entry_point");
-	if (hv_find_ram(h, h->entry_point, 1, true) < 0)
+	if (hv_find_ram(h, hv_entry_guest_pa(arch, h->entry_point), 1,
+			true) < 0)
 		return hv_fail(e, -EINVAL,
 			       "0x%llx is not inside a RAM region's guest range",
 			       (unsigned long long)h->entry_point);

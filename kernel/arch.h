@@ -11,6 +11,8 @@
 
 #include <linux/types.h>
 
+#include "../include/hvisor/seam.h"
+
 /* enum hvisor_arch of this kernel (HVISOR_ARCH_ARM64, ...). */
 u32 hvisor_arch_id(void);
 
@@ -30,8 +32,18 @@ void hvisor_arch_release(void);
 long hvisor_arch_hypercall(unsigned long code, unsigned long arg0,
 			   unsigned long arg1);
 
-/* The Linux irq with which hvisor wakes the bridge consumer, or -errno. */
+/*
+ * The Linux irq with which hvisor wakes the bridge consumer, or -errno;
+ * -EOPNOTSUPP where hvisor never raises one (struct hvisor_hv_ops).
+ */
 int hvisor_arch_wakeup_irq(void);
+
+/*
+ * The interrupt line of zone @zone_id's device with irq @irq saw @ev:
+ * clear what hvisor leaves asserted, on the arches where it does; true if
+ * it did.  Process context.
+ */
+bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
 
 /*
  * @len bytes at @va (a memremap()ed zone image) were just written: make

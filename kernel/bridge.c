@@ -11,6 +11,9 @@
  * need_wakeup and sleep until the wake-up irq, or at most safety_poll_ms:
  * hvisor has no StoreLoad barrier between publishing a request and reading
  * need_wakeup, so a wake-up can be lost and only the timeout recovers it.
+ * Where hvisor never raises the wake-up irq (LoongArch: the seam's
+ * wakeup_irq says -EOPNOTSUPP), need_wakeup is never set and the consumer
+ * polls the ring every nowake_poll_us instead of sleeping.
  */
 #define pr_fmt(fmt) "hvisor: " fmt
 
@@ -43,6 +46,11 @@ module_param(safety_poll_ms, uint, 0644);
 MODULE_PARM_DESC(safety_poll_ms,
 		 "look at the request ring at least this often while asleep (ms, 0 = irq only)");
 
+static unsigned int nowake_poll_us = 100;
+module_param(nowake_poll_us, uint, 0644);
+MODULE_PARM_DESC(nowake_poll_us,
+		 "where hvisor never wakes zone 0 (LoongArch): look at the request ring this often (us, >= 10)");
+
 /* Requests handled per round before the consumer yields the cpu. */
 #define HV_BRIDGE_BUDGET	(4 * HV_BRIDGE_MAX_REQ)
 
@@ -61,6 +69,7 @@ static struct {
 	struct hv_virtio_bridge *page;
 	struct task_struct *task;
 	int irq;		/* > 0 when requested */
+	bool polled;		/* the hypervisor never wakes the consumer */
 	bool running;
 } hv_bridge = {
 	.lock = __MUTEX_INITIALIZER(hv_bridge.lock),
@@ -122,7 +131,7 @@ static int hv_bridge_thread(void *data)
 	struct hv_virtio_bridge *b = data;
 	struct hv_device_req req;
 	unsigned int budget;
-	unsigned int ms;
+	unsigned int ms, us;
 
 	hv_ring_disarm_wakeup(b);
 	while (!kthread_should_stop()) {
@@ -133,6 +142,12 @@ static int hv_bridge_thread(void *data)
 		}
 		if (!budget || hv_bridge_poll(b)) {
 			cond_resched();
+			continue;
+		}
+		if (READ_ONCE(hv_bridge.polled)) {
+			/* no wake-up will come: look again soon, unarmed */
+			us = max(READ_ONCE(nowake_poll_us), 10U);
+			usleep_range(us, 2 * us);
 			continue;
 		}
 
@@ -191,12 +206,17 @@ int hvisor_bridge_start(void)
 	hv_bridge.task = task;
 
 	irq = hvisor_hv_wakeup_irq();
+	hv_bridge.polled = irq == -EOPNOTSUPP;
 	if (irq > 0)
 		ret = request_irq(irq, hv_bridge_irq, IRQF_SHARED,
 				  "hvisor-bridge", task);
 	else
 		ret = irq;
-	if (ret) {
+	if (hv_bridge.polled) {
+		pr_info("bridge: the hypervisor raises no wake-up irq: polling every %u us\n",
+			max(nowake_poll_us, 10U));
+		irq = 0;
+	} else if (ret) {
 		/* degraded, not broken: the safety poll still serves requests */
 		pr_warn("bridge: no wake-up irq (%ld): polling every %u ms\n",
 			ret, safety_poll_ms);

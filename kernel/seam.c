@@ -40,6 +40,7 @@ static const struct hvisor_hv_ops hv_native_ops = {
 	.owner		= THIS_MODULE,
 	.call		= hvisor_arch_hypercall,
 	.wakeup_irq	= hvisor_arch_wakeup_irq,
+	.irq_event	= hvisor_arch_irq_event,
 };
 
 static void hv_log_absent(void)
@@ -110,6 +111,20 @@ int hvisor_hv_wakeup_irq(void)
 		ret = ops->wakeup_irq();
 	srcu_read_unlock(&hv_srcu, idx);
 	return ret;
+}
+
+bool hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
+{
+	const struct hvisor_hv_ops *ops;
+	bool cleared = false;
+	int idx;
+
+	idx = srcu_read_lock(&hv_srcu);
+	ops = srcu_dereference(hv_ops, &hv_srcu);
+	if (ops && ops->irq_event)
+		cleared = ops->irq_event(zone_id, irq, ev);
+	srcu_read_unlock(&hv_srcu, idx);
+	return cleared;
 }
 
 /*

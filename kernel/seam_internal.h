@@ -5,11 +5,20 @@
 
 #include <linux/types.h>
 
+#include "../include/hvisor/seam.h"
+
 /* 0 if a hypervisor is registered, else -ENODEV (and the log line once). */
 int hvisor_hv_check(void);
 
 /* The registered implementation's wake-up irq, or -errno. */
 int hvisor_hv_wakeup_irq(void);
+
+/*
+ * Tell the registered implementation what the line of zone @zone_id's
+ * device @irq saw (struct hvisor_hv_ops.irq_event); true if it cleared
+ * the line, false if it did not or there is none.
+ */
+bool hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
 
 /* Detect hvisor and install the native implementation; undo that. */
 int hvisor_seam_init(void);

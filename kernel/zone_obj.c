@@ -101,7 +101,6 @@ ATTRIBUTE_GROUPS(hvisor_zone);
 
 static struct class hvisor_class = {
 	.name		= "hvisor",
-	.owner		= THIS_MODULE,
 	.dev_groups	= hvisor_zone_groups,
 };
 

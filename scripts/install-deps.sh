@@ -15,6 +15,8 @@ PKGS=(
 	flex bison bc libssl-dev libelf-dev dwarves kmod rsync
 	# cross builds: arm64 (modules, tool, static helpers), riscv64 (modules)
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-riscv64-linux-gnu
+	# loongarch64 (modules): LLVM=-19 against linux-source-6.12
+	clang-19 lld-19 llvm-19 linux-source-6.12
 	# KUnit on UML, riscv compile check: the kernel source and kunit.py
 	linux-source-6.1 xz-utils python3
 	# the tool

@@ -9,6 +9,11 @@
 #                                 (fetched once into build/kdir/arm64)
 #   make modules ARCH=riscv       against linux-source-6.1 configured with
 #                                 O=build/kdir/riscv (compile check only)
+#   make modules ARCH=loongarch   against linux-source-6.12 configured with
+#                                 O=build/kdir/loongarch, built with
+#                                 Debian's clang-19 (compile check only;
+#                                 hvisor.ko alone: the simulator is for
+#                                 the test VMs)
 #   make modules-clean
 #   make check-builds             all three from scratch, each in its own
 #                                 copy under build/obj-<arch>; any warning
@@ -17,7 +22,7 @@
 # Always W=1 with warnings as errors.
 
 .PHONY: modules modules-clean check-builds check-build-x86_64 \
-	check-build-arm64 check-build-riscv
+	check-build-arm64 check-build-riscv check-build-loongarch
 
 HVISOR_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 HVISOR_BUILD := $(HVISOR_TOP)/build
@@ -27,6 +32,7 @@ DEB_KABI ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/nu
 	sed -n 's/^linux-headers-\([^ ]*\)-amd64 .*/\1/p')
 
 LINUX_SRC ?= $(HVISOR_BUILD)/linux-source-6.1
+LINUX_SRC_612 ?= $(HVISOR_BUILD)/linux-source-6.12
 
 ifeq ($(ARCH),arm64)
 KVER ?= $(DEB_KABI)-arm64
@@ -40,8 +46,16 @@ KDIR ?= $(KDIR_PREP)
 # No vmlinux, hence no Module.symvers: undefined symbols are expected.
 KBUILD_ARGS := ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- KBUILD_MODPOST_WARN=1
 PREPARE := $(HVISOR_TOP)/scripts/prepare-kdir.sh riscv $(KDIR_PREP) $(LINUX_SRC)
+else ifeq ($(ARCH),loongarch)
+KDIR_PREP := $(HVISOR_BUILD)/kdir/loongarch
+KDIR ?= $(KDIR_PREP)
+# LLVM=-19: clang-19, ld.lld-19, ... (bookworm has no loongarch64 gcc);
+# a board's tree may say LLVM=1.  No vmlinux, hence no Module.symvers.
+KBUILD_ARGS := ARCH=loongarch LLVM=$(or $(LLVM),-19) KBUILD_MODPOST_WARN=1 \
+	       HVISOR_NO_SIM=1
+PREPARE := $(HVISOR_TOP)/scripts/prepare-kdir.sh loongarch $(KDIR_PREP) $(LINUX_SRC_612)
 else ifneq ($(filter-out x86 x86_64,$(ARCH)),)
-$(error ARCH=$(ARCH): only x86_64 (default), arm64 and riscv are supported)
+$(error ARCH=$(ARCH): only x86_64 (default), arm64, riscv and loongarch are supported)
 else
 KVER ?= $(DEB_KABI)-amd64
 KDIR ?= /usr/src/linux-headers-$(KVER)
@@ -77,8 +91,9 @@ modules-clean:
 # never meet another's and nothing is reused from an earlier build.  The log
 # is scanned too: kbuild lets a few warnings through -Werror (modpost,
 # Kconfig), and none is acceptable here except modpost's "undefined" for
-# riscv, which has no Module.symvers.
-CHECK_ARCHES := x86_64 arm64 riscv
+# riscv and loongarch, which have no Module.symvers.
+CHECK_ARCHES := x86_64 arm64 riscv loongarch
+NO_SYMVERS_ARCHES := riscv loongarch
 
 check-builds: $(addprefix check-build-,$(CHECK_ARCHES))
 	@echo "check-builds: $(CHECK_ARCHES): OK, no warnings"
@@ -95,8 +110,9 @@ $(addprefix check-build-,$(CHECK_ARCHES)): check-build-%:
 		MOD_DIR=$(HVISOR_BUILD)/obj-$* > $(HVISOR_BUILD)/obj-$*.log 2>&1 || \
 		{ cat $(HVISOR_BUILD)/obj-$*.log; echo "check-builds: $*: FAILED" >&2; exit 1; }
 	@if grep -i 'warning' $(HVISOR_BUILD)/obj-$*.log | \
-		grep -v $(if $(filter riscv,$*),-e 'modpost: "[^"]*" \[.*\] undefined!' \
+		grep -v $(if $(filter $(NO_SYMVERS_ARCHES),$*),-e 'modpost: "[^"]*" \[.*\] undefined!' \
 			-e 'Module.symvers is missing' \
+			-e 'You can set KBUILD_MODPOST_WARN=1' \
 			-e 'many unresolved symbol warnings' \
 			-e 'suppressed [0-9]* unresolved symbol warnings',-e '^$$') >/dev/null; then \
 		cat $(HVISOR_BUILD)/obj-$*.log; \
@@ -108,5 +124,6 @@ help::
 	@echo '  make modules [KDIR=...]    hvisor.ko for x86_64 (Debian headers)'
 	@echo '  make modules ARCH=arm64    against Debian arm64 headers (fetched once)'
 	@echo '  make modules ARCH=riscv    against linux-source-6.1 (compile check)'
+	@echo '  make modules ARCH=loongarch  against linux-source-6.12, clang-19 (compile check)'
 	@echo '  make modules-clean'
-	@echo '  make check-builds          x86_64 + arm64 + riscv from scratch, no warnings'
+	@echo '  make check-builds          x86_64, arm64, riscv, loongarch from scratch, no warnings'

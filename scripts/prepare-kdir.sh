@@ -11,6 +11,11 @@
 #	into SRCDIR from /usr/src/linux-source-6.1.tar.xz if missing) with
 #	O=OUTDIR defconfig + modules_prepare.  A compile check only: there is
 #	no vmlinux, hence no Module.symvers.
+#   prepare-kdir.sh loongarch OUTDIR SRCDIR
+#	bookworm has no loongarch64 kernel, and 6.1 cannot be built for it
+#	with clang: configure linux-source-6.12 (unpacked into SRCDIR, only
+#	what a module build needs) with O=OUTDIR, LLVM=-19 (Debian's
+#	clang-19), defconfig + modules_prepare.  A compile check only.
 #
 # Idempotent: a finished tree is marked with OUTDIR/.hvisor-ready.
 set -eu
@@ -81,8 +86,40 @@ riscv)
 	make -s -C "$src" O="$(readlink -f "$out")" ARCH=riscv \
 		CROSS_COMPILE=riscv64-linux-gnu- -j"$(nproc)" modules_prepare
 	;;
+loongarch)
+	src=$arg
+	need_pkgs clang-19 lld-19 llvm-19 make flex bison bc libelf-dev \
+		linux-source-6.12
+	if [ ! -f "$src/Makefile" ]; then
+		mkdir -p "$(dirname "$src")"
+		echo "prepare-kdir: unpacking linux-source-6.12 into $src"
+		# unpacked aside and moved: a broken unpack leaves no tree
+		tmp=$(mktemp -d "$(dirname "$src")/.unpack.XXXXXX")
+		trap 'rm -rf "$tmp"' EXIT
+		# What a module build never reads: the documentation, the
+		# sources of the other architectures, drivers, file systems,
+		# networking and sound (their Kconfig files and headers are
+		# needed by defconfig).
+		tar -xaf /usr/src/linux-source-6.12.tar.xz -C "$tmp" \
+			--exclude='linux-source-6.12/Documentation/[!K]*' \
+			--exclude='linux-source-6.12/samples/*.c' \
+			--exclude='linux-source-6.12/arch/[!l]*/boot' \
+			--exclude='linux-source-6.12/arch/[!l]*.[chS]' \
+			--exclude='linux-source-6.12/drivers/*.c' \
+			--exclude='linux-source-6.12/fs/*.c' \
+			--exclude='linux-source-6.12/net/*.c' \
+			--exclude='linux-source-6.12/sound/*.c'
+		rm -rf "$src"
+		mv "$tmp/linux-source-6.12" "$src"
+	fi
+	mkdir -p "$out"
+	make -s -C "$src" O="$(readlink -f "$out")" ARCH=loongarch LLVM=-19 \
+		defconfig
+	make -s -C "$src" O="$(readlink -f "$out")" ARCH=loongarch LLVM=-19 \
+		-j"$(nproc)" modules_prepare
+	;;
 *)
-	die "unknown arch '$arch' (arm64 or riscv)"
+	die "unknown arch '$arch' (arm64, riscv or loongarch)"
 	;;
 esac
 

@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <linux/if_tun.h>
 
+#include "common/virtio_limits.h"
+#include "common/zone_check.h"
 #include "hvdev.h"
 #include "virtio_cmd.h"
 #include "virtio_config.h"
@@ -464,6 +466,60 @@ static int virtio_list_get(int fd, const char *cmd,
 	return 0;
 }
 
+/*
+ * What hvisor.ko would refuse (kernel/virtio/attach.c), said with the JSON
+ * path: an irq hvisor cannot inject on @arch, and more distinct irqs for a
+ * zone than hvisor takes, counting those of the devices already attached
+ * to it.  0, or -1 after a message.
+ */
+static int check_irqs(int hvfd, const struct virtio_json *v,
+		      const struct attach_zone *a, unsigned int nr_zones,
+		      u32 arch)
+{
+	struct hvisor_virtio_info *info = NULL;
+	u32 irqs[HV_VIRTIO_MAX_ZONE_IRQS], min, max;
+	unsigned int zi, i, k, n, attached, nr_info = 0;
+	const struct vdev_cfg *d;
+	bool ranged = hv_virtio_irq_range(arch, &min, &max);
+	char list[80];
+	int ret = -1;
+
+	if (virtio_list_get(hvfd, "virtio attach", &info, &nr_info))
+		return -1;
+	for (zi = 0; zi < nr_zones; zi++) {
+		n = 0;
+		for (k = 0; k < nr_info; k++)
+			if (info[k].zone_id == a[zi].z->id)
+				vzone_irqs_add(irqs, &n, info[k].irq);
+		attached = n;
+		for (i = 0; i < a[zi].z->nr_devices; i++) {
+			d = &a[zi].z->devices[i];
+			if (d->state != VDEV_ENABLED)
+				continue;
+			if (ranged && (d->irq < min || d->irq > max)) {
+				vdev_err(v, d, "irq",
+					 "%u is out of range for hvisor on %s (%u to %u)",
+					 d->irq, hv_arch_name(arch), min, max);
+				goto out;
+			}
+			if (!vzone_irqs_add(irqs, &n, d->irq))
+				continue;
+			vdev_err(v, d, "irq",
+				 "%u would be distinct virtio interrupt %u of zone %u, which has devices attached with %u of them (%s): hvisor handles at most %u per zone",
+				 d->irq, HV_VIRTIO_MAX_ZONE_IRQS + 1, a[zi].z->id,
+				 attached,
+				 vzone_irqs_str(list, sizeof(list), irqs,
+						attached),
+				 HV_VIRTIO_MAX_ZONE_IRQS);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(info);
+	return ret;
+}
+
 static void print_attached(int hvfd, struct attach_zone *a,
 			   unsigned int nr_zones)
 {
@@ -552,6 +608,8 @@ int virtio_attach_cmd(const char *file, int zone_id, bool skip_unsupported)
 	}
 	hvfd = hvdev_open(&info);
 	if (hvfd < 0)
+		goto out;
+	if (check_irqs(hvfd, v, a, n, info.arch))
 		goto out;
 	for (zi = 0; zi < n; zi++)
 		if (prepare_zone(v, &a[zi]))

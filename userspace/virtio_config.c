@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "common/hv_common.h"
+#include "common/virtio_limits.h"
 #include "virtio_config.h"
 
 #define VIRTIO_PAGE	0x1000ULL
@@ -440,6 +441,54 @@ static bool overlap(u64 a, u64 alen, u64 b, u64 blen)
 	return a <= b + (blen - 1) && b <= a + (alen - 1);
 }
 
+int vzone_irqs_add(u32 *irqs, unsigned int *n, u32 irq)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		if (irqs[i] == irq)
+			return 0;
+	if (*n == HV_VIRTIO_MAX_ZONE_IRQS)
+		return -1;
+	irqs[(*n)++] = irq;
+	return 0;
+}
+
+const char *vzone_irqs_str(char *buf, size_t size, const u32 *irqs,
+			   unsigned int n)
+{
+	size_t len = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%u", i ? ", " : "",
+				irqs[i]);
+	return buf;
+}
+
+/* hvisor's limit on the distinct virtio irqs of a zone (virtio_limits.h) */
+static int check_zone_irqs(struct virtio_json *v, const struct vzone_cfg *z)
+{
+	u32 irqs[HV_VIRTIO_MAX_ZONE_IRQS];
+	const struct vdev_cfg *d;
+	unsigned int i, n = 0;
+	char list[80];
+
+	for (i = 0; i < z->nr_devices; i++) {
+		d = &z->devices[i];
+		if (d->state != VDEV_ENABLED || !vzone_irqs_add(irqs, &n, d->irq))
+			continue;
+		vdev_err(v, d, "irq",
+			 "%u would be distinct virtio interrupt %u of zone %u (the others: %s): hvisor handles at most %u per zone",
+			 d->irq, HV_VIRTIO_MAX_ZONE_IRQS + 1, z->id,
+			 vzone_irqs_str(list, sizeof(list), irqs, n),
+			 HV_VIRTIO_MAX_ZONE_IRQS);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_zone(struct virtio_json *v, struct vzone_cfg *z)
 {
 	const struct hvisor_virtio_region *r = z->regions;
@@ -646,7 +695,8 @@ struct virtio_json *virtio_json_parse(const char *file)
 				v->zones[j].path);
 			goto fail;
 		}
-		if (check_zone(v, &v->zones[i]))
+		if (check_zone(v, &v->zones[i]) ||
+		    check_zone_irqs(v, &v->zones[i]))
 			goto fail;
 		for (j = 0; j < v->zones[i].nr_devices; j++)
 			if (v->zones[i].devices[j].state == VDEV_ENABLED &&

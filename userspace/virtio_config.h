@@ -77,6 +77,15 @@ const char *virtio_mac_str(char *buf, const u8 *mac);
  */
 int vdev_stat_img(const struct virtio_json *v, const struct vdev_cfg *d);
 
+/*
+ * Add @irq to the @n distinct irqs of a zone in @irqs (room for
+ * HV_VIRTIO_MAX_ZONE_IRQS): 0, or -1 if it would be one too many.
+ */
+int vzone_irqs_add(u32 *irqs, unsigned int *n, u32 irq);
+/* "75, 76, 78" into @buf */
+const char *vzone_irqs_str(char *buf, size_t size, const u32 *irqs,
+			   unsigned int n);
+
 /* Message with the JSON path "<d->path>.<key>" (or <d->path> if !@key). */
 __printf(4, 5) void vdev_err(const struct virtio_json *v,
 			     const struct vdev_cfg *d, const char *key,

@@ -15,6 +15,17 @@
 
 struct module;
 
+/*
+ * What happened to the interrupt line of a zone's virtio device, for a
+ * hypervisor whose injected line stays asserted until zone 0 clears it
+ * (hvisor on LoongArch).  Reported from process context.
+ */
+enum hvisor_irq_event {
+	HVISOR_IRQ_STATUS_READ,	/* the guest read InterruptStatus */
+	HVISOR_IRQ_ACKED,	/* InterruptACK took InterruptStatus to 0 */
+	HVISOR_IRQ_RESET,	/* the driver reset the device */
+};
+
 struct hvisor_hv_ops {
 	const char *name;		/* shown in HVISOR_GET_INFO and sysfs */
 	struct module *owner;
@@ -24,8 +35,20 @@ struct hvisor_hv_ops {
 	 * hypervisor's result: >= 0 on success, -errno on failure.
 	 */
 	long (*call)(unsigned long code, unsigned long arg0, unsigned long arg1);
-	/* The Linux irq that hvisor raises to wake zone 0's backend, or -errno. */
+	/*
+	 * The Linux irq that hvisor raises to wake zone 0's backend, or
+	 * -errno.  -EOPNOTSUPP means this hypervisor never wakes zone 0 (hvisor
+	 * on LoongArch): the bridge consumer then polls the request ring and
+	 * never sets need_wakeup.
+	 */
 	int (*wakeup_irq)(void);
+	/*
+	 * Optional; NULL when injected interrupts are edge-like and nothing
+	 * has to be cleared.  Called with @zone_id and @irq of the device
+	 * whose line saw @ev; returns true if it cleared the line.  May
+	 * sleep.
+	 */
+	bool (*irq_event)(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
 };
 
 /*

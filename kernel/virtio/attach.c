@@ -23,8 +23,12 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 
+#include "../../common/virtio_limits.h"
+#include "../../common/zone_check.h"
+#include "../arch.h"
 #include "../bridge.h"
 #include "../hvisor.h"
+#include "../seam_internal.h"
 #include "../uarg.h"
 #include "attach.h"
 #include "blk.h"
@@ -73,6 +77,12 @@ static const char *hv_type_name(u32 type)
 static int hv_vnode_inject(struct hv_virtio_dev *dev)
 {
 	return hvisor_bridge_inject(dev->vdev.zone_id, dev->irq);
+}
+
+static bool hv_vnode_line_event(struct hv_virtio_dev *dev,
+				enum hvisor_irq_event ev)
+{
+	return hvisor_hv_irq_event(dev->vdev.zone_id, dev->irq, ev);
 }
 
 /* ---- sysfs ---------------------------------------------------------- */
@@ -218,6 +228,7 @@ static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 	u32 flags_ok = d->type == HVISOR_VIRTIO_BLK ? HVISOR_VIRTIO_F_READONLY : 0;
 	u32 max_queues = d->type == HVISOR_VIRTIO_BLK ?
 			 HVISOR_VIRTIO_MAX_QUEUES : 1;
+	u32 arch = hvisor_arch_id(), irq_min, irq_max;
 	u64 last;
 
 	if (d->type != HVISOR_VIRTIO_BLK && d->type != HVISOR_VIRTIO_NET &&
@@ -236,6 +247,13 @@ static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 		pr_err("hvisor: virtio device %u: %u queues requested, a %s device takes at most %u\n",
 		       i, d->num_queues, hv_type_name(d->type), max_queues);
 		return -EINVAL;
+	}
+	/* what hvisor can inject here; beyond, it drops or panics */
+	if (!hv_virtio_irq_range(arch, &irq_min, &irq_max) ||
+	    d->irq < irq_min || d->irq > irq_max) {
+		pr_err("hvisor: virtio device %u: irq %u is out of range on %s (%u to %u)\n",
+		       i, d->irq, hv_arch_name(arch), irq_min, irq_max);
+		return -ERANGE;
 	}
 	if (d->len < HV_VIRTIO_MMIO_SIZE || d->len > PAGE_SIZE ||
 	    !IS_ALIGNED(d->addr, 4) ||
@@ -289,6 +307,48 @@ static int hv_check_request(struct hv_attach_req *r)
 				return -EINVAL;
 			}
 		}
+	}
+	return 0;
+}
+
+/* Add @irq to the @n distinct ones in @irqs; false if that is one too many. */
+static bool hv_irq_add(u32 *irqs, unsigned int *n, u32 irq)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		if (irqs[i] == irq)
+			return true;
+	if (*n == HV_VIRTIO_MAX_ZONE_IRQS)
+		return false;
+	irqs[(*n)++] = irq;
+	return true;
+}
+
+/*
+ * hvisor panics when one zone has more distinct virtio irqs pending than
+ * HV_VIRTIO_MAX_ZONE_IRQS (common/virtio_limits.h): count those of the
+ * devices already attached to the zone and of @r together.  Under
+ * hv_attach_lock, so that two attaches cannot both take the last one.
+ */
+static int hv_check_zone_irqs(const struct hv_attach_req *r)
+{
+	u32 irqs[HV_VIRTIO_MAX_ZONE_IRQS];
+	unsigned int n = 0;
+	struct hv_vnode *vn;
+	u32 i;
+
+	lockdep_assert_held(&hv_attach_lock);
+	list_for_each_entry(vn, &hv_vnodes, node)
+		if (vn->dev->vdev.zone_id == r->hdr.zone_id)
+			hv_irq_add(irqs, &n, vn->dev->irq);	/* <= 7 */
+	for (i = 0; i < r->hdr.nr_devices; i++) {
+		if (hv_irq_add(irqs, &n, r->devs[i].irq))
+			continue;
+		pr_err("hvisor: virtio device %u: irq %u would be distinct virtio irq %u of zone %u: hvisor takes at most %u\n",
+		       i, r->devs[i].irq, HV_VIRTIO_MAX_ZONE_IRQS + 1,
+		       r->hdr.zone_id, HV_VIRTIO_MAX_ZONE_IRQS);
+		return -ENOSPC;
 	}
 	return 0;
 }
@@ -397,6 +457,7 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 	struct hv_virtio_dev_info info = {
 		.zone_id = r->hdr.zone_id, .base = d->addr, .len = d->len,
 		.irq = d->irq, .mem = &att->mem, .inject = hv_vnode_inject,
+		.line_event = hv_vnode_line_event,
 	};
 	struct hv_vnode *vn;
 	int err;
@@ -496,13 +557,17 @@ static long hv_attach(struct hv_attach_req *r)
 		}
 	}
 
+	mutex_lock(&hv_attach_lock);
+	err = hv_check_zone_irqs(r);
+	if (err)
+		goto unlock;
+
 	/* Everything checked: from here on, side effects. */
 	err = hv_gmem_map(&att->mem);
 	if (err)
-		goto free_att;
+		goto unlock;
 	refcount_set(&att->users, 1);	/* ours, until the devices hold it */
 
-	mutex_lock(&hv_attach_lock);
 	for (i = 0; i < r->hdr.nr_devices; i++) {
 		vn = hv_vnode_create(r, i, att);
 		if (IS_ERR(vn)) {
@@ -527,6 +592,8 @@ teardown_created:
 	hv_free_request(r);
 	return err;
 
+unlock:
+	mutex_unlock(&hv_attach_lock);
 free_att:
 	kfree(att);
 free_request:

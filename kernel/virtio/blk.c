@@ -272,8 +272,9 @@ static ssize_t hv_blk_submit(struct hv_blk *blk, struct hv_blk_req *req,
 	iocb->ki_complete = hv_blk_io_done;
 	req->direct = direct;
 
-	return write ? call_write_iter(blk->file, iocb, &iter) :
-		       call_read_iter(blk->file, iocb, &iter);
+	/* what call_{read,write}_iter() did, which 6.10 removed */
+	return write ? blk->file->f_op->write_iter(iocb, &iter) :
+		       blk->file->f_op->read_iter(iocb, &iter);
 }
 
 static void hv_blk_rw(struct hv_blk_queue *q, struct hv_blk_req *req)

@@ -463,17 +463,20 @@ static void hv_con_hangup(struct tty_struct *tty)
 	tty_port_hangup(&con->port);
 }
 
-static int hv_con_write(struct tty_struct *tty, const u8 *buf, int count)
+/* tty_operations.write, whose types changed in 6.6: see HV_CON_WRITE */
+static ssize_t hv_con_do_write(struct tty_struct *tty, const u8 *buf,
+			       size_t count)
 {
 	struct hv_console *con = tty->driver_data;
 	unsigned long flags;
 	u32 n = 0;
 
-	if (count <= 0)
+	if (!count)
 		return 0;
 	spin_lock_irqsave(&con->lock, flags);
 	if (!con->dead)
-		n = hv_con_ring_put(&con->in, buf, count);
+		n = hv_con_ring_put(&con->in, buf,
+				    min_t(size_t, count, U32_MAX));
 	spin_unlock_irqrestore(&con->lock, flags);
 	if (READ_ONCE(con->dead))
 		return -EIO;
@@ -481,6 +484,26 @@ static int hv_con_write(struct tty_struct *tty, const u8 *buf, int count)
 		hv_con_kick(con);
 	return n;
 }
+
+/* 6.6 and later (LoongArch's 6.12): size_t in, ssize_t out */
+static ssize_t __maybe_unused hv_con_write(struct tty_struct *tty,
+					   const u8 *buf, size_t count)
+{
+	return hv_con_do_write(tty, buf, count);
+}
+
+/* up to 6.5 (Debian's 6.1): int in and out */
+static int __maybe_unused hv_con_write_int(struct tty_struct *tty,
+					   const u8 *buf, int count)
+{
+	return count <= 0 ? 0 : hv_con_do_write(tty, buf, count);
+}
+
+/* whichever of the two this kernel's tty_operations.write takes */
+#define HV_CON_WRITE							\
+	__builtin_choose_expr(__same_type(((const struct tty_operations *)NULL)->write, \
+					  &hv_con_write_int),		\
+			      hv_con_write_int, hv_con_write)
 
 static unsigned int hv_con_write_room(struct tty_struct *tty)
 {
@@ -569,7 +592,7 @@ static const struct tty_operations hv_con_tty_ops = {
 	.open = hv_con_open,
 	.close = hv_con_close,
 	.hangup = hv_con_hangup,
-	.write = hv_con_write,
+	.write = HV_CON_WRITE,
 	.write_room = hv_con_write_room,
 	.chars_in_buffer = hv_con_chars_in_buffer,
 	.flush_buffer = hv_con_flush_buffer,

@@ -70,6 +70,7 @@ void hv_virtio_dev_bind(struct hv_virtio_dev *dev,
 	dev->vdev.len = info->len;
 	dev->irq = info->irq;
 	dev->inject = info->inject;
+	dev->line_event = info->line_event;
 	dev->priv = priv;
 }
 
@@ -183,6 +184,28 @@ void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 }
 
+/*
+ * The line saw @ev: tell whoever clears it.  A clear after an ACK or a
+ * reset may follow a fresh raise, whose interrupt it would swallow: if it
+ * cleared the line, inject again when bits are pending by now.  (A status
+ * read clears before it reads: what is raised after is seen or injected.)
+ */
+static void hv_virtio_line_event(struct hv_virtio_dev *dev,
+				 enum hvisor_irq_event ev)
+{
+	unsigned long flags;
+	u32 pending;
+
+	if (!dev->line_event || !dev->line_event(dev, ev) ||
+	    ev == HVISOR_IRQ_STATUS_READ)
+		return;
+	spin_lock_irqsave(&dev->state_lock, flags);
+	pending = dev->int_status;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	if (pending && dev->inject && dev->inject(dev))
+		atomic64_inc(&dev->inject_errors);
+}
+
 void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)
 {
 	unsigned long flags;
@@ -234,6 +257,7 @@ static void hv_virtio_reset(struct hv_virtio_dev *dev)
 	dev->status = 0;
 	dev->int_status = 0;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
+	hv_virtio_line_event(dev, HVISOR_IRQ_RESET);
 }
 
 static bool hv_virtio_features_ok(struct hv_virtio_dev *dev, u64 drv)
@@ -461,6 +485,7 @@ static u32 hv_virtio_read_reg(struct hv_virtio_dev *dev, u64 offset)
 		q = hv_virtio_sel_queue(dev);
 		return q ? q->ready : 0;
 	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		hv_virtio_line_event(dev, HVISOR_IRQ_STATUS_READ);
 		spin_lock_irqsave(&dev->state_lock, flags);
 		value = dev->int_status;
 		spin_unlock_irqrestore(&dev->state_lock, flags);
@@ -486,6 +511,7 @@ static void hv_virtio_write_reg(struct hv_virtio_dev *dev, u64 offset,
 				u32 value)
 {
 	unsigned long flags;
+	bool cleared;
 	u32 sel;
 
 	switch (offset) {
@@ -524,9 +550,13 @@ static void hv_virtio_write_reg(struct hv_virtio_dev *dev, u64 offset,
 		break;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		spin_lock_irqsave(&dev->state_lock, flags);
+		cleared = dev->int_status;	/* was the line up? */
 		dev->int_status &= ~(value & (VIRTIO_MMIO_INT_VRING |
 					      VIRTIO_MMIO_INT_CONFIG));
+		cleared = cleared && !dev->int_status;
 		spin_unlock_irqrestore(&dev->state_lock, flags);
+		if (cleared)
+			hv_virtio_line_event(dev, HVISOR_IRQ_ACKED);
 		break;
 	case VIRTIO_MMIO_STATUS:
 		hv_virtio_write_status(dev, value);

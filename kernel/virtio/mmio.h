@@ -17,6 +17,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "../../include/hvisor/seam.h"
 #include "vdev.h"
 #include "guest_mem.h"
 #include "vq.h"
@@ -101,6 +102,13 @@ struct hv_virtio_dev {
 	u64 mq_feature;
 	/* Raise the guest's interrupt line; process context; 0 or -errno. */
 	int (*inject)(struct hv_virtio_dev *dev);
+	/*
+	 * Optional: the line saw @ev (enum hvisor_irq_event), for the
+	 * hypervisors that leave it asserted until zone 0 clears it; true
+	 * if it was cleared.  Called from register accesses, under
+	 * dev->lock.
+	 */
+	bool (*line_event)(struct hv_virtio_dev *dev, enum hvisor_irq_event ev);
 
 	/*
 	 * Serialises register accesses and protects the register file
@@ -140,6 +148,7 @@ struct hv_virtio_dev_info {
 	u32 irq;
 	const struct hv_guest_mem *mem;
 	int (*inject)(struct hv_virtio_dev *dev);
+	bool (*line_event)(struct hv_virtio_dev *dev, enum hvisor_irq_event ev);
 };
 
 /*

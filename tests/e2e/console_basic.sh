@@ -35,9 +35,9 @@ set -u
 
 case ${HVTEST_ARCH:-$(uname -m)} in
 x86_64)
-	ARCH=x86_64 MEM0=0x100000 MEMSZ=0x2ff00000 ADDR=0x7f00000400 ;;
+	ARCH=x86_64 MEM0=0x100000 MEMSZ=0x2ff00000 ADDR=0x7f00000400 IRQ=14 ;;
 aarch64 | arm64)
-	ARCH=arm64 MEM0=0x40000000 MEMSZ=0x30000000 ADDR=0x0b000400 ;;
+	ARCH=arm64 MEM0=0x40000000 MEMSZ=0x30000000 ADDR=0x0b000400 IRQ=78 ;;
 *) echo "SKIP: no sim config for this arch"; exit 77 ;;
 esac
 
@@ -80,7 +80,7 @@ cat >$W/console.json <<EOF
             ],
             "devices": [
                 { "type": "console", "status": "enable", "addr": "$ADDR",
-                  "len": "0x200", "irq": 78 }
+                  "len": "0x200", "irq": $IRQ }
             ]
         }
     ]

@@ -19,8 +19,9 @@ W=/tmp/hvisor-sim
 
 # examples/sim: zone 1's guest memory is zone 0's RAM mapped 1:1
 case ${HVTEST_ARCH:-$(uname -m)} in
-x86_64) ARCH=x86_64; MEM="0x100000 0x100000 0x2ff00000"; ADDR=0x7f00000000 ;;
-aarch64 | arm64) ARCH=arm64; MEM="0x40000000 0x40000000 0x30000000"; ADDR=0xb000000 ;;
+# irq: what hvisor can inject there (common/virtio_limits.h)
+x86_64) ARCH=x86_64; MEM="0x100000 0x100000 0x2ff00000"; ADDR=0x7f00000000; IRQ=10 ;;
+aarch64 | arm64) ARCH=arm64; MEM="0x40000000 0x40000000 0x30000000"; ADDR=0xb000000; IRQ=75 ;;
 *) echo "SKIP: no sim config for this arch"; exit 77 ;;
 esac
 SYS=/sys/class/hvisor/zone1/blk@${ADDR#0x}
@@ -57,7 +58,7 @@ done
 hvisor zone start "/usr/share/hvisor/examples/sim/zone1-$ARCH.json" || die "zone start"
 
 # shellcheck disable=SC2086  # MEM is three words
-$ATTACH 1 $MEM $ADDR 75 $W/disk.img
+$ATTACH 1 $MEM $ADDR $IRQ $W/disk.img
 rc=$?
 if [ $rc = 77 ]; then
 	echo "SKIP: hvisor.ko has no HVISOR_VIRTIO_ATTACH yet"

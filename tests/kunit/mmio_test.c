@@ -496,6 +496,82 @@ static void mmio_interrupt_inject_failure(struct kunit *test)
 			(u32)VIRTIO_MMIO_INT_VRING);
 }
 
+/* What the line hook saw, and a raise it can do in the middle of a clear. */
+static struct {
+	int events[HVISOR_IRQ_RESET + 1];
+	u32 zone, irq;
+	bool raise_in_clear;
+	bool clears;		/* what the hook answers */
+} hvt_line;
+
+static bool hvt_line_event(struct hv_virtio_dev *dev, enum hvisor_irq_event ev)
+{
+	hvt_line.events[ev]++;
+	hvt_line.zone = dev->vdev.zone_id;
+	hvt_line.irq = dev->irq;
+	/* a worker completing right as the hypervisor clears the line */
+	if (hvt_line.raise_in_clear && ev == HVISOR_IRQ_ACKED)
+		hv_virtio_raise(dev, VIRTIO_MMIO_INT_VRING);
+	if (hvt_line.raise_in_clear && ev == HVISOR_IRQ_STATUS_READ)
+		hv_virtio_raise(dev, VIRTIO_MMIO_INT_CONFIG);
+	return hvt_line.clears;
+}
+
+/* The line hook: on each status read, on an ACK to 0, on reset; re-raised. */
+static void mmio_line_events(struct kunit *test)
+{
+	struct hvt_dev *t = hvt_dev_live(test);
+
+	memset(&hvt_line, 0, sizeof(hvt_line));
+	hvt_line.clears = true;
+	t->dev.line_event = hvt_line_event;
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING | VIRTIO_MMIO_INT_CONFIG);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS), 3U);
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_STATUS_READ], 1);
+	KUNIT_EXPECT_EQ(test, hvt_line.zone, 1U);
+	KUNIT_EXPECT_EQ(test, hvt_line.irq, 42U);
+	/* a partial ACK leaves the line up: no clear */
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_ACKED], 0);
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_CONFIG);
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_ACKED], 1);
+	/* an ACK of nothing pending is no clear either */
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, 3);
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_ACKED], 1);
+	KUNIT_EXPECT_EQ(test, t->injects, 1);
+
+	/* a raise that lands before the clear is injected again after it */
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
+	KUNIT_EXPECT_EQ(test, t->injects, 2);
+	hvt_line.raise_in_clear = true;
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	hvt_line.raise_in_clear = false;
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_ACKED], 2);
+	KUNIT_EXPECT_EQ(test, t->injects, 4);	/* the raise, then again */
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS),
+			(u32)VIRTIO_MMIO_INT_VRING);
+
+	/* a hook that cleared nothing: no injection again */
+	hvt_line.clears = false;
+	hvt_line.raise_in_clear = true;
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	hvt_line.raise_in_clear = false;
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_ACKED], 3);
+	KUNIT_EXPECT_EQ(test, t->injects, 5);	/* the raise alone */
+	hvt_line.clears = true;
+
+	/* a status read clears before it reads: a raise meanwhile is read */
+	hvt_line.raise_in_clear = true;
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS), 3U);
+	hvt_line.raise_in_clear = false;
+	KUNIT_EXPECT_EQ(test, t->injects, 6);	/* the raise; none again */
+
+	wr(t, VIRTIO_MMIO_STATUS, 0);
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_RESET], 1);
+	KUNIT_EXPECT_EQ(test, t->injects, 6);	/* nothing pending any more */
+	KUNIT_EXPECT_EQ(test, hvt_line.events[HVISOR_IRQ_STATUS_READ], 3);
+}
+
 static void mmio_config_read(struct kunit *test)
 {
 	struct hvt_dev *t = hvt_dev_new(test);
@@ -645,6 +721,7 @@ static struct kunit_case hv_mmio_cases[] = {
 	KUNIT_CASE(mmio_broken_before_driver_ok_no_irq),
 	KUNIT_CASE(mmio_interrupt_merge_ack),
 	KUNIT_CASE(mmio_interrupt_inject_failure),
+	KUNIT_CASE(mmio_line_events),
 	KUNIT_CASE(mmio_config_read),
 	KUNIT_CASE(mmio_config_read_past_end),
 	KUNIT_CASE(mmio_register_width),

@@ -7,6 +7,8 @@
 #define hv_vdev_register	hvt_vdev_register
 #define hv_vdev_unregister	hvt_vdev_unregister
 #define hvisor_bridge_inject	hvt_bridge_inject
+#define hvisor_hv_irq_event	hvt_hv_irq_event
+#define hvisor_arch_id		hvt_arch_id
 #define hvisor_zone_get		hvt_zone_get
 #define hvisor_zone_put		hvt_zone_put
 #define hv_gmem_map		hvt_gmem_map
@@ -28,6 +30,7 @@
 #define HVT_FD_BASE	100
 
 static struct {
+	u32 arch;			/* what hvisor_arch_id() says */
 	struct hvisor_zone *zone;
 	int zone_refs;
 	bool zone_fail;
@@ -57,6 +60,16 @@ void hvt_vdev_unregister(struct hv_vdev *vdev)
 int hvt_bridge_inject(u32 zone, u32 irq)
 {
 	return 0;
+}
+
+bool hvt_hv_irq_event(u32 zone, u32 irq, enum hvisor_irq_event ev)
+{
+	return false;
+}
+
+u32 hvt_arch_id(void)
+{
+	return hvt.arch;
 }
 
 struct hvisor_zone *hvt_zone_get(u32 id)
@@ -138,6 +151,7 @@ static int hvt_attach_init(struct kunit *test)
 	int i;
 
 	memset(&hvt, 0, sizeof(hvt));
+	hvt.arch = HVISOR_ARCH_ARM64;
 	INIT_LIST_HEAD(&hvt.vdevs);
 	hvt.zone = kzalloc(sizeof(*hvt.zone), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, hvt.zone);
@@ -442,6 +456,113 @@ static void attach_zone_failure_unwinds(struct kunit *test)
 	hvt_expect_clean(test);
 }
 
+/* Irq numbers outside what hvisor injects on the arch: -ERANGE. */
+static void attach_irq_range(struct kunit *test)
+{
+	static const struct {
+		u32 arch, min, max;
+	} ranges[] = {
+		{ HVISOR_ARCH_ARM64, 32, 1019 },
+		{ HVISOR_ARCH_RISCV64, 1, 1023 },
+		{ HVISOR_ARCH_LOONGARCH64, 1, 12 },
+		{ HVISOR_ARCH_X86_64, 1, 23 },
+	};
+	struct hv_attach_req *r;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		hvt.arch = ranges[i].arch;
+		r = hvt_req(test, 1);
+		r->devs[0].irq = ranges[i].min - 1;
+		KUNIT_EXPECT_EQ_MSG(test, hv_attach(r), (long)-ERANGE,
+				    "arch %u irq %u", hvt.arch, r->devs[0].irq);
+		r = hvt_req(test, 1);
+		r->devs[0].irq = ranges[i].max + 1;
+		KUNIT_EXPECT_EQ_MSG(test, hv_attach(r), (long)-ERANGE,
+				    "arch %u irq %u", hvt.arch, ranges[i].max + 1);
+		r = hvt_req(test, 1);
+		r->devs[0].irq = U32_MAX;
+		KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-ERANGE);
+		hvt_expect_clean(test);
+
+		r = hvt_req(test, 2);
+		r->devs[0].irq = ranges[i].min;
+		r->devs[1].irq = ranges[i].max;
+		KUNIT_EXPECT_EQ_MSG(test, hv_attach(r), 0L, "arch %u", hvt.arch);
+		hvisor_virtio_detach_zone(1);
+		hvt_expect_clean(test);
+	}
+	hvt.arch = HVISOR_ARCH_NONE;	/* unknown: nothing is injectable */
+	r = hvt_req(test, 1);
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-ERANGE);
+	hvt_expect_clean(test);
+}
+
+/* A request for @nr blk devices with @irqs, sharing the test's files. */
+static struct hv_attach_req *hvt_req_irqs(struct kunit *test, u64 base,
+					  const u32 *irqs, u32 nr)
+{
+	struct hv_attach_req *r = hvt_req(test, nr);
+	u32 i;
+
+	for (i = 0; i < nr; i++) {
+		r->devs[i].irq = irqs[i];
+		r->devs[i].addr = base + i * 0x200;
+		r->devs[i].fd = HVT_FD_BASE + i % HVT_NR_FILES;
+	}
+	return r;
+}
+
+/* At most 7 distinct irqs per zone, counted across attaches. */
+static void attach_irq_budget(struct kunit *test)
+{
+	static const u32 first[] = { 40, 41, 42, 43 };
+	static const u32 more[] = { 44, 45, 46, 40, 41 };	/* 7 in all */
+	static const u32 eighth[] = { 40, 47 };
+	static const u32 one_call[] = { 50, 51, 52, 53, 54, 55, 56, 57 };
+	static const u32 shared[] = { 50, 51, 52, 53, 54, 55, 56, 50, 51 };
+	struct hv_attach_req *r;
+
+	/* eight distinct in one request: refused before anything is taken */
+	r = hvt_req_irqs(test, 0xa000000, one_call, ARRAY_SIZE(one_call));
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-ENOSPC);
+	hvt_expect_clean(test);
+	/* nine devices, seven distinct irqs: fine */
+	r = hvt_req_irqs(test, 0xa000000, shared, ARRAY_SIZE(shared));
+	KUNIT_EXPECT_EQ(test, hv_attach(r), 0L);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hv_vnodes), 9U);
+	hvisor_virtio_detach_zone(1);
+	hvt_expect_clean(test);
+
+	/* across attaches: 4 + 3 new = 7, then an 8th is refused */
+	r = hvt_req_irqs(test, 0xa000000, first, ARRAY_SIZE(first));
+	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
+	r = hvt_req_irqs(test, 0xa001000, more, ARRAY_SIZE(more));
+	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hv_vnodes), 9U);
+	r = hvt_req_irqs(test, 0xa002000, eighth, ARRAY_SIZE(eighth));
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-ENOSPC);
+	/* nothing of the refused request is left */
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hv_vnodes), 9U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hvt.vdevs), 9U);
+	KUNIT_EXPECT_EQ(test, hvt.mapped, 2);
+	KUNIT_EXPECT_EQ(test, hvt.zone_refs, 9);
+	/* an existing irq is no new one */
+	r = hvt_req_irqs(test, 0xa002000, eighth, 1);
+	KUNIT_EXPECT_EQ(test, hv_attach(r), 0L);
+	/* other zones count on their own */
+	r = hvt_req_irqs(test, 0xa003000, one_call, 7);
+	r->hdr.zone_id = 2;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), 0L);
+	hvisor_virtio_detach_zone(2);
+	/* detaching the only device with irq 46 frees its slot */
+	KUNIT_EXPECT_EQ(test, hv_detach(1, 0xa001000 + 2 * 0x200), 1U);
+	r = hvt_req_irqs(test, 0xa002200, &eighth[1], 1);
+	KUNIT_EXPECT_EQ(test, hv_attach(r), 0L);
+	hvisor_virtio_detach_all();
+	hvt_expect_clean(test);
+}
+
 static struct kunit_case hv_attach_cases[] = {
 	KUNIT_CASE(attach_ok_and_detach),
 	KUNIT_CASE(attach_bad_header),
@@ -452,6 +573,8 @@ static struct kunit_case hv_attach_cases[] = {
 	KUNIT_CASE(attach_conflict_unwinds),
 	KUNIT_CASE(attach_backend_failure_unwinds),
 	KUNIT_CASE(attach_zone_failure_unwinds),
+	KUNIT_CASE(attach_irq_range),
+	KUNIT_CASE(attach_irq_budget),
 	{}
 };
 

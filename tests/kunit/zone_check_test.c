@@ -355,6 +355,43 @@ static void zc_entry_point(struct kunit *test)
 	EXPECT_BAD(test, cfg, HVISOR_ARCH_ARM64, NULL, 0, -EINVAL, "entry_point");
 }
 
+/* LoongArch entry points in a direct-mapped window: checked by their PA. */
+static void zc_entry_point_loongarch_dmw(struct kunit *test)
+{
+	void *cfg = mk_cfg(test, HVISOR_ARCH_LOONGARCH64);
+	struct hvisor_zone_head *h = hv_zone_head(cfg);
+	u32 a;
+
+	h->entry_point = 0x9000000000000000ULL | (RAM_GUEST + 0x200000);
+	EXPECT_OK(test, cfg, HVISOR_ARCH_LOONGARCH64, NULL, 0);
+	h->entry_point = 0x8000000000000000ULL | (RAM_GUEST + RAM_SIZE - 1);
+	EXPECT_OK(test, cfg, HVISOR_ARCH_LOONGARCH64, NULL, 0);
+	/* the physical part still has to be inside the zone's RAM */
+	h->entry_point = 0x9000000000000000ULL | (RAM_GUEST + RAM_SIZE);
+	EXPECT_BAD(test, cfg, HVISOR_ARCH_LOONGARCH64, NULL, 0, -EINVAL,
+		   "entry_point");
+	h->entry_point = 0x9000000000000000ULL | RAM_PHYS;
+	EXPECT_BAD(test, cfg, HVISOR_ARCH_LOONGARCH64, NULL, 0, -EINVAL,
+		   "entry_point");
+	/* not a window: bits 59..48 set, or another segment */
+	h->entry_point = 0x9001000000000000ULL | RAM_GUEST;
+	EXPECT_BAD(test, cfg, HVISOR_ARCH_LOONGARCH64, NULL, 0, -EINVAL,
+		   "entry_point");
+	h->entry_point = 0xa000000000000000ULL | RAM_GUEST;
+	EXPECT_BAD(test, cfg, HVISOR_ARCH_LOONGARCH64, NULL, 0, -EINVAL,
+		   "entry_point");
+
+	/* the windows are LoongArch's: elsewhere it is just outside RAM */
+	for (a = 0; a < ARRAY_SIZE(all_arches); a++) {
+		if (all_arches[a] == HVISOR_ARCH_LOONGARCH64)
+			continue;
+		cfg = mk_cfg(test, all_arches[a]);
+		hv_zone_head(cfg)->entry_point = 0x9000000000000000ULL | RAM_GUEST;
+		EXPECT_BAD(test, cfg, all_arches[a], NULL, 0, -EINVAL,
+			   "entry_point");
+	}
+}
+
 static void zc_image_outside_ram(struct kunit *test)
 {
 	void *cfg = mk_cfg(test, HVISOR_ARCH_ARM64);
@@ -620,6 +657,7 @@ static struct kunit_case zone_check_cases[] = {
 	KUNIT_CASE(zc_region_unaligned),
 	KUNIT_CASE(zc_region_bad_type_or_empty),
 	KUNIT_CASE(zc_entry_point),
+	KUNIT_CASE(zc_entry_point_loongarch_dmw),
 	KUNIT_CASE(zc_image_outside_ram),
 	KUNIT_CASE(zc_image_at_region_end),
 	KUNIT_CASE(zc_images_overlap),

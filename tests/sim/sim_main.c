@@ -3,6 +3,7 @@
  * hvisor_sim.ko: registers the simulator as hvisor.ko's hypervisor.
  *
  *   modprobe hvisor && modprobe hvisor_sim [ncpus=4] [config_abi=5|6] [magic=N]
+ *	[wakeup=0]
  */
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
@@ -30,9 +31,18 @@ MODULE_PARM_DESC(ecam_base, "x86_64, config_abi=6: the ECAM base GET_ECAM_BASE a
 
 struct sim sim;
 
+/*
+ * hvisor never wakes zone 0 on LoongArch: its need_wakeup check is
+ * compiled out there (hv:src/device/virtio_trampoline.rs:23-28,106-110).
+ * wakeup=0 plays that hvisor, so that hvisor.ko's polling consumer runs.
+ */
+static bool wakeup = true;
+module_param(wakeup, bool, 0444);
+MODULE_PARM_DESC(wakeup, "raise zone 0's wake-up irq (0: never, as hvisor on LoongArch)");
+
 static int sim_wakeup_irq(void)
 {
-	return sim.wakeup_virq;
+	return wakeup ? sim.wakeup_virq : -EOPNOTSUPP;
 }
 
 static const struct hvisor_hv_ops sim_ops = {

@@ -3,8 +3,8 @@
 #
 # Regenerates most of bad/*.json (malformed zone configs, each a mutation of
 # one valid arm64 config).  The files are committed; run.sh does not need
-# Python.  truncated.json, trailing-data.json and duplicate-key.json are
-# written by hand.
+# Python.  truncated.json, trailing-data.json, duplicate-key.json and
+# loongarch-dmw-outside.json are written by hand.
 import json, copy, os
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(here, 'bad')

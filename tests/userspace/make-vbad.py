@@ -79,6 +79,13 @@ m('len-0x2000', dev(0, len="0x2000"))
 m('irq-0', dev(0, irq=0))
 m('irq-1024', dev(0, irq=1024))
 m('irq-negative', dev(0, irq=-5))
+def addcons(irqs):
+    def f(d):
+        for i, irq in enumerate(irqs):
+            d['zones'][0]['devices'].append(dict(con, addr=hex(0xa004000 + i * 0x200), irq=irq))
+    return f
+# hvisor panics on the 8th distinct irq of a zone (common/virtio_limits.h)
+m('irqs-8', addcons([70, 71, 72, 73, 74]))
 m('blk-no-img', devdel(0, 'img'))
 m('blk-img-empty-name', dev(0, img=""))
 m('blk-img-dir', dev(0, img="adir"))
@@ -136,3 +143,13 @@ queues = {"zones": [{"id": 1, "memory_region": [ram],
                                  dict(blk, img="disk2.img", addr="0xa004000", queues=1),
                                  dict(con)]}]}
 write(queues, 'blk-queues', 'vgood')
+# seven distinct irqs over nine devices: as many as hvisor takes
+seven = copy.deepcopy(base)
+for i, irq in enumerate([70, 71, 72, 73, 78, 76]):
+    seven['zones'][0]['devices'].append(dict(con, addr=hex(0xa004000 + i * 0x200), irq=irq))
+write(seven, 'irqs-7', 'vgood')
+# five consoles with five irqs of their own: fine alone, not on top of
+# devices attached with three others
+five = {"zones": [{"id": 1, "memory_region": [ram],
+                   "devices": [dict(con, addr=hex(0xa004000 + i * 0x200), irq=70 + i) for i in range(5)]}]}
+write(five, 'irqs-5', 'vgood')

@@ -408,6 +408,9 @@ good "arm64 gic v2, UEFI, pci object, new pci form, ivc, modules" arm64 \
 good "loongarch64, no dtb" loongarch64 good/loongarch64.json -- \
 	size=3184 zone_id=3 cpus=0xc kernel_size=1000 dtb_size=0 \
 	loongarch64.dummy=0x0 num_pci_bus=0
+good "loongarch64, entry point in the cached direct-mapped window" \
+	loongarch64 good/loongarch64-dmw.json -- \
+	entry_point=0x9000000090200000
 good "x86_64 with initrd and cmdline" x86_64 good/x86-initrd.json -- \
 	size=3264 kernel_size=1000 x86_64.initrd_size=0x1388 \
 	x86_64.initrd_load_gpa=0x8000000 x86_64.cmdline_load_gpa=0xc000 \
@@ -785,6 +788,8 @@ bad region-unaligned \
 	"memory_regions[0].size: 0x30000800 is not a multiple of 4 KiB"
 bad entry-outside-ram \
 	"entry_point: 0x40000000 is not inside a RAM region's guest range"
+bad loongarch-dmw-outside \
+	"entry_point: 0x90000000a0000000 is not inside a RAM region's guest range"
 bad kernel-outside-ram "kernel_load_paddr: image [0x90000000, 0x90002000) is not inside one RAM region"
 bad kernel-dtb-overlap "dtb_load_paddr: image overlaps the kernel image"
 bad kernel-missing-outside 'kernel_filepath: note: "no-such-Image" not found; only its load address is checked
@@ -866,6 +871,7 @@ vbad len-0x2000 "zones[0].devices[0].len: 0x2000 is too large (at most 0x1000)"
 vbad irq-0 "zones[0].devices[0].irq: 0 is not a valid interrupt (1 to 1023)"
 vbad irq-1024 "zones[0].devices[0].irq: 1024 is out of range (at most 1023)"
 vbad irq-negative "zones[0].devices[0].irq: -5 is negative"
+vbad irqs-8 "zones[0].devices[7].irq: 74 would be distinct virtio interrupt 8 of zone 1 (the others: 78, 76, 75, 70, 71, 72, 73): hvisor handles at most 7 per zone"
 vbad blk-no-img "zones[0].devices[0].img: required field missing"
 vbad blk-img-empty-name "zones[0].devices[0].img: is empty"
 vbad blk-img-dir 'zones[0].devices[0].img: "adir": is a directory'
@@ -943,6 +949,9 @@ vgood "virtio check: blk with \"queues\"" vgood/blk-queues.json "" \
 	"    device [0] blk@0xa003c00+0x200 irq 78  img disk.img (read-write) queues 2" \
 	"    device [1] blk@0xa004000+0x200 irq 78  img disk2.img (read-write)" \
 	"    device [2] console@0xa003800+0x200 irq 76"
+vgood "virtio check: nine devices, seven distinct irqs" vgood/irqs-7.json "" \
+	"  devices:     9 to attach" \
+	"    device [8] console@0xa004a00+0x200 irq 76"
 vgood "virtio check: gpu noted, not an error" vgood/with-gpu.json \
 	'hvisor: vgood/with-gpu.json: zones[0].devices[0]: note: type "gpu" is not served by hvisor.ko; skipped' \
 	"    device [0] gpu: not served by hvisor.ko" \
@@ -1352,6 +1361,31 @@ device type=2 irq=78 addr=0xa003c00 len=0x200 flags=0 $NOMAC serial=\"\" queues=
 device type=2 irq=78 addr=0xa004000 len=0x200 flags=0 $NOMAC serial=\"\" queues=1 pad=0,0,0 fd=file:$W/disk2.img mode=rw cloexec=1
 device type=3 irq=76 addr=0xa003800 len=0x200 flags=0 $NOMAC serial=\"\" queues=0 pad=0,0,0 fd=none(-1)" \
 		-- virtio attach vgood/blk-queues.json
+	# hvisor's irq limits, with the devices attached before (canned:
+	# zone 1 has irqs 78, 75, 76) and the arch hvisor.ko reports
+	FIVE="attach size=40 flags=0 zone=1 nr_regions=1 nr_devices=5 pad=0
+region zone0=0x50000000 zonex=0x50000000 size=0x30000000"
+	for i in 0 1 2 3 4; do
+		FIVE="$FIVE
+device type=3 irq=$((70 + i)) addr=0x$(printf '%x' $((0xa004000 + i * 0x200))) len=0x200 flags=0 $NOMAC serial=\"\" queues=0 pad=0,0,0 fd=none(-1)"
+	done
+	vfake "virtio attach: 8th distinct irq of a zone across attaches refused" \
+		1 "" "hvisor: vgood/irqs-5.json: zones[0].devices[4].irq: 74 would be distinct virtio interrupt 8 of zone 1, which has devices attached with 3 of them (78, 75, 76): hvisor handles at most 7 per zone" \
+		"" FAKE_VIRTIO_LIST=3 -- virtio attach vgood/irqs-5.json
+	fake "virtio attach: 7th distinct irq across attaches taken" 0 \
+		FAKE_VIRTIO_LIST=2 -- virtio attach vgood/irqs-5.json &&
+		if [ "$(cat fo/virtio.txt)" = "$FIVE" ]; then
+			pass "virtio attach: 7th distinct irq across attaches taken"
+		else
+			fail "virtio attach: 7th distinct irq across attaches taken" \
+			     "$(diff -u <(printf '%s\n' "$FIVE") fo/virtio.txt)"
+		fi
+	vfake "virtio attach: irq out of range on x86_64" 1 "" \
+		"hvisor: vgood/blk-queues.json: zones[0].devices[0].irq: 78 is out of range for hvisor on x86_64 (1 to 23)" \
+		"" FAKE_ARCH=4 -- virtio attach vgood/blk-queues.json
+	vfake "virtio attach: irq out of range on loongarch64" 1 "" \
+		"hvisor: vgood/irqs-5.json: zones[0].devices[0].irq: 70 is out of range for hvisor on loongarch64 (1 to 12)" \
+		"" FAKE_ARCH=3 -- virtio attach vgood/irqs-5.json
 	vfake "virtio attach: a missing image is an error" 1 "" \
 		"hvisor: vgood/missing-img.json: zones[0].devices[0].img: \"no-such.img\": No such file or directory" \
 		"" -- virtio attach vgood/missing-img.json

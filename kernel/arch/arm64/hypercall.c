@@ -57,6 +57,15 @@ int hvisor_arch_wakeup_irq(void)
 }
 
 /*
+ * hvisor writes virtio interrupts into a GIC list register as pending;
+ * the guest's acknowledge and EOI retire them.  Nothing stays asserted.
+ */
+bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
+{
+	return false;
+}
+
+/*
  * The zone's vCPUs start with the MMU and caches off, so they read RAM
  * below the caches: clean and invalidate the image to the point of
  * coherency.  dcache_clean_inval_poc() is not exported to modules in 6.1,

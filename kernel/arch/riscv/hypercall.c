@@ -54,6 +54,16 @@ int hvisor_arch_wakeup_irq(void)
 }
 
 /*
+ * hvisor's vPLIC/vAPLIC pend an injected irq until the guest claims it;
+ * nothing stays asserted.  (hvisor's clear-inject hypercall 20 is for
+ * LoongArch only: on riscv64 it panics hvisor, zone-config-abi.md §10.6.)
+ */
+bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
+{
+	return false;
+}
+
+/*
  * RISC-V caches are coherent for data here (no CMO in 6.1); only the
  * instruction fetch side needs a fence.i on every hart.
  */

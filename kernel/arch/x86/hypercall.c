@@ -72,6 +72,16 @@ int hvisor_arch_wakeup_irq(void)
 	return val;
 }
 
+/*
+ * hvisor's virtual IOAPIC turns an injection into a vector for the
+ * guest's local APIC, which the guest's EOI retires.  Nothing stays
+ * asserted.
+ */
+bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
+{
+	return false;
+}
+
 /* x86 caches are coherent and the zone boots with them on: nothing to do. */
 void hvisor_arch_sync_image(void *va, size_t len)
 {

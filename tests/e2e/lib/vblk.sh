@@ -6,8 +6,9 @@
 
 W=/tmp/hvisor-sim
 case ${HVTEST_ARCH:-$(uname -m)} in
-x86_64) VBLK_ARCH=x86_64 VBLK_ADDR=0x7f00000000 VBLK_MEM=0x100000:0x2ff00000 ;;
-aarch64 | arm64) VBLK_ARCH=arm64 VBLK_ADDR=0xb000000 VBLK_MEM=0x40000000:0x30000000 ;;
+# irq: what hvisor can inject there (common/virtio_limits.h)
+x86_64) VBLK_ARCH=x86_64 VBLK_ADDR=0x7f00000000 VBLK_MEM=0x100000:0x2ff00000 VBLK_IRQ=10 ;;
+aarch64 | arm64) VBLK_ARCH=arm64 VBLK_ADDR=0xb000000 VBLK_MEM=0x40000000:0x30000000 VBLK_IRQ=75 ;;
 *) echo "SKIP: no sim config for this arch"; exit 77 ;;
 esac
 VBLK_CFG=$W/virtio.json
@@ -28,7 +29,7 @@ vblk_cfg() {
 	cat >"$VBLK_CFG" <<EOC
 { "zones": [ { "id": 1, $mem,
   "devices": [ { "type": "blk", "status": "enable", "addr": "$VBLK_ADDR",
-    "len": "0x200", "irq": 75, $ro "img": "$1" } ] } ] }
+    "len": "0x200", "irq": $VBLK_IRQ, $ro "img": "$1" } ] } ] }
 EOC
 }
 
