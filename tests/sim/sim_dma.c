@@ -36,6 +36,7 @@
 #include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -44,8 +45,62 @@
 #include "sim.h"
 
 #define SIM_DMA_MAX_MAP		SZ_256K		/* max_mapping_size */
+#define SIM_DMA_ZONE0_ORDER	10		/* 4 MiB: see dma_pool_in_zone0 */
 #define SIM_DMA_MIN_POOL	SZ_1M
 #define SIM_DMA_NO_ORIG		((phys_addr_t)-1) /* coherent: no original */
+
+/*
+ * The other case hvisor.ko handles, guest memory in zone 0's linear map
+ * (its direct-I/O path), which zone RAM cannot give: hvisor.ko refuses
+ * System RAM as zone RAM.  A pool in zone 0's own RAM, used instead of
+ * zone RAM by the one zone whose transports come first; its zone IPAs are
+ * its physical addresses, and the virtio config must map it 1:1 (the
+ * parameter reads back as "<phys>+<size>").  Allocated when the module is
+ * loaded with it.  Used by virtio_blk_zoneram and the bench.
+ */
+static struct page *sim_dma_zone0_pages;
+static atomic_t sim_dma_zone0_busy = ATOMIC_INIT(0);
+
+static int sim_dma_zone0_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int err = kstrtobool(val, &on);
+
+	if (err)
+		return err;
+	if (!on || sim_dma_zone0_pages)
+		return 0;
+	sim_dma_zone0_pages = alloc_pages(GFP_KERNEL | __GFP_ZERO,
+					  SIM_DMA_ZONE0_ORDER);
+	return sim_dma_zone0_pages ? 0 : -ENOMEM;
+}
+
+static int sim_dma_zone0_get(char *buf, const struct kernel_param *kp)
+{
+	phys_addr_t pa;
+
+	if (!sim_dma_zone0_pages)
+		return sysfs_emit(buf, "N\n");
+	pa = page_to_phys(sim_dma_zone0_pages);
+	return sysfs_emit(buf, "%pa+%#lx\n", &pa,
+			  PAGE_SIZE << SIM_DMA_ZONE0_ORDER);
+}
+
+static void sim_dma_zone0_free(void *arg)
+{
+	if (sim_dma_zone0_pages)
+		__free_pages(sim_dma_zone0_pages, SIM_DMA_ZONE0_ORDER);
+	sim_dma_zone0_pages = NULL;
+}
+
+static const struct kernel_param_ops sim_dma_zone0_ops = {
+	.set	= sim_dma_zone0_set,
+	.get	= sim_dma_zone0_get,
+	.free	= sim_dma_zone0_free,
+};
+module_param_cb(dma_pool_in_zone0, &sim_dma_zone0_ops, NULL, 0444);
+MODULE_PARM_DESC(dma_pool_in_zone0,
+		 "guest DMA pool in zone 0's linear RAM (4 MiB, IPA = physical), not zone RAM");
 
 struct sim_dma {
 	struct device dev;		/* parent of the zone's transports */
@@ -55,6 +110,7 @@ struct sim_dma {
 	u64 ipa;			/* pool, zone IPA (what devices get) */
 	u64 size;
 	void *va;			/* memremap of [phys, phys + size) */
+	bool zone0;			/* the dma_pool_in_zone0 pages */
 	unsigned long npages;
 	/* Protects map and orig; taken from any context (xmit paths). */
 	spinlock_t lock;
@@ -306,7 +362,9 @@ static void sim_dma_release(struct device *dev)
 {
 	struct sim_dma *sd = to_sim_dma(dev);
 
-	if (sd->va)
+	if (sd->zone0)
+		atomic_set(&sim_dma_zone0_busy, 0);
+	else if (sd->va)
 		memunmap(sd->va);
 	kvfree(sd->orig);
 	bitmap_free(sd->map);
@@ -339,18 +397,35 @@ struct device *sim_dma_get(struct sim_zone *z)
 		return &z->dma->dev;
 	r = sim_dma_ram(z);
 	half = r ? round_down(r->size / 2, PAGE_SIZE) : 0;
-	if (half < SIM_DMA_MIN_POOL) {
+	if (sim_dma_zone0_pages) {
+		if (atomic_cmpxchg(&sim_dma_zone0_busy, 0, 1)) {
+			pr_err("hvisor_sim: zone %u: dma_pool_in_zone0 is in use by another zone\n",
+			       z->id);
+			return NULL;
+		}
+		half = PAGE_SIZE << SIM_DMA_ZONE0_ORDER;
+	} else if (half < SIM_DMA_MIN_POOL) {
 		pr_err("hvisor_sim: zone %u: no RAM region of %u KiB or more for the guest's DMA pool\n",
 		       z->id, 2 * SIM_DMA_MIN_POOL / SZ_1K);
 		return NULL;
 	}
 
 	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
-	if (!sd)
+	if (!sd) {
+		if (sim_dma_zone0_pages)
+			atomic_set(&sim_dma_zone0_busy, 0);
 		return NULL;
+	}
 	sd->zone_id = z->id;
-	sd->phys = r->physical_start + r->size - half;
-	sd->ipa = r->virtual_start + r->size - half;
+	if (sim_dma_zone0_pages) {
+		sd->zone0 = true;
+		sd->phys = page_to_phys(sim_dma_zone0_pages);
+		sd->ipa = sd->phys;
+		sd->va = page_address(sim_dma_zone0_pages);
+	} else {
+		sd->phys = r->physical_start + r->size - half;
+		sd->ipa = r->virtual_start + r->size - half;
+	}
 	sd->size = half;
 	sd->npages = half >> PAGE_SHIFT;
 	spin_lock_init(&sd->lock);
@@ -368,7 +443,8 @@ struct device *sim_dma_get(struct sim_zone *z)
 		err = -ENOMEM;
 		goto put_dev;
 	}
-	sd->va = memremap(sd->phys, sd->size, MEMREMAP_WB);
+	if (!sd->zone0)
+		sd->va = memremap(sd->phys, sd->size, MEMREMAP_WB);
 	if (!sd->va) {
 		pr_err("hvisor_sim: zone %u: cannot map its DMA pool %pa+%#llx\n",
 		       z->id, &sd->phys, sd->size);
