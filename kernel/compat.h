@@ -21,6 +21,10 @@
 #include <linux/uio.h>
 #include <linux/version.h>
 
+/* The one comparison with the kernel's version; every shim below uses it. */
+#define HV_KERNEL_AT_LEAST(major, minor) \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(major, minor, 0))
+
 /*
  * iov_iter directions: ITER_SOURCE/ITER_DEST (6.1, also in some older
  * stable trees) are the READ/WRITE they replace.
@@ -40,14 +44,14 @@ static inline void hv_bvec_set_page(struct bio_vec *bv, struct page *page,
 }
 
 /* Size of a block device, in bytes: bdev_nr_bytes() is 5.16. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 16, 0)
+#if HV_KERNEL_AT_LEAST(5, 16)
 #define hv_bdev_nr_bytes(bdev)	bdev_nr_bytes(bdev)
 #else
 #define hv_bdev_nr_bytes(bdev)	i_size_read((bdev)->bd_inode)
 #endif
 
 /* The kiocb flags of a file: cached in file->f_iocb_flags since 6.0. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)
+#if HV_KERNEL_AT_LEAST(6, 0)
 #define hv_file_iocb_flags(file)	((file)->f_iocb_flags)
 #else
 #define hv_file_iocb_flags(file)	iocb_flags(file)
@@ -56,7 +60,7 @@ static inline void hv_bvec_set_page(struct bio_vec *bv, struct page *page,
 /* Can @file do O_DIRECT?  FMODE_CAN_ODIRECT is 5.19; before, a_ops said. */
 static inline bool hv_file_can_odirect(const struct file *file)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 19, 0)
+#if HV_KERNEL_AT_LEAST(5, 19)
 	return file->f_mode & FMODE_CAN_ODIRECT;
 #else
 	return file->f_mapping && file->f_mapping->a_ops &&
@@ -69,7 +73,7 @@ static inline bool hv_file_can_odirect(const struct file *file)
  * HV_DEFINE_KI_COMPLETE(name, fn) defines the callback @name with this
  * kernel's signature, calling void fn(struct kiocb *, long).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 16, 0)
+#if HV_KERNEL_AT_LEAST(5, 16)
 #define HV_DEFINE_KI_COMPLETE(name, fn)					\
 static void name(struct kiocb *iocb, long ret)				\
 {									\
@@ -89,7 +93,7 @@ static void name(struct kiocb *iocb, long ret, long ret2)		\
  * defines @name with this kernel's signature, calling
  * ssize_t fn(struct tty_struct *, const u8 *, size_t).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#if HV_KERNEL_AT_LEAST(6, 6)
 #define HV_DEFINE_TTY_WRITE(name, fn)					\
 static ssize_t name(struct tty_struct *tty, const u8 *buf, size_t count) \
 {									\
@@ -105,14 +109,14 @@ static int name(struct tty_struct *tty, const unsigned char *buf,	\
 #endif
 
 /* tty_operations.write_room and .chars_in_buffer: unsigned int since 5.14 */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 14, 0)
+#if HV_KERNEL_AT_LEAST(5, 14)
 typedef unsigned int hv_tty_room_t;
 #else
 typedef int hv_tty_room_t;
 #endif
 
 /* tty_operations.set_termios: the old termios is const since 6.1 */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0)
+#if HV_KERNEL_AT_LEAST(6, 1)
 typedef const struct ktermios hv_old_termios_t;
 #else
 typedef struct ktermios hv_old_termios_t;
@@ -124,7 +128,6 @@ typedef struct ktermios hv_old_termios_t;
  * virtio_config_ops.find_vqs takes a struct virtqueue_info array since
  * 6.11, separate callback, name and ctx arrays before.
  */
-#define HV_HAVE_VIRTQUEUE_INFO \
-	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0))
+#define HV_HAVE_VIRTQUEUE_INFO	HV_KERNEL_AT_LEAST(6, 11)
 
 #endif /* HVISOR_COMPAT_H */
