@@ -25,6 +25,7 @@
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 
+#include "../../kernel/compat.h"
 #include "sim.h"
 
 #define SIM_VIRTIO_MAGIC	0x74726976	/* "virt" */
@@ -312,6 +313,61 @@ static struct virtqueue *sim_vm_setup_vq(struct sim_transport *t,
 	return vq;
 }
 
+/* find_vqs, first step: the transport's irq. */
+static int sim_vm_request_irq(struct sim_transport *t)
+{
+	int err;
+
+	err = request_threaded_irq(t->virq, sim_vm_irq, sim_vm_irq_thread, 0,
+				   dev_name(&t->vdev.dev), t);
+	if (err)
+		return err;
+	spin_lock_irq(&sim.irq_lock);
+	t->irq_requested = true;
+	spin_unlock_irq(&sim.irq_lock);
+	return 0;
+}
+
+/* find_vqs, per queue: no name, no queue; on failure all are deleted. */
+static int sim_vm_find_vq(struct sim_transport *t, struct virtqueue **vq,
+			  unsigned int *queue_idx,
+			  void (*callback)(struct virtqueue *),
+			  const char *name, bool ctx)
+{
+	int err;
+
+	if (!name) {
+		*vq = NULL;
+		return 0;
+	}
+	*vq = sim_vm_setup_vq(t, (*queue_idx)++, callback, name, ctx);
+	if (IS_ERR(*vq)) {
+		err = PTR_ERR(*vq);
+		sim_vm_del_vqs(&t->vdev);
+		return err;
+	}
+	return 0;
+}
+
+/* The queues' descriptions come in this kernel's shape (compat.h). */
+#if HV_HAVE_VIRTQUEUE_INFO
+static int sim_vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			   struct virtqueue *vqs[],
+			   struct virtqueue_info vqs_info[],
+			   struct irq_affinity *desc)
+{
+	struct sim_transport *t = to_sim(vdev);
+	unsigned int i, queue_idx = 0;
+	int err;
+
+	err = sim_vm_request_irq(t);
+	for (i = 0; !err && i < nvqs; i++)
+		err = sim_vm_find_vq(t, &vqs[i], &queue_idx,
+				     vqs_info[i].callback, vqs_info[i].name,
+				     vqs_info[i].ctx);
+	return err;
+}
+#else
 static int sim_vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			   struct virtqueue *vqs[], vq_callback_t *callbacks[],
 			   const char * const names[], const bool *ctx,
@@ -321,29 +377,13 @@ static int sim_vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 	unsigned int i, queue_idx = 0;
 	int err;
 
-	err = request_threaded_irq(t->virq, sim_vm_irq, sim_vm_irq_thread, 0,
-				   dev_name(&vdev->dev), t);
-	if (err)
-		return err;
-	spin_lock_irq(&sim.irq_lock);
-	t->irq_requested = true;
-	spin_unlock_irq(&sim.irq_lock);
-
-	for (i = 0; i < nvqs; i++) {
-		if (!names[i]) {
-			vqs[i] = NULL;
-			continue;
-		}
-		vqs[i] = sim_vm_setup_vq(t, queue_idx++, callbacks[i], names[i],
-					 ctx ? ctx[i] : false);
-		if (IS_ERR(vqs[i])) {
-			err = PTR_ERR(vqs[i]);
-			sim_vm_del_vqs(vdev);
-			return err;
-		}
-	}
-	return 0;
+	err = sim_vm_request_irq(t);
+	for (i = 0; !err && i < nvqs; i++)
+		err = sim_vm_find_vq(t, &vqs[i], &queue_idx, callbacks[i],
+				     names[i], ctx ? ctx[i] : false);
+	return err;
 }
+#endif
 
 static void sim_vm_synchronize_cbs(struct virtio_device *vdev)
 {

@@ -90,7 +90,7 @@ build() {
 }
 
 HOSTCC=${HOSTCC:-gcc}
-MAKEVARS=(CROSS_COMPILE= "CC=$HOSTCC")
+MAKEVARS=(CROSS_COMPILE= "CC=$HOSTCC" WERROR=1)
 build asan "$ASAN"
 build hvisor "$PLAIN"
 if "$HOSTCC" -Wall -Wextra -Werror -I"$REPO" -o "$WORK/layout_test" \

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/fetch.sh ARCH: download and unpack the guest kernel (Debian's stock
-# linux-image for the KVER of linux-headers-amd64) and, for arm64, the arm64
+# tests/vm/fetch.sh ARCH [SERIES]: download and unpack the guest kernel
+# (Debian's stock linux-image for the KVER of linux-headers-amd64, or with
+# SERIES 6.12 of linux-headers-6.12-amd64) and, for arm64, the arm64
 # userland (busybox-static, iproute2, iperf3, e2fsprogs, libcjson + libs).
 # Nothing is installed on the host: packages are fetched with
 # `apt-get download` and unpacked with `dpkg -x` into
@@ -15,7 +16,8 @@ set -euo pipefail
 # shellcheck source=tests/vm/vmlib.sh
 . "$(dirname "$0")/vmlib.sh"
 
-ARCH=${1:?usage: fetch.sh x86_64|arm64}
+ARCH=${1:?usage: fetch.sh x86_64|arm64 [6.1|6.12]}
+KSERIES=${2:-${KSERIES:-6.1}}
 vm_setup "$ARCH"
 STAMP=$VMDIR/$KVER/.fetched
 

@@ -3,12 +3,14 @@
 # Per-arch settings and ELF helpers shared by tests/vm/*.sh.  Source after
 # tests/lib.sh and after setting ARCH (x86_64 | arm64).
 
-# vm_setup ARCH: sets KVER, VMDIR (cache of this arch), KROOT (the unpacked
-# linux-image package), SYSROOT (where the guest's userland binaries and
-# libraries come from), TRIPLET, BUSYBOX.
+# vm_setup ARCH: sets KVER (of KSERIES, Debian's 6.1 by default, or 6.12),
+# VMDIR (cache of this arch), KROOT (the unpacked linux-image package),
+# SYSROOT (where the guest's userland binaries and libraries come from),
+# TRIPLET, BUSYBOX.
 vm_setup() {
 	ARCH=$1
-	KVER=$(kver_for "$ARCH")
+	KSERIES=${KSERIES:-6.1}
+	KVER=$(kver_for "$ARCH" "$KSERIES")
 	VMDIR=$BUILD/vm/$ARCH
 	KROOT=$VMDIR/$KVER/kroot
 	case $ARCH in
@@ -23,7 +25,7 @@ vm_setup() {
 		BUSYBOX=$SYSROOT/bin/busybox
 		;;
 	esac
-	export ARCH KVER VMDIR KROOT SYSROOT TRIPLET BUSYBOX
+	export ARCH KSERIES KVER VMDIR KROOT SYSROOT TRIPLET BUSYBOX
 }
 
 # Stock modules the guest needs (with their dependencies).
