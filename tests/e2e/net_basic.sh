@@ -173,6 +173,10 @@ A test -e /sys/class/net/"$IF" && fail "guest NIC $IF still there after the resc
 hvisor virtio list >/dev/null 2>&1 || fail "virtio list after detach"
 ping -c 1 -W 2 127.0.0.1 >/dev/null || fail "zone 0 loopback after detach"
 
+# hvisor's delivery rules (sim_vgic.c): what the sim dropped or merged
+rep=$(simirq_report) || fail "sim irq counters"
+log "$rep"
+
 if dmesg | grep -E 'BUG|WARNING|Oops|general protection|refcount_t|use-after-free'; then
 	fail "kernel complained"
 fi

@@ -54,6 +54,8 @@ dd if=/dev/zero of=$W/disk.img bs=1M count=64 2>/dev/null
 for m in virtio_blk ext4 hvisor hvisor_sim; do
 	modprobe $m || die "modprobe $m"
 done
+# the guest's device tree: the disk has irq 75, as the attach below says
+simirq_map 1 $ADDR 75 || die "sim irq map"
 hvisor zone start "/usr/share/hvisor/examples/sim/zone1-$ARCH.json" || die "zone start"
 
 # shellcheck disable=SC2086  # MEM is three words

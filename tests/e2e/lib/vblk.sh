@@ -5,6 +5,7 @@
 # to call vblk_cleanup.
 
 W=/tmp/hvisor-sim
+. /usr/share/hvisor/tests/e2e/lib/simirq.sh
 case ${HVTEST_ARCH:-$(uname -m)} in
 x86_64) VBLK_ARCH=x86_64 VBLK_ADDR=0x7f00000000 VBLK_MEM=0x100000:0x2ff00000 ;;
 aarch64 | arm64) VBLK_ARCH=arm64 VBLK_ADDR=0xb000000 VBLK_MEM=0x40000000:0x30000000 ;;
@@ -32,7 +33,7 @@ vblk_cfg() {
 EOC
 }
 
-# vblk_start: modules, debugfs, zone 1
+# vblk_start: modules (hvisor_sim with $VBLK_SIM_ARGS), debugfs, zone 1
 vblk_start() {
 	[ -x /usr/bin/hvisor ] || { echo "SKIP: no /usr/bin/hvisor"; exit 77; }
 	grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
@@ -40,9 +41,13 @@ vblk_start() {
 	mkdir -p $W
 	dd if=/dev/urandom of=$W/kernel.bin bs=1M count=3 2>/dev/null
 	dd if=/dev/urandom of=$W/zone1.dtb bs=1k count=8 2>/dev/null
-	for m in virtio_blk hvisor hvisor_sim; do
+	for m in virtio_blk hvisor; do
 		modprobe $m || die "modprobe $m"
 	done
+	# shellcheck disable=SC2086  # VBLK_SIM_ARGS: module parameters
+	modprobe hvisor_sim ${VBLK_SIM_ARGS:-} || die "modprobe hvisor_sim"
+	# the guest's device tree: the disk has irq 75, as vblk_cfg says
+	simirq_map 1 $VBLK_ADDR 75 || die "sim irq map"
 	hvisor zone start \
 		"/usr/share/hvisor/examples/sim/zone1-$VBLK_ARCH.json" >/dev/null ||
 		die "zone start"

@@ -11,6 +11,7 @@
 #   STATS      $VNET_DIR/statistics                 (rx_packets, tx_dropped, ...)
 
 VNET_W=/tmp/hvisor-net
+. /usr/share/hvisor/tests/e2e/lib/simirq.sh
 case ${HVTEST_ARCH:-$(uname -m)} in
 x86_64) VNET_ARCH=x86_64 VNET_MEM=0x100000:0x2ff00000 VNET_ADDR=0x7f00000200 ;;
 aarch64 | arm64) VNET_ARCH=arm64 VNET_MEM=0x40000000:0x30000000 VNET_ADDR=0x0b000200 ;;
@@ -65,6 +66,8 @@ vnet_start() {
 	for m in tun virtio_net hvisor hvisor_sim; do
 		modprobe $m || die "modprobe $m"
 	done
+	# the guest's device tree: the NIC has irq 76, as vnet_cfg says
+	simirq_map 1 $VNET_ADDR 76 || die "sim irq map"
 
 	hvisor zone start "/usr/share/hvisor/examples/sim/zone1-$VNET_ARCH.json" \
 		>$VNET_W/out 2>&1 || { cat $VNET_W/out; die "zone start"; }
