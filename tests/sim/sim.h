@@ -146,7 +146,7 @@ struct sim_transport {
 	u64 region_start;		/* its memory region (notify rule) */
 	u32 device_id;
 	unsigned int virq;		/* the guest's interrupt line */
-	u32 irq_id;			/* its hvisor irq (0: none), at probe */
+	u32 irq_id;			/* its hvisor irq at probe (0: none) */
 	u8 vstate;			/* SIM_VGIC_* (sim_vgic.c's lock) */
 	bool irq_requested;
 	unsigned long pending_notify;	/* vq indexes whose kick is deferred */

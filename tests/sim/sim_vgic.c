@@ -167,8 +167,9 @@ static void sim_vgic_inject(struct sim_zone *z, u32 irq)
 			  z->id, irq);
 		return;
 	}
+	/* by the description as it is now: a corrected one takes effect */
 	list_for_each_entry(t, &z->transports, node)
-		if (t->irq_id == irq && t->irq_requested) {
+		if (t->irq_requested && sim_irqmap_find(z, t->base) == irq) {
 			owner = t;
 			break;
 		}
