@@ -181,7 +181,9 @@ static void hv_virtio_inject(struct hv_virtio_dev *dev)
  * on InterruptStatus 0 -> 1 only) then leaves the bit set and the queue
  * stalled for good.  So: inject on every decision, and while the guest has
  * not acknowledged, again after reinject_delay, doubling up to
- * HV_VIRTIO_REINJECT_MAX_MS.  Repeats of one irq never add to hvisor's
+ * HV_VIRTIO_REINJECT_MAX_MS; every acknowledgment (the guest's handler is
+ * running, and may have had an injection dropped) starts again from the
+ * first delay.  Repeats of one irq never add to hvisor's
  * per-cpu pending list (it merges them, hv:src/hypercall/mod.rs:157-161),
  * so they cannot bring a zone nearer its 7-irq limit.  A failed injection
  * (no bridge, response ring full) leaves the bits set: the work retries.
@@ -594,6 +596,15 @@ static void hv_virtio_write_reg(struct hv_virtio_dev *dev, u64 offset,
 		spin_lock_irqsave(&dev->state_lock, flags);
 		dev->int_status &= ~(value & (VIRTIO_MMIO_INT_VRING |
 					      VIRTIO_MMIO_INT_CONFIG));
+		/*
+		 * The guest's handler runs: what is still or newly pending
+		 * may have been injected into it and dropped (GIC active).
+		 * Look again soon, not after a backed-off delay.
+		 */
+		dev->reinject_delay = dev->reinject_base;
+		if (dev->int_status && dev->inject && !dev->irq_stopped)
+			mod_delayed_work(system_wq, &dev->reinject,
+					 dev->reinject_delay);
 		spin_unlock_irqrestore(&dev->state_lock, flags);
 		break;
 	case VIRTIO_MMIO_STATUS:

@@ -31,10 +31,11 @@
 /*
  * Re-injection while InterruptStatus stays pending: first after
  * HV_VIRTIO_REINJECT_MS without an acknowledgment, then with the delay
- * doubling up to HV_VIRTIO_REINJECT_MAX_MS.  See hv_virtio_raise().
+ * doubling up to HV_VIRTIO_REINJECT_MAX_MS; an acknowledgment starts
+ * again from the first delay.  See hv_virtio_raise().
  */
 #define HV_VIRTIO_REINJECT_MS		4
-#define HV_VIRTIO_REINJECT_MAX_MS	256
+#define HV_VIRTIO_REINJECT_MAX_MS	64
 
 struct hv_virtio_dev;
 

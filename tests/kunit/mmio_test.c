@@ -511,15 +511,23 @@ static void mmio_interrupt_reinject_until_ack(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, hv_virtio_reinject_tick(&t->dev));
 	KUNIT_EXPECT_EQ(test, t->injects, 3);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev.reinjects), 2LL);
+	/* a partial ACK: the handler runs; the delay starts over */
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_CONFIG);
+	t->dev.reinject_delay = 8 * t->dev.reinject_base;
+	cancel_delayed_work_sync(&t->dev.reinject);
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_CONFIG);
+	KUNIT_EXPECT_EQ(test, t->dev.reinject_delay, t->dev.reinject_base);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&t->dev.reinject));
+	KUNIT_EXPECT_EQ(test, t->injects, 4);
 	/* acknowledged: no more */
 	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
 	KUNIT_EXPECT_FALSE(test, hv_virtio_reinject_tick(&t->dev));
-	KUNIT_EXPECT_EQ(test, t->injects, 3);
+	KUNIT_EXPECT_EQ(test, t->injects, 4);
 	/* a reset forgets the pending bits too */
 	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_CONFIG);
 	wr(t, VIRTIO_MMIO_STATUS, 0);
 	KUNIT_EXPECT_FALSE(test, hv_virtio_reinject_tick(&t->dev));
-	KUNIT_EXPECT_EQ(test, t->injects, 4);
+	KUNIT_EXPECT_EQ(test, t->injects, 5);
 }
 
 /* The work runs by itself, backs off, and stops at the ACK. */
