@@ -35,7 +35,7 @@
  * again from the first delay.  See hv_virtio_raise().
  */
 #define HV_VIRTIO_REINJECT_MS		4
-#define HV_VIRTIO_REINJECT_MAX_MS	64
+#define HV_VIRTIO_REINJECT_MAX_MS	16
 
 struct hv_virtio_dev;
 
