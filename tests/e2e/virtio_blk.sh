@@ -79,10 +79,11 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	for d in /sys/block/vd*; do
 		[ -e "$d" ] && DEV=${d##*/} && break
 	done
-	[ -n "$DEV" ] && break
+	# devtmpfs makes the node after sysfs shows the disk
+	[ -n "$DEV" ] && [ -b "/dev/$DEV" ] && break
 	sleep 1
 done
-[ -n "$DEV" ] || die "no virtio disk appeared"
+[ -n "$DEV" ] && [ -b "/dev/$DEV" ] || die "no virtio disk appeared"
 B=/sys/block/$DEV
 log "disk $DEV, $(cat "$B/size") sectors"
 [ "$(cat "$B/size")" = 131072 ] || fail "capacity"

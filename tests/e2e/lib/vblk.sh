@@ -63,10 +63,12 @@ vblk_attach() {
 		for d in /sys/block/vd*; do
 			[ -e "$d" ] && DEV=${d##*/} && break
 		done
-		[ -n "$DEV" ] && return 0
+		# devtmpfs makes the node after sysfs shows the disk: wait for
+		# it, or fio would create a regular file of that name
+		[ -n "$DEV" ] && [ -b "/dev/$DEV" ] && return 0
 		sleep 0.5
 	done
-	die "no virtio disk appeared"
+	die "no virtio disk appeared (${DEV:-no /sys/block/vd*}, /dev/${DEV:-?} not a block device)"
 }
 
 # vblk_detach: detach the device, wait for the disk to go
@@ -126,6 +128,10 @@ vblk_check_mq() {
 # shellcheck disable=SC2317  # run by the caller's EXIT trap
 vblk_cleanup() {
 	umount /mnt/vblk 2>/dev/null
+	# a file some tool created where a disk's node was missing
+	for f in /dev/vd*; do
+		[ -f "$f" ] && rm -f "$f"
+	done
 	hvisor zone shutdown -id 1 >/dev/null 2>&1
 	rmmod hvisor_sim 2>/dev/null
 	rmmod hvisor 2>/dev/null
