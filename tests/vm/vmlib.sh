@@ -33,8 +33,8 @@ GUEST_MODULES="tun tap veth loop virtio virtio_ring virtio_mmio virtio_blk virti
 
 # Userland programs copied into the guest (paths inside SYSROOT; the guest
 # gets them at the same path).  fio pulls ~80 MB of libraries (ceph, icu), so
-# it is only added when a selected test mentions it, or for vm-shell, and only
-# on x86_64 (see tests/README.md).
+# it is only added when a selected test mentions it, or for vm-shell (on
+# arm64 fetched then too, see fetch.sh; tests/README.md).
 GUEST_PROGS="/usr/sbin/ip /usr/bin/iperf3 /usr/sbin/mke2fs /usr/sbin/e2fsck"
 GUEST_PROG_LINKS="mkfs.ext2:mke2fs mkfs.ext3:mke2fs mkfs.ext4:mke2fs fsck.ext2:e2fsck fsck.ext4:e2fsck"
 FIO_PROG=/usr/bin/fio
