@@ -98,3 +98,4 @@ module_exit(hvisor_exit);
 
 MODULE_DESCRIPTION("hvisor zone 0 driver: zones and in-kernel virtio backends");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(HVISOR_VERSION);
