@@ -12,11 +12,11 @@
 #include <string.h>
 
 #include "json.h"
+#include "version_cmd.h"
 #include "virtio_cmd.h"
 #include "zone_cmd.h"
 #include "zone_config.h"
 
-#define HVISOR_TOOL_VERSION	"0.1.0"
 #define EXIT_USAGE		2
 
 static const char main_help[] =
@@ -44,7 +44,8 @@ static const char main_help[] =
 	"\n"
 	"Options:\n"
 	"  -h, --help                        show this help\n"
-	"  -V, --version                     show the tool and ABI versions\n"
+	"  -V, --version, version            show the tool, module, UAPI and\n"
+	"                                    hypervisor config magic versions\n"
 	"\n"
 	"See hvisor(8).\n";
 
@@ -376,10 +377,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version") ||
 	    !strcmp(argv[1], "version")) {
-		printf("hvisor %s (ABI %d, zone config magic 0x%02x and 0x%02x)\n",
-		       HVISOR_TOOL_VERSION, HVISOR_ABI_VERSION,
-		       HVISOR_CONFIG_MAGIC_V5, HVISOR_CONFIG_MAGIC_V6);
-		return 0;
+		if (argc > 2)
+			return usage("version: unexpected argument '%s'",
+				     argv[2]);
+		return version_cmd();
 	}
 	if (!strcmp(argv[1], "zone"))
 		return cmd_zone(argc - 2, argv + 2);

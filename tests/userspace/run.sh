@@ -1056,13 +1056,26 @@ if [ "$RC" = 0 ] && grep -q -- '--skip-unsupported' out &&
 else
 	fail "help virtio" "$(cat out err)"
 fi
-run -- --version
-if [ "$RC" = 0 ] &&
-   grep -qx 'hvisor [0-9.]* (ABI 1, zone config magic 0x05 and 0x06)' out; then
-	pass "--version names the ABI and the config magic"
-else
-	fail "--version names the ABI and the config magic" "$(cat out err)"
-fi
+# ---------------------------------------------------------------- version
+# The version lives in VERSION only; without a module the tool says so and
+# still exits 0.  HVISOR_SYSFS stands in for /sys.
+VER=$(cat "$REPO/VERSION")
+for v in --version -V version; do
+	run HVISOR_SYSFS="$WORK/nosys" HVISOR_DEVICE="$WORK/nodev" -- $v
+	want="tool:        hvisor $VER
+uapi:        1 (zone config magics 0x05, 0x06)
+module:      not loaded (no $WORK/nosys/module/hvisor/version)
+hypervisor:  unknown ($WORK/nodev: No such file or directory)"
+	if [ "$RC" = 0 ] && [ "$(cat out)" = "$want" ] && [ ! -s err ]; then
+		pass "$v without a module: what the tool knows, exit 0"
+	else
+		fail "$v without a module: what the tool knows, exit 0" \
+		     "exit $RC" "$(printf '%s\n' "$want" | diff -u - out | tail -n +3)" \
+		     "$(cat err)"
+	fi
+done
+expect "version takes no argument" 2 \
+	"hvisor: version: unexpected argument 'x' (see 'hvisor --help')" version x
 run -- help zone
 if [ "$RC" = 0 ] && grep -q 'shutdown -id <id>' out; then
 	pass "help zone"
@@ -1493,6 +1506,48 @@ device type=3 irq=$((70 + i)) addr=0x$(printf '%x' $((0xa004000 + i * 0x200))) l
 		else
 			fail "test taps deleted" "$TAP was still there"
 		fi
+	fi
+fi
+
+# version against the fake module: sysfs MODULE_VERSION, GET_INFO's UAPI
+# and config magic
+if [ -f "$WORK/fake_hvisor.so" ]; then
+	mkdir -p sys/module/hvisor
+	echo "$VER" >sys/module/hvisor/version
+	for m in 5 6 7; do
+		case $m in
+		5) name="hvisor v0.4" ;;
+		6) name="hvisor after v0.4" ;;
+		7) name="unknown to this tool: zone start will refuse" ;;
+		esac
+		want="tool:        hvisor $VER
+uapi:        1 (zone config magics 0x05, 0x06)
+module:      hvisor.ko $VER
+module uapi: 1
+hypervisor:  fake, zone config magic 0x0$m ($name)"
+		if fake "version with the module, magic 0x0$m" 0 \
+			HVISOR_SYSFS="$WORK/sys" FAKE_MAGIC=$m -- version; then
+			if [ "$(cat out)" = "$want" ] && [ ! -s err ]; then
+				pass "version with the module, magic 0x0$m"
+			else
+				fail "version with the module, magic 0x0$m" \
+				     "$(printf '%s\n' "$want" | diff -u - out | tail -n +3)"
+			fi
+		fi
+	done
+	echo 0.0.9 >sys/module/hvisor/version
+	if fake "version: module of another version" 0 \
+		HVISOR_SYSFS="$WORK/sys" -- --version &&
+	   grep -qx "module:      hvisor.ko 0.0.9 (not this tool's version)" out; then
+		pass "version: module of another version is pointed out"
+	else
+		fail "version: module of another version is pointed out" "$(cat out err)"
+	fi
+	run HVISOR_SYSFS="$WORK/sys" HVISOR_DEVICE=/dev/null -- version
+	if [ "$RC" = 0 ] && grep -qx "hypervisor:  unknown (/dev/null: HVISOR_GET_INFO: Inappropriate ioctl for device)" out; then
+		pass "version: a device that is not hvisor.ko, exit 0"
+	else
+		fail "version: a device that is not hvisor.ko, exit 0" "$(cat out err)"
 	fi
 fi
 
