@@ -39,7 +39,8 @@ static const char main_help[] =
 	"  virtio detach --zone <id> [--addr <addr>]\n"
 	"                                    stop serving them\n"
 	"  virtio list [--json]              list the served devices\n"
-	"  virtio check <virtio_cfg.json>    validate a virtio config offline\n"
+	"  virtio check <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
+	"                                    validate a virtio config offline\n"
 	"  help [zone|virtio]                show help\n"
 	"\n"
 	"Options:\n"
@@ -89,9 +90,10 @@ static const char virtio_help[] =
 	"  list [--json]\n"
 	"      Print the served devices: zone, type, addr, irq, driver status,\n"
 	"      negotiated features, backend, tty; or a JSON array.\n"
-	"  check <virtio_cfg.json>\n"
-	"      Validate a virtio config without the module.  Missing images are\n"
-	"      only noted; anything else attach would refuse is an error.\n";
+	"  check <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
+	"      Validate a virtio config without the module, with the options\n"
+	"      attach would get.  Missing images are only noted; anything else\n"
+	"      attach would refuse is an error, an unserved type included.\n";
 
 static __printf(1, 2) int usage(const char *fmt, ...)
 {
@@ -108,6 +110,45 @@ static __printf(1, 2) int usage(const char *fmt, ...)
 static bool is_help(const char *s)
 {
 	return !strcmp(s, "-h") || !strcmp(s, "--help") || !strcmp(s, "help");
+}
+
+/*
+ * "hvisor <group> <cmd> --help": the part of @help about @cmd (its line
+ * "  <cmd> ..." and the indented lines after it), on stdout.
+ */
+static int sub_help(const char *help, const char *group, const char *cmd)
+{
+	size_t len = strlen(cmd);
+	const char *p = help, *end;
+
+	while ((p = strstr(p, "\n  ")) != NULL) {
+		p += 3;
+		if (!strncmp(p, cmd, len) && (p[len] == ' ' || p[len] == '\n'))
+			break;
+	}
+	if (!p) {
+		fputs(help, stdout);
+		return 0;
+	}
+	end = strchr(p, '\n');
+	printf("Usage: hvisor %s %.*s\n", group, (int)(end - p), p);
+	while (end[1] == ' ' && end[2] == ' ' && end[3] == ' ') {
+		p = end + 1;
+		end = strchr(p, '\n');
+		printf("%.*s\n", (int)(end - p), p);
+	}
+	return 0;
+}
+
+/* Is one of the arguments -h or --help? */
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
 }
 
 /* Value of option @name at argv[*i] ("--name v" or "--name=v"); NULL. */
@@ -244,8 +285,7 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 	__u64 id;
 
 	for (i = 0; i < argc; i++) {
-		v = attach ? option_value(argc, argv, &i, "--zone", &bad) :
-			     NULL;
+		v = option_value(argc, argv, &i, "--zone", &bad);
 		if (bad)
 			return usage("virtio %s: --zone needs a zone id", cmd);
 		if (v) {
@@ -253,7 +293,7 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 				return usage("virtio %s: invalid zone id '%s' (expected 0..%d)",
 					     cmd, v, HVISOR_MAX_ZONES - 1);
 			zone = (int)id;
-		} else if (attach && !strcmp(argv[i], "--skip-unsupported")) {
+		} else if (!strcmp(argv[i], "--skip-unsupported")) {
 			skip = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage("virtio %s: unknown option '%s'", cmd,
@@ -269,7 +309,7 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 		return usage("virtio %s: missing <virtio_cfg.json>", cmd);
 	if (attach)
 		return virtio_attach_cmd(file, zone, skip);
-	return virtio_check_cmd(file);
+	return virtio_check_cmd(file, zone, skip);
 }
 
 static int cmd_virtio_detach(int argc, char **argv)
@@ -317,6 +357,10 @@ static int cmd_virtio(int argc, char **argv)
 		fputs(virtio_help, stdout);
 		return 0;
 	}
+	if (wants_help(argc - 1, argv + 1) &&
+	    (!strcmp(cmd, "attach") || !strcmp(cmd, "check") ||
+	     !strcmp(cmd, "detach") || !strcmp(cmd, "list")))
+		return sub_help(virtio_help, "virtio", cmd);
 	if (!strcmp(cmd, "attach") || !strcmp(cmd, "check"))
 		return cmd_virtio_file(cmd, argc - 1, argv + 1);
 	if (!strcmp(cmd, "detach"))
@@ -344,6 +388,11 @@ static int cmd_zone(int argc, char **argv)
 		fputs(zone_help, stdout);
 		return 0;
 	}
+	if (wants_help(argc - 1, argv + 1) &&
+	    (!strcmp(cmd, "start") || !strcmp(cmd, "shutdown") ||
+	     !strcmp(cmd, "list") || !strcmp(cmd, "check") ||
+	     !strcmp(cmd, "pack") || !strcmp(cmd, "dump")))
+		return sub_help(zone_help, "zone", cmd);
 	if (!strcmp(cmd, "start"))
 		return cmd_zone_start(argc - 1, argv + 1);
 	if (!strcmp(cmd, "shutdown"))

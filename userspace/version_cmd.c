@@ -32,7 +32,7 @@ static const char *magic_name(__u64 magic)
 	}
 }
 
-/* The module's MODULE_VERSION into @buf; 0, or an errno. */
+/* The module's MODULE_VERSION into @buf; 0, or a negative errno. */
 static int module_version(char *path, size_t path_len, char *buf, size_t len)
 {
 	const char *sys = getenv("HVISOR_SYSFS");
@@ -43,15 +43,15 @@ static int module_version(char *path, size_t path_len, char *buf, size_t len)
 		 SYSFS_MODULE_VERSION);
 	f = fopen(path, "r");
 	if (!f)
-		return errno;
+		return -errno;
 	if (!fgets(buf, len, f)) {
 		fclose(f);
-		return EIO;
+		return -EIO;
 	}
 	fclose(f);
 	n = strcspn(buf, "\n");
 	buf[n] = '\0';
-	return n ? 0 : EIO;
+	return n ? 0 : -EIO;
 }
 
 int version_cmd(void)
@@ -71,10 +71,10 @@ int version_cmd(void)
 		printf("module:      hvisor.ko %s%s\n", mod,
 		       strcmp(mod, HVISOR_VERSION) ?
 		       " (not this tool's version)" : "");
-	else if (err == ENOENT)
+	else if (err == -ENOENT)
 		printf("module:      not loaded (no %s)\n", path);
 	else
-		printf("module:      unknown (%s: %s)\n", path, strerror(err));
+		printf("module:      unknown (%s: %s)\n", path, strerror(-err));
 
 	fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
