@@ -27,7 +27,8 @@ static const char main_help[] =
 	"commands).\n"
 	"\n"
 	"Commands:\n"
-	"  zone start <config.json>          start a zone\n"
+	"  zone start <config.json> [--strict]\n"
+	"                                    start a zone\n"
 	"  zone shutdown -id <id>            shut a zone down (also --id <id>)\n"
 	"  zone list [--json]                list the zones\n"
 	"  zone check <config.json> [--arch <arch>] [--config-abi 5|6]\n"
@@ -44,7 +45,9 @@ static const char main_help[] =
 	"  help [zone|virtio]                show help\n"
 	"\n"
 	"Options:\n"
-	"  -h, --help                        show this help\n"
+	"  -h, --help                        show this help (also after a command)\n"
+	"  --strict                          with start, check, pack, attach:\n"
+	"                                    unknown JSON keys are errors, not warnings\n"
 	"  -V, --version, version            show the tool, module, UAPI and\n"
 	"                                    hypervisor config magic versions\n"
 	"\n"
@@ -53,11 +56,13 @@ static const char main_help[] =
 static const char zone_help[] =
 	"Usage: hvisor zone <command> [arguments]\n"
 	"\n"
-	"  start <config.json>\n"
+	"  start <config.json> [--strict]\n"
 	"      Read the zone config (upstream hvisor-tool's JSON schema) and its\n"
 	"      images, validate them, and ask hvisor.ko to start the zone, in\n"
 	"      the layout of the hypervisor's zone config magic (0x05 or 0x06).\n"
 	"      Relative image paths are taken from the current directory.\n"
+	"      A key the tool does not know is a warning; with --strict, an\n"
+	"      error (also for check, pack, virtio attach and check).\n"
 	"  shutdown -id <id> | --id <id> | --id=<id>\n"
 	"      Shut zone <id> down.\n"
 	"  list [--json]\n"
@@ -171,6 +176,20 @@ static const char *option_value(int argc, char **argv, int *i,
 	return argv[++*i];
 }
 
+/* Drop each "--strict" from the arguments: unknown JSON keys are errors. */
+static int take_strict(int argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--strict"))
+			json_strict = true;
+		else
+			argv[n++] = argv[i];
+	}
+	return n;
+}
+
 /* zone check|dump|pack <file> [--arch A] [--config-abi 5|6] [-o out] */
 static int cmd_zone_file(const char *cmd, int argc, char **argv)
 {
@@ -181,6 +200,7 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 	__u64 magic = 0;
 	int i;
 
+	argc = take_strict(argc, argv);
 	for (i = 0; i < argc; i++) {
 		v = option_value(argc, argv, &i, "--arch", &bad);
 		if (bad)
@@ -237,6 +257,7 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 
 static int cmd_zone_start(int argc, char **argv)
 {
+	argc = take_strict(argc, argv);
 	if (argc != 1 || (argv[0][0] == '-' && argv[0][1]))
 		return usage("zone start: expected exactly one <config.json>");
 	return zone_start_cmd(argv[0]);
@@ -284,6 +305,7 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 	int i, zone = -1;
 	__u64 id;
 
+	argc = take_strict(argc, argv);
 	for (i = 0; i < argc; i++) {
 		v = option_value(argc, argv, &i, "--zone", &bad);
 		if (bad)

@@ -1085,6 +1085,43 @@ if [ "$RC" = 0 ] && grep -q -- '--skip-unsupported' out &&
 else
 	fail "help virtio" "$(cat out err)"
 fi
+# ---------------------------------------------------------------- unknown keys
+# A key no parser reads is a warning naming the file and its JSON path (the
+# config is still taken); --strict makes it an error.  "queue" for "queues"
+# is the typo this catches.
+sed 's/"img": "disk.img",/"img": "disk.img", "queue": 4,/' vgood/three.json >vunknown.json
+sed -e 's/"gic_version": "v2",/"gic_version": "v2", "gicd_bse": "0x8000000",/' \
+    -e 's/^{/{ "some_future_key": { "x": 1 },/' good/arm64-v2-uefi.json >unknown.json
+UW="warning: unknown key, ignored (--strict makes it an error)"
+expect "unknown key in a virtio config: a warning with its path" 0 \
+	"hvisor: vunknown.json: zones[0].devices[0].queue: $UW" \
+	virtio check vunknown.json
+expect "unknown key in a virtio config, --strict: an error" 1 \
+	"hvisor: vunknown.json: zones[0].devices[0].queue: unknown key" \
+	virtio check --strict vunknown.json
+expect "unknown keys in a zone config: a warning each, with its path" 0 \
+	"hvisor: unknown.json: some_future_key: $UW
+hvisor: unknown.json: arch_config.gicd_bse: $UW" \
+	zone check unknown.json
+expect "unknown keys in a zone config, --strict: errors" 1 \
+	"hvisor: unknown.json: some_future_key: unknown key
+hvisor: unknown.json: arch_config.gicd_bse: unknown key" \
+	zone check unknown.json --strict
+expect "zone pack --strict: unknown keys are errors" 1 \
+	"hvisor: unknown.json: some_future_key: unknown key
+hvisor: unknown.json: arch_config.gicd_bse: unknown key" \
+	zone pack --strict unknown.json --config-abi 6 -o unknown.bin
+vg_add 0 "unknown keys: warnings" zone check unknown.json
+vg_add 1 "unknown keys: --strict" virtio check --strict vunknown.json
+# a disabled or unserved device is not parsed, so its keys are not judged
+sed 's/"status": "enable"/"status": "disable", "whatever": 1/' vgood/three.json >vdisabled.json
+run -- virtio check --strict vdisabled.json
+if ! grep -q whatever err; then
+	pass "keys of a disabled device are not judged"
+else
+	fail "keys of a disabled device are not judged" "$(cat err)"
+fi
+
 # --help / -h on every subcommand: its own usage on stdout, exit 0, even
 # with other (even wrong) arguments around it
 for c in "zone start" "zone shutdown" "zone list" "zone check" "zone pack" \
