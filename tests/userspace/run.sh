@@ -1140,6 +1140,40 @@ for c in "zone start" "zone shutdown" "zone list" "zone check" "zone pack" \
 	done
 done
 
+# ---------------------------------------------------------------- completion
+# userspace/hvisor.bash-completion offers every command of --help, and
+# every long option a subcommand's usage line names.
+complete_words() {
+	bash -c '
+		complete() { :; }
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_hvisor
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$TOOLDIR/hvisor.bash-completion" "$@"
+}
+missing=()
+while read -r g c; do
+	complete_words hvisor "$g" "" | grep -qx "$c" || missing+=("$g $c")
+	run -- "$g" "$c" --help
+	for o in $(head -1 out | grep -o -- '--[a-z-]*' | sort -u); do
+		[ "$o" = --id ] && [ "$g $c" != "zone shutdown" ] && continue
+		complete_words hvisor "$g" "$c" x.json -- | grep -qx -- "$o" ||
+			missing+=("$g $c $o")
+	done
+done < <("$PLAIN" --help | sed -n 's/^  \(zone\|virtio\) \([a-z]*\).*/\1 \2/p')
+[ "$(complete_words hvisor "")" = "$(printf '%s\n' zone virtio version help --help --version)" ] ||
+	missing+=("top level")
+touch a1.json a2.txt
+got=$(complete_words hvisor zone check a1 | tr "\n" " ")
+[ "$got" = "a1.json " ] || missing+=("zone check: *.json files, got $got")
+if [ ${#missing[@]} -eq 0 ] &&
+   [ "$("$PLAIN" --help | grep -c '^  \(zone\|virtio\) [a-z]')" -ge 9 ]; then
+	pass "bash completion: every command and its long options"
+else
+	fail "bash completion: every command and its long options" \
+	     "${missing[@]/#/missing: }"
+fi
+
 # ---------------------------------------------------------------- version
 # The version lives in VERSION only; without a module the tool says so and
 # still exits 0.  HVISOR_SYSFS stands in for /sys.
