@@ -11,6 +11,7 @@ all: modules tool
 
 include scripts/kbuild.mk
 include tests/tests.mk
+include scripts/install.mk
 
 tool:
 	$(MAKE) -C userspace
