@@ -1174,6 +1174,22 @@ else
 	     "${missing[@]/#/missing: }"
 fi
 
+# Every command in hvisor(8)'s EXAMPLES is one the tool accepts (it may
+# fail here on missing files or module, never with a usage error)
+bad_ex=()
+nr_ex=0
+while read -r -a words; do
+	nr_ex=$((nr_ex + 1))
+	run -- "${words[@]:1}"
+	[ "$RC" = 2 ] && bad_ex+=("${words[*]}: $(cat err)")
+done < <(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$TOOLDIR/hvisor.8" |
+	 grep '^hvisor ' | sed 's/\\-/-/g')
+if [ "$nr_ex" -ge 8 ] && [ ${#bad_ex[@]} -eq 0 ]; then
+	pass "hvisor(8) EXAMPLES: all $nr_ex commands parse"
+else
+	fail "hvisor(8) EXAMPLES: all commands parse" "$nr_ex found" "${bad_ex[@]}"
+fi
+
 # ---------------------------------------------------------------- version
 # The version lives in VERSION only; without a module the tool says so and
 # still exits 0.  HVISOR_SYSFS stands in for /sys.
