@@ -10,15 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "hvdev.h"
 #include "version_cmd.h"
-
-#define SYSFS_MODULE_VERSION	"/module/hvisor/version"
 
 static const char *magic_name(__u64 magic)
 {
@@ -30,28 +27,6 @@ static const char *magic_name(__u64 magic)
 	default:
 		return "unknown to this tool: zone start will refuse";
 	}
-}
-
-/* The module's MODULE_VERSION into @buf; 0, or a negative errno. */
-static int module_version(char *path, size_t path_len, char *buf, size_t len)
-{
-	const char *sys = getenv("HVISOR_SYSFS");
-	FILE *f;
-	size_t n;
-
-	snprintf(path, path_len, "%s%s", sys && *sys ? sys : "/sys",
-		 SYSFS_MODULE_VERSION);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	if (!fgets(buf, len, f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	n = strcspn(buf, "\n");
-	buf[n] = '\0';
-	return n ? 0 : -EIO;
 }
 
 int version_cmd(void)
@@ -66,7 +41,7 @@ int version_cmd(void)
 	       HVISOR_ABI_VERSION, HVISOR_CONFIG_MAGIC_V5,
 	       HVISOR_CONFIG_MAGIC_V6);
 
-	err = module_version(path, sizeof(path), mod, sizeof(mod));
+	err = hvdev_module_version(path, sizeof(path), mod, sizeof(mod));
 	if (!err)
 		printf("module:      hvisor.ko %s%s\n", mod,
 		       strcmp(mod, HVISOR_VERSION) ?

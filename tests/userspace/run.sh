@@ -37,6 +37,8 @@ trap 'rm -rf "$WORK"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 unset HVISOR_DEVICE
+# no module here, whatever this host has loaded
+export HVISOR_SYSFS=$WORK/nosys
 
 N=0
 PASS=0
@@ -1267,6 +1269,20 @@ nodev "zone list on a device that is not hvisor.ko" /dev/null \
 nodev "zone shutdown on a device that is not hvisor.ko" /dev/null \
 	"hvisor: /dev/null: not an hvisor.ko device (Inappropriate ioctl for device)" \
 	zone shutdown --id 1
+
+# GET_INFO refused while a module named hvisor is loaded: which one
+mkdir -p skew/module/hvisor upstream/module/hvisor
+echo 0.0.9 >skew/module/hvisor/version
+run HVISOR_SYSFS="$WORK/skew" HVISOR_DEVICE=/dev/null -- zone list
+if [ "$RC" = 1 ] && [ "$(cat err)" = "hvisor: /dev/null: hvisor.ko 0.0.9 is loaded but does not answer this tool's HVISOR_GET_INFO (Inappropriate ioctl for device): tool $(cat "$REPO/VERSION") speaks UAPI 1; use the tool of that module, or the module of this tool" ]; then
+	pass "GET_INFO refused by a module of another version: both versions named"
+else
+	fail "GET_INFO refused by a module of another version: both versions named" "$(cat err)"
+fi
+HVISOR_SYSFS=$WORK/upstream nodev \
+	"GET_INFO refused by a module without a version (upstream's)" /dev/null \
+	"hvisor: /dev/null: not this tool's hvisor.ko (Inappropriate ioctl for device): the loaded module \"hvisor\" has no version, as upstream's has none; unload it (rmmod hvisor) and load this one" \
+	zone list
 
 # ---------------------------------------------------------------- fake device
 # fake_hvisor.so answers the ioctls in place of hvisor.ko and records what
