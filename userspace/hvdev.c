@@ -102,6 +102,10 @@ int hvdev_open(struct hvisor_info *info)
 				path);
 		else if (err == ENOTTY || err == EINVAL)
 			hvdev_skew(path, err);
+		else if (err == E2BIG)
+			fprintf(stderr,
+				"hvisor: %s: hvisor.ko is older than this tool (%s %s): it refuses HVISOR_GET_INFO fields it does not know (E2BIG)\n",
+				path, "tool", HVISOR_VERSION);
 		else
 			fprintf(stderr, "hvisor: %s: HVISOR_GET_INFO: %s\n",
 				path, strerror(err));

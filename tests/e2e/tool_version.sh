@@ -11,6 +11,7 @@
 # module it says so.  Always exit 0 for `hvisor version`.
 # exit 0 pass, 77 skip, anything else fail.
 set -u
+PROBE=${IOCTL_PROBE:-/usr/libexec/hvisor-tests/ioctl_probe}
 FAILED=0
 log() { echo "tool_version: $*"; }
 pass() { log "PASS: $*"; }
@@ -72,6 +73,19 @@ for abi in 5 6; do
 		pass "sim config_abi=$abi: UAPI 1, magic 0x0$abi"
 	else
 		fail "sim config_abi=$abi: $(cat /tmp/tv.$abi)"
+	fi
+	# ABI growth: a newer tool's bigger GET_INFO (another ioctl number)
+	# gets the common part; a tail this module does not know is refused
+	if [ $abi = 6 ] && [ -x "$PROBE" ]; then
+		out=$("$PROBE" grown_info | tail -n 2 | tr '\n' ' ')
+		if [ "$out" = "abi 1 magic 0x6 backend \"hvisor-sim\" grown_info: OK " ]; then
+			pass "a newer tool's grown GET_INFO: the common part answered"
+		else
+			fail "a newer tool's grown GET_INFO: got '$out'"
+		fi
+		out=$("$PROBE" grown_info_tail | tail -n 1)
+		[ "$out" = "grown_info_tail: E2BIG" ] && pass "an unknown non-zero tail: E2BIG" ||
+			fail "an unknown non-zero tail: got '$out'"
 	fi
 	rmmod hvisor_sim || fail "rmmod hvisor_sim"
 done

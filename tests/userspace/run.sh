@@ -1659,6 +1659,13 @@ device type=3 irq=$((70 + i)) addr=0x$(printf '%x' $((0xa004000 + i * 0x200))) l
 	fi
 fi
 
+# an older module that refuses a field of GET_INFO it does not know
+if [ -f "$WORK/fake_hvisor.so" ]; then
+	fake_expect "GET_INFO refused with E2BIG: the module is older" 1 \
+		"hvisor: /dev/null: hvisor.ko is older than this tool (tool $VER): it refuses HVISOR_GET_INFO fields it does not know (E2BIG)" \
+		FAKE_INFO_ERRNO=7 -- zone list
+fi
+
 # version against the fake module: sysfs MODULE_VERSION, GET_INFO's UAPI
 # and config magic
 if [ -f "$WORK/fake_hvisor.so" ]; then
