@@ -21,14 +21,14 @@ PKGS=(
 	linux-source-6.1 xz-utils python3
 	# the tool
 	libcjson-dev pkgconf
-	# packaging checks (tests/pkg): dkms; the static tool's cJSON from
-	# Debian's cjson source package (apt-get source unpacks with
-	# dpkg-source), its riscv64 static libc
-	dkms dpkg-dev libc6-dev-riscv64-cross
 	# the test VM: QEMU (TCG), busybox, initramfs tools, and the userland
 	# copied into the x86_64 guest
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip file
 	iproute2 fio iperf3 e2fsprogs
+	# packaging checks (tests/pkg): dkms; the static tool's cJSON from
+	# Debian's cjson source package (apt-get source unpacks with
+	# dpkg-source), its riscv64 static libc
+	dkms dpkg-dev libc6-dev-riscv64-cross
 )
 
 missing=()
