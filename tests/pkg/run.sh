@@ -13,8 +13,9 @@
 #
 #   tests/pkg/run.sh
 #
-# KVER  kernel release for dkms (default: the one hvisor.ko is built for,
-#       else Debian's linux-headers-amd64)
+# KDIR  kernel tree for hvisor.ko (default: Debian's linux-headers-amd64,
+#       whatever kernel this host runs)
+# KVER  kernel release for dkms (default: the one hvisor.ko is built for)
 #
 # Output: "ok N - ..." / "not ok N - ..." per case, then
 # "N passed, N failed[, N skipped]"; exit status 1 if any case failed.
@@ -40,8 +41,14 @@ elapsed() { echo $(($(date +%s) - $1))s; }
 cd "$REPO" || exit 2
 
 # ---------------------------------------------------------------- build
+if [ -z "${KDIR:-}" ]; then
+	abi=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+	      sed -n 's/^linux-headers-\([^ ]*\)-amd64 .*/\1/p')
+	KDIR=/usr/src/linux-headers-$abi-amd64
+fi
 t0=$(date +%s)
-if make -s modules >"$WORK/modules.log" 2>&1 && make -s tool >>"$WORK/modules.log" 2>&1; then
+if make -s modules KDIR="$KDIR" >"$WORK/modules.log" 2>&1 &&
+   make -s tool >>"$WORK/modules.log" 2>&1; then
 	pass "make modules tool ($(elapsed "$t0"))"
 else
 	fail "make modules tool" "$(tail -20 "$WORK/modules.log")"
