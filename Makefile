@@ -14,6 +14,7 @@ all: modules tool
 
 include scripts/kbuild.mk
 include tests/tests.mk
+include scripts/install.mk
 
 # A cross-built tool needs the target's libcjson: SYSROOT, or the user's
 # own CPPFLAGS/LDFLAGS.  tests/vm/fetch.sh arm64 unpacks one into

@@ -30,6 +30,10 @@ PKGS=(
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip file
 	device-tree-compiler
 	iproute2 fio iperf3 e2fsprogs
+	# packaging checks (tests/pkg): dkms; the static tool's cJSON from
+	# Debian's cjson source package (apt-get source unpacks with
+	# dpkg-source), its riscv64 static libc
+	dkms dpkg-dev libc6-dev-riscv64-cross
 )
 
 missing=()

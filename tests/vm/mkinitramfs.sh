@@ -106,7 +106,7 @@ build_tool() {
 		mkdir -p "$src"
 		run_logged "mirror userspace sources" rsync -a --delete \
 			--exclude=/userspace/hvisor --exclude=/userspace/hvisor-asan \
-			--include='/userspace/***' --include='/include/***' --include='/common/***' \
+			--include=/VERSION --include='/userspace/***' --include='/include/***' --include='/common/***' \
 			--exclude='*' "$ROOT/" "$src/"
 		run_logged "make -C userspace (arm64)" make -C "$src/userspace" WERROR=1 \
 			CROSS_COMPILE="$CROSS" CFLAGS="-I$SYSROOT/usr/include" \
