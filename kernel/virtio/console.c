@@ -32,6 +32,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/tty.h>
@@ -51,7 +52,8 @@
 #define HV_CON_RXQ		0	/* port 0 receiveq: device -> driver */
 #define HV_CON_TXQ		1	/* port 0 transmitq: driver -> device */
 #define HV_CON_QUEUE_MAX	128
-#define HV_CON_BUDGET		64	/* chains per queue per worker run */
+#define HV_CON_BUDGET		64	/* iterations per queue per worker run */
+#define HV_CON_BUDGET_BYTES	SZ_64K	/* bytes per queue per worker run */
 #define HV_CON_RETRY		(HZ / 20)	/* tty buffers full, unthrottled */
 
 struct hv_console {
@@ -176,13 +178,13 @@ static bool hv_con_push_tty(struct hv_console *con)
 }
 
 /*
- * Take guest output from the transmitq into the output ring, at most
- * *@budget chains.  A chain larger than the free space is taken in steps:
+ * Take guest output from the transmitq into the output ring, within @run
+ * (see hv_vq_run).  A chain larger than the free space is taken in steps:
  * it stays popped (and the guest waits for it) until all of it is in.
  * Returns true if anything was taken, false when the queue is empty, the
  * ring full, or the queue broke.
  */
-static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
+static bool hv_con_pull_guest(struct hv_console *con, struct hv_vq_run *run,
 			      u32 *pending)
 {
 	struct hv_vq *vq = &con->dev.vqs[HV_CON_TXQ];
@@ -193,7 +195,8 @@ static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
 
 	if (!hv_vq_ready(vq))
 		return false;
-	while (*budget) {
+	/* Every turn is charged, empty pops and re-checks included. */
+	while (!hv_vq_run_charge(run, 0)) {
 		if (!hv_con_ring_space(&con->out)) {
 			if ((con->tx_busy || hv_vq_has_avail(vq)) &&
 			    !con->tx_held) {
@@ -226,6 +229,7 @@ static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
 					 con->tx_off);
 		con->tx_off += n;
 		atomic64_add(n, &con->bytes_out);
+		hv_vq_run_add_bytes(run, n);
 		if (n)
 			progress = true;
 		if (con->tx_off < c->out_len)
@@ -235,13 +239,12 @@ static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
 		con->tx_busy = false;
 		con->tx_held = false;
 		progress = true;
-		(*budget)--;
 	}
 	return progress;
 }
 
-/* Move buffered input into the guest's receive buffers. */
-static void hv_con_fill_guest(struct hv_console *con, unsigned int *budget,
+/* Move buffered input into the guest's receive buffers, within @run. */
+static void hv_con_fill_guest(struct hv_console *con, struct hv_vq_run *run,
 			      u32 *pending)
 {
 	struct hv_vq *vq = &con->dev.vqs[HV_CON_RXQ];
@@ -253,7 +256,8 @@ static void hv_con_fill_guest(struct hv_console *con, unsigned int *budget,
 
 	if (!hv_vq_ready(vq))
 		return;
-	while (*budget) {
+	/* Every turn is charged, empty pops and re-checks included. */
+	while (!hv_vq_run_charge(run, 0)) {
 		spin_lock_irqsave(&con->lock, flags);
 		n = hv_con_ring_len(&con->in);
 		spin_unlock_irqrestore(&con->lock, flags);
@@ -282,8 +286,8 @@ static void hv_con_fill_guest(struct hv_console *con, unsigned int *budget,
 		hv_vq_add_used(vq, c->head, n);
 		(*pending)++;
 		atomic64_add(n, &con->bytes_in);
+		hv_vq_run_add_bytes(run, n);
 		woke = true;
-		(*budget)--;
 	}
 	if (woke)
 		tty_port_tty_wakeup(&con->port);
@@ -311,25 +315,31 @@ static void hv_con_work(struct work_struct *work)
 {
 	struct hv_console *con = container_of(to_delayed_work(work),
 					      struct hv_console, work);
-	unsigned int tx_budget = HV_CON_BUDGET, rx_budget = HV_CON_BUDGET;
 	u32 tx_pending = 0, rx_pending = 0;
-	bool stalled, more;
+	struct hv_vq_run tx_run, rx_run;
+	bool stalled, more, cut;
 
 	hv_con_size_event(con);
 	if (READ_ONCE(con->paused))
 		return;
 
+	hv_vq_run_init(&tx_run, HV_CON_BUDGET, HV_CON_BUDGET_BYTES);
+	hv_vq_run_init(&rx_run, HV_CON_BUDGET, HV_CON_BUDGET_BYTES);
 	do {
 		hv_con_push_tty(con);
-		more = hv_con_pull_guest(con, &tx_budget, &tx_pending);
-	} while (more && tx_budget);
+		more = hv_con_pull_guest(con, &tx_run, &tx_pending);
+	} while (more && !tx_run.cut);
 	stalled = hv_con_push_tty(con);
 	hv_con_publish(con, HV_CON_TXQ, &tx_pending);
 
-	hv_con_fill_guest(con, &rx_budget, &rx_pending);
+	hv_con_fill_guest(con, &rx_run, &rx_pending);
 	hv_con_publish(con, HV_CON_RXQ, &rx_pending);
 
-	if (!tx_budget || !rx_budget) {
+	/* Both counted: a run is cut if either direction was. */
+	cut = hv_virtio_run_end(&con->dev, &tx_run);
+	cut |= hv_virtio_run_end(&con->dev, &rx_run);
+	if (cut) {
+		/* Requeued behind other work on hv_con_wq. */
 		hv_con_kick(con);
 	} else if (stalled) {
 		unsigned long flags;
