@@ -132,9 +132,6 @@ int hv_vq_setup(struct hv_vq *vq, const struct hv_guest_mem *mem, u32 num,
 	vq->mem = mem;
 	vq->num = num;
 	vq->event_idx = event_idx;
-	vq->desc_gpa = desc;
-	vq->avail_gpa = avail;
-	vq->used_gpa = used;
 	vq->avail = a;
 	vq->used = u;
 	/* The device's indexes start at 0 after a reset (spec 2.7). */

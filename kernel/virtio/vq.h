@@ -88,9 +88,6 @@ struct hv_vq {
 	const struct hv_guest_mem *mem;
 	u16 num;
 	bool event_idx;
-	u64 desc_gpa;
-	u64 avail_gpa;
-	u64 used_gpa;
 	struct hv_vring_desc *desc;
 	struct hv_vring_avail *avail;
 	struct hv_vring_used *used;
