@@ -34,6 +34,7 @@
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
@@ -157,6 +158,7 @@ static void hv_blk_io_done(struct kiocb *iocb, long ret)
 /* Under run_lock: wait until no kiocb of @q is in flight. */
 static void hv_blk_wait_idle(struct hv_blk_queue *q)
 {
+	lockdep_assert_held(&q->run_lock);
 	wait_event(q->idle_wq, !atomic_read(&q->inflight));
 	/* The last completer may still hold the lock: let it leave. */
 	spin_lock_irq(&q->idle_wq.lock);
@@ -413,6 +415,7 @@ static bool hv_blk_fail_posted(struct hv_blk_queue *q)
 	struct hv_vq_run run;
 	int ret;
 
+	lockdep_assert_held(&q->run_lock);
 	hv_vq_run_init(&run, HV_BLK_QUEUE_MAX, SIZE_MAX);
 	for (;;) {
 		hv_vq_disable_notify(vq);

@@ -120,6 +120,7 @@ static bool hv_virtio_wait_acked(struct hv_virtio_dev *dev, u32 bits,
 	unsigned long flags;
 	u32 pending;
 
+	might_sleep();
 	for (;;) {
 		spin_lock_irqsave(&dev->state_lock, flags);
 		pending = dev->int_status & bits;

@@ -52,6 +52,7 @@
 #include <linux/if_tun.h>
 #include <linux/kobject.h>
 #include <linux/kthread.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
@@ -329,6 +330,7 @@ static void hv_net_tx_drop_posted(struct hv_net *net)
 	struct hv_vq *vq = &net->dev.vqs[HV_NET_TXQ];
 	unsigned int n;
 
+	lockdep_assert_held(&net->run_lock);
 	n = hv_vq_complete_posted(vq, &net->tx_chain, HV_NET_QUEUE_MAX);
 	atomic64_add(n, &net->stats.tx_dropped);
 	net->pending_used[HV_NET_TXQ] += n;
@@ -540,6 +542,7 @@ static void hv_net_link_update(struct hv_net *net)
 /* Caller holds rtnl. */
 static bool hv_net_carrier(struct net_device *dev)
 {
+	ASSERT_RTNL();
 	return netif_running(dev) && netif_carrier_ok(dev);
 }
 
@@ -804,6 +807,7 @@ static int hv_net_tun_flags(struct net_device *dev, unsigned int *flags)
 	char *page;
 	int err;
 
+	ASSERT_RTNL();
 	for (a = grp ? grp->attrs : NULL; a && *a; a++)
 		if (!strcmp((*a)->name, "tun_flags"))
 			da = container_of(*a, struct device_attribute, attr);
