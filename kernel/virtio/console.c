@@ -91,7 +91,6 @@ struct hv_console {
 	atomic64_t bytes_in;		/* written into the guest's receiveq */
 	atomic64_t bytes_out;		/* taken from the guest's transmitq */
 	atomic64_t held;		/* times guest output was held back */
-	atomic64_t dropped;		/* bytes lost: none by design */
 
 	u8 in_buf[HV_CON_IN_RING];
 	u8 *out_buf;			/* HV_CON_OUT_RING bytes, kvmalloc */
@@ -680,7 +679,6 @@ struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info)
 	atomic64_set(&con->bytes_in, 0);
 	atomic64_set(&con->bytes_out, 0);
 	atomic64_set(&con->held, 0);
-	atomic64_set(&con->dropped, 0);
 
 	err = hv_virtio_dev_init(&con->dev, &hv_con_ops, info->mem,
 				 sizeof(con->config));
@@ -806,14 +804,6 @@ static ssize_t held_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute hv_con_attr_held = __ATTR_RO(held);
 
-static ssize_t dropped_show(struct kobject *kobj,
-			    struct kobj_attribute *attr, char *buf)
-{
-	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->dropped);
-}
-
-static struct kobj_attribute hv_con_attr_dropped = __ATTR_RO(dropped);
-
 static ssize_t buffered_in_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
@@ -848,7 +838,6 @@ static struct attribute *hv_con_attrs[] = {
 	&hv_con_attr_buffered_in.attr,
 	&hv_con_attr_buffered_out.attr,
 	&hv_con_attr_held.attr,
-	&hv_con_attr_dropped.attr,
 	NULL,
 };
 
