@@ -636,7 +636,9 @@ static bool hv_blk_kill_queue(struct hv_blk_queue *q)
 		list = llist_del_all(&q->done);
 		llist_for_each_entry_safe(req, tmp, list, done_node)
 			hv_blk_finish(q, req, VIRTIO_BLK_S_IOERR, 0);
-		hv_blk_fail_posted(q);
+		/* Cut by its budget: the dying worker fails the rest. */
+		if (hv_blk_fail_posted(q))
+			hv_blk_kick(q);
 		if (hv_vq_ready(q->vq)) {
 			hv_vq_publish_used(q->vq);
 			q->pending_used = 0;

@@ -389,11 +389,14 @@ unsigned int hv_vq_complete_posted(struct hv_vq *vq, struct hv_vq_chain *c,
 				break;
 			hv_vq_add_used(vq, c->head, 0);
 			n++;
-			if (hv_vq_run_charge(&run, 0))
+			if (hv_vq_run_charge(&run, 0)) {
+				/* Kicks on: the caller does not come back. */
+				hv_vq_enable_notify(vq);
 				return n;
+			}
 		}
-		/* The empty pop and the re-check: one iteration. */
-		if (hv_vq_run_charge(&run, 0) || !hv_vq_enable_notify(vq))
+		/* Kicks on; more came meanwhile: another charged turn. */
+		if (!hv_vq_enable_notify(vq) || hv_vq_run_charge(&run, 0))
 			return n;
 	}
 }

@@ -178,8 +178,9 @@ bool hv_vq_enable_notify_new(struct hv_vq *vq);
  * length 0 (added, not published), and leave kicks enabled.  @c is scratch
  * space for the walk: each chain is still checked as hv_vq_pop() does, and
  * a broken one breaks the queue (hv_vq_ready() turns false) and stops the
- * walk.  Every chain and every re-check counts against @max.  Returns how
- * many chains were completed.
+ * walk.  Every chain and every re-check counts against @max; kicks are
+ * left enabled however the walk ends.  Returns how many chains were
+ * completed.
  */
 unsigned int hv_vq_complete_posted(struct hv_vq *vq, struct hv_vq_chain *c,
 				   unsigned int max);

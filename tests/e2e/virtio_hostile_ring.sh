@@ -84,8 +84,11 @@ vblk_cfg $W/disk.img
 hvisor virtio attach "$VBLK_CFG" >/dev/null || die "virtio attach"
 [ "$(cat "$SYS/status")" = 0x00 ] || fail "status before: $(cat "$SYS/status")"
 
-# Ring areas in zone 1's memory (refused before they are ever touched).
-X=$((${VBLK_MEM%:*} + 0x100000))
+# Ring areas in zone 1's RAM, at its guest addresses (VBLK_MEM is
+# zone0:zonex:size): refused before they are ever touched, and in zone RAM,
+# not zone 0's own memory, should a regression accept them.
+zm=${VBLK_MEM#*:}
+X=$((${zm%%:*} + 0x100000))
 
 # 1. used 2 bytes after avail: used->flags would be avail->idx
 features_ok

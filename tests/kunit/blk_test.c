@@ -427,8 +427,12 @@ static void blkdev_overlap_spin_yields(struct kunit *test)
 	int i;
 
 	hvt_req(t, VIRTIO_BLK_T_IN, 0, HVT_DATA, 512, true);
-	/* worker idle: nothing kicked yet */
+	/*
+	 * Worker idle (nothing kicked yet): the layout, and a driver that
+	 * did not accept EVENT_IDX (with it, used->flags is never written).
+	 */
 	vq->used = (struct hv_vring_used *)((u8 *)vq->avail + 2);
+	vq->event_idx = false;
 	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	for (i = 0; i < 500 && atomic64_read(&t->dev->yields) < 3; i++)
 		usleep_range(2000, 4000);
