@@ -9,6 +9,7 @@
  *                     crc32 of the images in zone RAM at ZONE_START
  *   zone<N>/devices   the zone's guest virtio devices
  *   zone<N>/rescan    write anything: probe the virtio slots again
+ *   zone<N>/mmio      raw 32-bit register accesses ("w ADDR VAL", "r ADDR")
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
