@@ -139,13 +139,6 @@ const struct hv_zone_layout *hv_zone_layout(u32 arch, u64 magic)
 	return NULL;
 }
 
-size_t hv_zone_arch_size(u32 arch, u64 magic)
-{
-	const struct hv_zone_layout *l = hv_zone_layout(arch, magic);
-
-	return l ? l->arch_size : 0;
-}
-
 size_t hv_zone_config_size(u32 arch, u64 magic)
 {
 	const struct hv_zone_layout *l = hv_zone_layout(arch, magic);

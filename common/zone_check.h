@@ -28,7 +28,6 @@ const struct hv_zone_layout *hv_zone_layout(u32 arch, u64 magic);
 bool hv_config_magic_known(u64 magic);
 /* 0 for an unknown arch or magic. */
 size_t hv_zone_config_size(u32 arch, u64 magic);
-size_t hv_zone_arch_size(u32 arch, u64 magic);
 const char *hv_arch_name(u32 arch);	/* "arm64", ...; "unknown" */
 
 static inline struct hvisor_zone_head *hv_zone_head(void *cfg)

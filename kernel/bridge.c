@@ -300,4 +300,3 @@ out_unlock:
 	mutex_unlock(&hv_bridge.res_lock);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(hvisor_bridge_inject);

@@ -114,6 +114,7 @@ HV_VNODE_ATTR(injects, "%lld", atomic64_read(&vn->dev->injects));
 HV_VNODE_ATTR(reinjects, "%lld", atomic64_read(&vn->dev->reinjects));
 HV_VNODE_ATTR(inject_errors, "%lld", atomic64_read(&vn->dev->inject_errors));
 HV_VNODE_ATTR(bad_accesses, "%lld", atomic64_read(&vn->dev->bad_accesses));
+HV_VNODE_ATTR(yields, "%lld", atomic64_read(&vn->dev->yields));
 
 static ssize_t queue_sizes_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
@@ -145,6 +146,7 @@ static struct attribute *hv_vnode_attrs[] = {
 	&hv_attr_reinjects.attr,
 	&hv_attr_inject_errors.attr,
 	&hv_attr_bad_accesses.attr,
+	&hv_attr_yields.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hv_vnode);

@@ -34,9 +34,11 @@
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/virtio_blk.h>
@@ -54,7 +56,8 @@
 #define HV_BLK_SEG_MAX		128		/* data segments per request */
 #define HV_BLK_MAX_SEGS		(HV_BLK_SEG_MAX + 2)	/* + header, status */
 #define HV_BLK_SIZE_MAX		SZ_1M		/* bytes per segment */
-#define HV_BLK_BUDGET		64		/* chains per worker run */
+#define HV_BLK_BUDGET		64		/* iterations per worker run */
+#define HV_BLK_BUDGET_BYTES	SZ_4M		/* request bytes per run */
 #define HV_BLK_MAX_DWZ_SECTORS	(SZ_1G >> HV_BLK_SECTOR_SHIFT)
 
 static_assert(HV_BLK_MAX_QUEUES <= HV_VIRTIO_MAX_QUEUES);
@@ -158,6 +161,7 @@ HV_DEFINE_KI_COMPLETE(hv_blk_ki_complete, hv_blk_io_done)
 /* Under run_lock: wait until no kiocb of @q is in flight. */
 static void hv_blk_wait_idle(struct hv_blk_queue *q)
 {
+	lockdep_assert_held(&q->run_lock);
 	wait_event(q->idle_wq, !atomic_read(&q->inflight));
 	/* The last completer may still hold the lock: let it leave. */
 	spin_lock_irq(&q->idle_wq.lock);
@@ -397,23 +401,25 @@ static void hv_blk_fail(struct hv_blk_queue *q, struct hv_blk_req *req)
 }
 
 /*
- * Dying: fail every chain the driver has posted on @q, HV_BLK_QUEUE_MAX at
- * most per call (a kick brings us back).  Under run_lock, queue ready,
- * nothing in flight.
+ * Dying: fail every chain the driver has posted on @q, a bounded run per
+ * call (see hv_vq_run).  Under run_lock, queue ready, nothing in flight.
+ * Returns true if the budget cut the run: the worker comes back.
  */
-static void hv_blk_fail_posted(struct hv_blk_queue *q)
+static bool hv_blk_fail_posted(struct hv_blk_queue *q)
 {
-	unsigned int budget = HV_BLK_QUEUE_MAX;
 	struct hv_vq *vq = q->vq;
 	struct hv_blk_req *req;
+	struct hv_vq_run run;
 	int ret;
 
+	lockdep_assert_held(&q->run_lock);
+	hv_vq_run_init(&run, HV_BLK_QUEUE_MAX, SIZE_MAX);
 	for (;;) {
 		hv_vq_disable_notify(vq);
-		while (budget) {
+		for (;;) {
 			req = hv_blk_get_req(q);
 			if (!req)
-				return;	/* cannot happen: nothing in flight */
+				return false;	/* cannot happen: nothing in flight */
 			ret = hv_vq_pop(vq, &req->chain);
 			if (ret <= 0) {
 				hv_blk_put_req(q, req);
@@ -422,15 +428,19 @@ static void hv_blk_fail_posted(struct hv_blk_queue *q)
 					q->pending_used = 0;
 					hv_virtio_queue_broken(&q->blk->dev,
 							       q->index);
-					return;
+					return false;
 				}
 				break;
 			}
-			budget--;
 			hv_blk_fail(q, req);
+			if (hv_vq_run_charge(&run, 0))
+				return hv_virtio_run_end(&q->blk->dev, &run);
 		}
-		if (!budget || !hv_vq_enable_notify(vq))
-			return;
+		/* The empty pop and the re-check: one iteration. */
+		if (hv_vq_run_charge(&run, 0))
+			return hv_virtio_run_end(&q->blk->dev, &run);
+		if (!hv_vq_enable_notify(vq))
+			return false;
 	}
 }
 
@@ -463,13 +473,14 @@ static void hv_blk_publish(struct hv_blk_queue *q)
 		hv_virtio_raise(&q->blk->dev, VIRTIO_MMIO_INT_VRING);
 }
 
-/* One bounded worker run on @q.  Returns true if work is left. */
+/* One bounded worker run on @q (see hv_vq_run).  True if work is left. */
 static bool hv_blk_run(struct hv_blk_queue *q)
 {
-	unsigned int budget = HV_BLK_BUDGET;
 	struct hv_vq *vq = q->vq;
 	struct hv_blk_req *req;
-	bool more = false;
+	struct hv_vq_run run;
+	size_t len;
+	bool more;
 	int ret;
 
 	/*
@@ -482,15 +493,16 @@ static bool hv_blk_run(struct hv_blk_queue *q)
 		return false;
 	}
 	if (q->dying) {
-		hv_blk_fail_posted(q);
+		more = hv_blk_fail_posted(q);
 		hv_blk_publish(q);
-		return false;
+		return more;
 	}
 
+	hv_vq_run_init(&run, HV_BLK_BUDGET, HV_BLK_BUDGET_BYTES);
 	hv_blk_reap(q);
 	for (;;) {
 		hv_vq_disable_notify(vq);
-		while (budget && !READ_ONCE(q->paused)) {
+		while (!READ_ONCE(q->paused)) {
 			req = hv_blk_get_req(q);
 			if (!req)
 				goto out;	/* a completion will kick us */
@@ -505,20 +517,21 @@ static bool hv_blk_run(struct hv_blk_queue *q)
 				}
 				break;
 			}
-			budget--;
+			len = (size_t)req->chain.out_len + req->chain.in_len;
 			hv_blk_start(q, req);
+			if (hv_vq_run_charge(&run, len))
+				goto out;
 		}
-		if (!budget || READ_ONCE(q->paused)) {
-			more = budget == 0;
+		/* The empty pop and the re-check below: one iteration. */
+		if (READ_ONCE(q->paused) || hv_vq_run_charge(&run, 0))
 			goto out;
-		}
 		if (!hv_vq_enable_notify(vq))
 			break;
 	}
 out:
 	hv_blk_reap(q);
 	hv_blk_publish(q);
-	return more;
+	return hv_virtio_run_end(&q->blk->dev, &run);
 }
 
 static int hv_blk_worker(void *data)
@@ -626,7 +639,9 @@ static bool hv_blk_kill_queue(struct hv_blk_queue *q)
 		list = llist_del_all(&q->done);
 		llist_for_each_entry_safe(req, tmp, list, done_node)
 			hv_blk_finish(q, req, VIRTIO_BLK_S_IOERR, 0);
-		hv_blk_fail_posted(q);
+		/* Cut by its budget: the dying worker fails the rest. */
+		if (hv_blk_fail_posted(q))
+			hv_blk_kick(q);
 		if (hv_vq_ready(q->vq)) {
 			hv_vq_publish_used(q->vq);
 			q->pending_used = 0;

@@ -32,6 +32,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/tty.h>
@@ -52,7 +53,8 @@
 #define HV_CON_RXQ		0	/* port 0 receiveq: device -> driver */
 #define HV_CON_TXQ		1	/* port 0 transmitq: driver -> device */
 #define HV_CON_QUEUE_MAX	128
-#define HV_CON_BUDGET		64	/* chains per queue per worker run */
+#define HV_CON_BUDGET		64	/* iterations per queue per worker run */
+#define HV_CON_BUDGET_BYTES	SZ_64K	/* bytes per queue per worker run */
 #define HV_CON_RETRY		(HZ / 20)	/* tty buffers full, unthrottled */
 
 struct hv_console {
@@ -90,7 +92,6 @@ struct hv_console {
 	atomic64_t bytes_in;		/* written into the guest's receiveq */
 	atomic64_t bytes_out;		/* taken from the guest's transmitq */
 	atomic64_t held;		/* times guest output was held back */
-	atomic64_t dropped;		/* bytes lost: none by design */
 
 	u8 in_buf[HV_CON_IN_RING];
 	u8 *out_buf;			/* HV_CON_OUT_RING bytes, kvmalloc */
@@ -177,13 +178,13 @@ static bool hv_con_push_tty(struct hv_console *con)
 }
 
 /*
- * Take guest output from the transmitq into the output ring, at most
- * *@budget chains.  A chain larger than the free space is taken in steps:
+ * Take guest output from the transmitq into the output ring, within @run
+ * (see hv_vq_run).  A chain larger than the free space is taken in steps:
  * it stays popped (and the guest waits for it) until all of it is in.
  * Returns true if anything was taken, false when the queue is empty, the
  * ring full, or the queue broke.
  */
-static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
+static bool hv_con_pull_guest(struct hv_console *con, struct hv_vq_run *run,
 			      u32 *pending)
 {
 	struct hv_vq *vq = &con->dev.vqs[HV_CON_TXQ];
@@ -194,7 +195,8 @@ static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
 
 	if (!hv_vq_ready(vq))
 		return false;
-	while (*budget) {
+	/* Every turn is charged, empty pops and re-checks included. */
+	while (!hv_vq_run_charge(run, 0)) {
 		if (!hv_con_ring_space(&con->out)) {
 			if ((con->tx_busy || hv_vq_has_avail(vq)) &&
 			    !con->tx_held) {
@@ -227,6 +229,7 @@ static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
 					 con->tx_off);
 		con->tx_off += n;
 		atomic64_add(n, &con->bytes_out);
+		hv_vq_run_add_bytes(run, n);
 		if (n)
 			progress = true;
 		if (con->tx_off < c->out_len)
@@ -236,13 +239,12 @@ static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
 		con->tx_busy = false;
 		con->tx_held = false;
 		progress = true;
-		(*budget)--;
 	}
 	return progress;
 }
 
-/* Move buffered input into the guest's receive buffers. */
-static void hv_con_fill_guest(struct hv_console *con, unsigned int *budget,
+/* Move buffered input into the guest's receive buffers, within @run. */
+static void hv_con_fill_guest(struct hv_console *con, struct hv_vq_run *run,
 			      u32 *pending)
 {
 	struct hv_vq *vq = &con->dev.vqs[HV_CON_RXQ];
@@ -254,7 +256,8 @@ static void hv_con_fill_guest(struct hv_console *con, unsigned int *budget,
 
 	if (!hv_vq_ready(vq))
 		return;
-	while (*budget) {
+	/* Every turn is charged, empty pops and re-checks included. */
+	while (!hv_vq_run_charge(run, 0)) {
 		spin_lock_irqsave(&con->lock, flags);
 		n = hv_con_ring_len(&con->in);
 		spin_unlock_irqrestore(&con->lock, flags);
@@ -283,8 +286,8 @@ static void hv_con_fill_guest(struct hv_console *con, unsigned int *budget,
 		hv_vq_add_used(vq, c->head, n);
 		(*pending)++;
 		atomic64_add(n, &con->bytes_in);
+		hv_vq_run_add_bytes(run, n);
 		woke = true;
-		(*budget)--;
 	}
 	if (woke)
 		tty_port_tty_wakeup(&con->port);
@@ -312,25 +315,31 @@ static void hv_con_work(struct work_struct *work)
 {
 	struct hv_console *con = container_of(to_delayed_work(work),
 					      struct hv_console, work);
-	unsigned int tx_budget = HV_CON_BUDGET, rx_budget = HV_CON_BUDGET;
 	u32 tx_pending = 0, rx_pending = 0;
-	bool stalled, more;
+	struct hv_vq_run tx_run, rx_run;
+	bool stalled, more, cut;
 
 	hv_con_size_event(con);
 	if (READ_ONCE(con->paused))
 		return;
 
+	hv_vq_run_init(&tx_run, HV_CON_BUDGET, HV_CON_BUDGET_BYTES);
+	hv_vq_run_init(&rx_run, HV_CON_BUDGET, HV_CON_BUDGET_BYTES);
 	do {
 		hv_con_push_tty(con);
-		more = hv_con_pull_guest(con, &tx_budget, &tx_pending);
-	} while (more && tx_budget);
+		more = hv_con_pull_guest(con, &tx_run, &tx_pending);
+	} while (more && !tx_run.cut);
 	stalled = hv_con_push_tty(con);
 	hv_con_publish(con, HV_CON_TXQ, &tx_pending);
 
-	hv_con_fill_guest(con, &rx_budget, &rx_pending);
+	hv_con_fill_guest(con, &rx_run, &rx_pending);
 	hv_con_publish(con, HV_CON_RXQ, &rx_pending);
 
-	if (!tx_budget || !rx_budget) {
+	/* Both counted: a run is cut if either direction was. */
+	cut = hv_virtio_run_end(&con->dev, &tx_run);
+	cut |= hv_virtio_run_end(&con->dev, &rx_run);
+	if (cut) {
+		/* Requeued behind other work on hv_con_wq. */
 		hv_con_kick(con);
 	} else if (stalled) {
 		unsigned long flags;
@@ -654,7 +663,6 @@ struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info)
 	atomic64_set(&con->bytes_in, 0);
 	atomic64_set(&con->bytes_out, 0);
 	atomic64_set(&con->held, 0);
-	atomic64_set(&con->dropped, 0);
 
 	err = hv_virtio_dev_init(&con->dev, &hv_con_ops, info->mem,
 				 sizeof(con->config));
@@ -780,14 +788,6 @@ static ssize_t held_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute hv_con_attr_held = __ATTR_RO(held);
 
-static ssize_t dropped_show(struct kobject *kobj,
-			    struct kobj_attribute *attr, char *buf)
-{
-	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->dropped);
-}
-
-static struct kobj_attribute hv_con_attr_dropped = __ATTR_RO(dropped);
-
 static ssize_t buffered_in_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
@@ -822,7 +822,6 @@ static struct attribute *hv_con_attrs[] = {
 	&hv_con_attr_buffered_in.attr,
 	&hv_con_attr_buffered_out.attr,
 	&hv_con_attr_held.attr,
-	&hv_con_attr_dropped.attr,
 	NULL,
 };
 

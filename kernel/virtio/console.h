@@ -62,7 +62,7 @@ void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size);
 
 /*
  * sysfs attributes of a console device directory: tty, bytes_in,
- * bytes_out, buffered_in, buffered_out, held, dropped: kobj_attributes
+ * bytes_out, buffered_in, buffered_out, held: kobj_attributes
  * for attach.c's zone<N>/console@<addr> kobject, which they map to the
  * device with hv_vnode_kobj_dev().
  */

@@ -128,6 +128,7 @@ static bool hv_virtio_wait_acked(struct hv_virtio_dev *dev, u32 bits,
 	unsigned long flags;
 	u32 pending;
 
+	might_sleep();
 	for (;;) {
 		spin_lock_irqsave(&dev->state_lock, flags);
 		pending = dev->int_status & bits;
@@ -297,6 +298,13 @@ void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)
 		hv_virtio_raise(dev, VIRTIO_MMIO_INT_CONFIG);
 }
 
+bool hv_virtio_run_end(struct hv_virtio_dev *dev, const struct hv_vq_run *run)
+{
+	if (run->cut)
+		atomic64_inc(&dev->yields);
+	return run->cut;
+}
+
 void hv_virtio_config_changed(struct hv_virtio_dev *dev)
 {
 	atomic_inc(&dev->config_generation);
@@ -426,8 +434,7 @@ static void hv_virtio_queue_ready(struct hv_virtio_dev *dev, u32 value)
 			  dev->ops->queue_max, q->desc, q->avail, q->used,
 			  hv_virtio_has_feature(dev, VIRTIO_RING_F_EVENT_IDX));
 	if (err) {
-		hv_dev_warn(dev, "queue %u: bad setup (num %u desc %#llx avail %#llx used %#llx): %d\n",
-			    index, q->num, q->desc, q->avail, q->used, err);
+		/* Its one dmesg line names vq->why (overlap, outside...). */
 		hv_virtio_queue_broken(dev, index);
 		return;
 	}

@@ -157,6 +157,7 @@ struct hv_virtio_dev {
 	atomic64_t reinjects;		/* of which by the re-injection work */
 	atomic64_t inject_errors;
 	atomic64_t bad_accesses;
+	atomic64_t yields;		/* worker runs cut by their budget */
 };
 
 /* Where and how a device appears to its zone (from the attach request). */
@@ -232,6 +233,12 @@ void hv_virtio_kill_wait(struct hv_virtio_dev *dev);
 
 /* A queue broke: set NEEDS_RESET and notify the driver (once). */
 void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index);
+
+/*
+ * A worker run on @dev ended: count a yield if its budget cut it.  Returns
+ * run->cut: the worker must requeue itself behind other work.
+ */
+bool hv_virtio_run_end(struct hv_virtio_dev *dev, const struct hv_vq_run *run);
 
 /* The device changed its config space: bump the generation, notify. */
 void hv_virtio_config_changed(struct hv_virtio_dev *dev);

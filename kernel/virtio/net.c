@@ -52,6 +52,7 @@
 #include <linux/if_tun.h>
 #include <linux/kobject.h>
 #include <linux/kthread.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
@@ -217,12 +218,6 @@ static void hv_net_break(struct hv_net *net, u16 q, const char *why)
 	hv_virtio_queue_broken(&net->dev, q);
 }
 
-/* Weight check after a packet, as vhost_exceeds_weight(). */
-static bool hv_net_exceeds_weight(u32 pkts, size_t bytes)
-{
-	return pkts >= HV_NET_PKT_WEIGHT || bytes >= HV_NET_WEIGHT;
-}
-
 /* --- TX: guest -> tap --------------------------------------------------- */
 
 /* Send one popped chain.  0 (completed, sent or not), -EAGAIN, -EPROTO. */
@@ -271,17 +266,18 @@ static int hv_net_tx_one(struct hv_net *net, size_t *bytes)
 	return 0;
 }
 
-/* One bounded TX run; true if work is left. */
+/* One bounded TX run (see hv_vq_run); true if work is left. */
 static bool hv_net_handle_tx(struct hv_net *net)
 {
 	struct hv_vq *vq = &net->dev.vqs[HV_NET_TXQ];
-	size_t bytes = 0;
-	u32 pkts = 0;
+	struct hv_vq_run run;
+	size_t bytes;
 	int ret;
 
 	if (!hv_vq_ready(vq) || READ_ONCE(net->tx_blocked))
 		return false;
 
+	hv_vq_run_init(&run, HV_NET_PKT_WEIGHT, HV_NET_WEIGHT);
 	for (;;) {
 		hv_vq_disable_notify(vq);
 		while (!READ_ONCE(net->paused)) {
@@ -292,6 +288,7 @@ static bool hv_net_handle_tx(struct hv_net *net)
 			}
 			if (!ret)
 				break;
+			bytes = 0;
 			ret = hv_net_tx_one(net, &bytes);
 			if (ret == -EPROTO)
 				return false;
@@ -311,16 +308,17 @@ static bool hv_net_handle_tx(struct hv_net *net)
 			}
 			/* TX buffers are read-only: used length 0 (2.7.8). */
 			hv_net_add_used(net, HV_NET_TXQ, net->tx_chain.head, 0);
-			if (hv_net_exceeds_weight(++pkts, bytes)) {
-				hv_net_publish(net, HV_NET_TXQ);
-				return true;
-			}
+			if (hv_vq_run_charge(&run, bytes))
+				goto out;
 		}
-		if (READ_ONCE(net->paused) || !hv_vq_enable_notify(vq))
+		/* The empty pop and the re-check below: one iteration. */
+		if (READ_ONCE(net->paused) || hv_vq_run_charge(&run, 0) ||
+		    !hv_vq_enable_notify(vq))
 			break;
 	}
+out:
 	hv_net_publish(net, HV_NET_TXQ);
-	return false;
+	return hv_virtio_run_end(&net->dev, &run);
 }
 
 /*
@@ -333,6 +331,7 @@ static void hv_net_tx_drop_posted(struct hv_net *net)
 	struct hv_vq *vq = &net->dev.vqs[HV_NET_TXQ];
 	unsigned int n;
 
+	lockdep_assert_held(&net->run_lock);
 	n = hv_vq_complete_posted(vq, &net->tx_chain, HV_NET_QUEUE_MAX);
 	atomic64_add(n, &net->stats.tx_dropped);
 	net->pending_used[HV_NET_TXQ] += n;
@@ -397,24 +396,6 @@ static int hv_net_get_rx_bufs(struct hv_net *net, u64 need, bool mrg)
 		have += c.in_len;
 	}
 	return HV_NET_RX_OK;
-}
-
-/*
- * Ask for a kick when the guest adds RX buffers.  Unlike
- * hv_vq_enable_notify(), which reports chains we popped and put back, this
- * asks for (and reports) buffers added since we last read avail->idx.
- */
-static bool hv_net_rx_enable_notify(struct hv_net *net)
-{
-	struct hv_vq *vq = &net->dev.vqs[HV_NET_RXQ];
-
-	hv_vq_enable_notify(vq);
-	if (vq->event_idx)
-		WRITE_ONCE(*(__le16 *)&vq->used->ring[vq->num],
-			   cpu_to_le16(vq->avail_idx));
-	/* Publish the wish before looking at avail->idx again. */
-	smp_mb();
-	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->avail_idx;
 }
 
 /* Throw away the packet at the head of the tap's queue. */
@@ -489,22 +470,24 @@ static int hv_net_rx_one(struct hv_net *net, u32 guest_hlen)
 	return frame;
 }
 
-/* One bounded RX run; true if work is left. */
+/* One bounded RX run (see hv_vq_run); true if work is left. */
 static bool hv_net_handle_rx(struct hv_net *net)
 {
 	struct hv_vq *vq = &net->dev.vqs[HV_NET_RXQ];
 	bool mrg = hv_virtio_has_feature(&net->dev, VIRTIO_NET_F_MRG_RXBUF);
 	u32 hlen = hv_net_guest_hlen(net->dev.features);
 	struct socket *sock = net->sock;
-	size_t bytes = 0;
-	u32 pkts = 0;
+	struct hv_vq_run run;
+	size_t bytes;
 	int peek, ret;
 
 	if (!hv_vq_ready(vq))
 		return false;
 
+	hv_vq_run_init(&run, HV_NET_PKT_WEIGHT, HV_NET_WEIGHT);
 	hv_vq_disable_notify(vq);
 	while (!READ_ONCE(net->paused)) {
+		bytes = 0;
 		peek = sock->ops->peek_len(sock);
 		if (peek <= 0)
 			break;	/* the socket callback wakes us */
@@ -520,21 +503,20 @@ static bool hv_net_handle_rx(struct hv_net *net)
 			/* Leave the packet in the tap; wait for a kick. */
 			hv_net_rx_unpop(net, 0);
 			WRITE_ONCE(net->rx_wait_bufs, true);
-			if (!hv_net_rx_enable_notify(net))
+			if (!hv_vq_enable_notify_new(vq))
 				goto out;
+			/* Buffers arrived meanwhile: charged as any turn. */
 			WRITE_ONCE(net->rx_wait_bufs, false);
 			hv_vq_disable_notify(vq);
-			continue;
+			goto next;
 		}
 		ret = hv_net_rx_one(net, hlen);
 		if (ret == -EAGAIN)
 			break;
-		bytes += ret;
+		bytes = ret;
 next:
-		if (hv_net_exceeds_weight(++pkts, bytes)) {
-			hv_net_publish(net, HV_NET_RXQ);
-			return true;
-		}
+		if (hv_vq_run_charge(&run, bytes))
+			break;
 	}
 	/*
 	 * RX kicks stay off: packets arrive through the socket callback, and
@@ -542,7 +524,7 @@ next:
 	 */
 out:
 	hv_net_publish(net, HV_NET_RXQ);
-	return false;
+	return hv_virtio_run_end(&net->dev, &run);
 }
 
 /* --- link status -------------------------------------------------------- */
@@ -561,6 +543,7 @@ static void hv_net_link_update(struct hv_net *net)
 /* Caller holds rtnl. */
 static bool hv_net_carrier(struct net_device *dev)
 {
+	ASSERT_RTNL();
 	return netif_running(dev) && netif_carrier_ok(dev);
 }
 
@@ -825,6 +808,7 @@ static int hv_net_tun_flags(struct net_device *dev, unsigned int *flags)
 	char *page;
 	int err;
 
+	ASSERT_RTNL();
 	for (a = grp ? grp->attrs : NULL; a && *a; a++)
 		if (!strcmp((*a)->name, "tun_flags"))
 			da = container_of(*a, struct device_attribute, attr);

@@ -65,30 +65,73 @@ void hv_vq_reset(struct hv_vq *vq)
 	memset(vq, 0, sizeof(*vq));
 }
 
+/* Do [a, a + alen) and [b, b + blen) share a byte?  Overflow-safe. */
+static bool hv_vq_areas_overlap(u64 a, size_t alen, u64 b, size_t blen)
+{
+	u64 a_end, b_end;
+
+	/* An area that wraps the address space fails translation anyway. */
+	if (check_add_overflow(a, (u64)alen, &a_end) ||
+	    check_add_overflow(b, (u64)blen, &b_end))
+		return true;
+	return a < b_end && b < a_end;
+}
+
+/*
+ * The device writes the used area (and avail_event); a guest that overlaps
+ * it with what the device reads would have the device rewrite avail->idx
+ * or descriptors under itself (a re-check that never settles: the class of
+ * CVE-2019-3900).  The areas must be disjoint.
+ */
+static const char *hv_vq_layout_error(u16 num, u64 desc, u64 avail, u64 used,
+				      bool event_idx)
+{
+	size_t ds = hv_vq_desc_size(num);
+	size_t as = hv_vq_avail_size(num, event_idx);
+	size_t us = hv_vq_used_size(num, event_idx);
+
+	if (hv_vq_areas_overlap(desc, ds, avail, as))
+		return "descriptor and avail areas overlap";
+	if (hv_vq_areas_overlap(desc, ds, used, us))
+		return "descriptor and used areas overlap";
+	if (hv_vq_areas_overlap(avail, as, used, us))
+		return "avail and used areas overlap";
+	return NULL;
+}
+
 int hv_vq_setup(struct hv_vq *vq, const struct hv_guest_mem *mem, u32 num,
 		u32 max, u64 desc, u64 avail, u64 used, bool event_idx)
 {
+	const char *why;
 	void *d, *a, *u;
 
 	hv_vq_reset(vq);
-	if (max > HV_VQ_MAX_SIZE || !num || num > max || !is_power_of_2(num))
+	if (max > HV_VQ_MAX_SIZE || !num || num > max || !is_power_of_2(num)) {
+		vq->why = "bad queue size";
 		return -EINVAL;
+	}
 	if (!IS_ALIGNED(desc, 16) || !IS_ALIGNED(avail, 2) ||
-	    !IS_ALIGNED(used, 4))
+	    !IS_ALIGNED(used, 4)) {
+		vq->why = "misaligned ring area";
 		return -EINVAL;
+	}
+	why = hv_vq_layout_error(num, desc, avail, used, event_idx);
+	if (why) {
+		vq->why = why;
+		return -EINVAL;
+	}
 
 	d = hv_gmem_translate(mem, desc, hv_vq_desc_size(num));
 	a = hv_gmem_translate(mem, avail, hv_vq_avail_size(num, event_idx));
 	u = hv_gmem_translate(mem, used, hv_vq_used_size(num, event_idx));
-	if (!d || !a || !u)
+	if (!d || !a || !u) {
+		vq->why = "ring area outside guest memory";
 		return -EFAULT;
+	}
 
 	vq->mem = mem;
 	vq->num = num;
 	vq->event_idx = event_idx;
-	vq->desc_gpa = desc;
-	vq->avail_gpa = avail;
-	vq->used_gpa = used;
 	vq->avail = a;
 	vq->used = u;
 	/* The device's indexes start at 0 after a reset (spec 2.7). */
@@ -318,27 +361,66 @@ bool hv_vq_enable_notify(struct hv_vq *vq)
 	return hv_vq_has_avail(vq);
 }
 
+bool hv_vq_enable_notify_new(struct hv_vq *vq)
+{
+	hv_vq_enable_notify(vq);
+	if (vq->event_idx)
+		WRITE_ONCE(*hv_vq_avail_event(vq), cpu_to_le16(vq->avail_idx));
+	/* Publish the wish before looking at avail->idx again. */
+	smp_mb();
+	return le16_to_cpu(READ_ONCE(vq->avail->idx)) != vq->avail_idx;
+}
+
 unsigned int hv_vq_complete_posted(struct hv_vq *vq, struct hv_vq_chain *c,
 				   unsigned int max)
 {
+	struct hv_vq_run run;
 	unsigned int n = 0;
 	int ret;
 
+	hv_vq_run_init(&run, max, SIZE_MAX);
 	for (;;) {
 		hv_vq_disable_notify(vq);
-		while (n < max) {
+		for (;;) {
 			ret = hv_vq_pop(vq, c);
-			if (ret <= 0) {
-				if (ret < 0)
-					return n;	/* broken */
+			if (ret < 0)
+				return n;	/* broken */
+			if (!ret)
 				break;
-			}
 			hv_vq_add_used(vq, c->head, 0);
 			n++;
+			if (hv_vq_run_charge(&run, 0)) {
+				/* Kicks on: the caller does not come back. */
+				hv_vq_enable_notify(vq);
+				return n;
+			}
 		}
-		if (n >= max || !hv_vq_enable_notify(vq))
+		/* Kicks on; more came meanwhile: another charged turn. */
+		if (!hv_vq_enable_notify(vq) || hv_vq_run_charge(&run, 0))
 			return n;
 	}
+}
+
+void hv_vq_run_init(struct hv_vq_run *run, unsigned int iters, size_t bytes)
+{
+	run->iters = iters;
+	run->bytes = bytes;
+	run->cut = false;
+}
+
+void hv_vq_run_add_bytes(struct hv_vq_run *run, size_t bytes)
+{
+	run->bytes -= min(bytes, run->bytes);
+}
+
+bool hv_vq_run_charge(struct hv_vq_run *run, size_t bytes)
+{
+	hv_vq_run_add_bytes(run, bytes);
+	if (run->iters)
+		run->iters--;
+	if (!run->iters || !run->bytes)
+		run->cut = true;
+	return run->cut;
 }
 
 bool hv_vq_has_avail(struct hv_vq *vq)

@@ -88,9 +88,6 @@ struct hv_vq {
 	const struct hv_guest_mem *mem;
 	u16 num;
 	bool event_idx;
-	u64 desc_gpa;
-	u64 avail_gpa;
-	u64 used_gpa;
 	struct hv_vring_desc *desc;
 	struct hv_vring_avail *avail;
 	struct hv_vring_used *used;
@@ -111,9 +108,10 @@ size_t hv_vq_avail_size(u16 num, bool event_idx);
 size_t hv_vq_used_size(u16 num, bool event_idx);
 
 /*
- * Check @num against @max, check alignment, translate the three areas and
- * reset the worker state.  Returns 0 or -EINVAL / -EFAULT; on failure the
- * queue is left unusable (not ready).
+ * Check @num against @max, check alignment, that the three areas do not
+ * overlap each other, translate them and reset the worker state.  Returns
+ * 0 or -EINVAL / -EFAULT; on failure the queue is left unusable (not
+ * ready) and vq->why says what was wrong.
  */
 int hv_vq_setup(struct hv_vq *vq, const struct hv_guest_mem *mem, u32 num,
 		u32 max, u64 desc, u64 avail, u64 used, bool event_idx);
@@ -169,14 +167,48 @@ void hv_vq_disable_notify(struct hv_vq *vq);
 bool hv_vq_enable_notify(struct hv_vq *vq);
 
 /*
+ * Like hv_vq_enable_notify(), but asks for a kick on (and reports) buffers
+ * added since avail->idx was last read, ignoring chains popped and put
+ * back with hv_vq_unpop() (a device waiting for more buffers than posted).
+ */
+bool hv_vq_enable_notify_new(struct hv_vq *vq);
+
+/*
  * A device going away: complete up to @max posted chains, unread, with used
  * length 0 (added, not published), and leave kicks enabled.  @c is scratch
  * space for the walk: each chain is still checked as hv_vq_pop() does, and
  * a broken one breaks the queue (hv_vq_ready() turns false) and stops the
- * walk.  Returns how many chains were completed.
+ * walk.  Every chain and every re-check counts against @max; kicks are
+ * left enabled however the walk ends.  Returns how many chains were
+ * completed.
  */
 unsigned int hv_vq_complete_posted(struct hv_vq *vq, struct hv_vq_chain *c,
 				   unsigned int max);
+
+/*
+ * The budget of one worker run, vhost's rule (drivers/vhost/vhost.c,
+ * vhost_exceeds_weight()): every loop iteration is charged -- a chain
+ * popped, an empty pop, a "did buffers arrive meanwhile?" re-check -- and
+ * so are the bytes moved.  Once either is spent the run ends and its
+ * worker requeues itself behind other work.  Charging only popped chains
+ * lets a guest whose rings make the re-check always true pin the worker.
+ */
+struct hv_vq_run {
+	unsigned int iters;	/* iterations left */
+	size_t bytes;		/* bytes left */
+	bool cut;		/* the budget ran out: the run was cut */
+};
+
+void hv_vq_run_init(struct hv_vq_run *run, unsigned int iters, size_t bytes);
+
+/* Charge @bytes without ending an iteration (checked at the next charge). */
+void hv_vq_run_add_bytes(struct hv_vq_run *run, size_t bytes);
+
+/*
+ * Charge one iteration and @bytes.  Returns true when the budget is spent:
+ * the caller stops now (run->cut stays set).
+ */
+bool hv_vq_run_charge(struct hv_vq_run *run, size_t bytes);
 
 /* Are buffers available?  (Cheap; reads avail->idx.) */
 bool hv_vq_has_avail(struct hv_vq *vq);

@@ -398,6 +398,54 @@ static void blkdev_kill_fails_posted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvt_status(t), VIRTIO_BLK_S_IOERR);
 }
 
+/* QueueReady refuses rings that overlap: NEEDS_RESET, queue not ready. */
+static void blkdev_overlap_refused(struct kunit *test)
+{
+	struct hvt_blkdev *t = hvt_blkdev_create(test, false, 0);
+
+	hvt_probe(test, t, true, 0);
+	bwr(t, VIRTIO_MMIO_QUEUE_SEL, 0);
+	bwr(t, VIRTIO_MMIO_QUEUE_NUM, HVT_QNUM);
+	bwr(t, VIRTIO_MMIO_QUEUE_DESC_LOW, lower_32_bits(HVT_DESC));
+	bwr(t, VIRTIO_MMIO_QUEUE_AVAIL_LOW, lower_32_bits(HVT_AVAIL + 2));
+	bwr(t, VIRTIO_MMIO_QUEUE_USED_LOW, lower_32_bits(HVT_AVAIL + 4));
+	bwr(t, VIRTIO_MMIO_QUEUE_READY, 1);
+	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_READY), 0U);
+	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_STATUS) & 0x40, 0x40U);
+	KUNIT_EXPECT_FALSE(test, hv_vq_ready(&t->dev->vqs[0]));
+}
+
+/*
+ * The CVE-2019-3900-class spin on the real worker: rings laid out as
+ * QueueReady accepted before it checked for overlap (used 2 bytes after
+ * avail, no EVENT_IDX).  The worker's own used->flags writes flip bit 0 of
+ * avail->idx, so every re-check finds "more" and every pop finds nothing.
+ * Each run must be cut by its budget (counted in yields), the worker must
+ * give the CPU and its lock between runs, and kill and destroy return.
+ * Without the charge per re-check UML never gets the CPU back.
+ */
+static void blkdev_overlap_spin_yields(struct kunit *test)
+{
+	struct hvt_blkdev *t = hvt_blkdev_new(test, false);
+	struct hv_vq *vq = &t->dev->vqs[0];
+	int i;
+
+	hvt_req(t, VIRTIO_BLK_T_IN, 0, HVT_DATA, 512, true);
+	/*
+	 * Worker idle (nothing kicked yet): the layout, and a driver that
+	 * did not accept EVENT_IDX (with it, used->flags is never written).
+	 */
+	vq->used = (struct hv_vring_used *)((u8 *)vq->avail + 2);
+	vq->event_idx = false;
+	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	for (i = 0; i < 500 && atomic64_read(&t->dev->yields) < 3; i++)
+		usleep_range(2000, 4000);
+	KUNIT_EXPECT_GE(test, atomic64_read(&t->dev->yields), 3);
+	/* the register file (dev->lock) stays usable while it spins */
+	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_READY), 1U);
+	t->dev->ops->kill(t->dev);	/* returns: no ack, gives up in 2 s */
+}
+
 /* ---- multi-queue (VIRTIO_BLK_F_MQ) ---------------------------------- */
 
 static u32 hvt_dev_features0(struct hvt_blkdev *t)
@@ -648,6 +696,8 @@ static struct kunit_case hv_blkdev_cases[] = {
 	KUNIT_CASE(blkdev_broken_queue),
 	KUNIT_CASE(blkdev_reset_with_io),
 	KUNIT_CASE(blkdev_kill_fails_posted),
+	KUNIT_CASE(blkdev_overlap_refused),
+	KUNIT_CASE(blkdev_overlap_spin_yields),
 	KUNIT_CASE(blkdev_mq_offered_with_queues),
 	KUNIT_CASE(blkdev_mq_queue1_served_alone),
 	KUNIT_CASE(blkdev_mq_reset_both_busy),

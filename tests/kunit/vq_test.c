@@ -677,6 +677,115 @@ static void vq_setup_rejects(struct kunit *test)
 					  HVT_AVAIL, HVT_USED, false), -EFAULT);
 }
 
+/* QueueReady's rule: the three areas may touch but never overlap. */
+static void vq_setup_rejects_overlap(struct kunit *test)
+{
+	struct hvt_mem *m = hvt_mem_new(test);
+	size_t as = hv_vq_avail_size(8, false), us = hv_vq_used_size(8, false);
+	struct hv_vq vq;
+
+	/* CVE-2019-3900 class: used 2 bytes after avail (used->flags = idx) */
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_DESC,
+					  HVT_AVAIL + 2, HVT_AVAIL + 4, false),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, vq.why, "avail and used areas overlap");
+	KUNIT_EXPECT_FALSE(test, hv_vq_ready(&vq));
+	/* used ring inside the descriptor table, and the other way round */
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_DESC,
+					  HVT_AVAIL, HVT_DESC + 64, false),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, vq.why, "descriptor and used areas overlap");
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_USED,
+					  HVT_AVAIL, HVT_USED - 16, false),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_DESC,
+					  HVT_DESC + 126, HVT_USED, false),
+			-EINVAL);
+	KUNIT_EXPECT_STREQ(test, vq.why, "descriptor and avail areas overlap");
+	/* all three at one address */
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_DESC,
+					  HVT_DESC, HVT_DESC, false), -EINVAL);
+	/* touching is fine: used right after avail */
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_DESC,
+					  HVT_AVAIL, ALIGN(HVT_AVAIL + as, 4),
+					  false), 0);
+	KUNIT_EXPECT_TRUE(test, hv_vq_ready(&vq));
+	/* ... but not once EVENT_IDX adds used_event to avail */
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_DESC,
+					  HVT_AVAIL, HVT_AVAIL + as, true),
+			-EINVAL);
+	/* avail right after used, with and without avail_event */
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_DESC,
+					  HVT_USED + us, HVT_USED, false), 0);
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_DESC,
+					  HVT_USED + us, HVT_USED, true),
+			-EINVAL);
+	/* an area that wraps the address space */
+	KUNIT_EXPECT_EQ(test, hv_vq_setup(&vq, &m->gm, 8, 256, HVT_DESC,
+					  HVT_AVAIL, U64_MAX - 3, false),
+			-EINVAL);
+}
+
+static void vq_run_budget(struct kunit *test)
+{
+	struct hv_vq_run run;
+	int i;
+
+	hv_vq_run_init(&run, 4, 1000);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_FALSE(test, hv_vq_run_charge(&run, 0));
+	KUNIT_EXPECT_FALSE(test, run.cut);
+	KUNIT_EXPECT_TRUE(test, hv_vq_run_charge(&run, 0));
+	KUNIT_EXPECT_TRUE(test, run.cut);
+	KUNIT_EXPECT_TRUE(test, hv_vq_run_charge(&run, 0));	/* stays cut */
+
+	/* bytes: a charge that spends them ends the run at once */
+	hv_vq_run_init(&run, 100, 1000);
+	KUNIT_EXPECT_FALSE(test, hv_vq_run_charge(&run, 999));
+	KUNIT_EXPECT_TRUE(test, hv_vq_run_charge(&run, 1));
+	hv_vq_run_init(&run, 100, 1000);
+	KUNIT_EXPECT_TRUE(test, hv_vq_run_charge(&run, SIZE_MAX));
+	/* bytes added mid-iteration are seen at the next charge */
+	hv_vq_run_init(&run, 100, 1000);
+	hv_vq_run_add_bytes(&run, 600);
+	hv_vq_run_add_bytes(&run, 600);
+	KUNIT_EXPECT_FALSE(test, run.cut);
+	KUNIT_EXPECT_TRUE(test, hv_vq_run_charge(&run, 0));
+}
+
+/*
+ * The spin itself: rings laid out as a guest would have before QueueReady
+ * refused it (used 2 bytes after avail, no EVENT_IDX).  Each
+ * hv_vq_disable_notify() sets bit 0 of used->flags, which is avail->idx,
+ * and hv_vq_enable_notify() clears it: pop finds the ring empty and the
+ * re-check always says "more".  The walk must still end within its
+ * budget, every empty pop and re-check charged.
+ */
+static void vq_overlap_spin_bounded(struct kunit *test)
+{
+	struct hvt_vq *t = hvt_vq_new(test, 8, false);
+	u8 *avail = (u8 *)t->vq.avail;
+	unsigned int n;
+
+	hvt_desc(t->m, HVT_DESC, 0, HVT_BUF, 16, 0, 0);
+	t->vq.used = (struct hv_vring_used *)(avail + 2);
+
+	/* the flip is real: the re-check keeps reporting buffers */
+	hv_vq_disable_notify(&t->vq);
+	KUNIT_EXPECT_EQ(test, le16_to_cpu(t->vq.avail->idx), 1);
+	KUNIT_EXPECT_EQ(test, hvt_pop(t), 1);	/* head 0 */
+	KUNIT_EXPECT_EQ(test, hvt_pop(t), 0);	/* empty */
+	KUNIT_EXPECT_TRUE(test, hv_vq_enable_notify(&t->vq));	/* "more" */
+	hv_vq_disable_notify(&t->vq);
+	KUNIT_EXPECT_EQ(test, hvt_pop(t), 0);	/* and yet empty */
+	KUNIT_EXPECT_TRUE(test, hv_vq_enable_notify(&t->vq));	/* "more" */
+
+	/* without the charge per re-check this never returns */
+	n = hv_vq_complete_posted(&t->vq, &t->c, 64);
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	KUNIT_EXPECT_FALSE(test, t->vq.broken);
+}
+
 static void vq_not_set_up(struct kunit *test)
 {
 	struct hv_vq vq;
@@ -733,6 +842,9 @@ static struct kunit_case hv_vq_cases[] = {
 	KUNIT_CASE(vq_complete_posted_broken),
 	KUNIT_CASE(vq_setup_rejects),
 	KUNIT_CASE(vq_not_set_up),
+	KUNIT_CASE(vq_setup_rejects_overlap),
+	KUNIT_CASE(vq_run_budget),
+	KUNIT_CASE(vq_overlap_spin_bounded),
 	{}
 };
 

@@ -146,6 +146,8 @@ struct sim_zone {
 
 	struct list_head node;		/* in sim.zones */
 	struct dentry *dbg;
+	/* Last value read through debugfs mmio; under probe_lock. */
+	u32 raw_value;
 	struct sim_irq_stats istats;	/* sim_vgic.c */
 };
 
@@ -206,6 +208,7 @@ int sim_trap_post(struct sim_zone *z, u64 addr, u32 size, u64 value,
 int sim_transport_rescan(struct sim_zone *z);
 void sim_transport_remove_all(struct sim_zone *z);
 void sim_transport_probe_work(struct work_struct *work);
+int sim_transport_raw(struct sim_zone *z, u64 addr, bool write, u32 *value);
 
 /* sim_dma.c */
 struct device *sim_dma_get(struct sim_zone *z);

@@ -9,6 +9,7 @@
  *                     crc32 of the images in zone RAM at ZONE_START
  *   zone<N>/devices   the zone's guest virtio devices
  *   zone<N>/rescan    write anything: probe the virtio slots again
+ *   zone<N>/mmio      raw 32-bit register accesses ("w ADDR VAL", "r ADDR")
  *   irq_stats, zone<N>/irq_stats
  *                     guest interrupt delivery and wake-ups (sim_vgic.c)
  *   virtio_irqs       the guests' device descriptions: "ZONE ADDR IRQ"
@@ -214,6 +215,61 @@ static const struct file_operations rescan_fops = {
 	.llseek	= noop_llseek,
 };
 
+/*
+ * zone<N>/mmio: raw register accesses for hostile-guest tests.  Write
+ * "w ADDR VALUE" (32-bit store) or "r ADDR" (32-bit load); reading the file
+ * returns the value of the last load.  ADDR is a guest physical address
+ * in one of the zone's virtio regions.
+ */
+static int mmio_show(struct seq_file *m, void *v)
+{
+	struct sim_zone *z = m->private;
+
+	mutex_lock(&z->probe_lock);
+	seq_printf(m, "%#x\n", z->raw_value);
+	mutex_unlock(&z->probe_lock);
+	return 0;
+}
+
+static int mmio_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, mmio_show, inode->i_private);
+}
+
+static ssize_t mmio_write(struct file *file, const char __user *ubuf,
+			  size_t len, loff_t *ppos)
+{
+	struct sim_zone *z = file_inode(file)->i_private;
+	char buf[64], op;
+	u32 value = 0;
+	u64 addr;
+	int n, err;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	n = sscanf(buf, "%c %llx %x", &op, &addr, &value);
+	if (!(n == 3 && op == 'w') && !(n == 2 && op == 'r'))
+		return -EINVAL;
+	mutex_lock(&z->probe_lock);
+	err = sim_transport_raw(z, addr, op == 'w', &value);
+	if (!err && op == 'r')
+		z->raw_value = value;
+	mutex_unlock(&z->probe_lock);
+	return err ? err : len;
+}
+
+static const struct file_operations mmio_fops = {
+	.owner		= THIS_MODULE,
+	.open		= mmio_open,
+	.read		= seq_read,
+	.write		= mmio_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
 void sim_debugfs_zone_add(struct sim_zone *z)
 {
 	char name[16];
@@ -225,6 +281,7 @@ void sim_debugfs_zone_add(struct sim_zone *z)
 	debugfs_create_file("dtb_sum", 0444, z->dbg, z, &dtb_sum_fops);
 	debugfs_create_file("devices", 0444, z->dbg, z, &devices_fops);
 	debugfs_create_file("rescan", 0200, z->dbg, z, &rescan_fops);
+	debugfs_create_file("mmio", 0600, z->dbg, z, &mmio_fops);
 	sim_vgic_debugfs_zone(z);
 }
 

@@ -575,6 +575,33 @@ int sim_transport_rescan(struct sim_zone *z)
 	return count;
 }
 
+/*
+ * A raw 32-bit register access by a test, as a hostile guest would make it
+ * (debugfs zone<N>/mmio): @addr must lie in one of the zone's virtio
+ * regions, whose start decides what hvisor posts (the notify rule, see
+ * sim_trap_write()).  No driver needs to be bound.  0 or -EINVAL.
+ */
+int sim_transport_raw(struct sim_zone *z, u64 addr, bool write, u32 *value)
+{
+	const struct hvisor_zone_head *h = z->head;
+	u32 i;
+
+	for (i = 0; i < h->num_memory_regions; i++) {
+		const struct hvisor_memory_region *r = &h->memory_regions[i];
+
+		if (r->type != HVISOR_MEM_TYPE_VIRTIO || r->size < 4 ||
+		    addr < r->physical_start ||
+		    addr - r->physical_start > r->size - 4)
+			continue;
+		if (write)
+			sim_trap_write(z, addr, r->physical_start, 4, *value);
+		else
+			*value = sim_trap_read(z, addr, r->physical_start, 4);
+		return 0;
+	}
+	return -EINVAL;
+}
+
 void sim_transport_probe_work(struct work_struct *work)
 {
 	sim_transport_rescan(container_of(work, struct sim_zone, probe_work));

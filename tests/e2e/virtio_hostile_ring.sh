@@ -1,0 +1,145 @@
+#!/bin/sh
+# arch: x86_64 arm64
+# timeout: 300
+#
+# A hostile guest's ring layout, written register by register through the
+# sim's trap path (debugfs zone1/mmio; no driver bound): the used ring 2
+# bytes after the avail ring, no EVENT_IDX (the CVE-2019-3900 class: the
+# device's own used->flags writes would flip avail->idx and its worker
+# would spin).  QueueReady must refuse it: the queue stays not ready, the
+# device needs a reset, and dmesg says why in one line however often the
+# guest insists.  Same for a used ring inside the descriptor table.  After
+# a reset the device serves Linux's own virtio_blk again; detach, zone
+# shutdown and rmmod return; no soft lockup, hung task, WARN or BUG.
+#
+# exit 0 pass, 77 skip, anything else fail.
+
+set -u
+# vblk_start, vblk_cfg, vblk_detach, log, die, $W, $VBLK_*
+. /usr/share/hvisor/tests/e2e/lib/vblk.sh
+SYS=/sys/class/hvisor/zone1/blk@${VBLK_ADDR#0x}
+MMIO=/sys/kernel/debug/hvisor_sim/zone1/mmio
+FAILED=0
+
+fail() { log "FAIL: $*"; FAILED=1; }
+
+# shellcheck disable=SC2317  # run by the EXIT trap
+cleanup() {
+	hvisor zone shutdown -id 1 >/dev/null 2>&1
+	rmmod hvisor_sim 2>/dev/null
+	rmmod hvisor 2>/dev/null
+	rm -f "$W/disk.img"
+}
+trap cleanup EXIT
+
+# virtio-mmio registers (include/uapi/linux/virtio_mmio.h)
+STATUS=0x70 DRV_FEAT=0x20 DRV_FEAT_SEL=0x24 QSEL=0x30 QNUM=0x38
+QREADY=0x44 QNOTIFY=0x50 QDESC=0x80 QAVAIL=0x90 QUSED=0xa0
+
+# wr OFF VALUE / rd OFF: 32-bit accesses to the device, as the guest
+wr() {
+	echo "w $(printf '%#x' $((VBLK_ADDR + $1))) $(printf '%x' $(($2)))" \
+		>$MMIO || fail "register write $1 <- $2"
+}
+rd() {
+	echo "r $(printf '%#x' $((VBLK_ADDR + $1)))" >$MMIO ||
+		fail "register read $1"
+	echo $(($(cat $MMIO)))
+}
+
+# handshake up to FEATURES_OK: VIRTIO_F_VERSION_1 only (no EVENT_IDX)
+features_ok() {
+	wr $STATUS 0
+	wr $STATUS 1
+	wr $STATUS 3
+	wr $DRV_FEAT_SEL 1
+	wr $DRV_FEAT 1
+	wr $DRV_FEAT_SEL 0
+	wr $DRV_FEAT 0
+	wr $STATUS 0xb
+	[ "$(rd $STATUS)" = 11 ] || fail "FEATURES_OK not accepted: $(rd $STATUS)"
+}
+
+# queue_ready DESC AVAIL USED: program queue 0 (16 entries) and enable it
+queue_ready() {
+	wr $QSEL 0
+	wr $QNUM 16
+	wr $QDESC "$1"
+	wr $((QDESC + 4)) 0
+	wr $QAVAIL "$2"
+	wr $((QAVAIL + 4)) 0
+	wr $QUSED "$3"
+	wr $((QUSED + 4)) 0
+	wr $QREADY 1
+}
+
+# new_dmesg: kernel log lines since the test started
+new_dmesg() { dmesg | tail -n +$((DMESG0 + 1)); }
+
+vblk_start
+[ -e $MMIO ] || die "no $MMIO (hvisor_sim without raw register access)"
+DMESG0=$(dmesg | wc -l)
+dd if=/dev/zero of=$W/disk.img bs=1M count=8 2>/dev/null
+vblk_cfg $W/disk.img
+hvisor virtio attach "$VBLK_CFG" >/dev/null || die "virtio attach"
+[ "$(cat "$SYS/status")" = 0x00 ] || fail "status before: $(cat "$SYS/status")"
+
+# Ring areas in zone 1's RAM, at its guest addresses (VBLK_MEM is
+# zone0:zonex:size): refused before they are ever touched, and in zone RAM,
+# not zone 0's own memory, should a regression accept them.
+zm=${VBLK_MEM#*:}
+X=$((${zm%%:*} + 0x100000))
+
+# 1. used 2 bytes after avail: used->flags would be avail->idx
+features_ok
+queue_ready $((X + 0x1000)) $((X + 2)) $((X + 4))
+[ "$(rd $QREADY)" = 0 ] || fail "overlapping avail/used accepted"
+[ $(($(rd $STATUS) & 0x40)) = 64 ] || fail "no NEEDS_RESET: $(rd $STATUS)"
+# the guest insists, and kicks: still refused, and dmesg stays at one line
+for _ in 1 2 3 4 5; do
+	wr $QREADY 1
+	wr $QNOTIFY 0
+done
+[ "$(rd $QREADY)" = 0 ] || fail "overlap accepted on a retry"
+n=$(new_dmesg | grep -c 'avail and used areas overlap')
+[ "$n" = 1 ] || fail "$n dmesg lines for the overlap (want 1)"
+log "overlap refused: status $(cat "$SYS/status")"
+
+# 2. used ring inside the descriptor table, after a reset
+features_ok
+queue_ready "$X" $((X + 0x1000)) $((X + 0x40))
+[ "$(rd $QREADY)" = 0 ] || fail "used ring inside the descriptor table accepted"
+[ $(($(rd $STATUS) & 0x40)) = 64 ] || fail "no NEEDS_RESET: $(rd $STATUS)"
+new_dmesg | grep -q 'descriptor and used areas overlap' ||
+	fail "no dmesg line for the descriptor/used overlap"
+wr $STATUS 0
+[ "$(rd $STATUS)" = 0 ] || fail "reset: status $(rd $STATUS)"
+
+# 3. after the reset a real driver is served (it lays the rings out itself)
+echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan
+DEV=
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	for d in /sys/block/vd*; do
+		[ -e "$d" ] && DEV=${d##*/} && break
+	done
+	[ -n "$DEV" ] && break
+	sleep 0.5
+done
+[ -n "$DEV" ] || die "no virtio disk after the reset"
+dd if="/dev/$DEV" of=/dev/null bs=64k count=64 iflag=direct 2>/dev/null ||
+	fail "reads after the reset"
+[ "$(cat "$SYS/status")" = 0x0f ] || fail "status: $(cat "$SYS/status")"
+y=$(cat "$SYS/yields") || fail "no yields attribute"
+log "yields after 4 MiB of reads: $y"
+
+# 4. everything returns
+vblk_detach || fail "detach"
+hvisor zone shutdown -id 1 || fail "zone shutdown"
+rmmod hvisor_sim || fail "rmmod hvisor_sim"
+rmmod hvisor || fail "rmmod hvisor"
+if new_dmesg | grep -E 'soft lockup|hung_task|blocked for more than|WARNING:|BUG:'; then
+	fail "kernel complained (above)"
+fi
+
+[ $FAILED = 0 ] && log "PASS"
+exit $FAILED
