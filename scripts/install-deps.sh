@@ -21,6 +21,8 @@ PKGS=(
 	linux-source-6.1 xz-utils python3
 	# the tool
 	libcjson-dev pkgconf
+	# the fuzz tier: clang with its libFuzzer + sanitizer runtimes
+	clang-14 libclang-rt-14-dev
 	# the test VM: QEMU (TCG), busybox, initramfs tools, and the userland
 	# copied into the x86_64 guest
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip file
