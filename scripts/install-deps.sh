@@ -23,9 +23,11 @@ PKGS=(
 	libcjson-dev pkgconf
 	# the fuzz tier: clang with its libFuzzer + sanitizer runtimes
 	clang-14 libclang-rt-14-dev
-	# the test VM: QEMU (TCG), busybox, initramfs tools, and the userland
-	# copied into the x86_64 guest
+	# the test VM: QEMU (TCG), busybox, initramfs tools, dtc (the arm64
+	# VM's device tree with no-map zone RAM), and the userland copied into
+	# the x86_64 guest
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip file
+	device-tree-compiler
 	iproute2 fio iperf3 e2fsprogs
 )
 

@@ -200,13 +200,6 @@ static void hv_blk_finish_unparsable(struct hv_blk_queue *q,
 	hv_blk_put_req(q, req);
 }
 
-static struct page *hv_blk_page(void *addr)
-{
-	if (is_vmalloc_addr(addr))
-		return vmalloc_to_page(addr);
-	return virt_to_page(addr);
-}
-
 /* Describe the kvecs as per-page bvecs for direct I/O; false to fall back. */
 static bool hv_blk_build_bvec(struct hv_blk_req *req, int nr_kvec,
 			      unsigned int *nr_bvec)
@@ -235,7 +228,8 @@ static bool hv_blk_build_bvec(struct hv_blk_req *req, int nr_kvec,
 		while (rem) {
 			off = offset_in_page(p);
 			chunk = min_t(size_t, rem, PAGE_SIZE - off);
-			bvec_set_page(&req->bvec[n++], hv_blk_page(p), chunk,
+			/* blk->direct: guest memory is in the linear map */
+			bvec_set_page(&req->bvec[n++], virt_to_page(p), chunk,
 				      off);
 			p += chunk;
 			rem -= chunk;
@@ -760,12 +754,24 @@ static void hv_blk_free(struct hv_blk *blk)
 	kfree(blk);
 }
 
-static bool hv_blk_mem_has_pages(const struct hv_guest_mem *mem)
+/*
+ * Guest buffers go to the file as bvecs with IOCB_DIRECT only when all of
+ * the zone's memory is in zone 0's linear map: below us, non-coherent DMA
+ * maintenance, swiotlb bouncing, dm-crypt, a loop device or ext4's
+ * fallback to buffered I/O reach a bvec page's data through
+ * page_address().  Zone RAM marked `reserved-memory { no-map }` (usual on
+ * SoC boards) has struct pages but no linear mapping: there we pass kvecs
+ * over the mapping guest_mem_map.c made, and the file copies through it.
+ * That is buffered I/O: 6.1's direct I/O cannot take kvecs (it needs pages
+ * to pin: iov_iter_get_pages() refuses ITER_KVEC), and bouncing through
+ * linear pages for O_DIRECT would cost the same copy.
+ */
+static bool hv_blk_mem_linear(const struct hv_guest_mem *mem)
 {
 	u32 i;
 
 	for (i = 0; i < mem->nr; i++)
-		if (!mem->r[i].has_pages)
+		if (!mem->r[i].linear)
 			return false;
 	return true;
 }
@@ -801,7 +807,7 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 		      !file->f_op->write_iter;
 	blk->direct = !params->no_direct &&
 		      (file->f_mode & FMODE_CAN_ODIRECT) &&
-		      hv_blk_mem_has_pages(info->mem);
+		      hv_blk_mem_linear(info->mem);
 	blk->nr_queues = nr_queues;
 	atomic64_set(&blk->nr_requests, 0);
 	atomic64_set(&blk->nr_errors, 0);
@@ -872,7 +878,7 @@ void hv_blk_destroy(struct hv_virtio_dev *dev)
 
 /*
  * sysfs: zone<N>/blk@<addr>/{requests,errors,bytes_read,bytes_written},
- * sums over the queues, and queue_requests, one count per queue.
+ * sums over the queues, queue_requests, one count per queue, and io_path.
  */
 static struct hv_blk *hv_blk_of_kobj(struct kobject *kobj)
 {
@@ -922,7 +928,16 @@ static ssize_t queue_requests_show(struct kobject *kobj,
 	return len;
 }
 
+/* Which way guest buffers reach the image file (see hv_blk_mem_linear()). */
+static ssize_t io_path_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", hv_blk_of_kobj(kobj)->direct ?
+			  "direct" : "buffered");
+}
+
 static struct kobj_attribute hv_blk_attr_requests = __ATTR_RO(requests);
+static struct kobj_attribute hv_blk_attr_io_path = __ATTR_RO(io_path);
 static struct kobj_attribute hv_blk_attr_queue_requests =
 	__ATTR_RO(queue_requests);
 static struct kobj_attribute hv_blk_attr_errors = __ATTR_RO(errors);
@@ -935,6 +950,7 @@ static struct attribute *hv_blk_attrs[] = {
 	&hv_blk_attr_bytes_read.attr,
 	&hv_blk_attr_bytes_written.attr,
 	&hv_blk_attr_queue_requests.attr,
+	&hv_blk_attr_io_path.attr,
 	NULL,
 };
 

@@ -91,3 +91,30 @@ void *hv_gmem_translate(const struct hv_guest_mem *gm, u64 gpa, u64 len)
 		return NULL;
 	return (u8 *)r->hva + off;
 }
+
+bool hv_gmem_is_linear(u64 phys, u64 size, const void *hva)
+{
+	unsigned long pfn, end;
+	u64 last;
+
+	if (!hva || !PAGE_ALIGNED(phys) || !hv_range_last(phys, size, &last))
+		return false;
+	pfn = PHYS_PFN(phys);
+	end = PHYS_PFN(last);
+	if ((u64)end != last >> PAGE_SHIFT)
+		return false;	/* beyond what a pfn can name */
+	for (; pfn <= end; pfn++) {
+		if (!pfn_valid(pfn))
+			return false;
+		/*
+		 * The linear map is contiguous, so comparing the first page
+		 * would do for a range memremap() mapped as one; checking
+		 * each page also covers highmem and callers that pass
+		 * something else, at a cost paid once per attach.
+		 */
+		if (page_address(pfn_to_page(pfn)) !=
+		    (const u8 *)hva + PFN_PHYS(pfn - PHYS_PFN(phys)))
+			return false;
+	}
+	return true;
+}

@@ -22,7 +22,7 @@ struct hv_gmem_region {
 	u64 zonex_ipa;		/* guest physical address of the region */
 	u64 size;		/* bytes, page aligned, non-zero */
 	void *hva;		/* kernel mapping of [zone0_ipa, +size) */
-	bool has_pages;		/* covered by struct pages (bvec I/O allowed) */
+	bool linear;		/* hva is the linear map (bvec I/O allowed) */
 };
 
 struct hv_guest_mem {
@@ -52,6 +52,18 @@ void *hv_gmem_translate(const struct hv_guest_mem *gm, u64 gpa, u64 len);
  */
 const struct hv_gmem_region *hv_gmem_lookup(const struct hv_guest_mem *gm,
 					    u64 gpa, u64 len, u64 *offset);
+
+/*
+ * True if @hva, the kernel mapping of the host physical range
+ * [@phys, @phys + @size), is that range's address in the linear map, with a
+ * struct page behind every page.  Only then may the range's pages be handed
+ * to other subsystems (bvecs for the block layer): they reach a page's data
+ * through page_address(), i.e. the linear map.  pfn_valid() alone is not
+ * enough: zone RAM that a device tree marks `reserved-memory { no-map }` has
+ * struct pages but no linear mapping, and memremap() returns a fresh
+ * mapping for it instead.
+ */
+bool hv_gmem_is_linear(u64 phys, u64 size, const void *hva);
 
 /* guest_mem_map.c: memremap every region (all or nothing) / undo it. */
 int hv_gmem_map(struct hv_guest_mem *gm);

@@ -8,24 +8,10 @@
 
 #include "guest_mem.h"
 
-/*
- * True if every page of [phys, phys + size) has a struct page, so that
- * guest buffers can be handed to the block layer as bvecs.
- */
-static bool hv_gmem_has_pages(u64 phys, u64 size)
-{
-	unsigned long pfn = PHYS_PFN(phys);
-	unsigned long end = PHYS_PFN(phys + size);
-
-	for (; pfn < end; pfn++)
-		if (!pfn_valid(pfn))
-			return false;
-	return true;
-}
-
 int hv_gmem_map(struct hv_guest_mem *gm)
 {
 	struct hv_gmem_region *r;
+	const char *what;
 	u32 i;
 	int err;
 
@@ -44,7 +30,21 @@ int hv_gmem_map(struct hv_guest_mem *gm)
 			err = -ENOMEM;
 			goto unmap_previous;
 		}
-		r->has_pages = hv_gmem_has_pages(r->zone0_ipa, r->size);
+		/*
+		 * memremap() returns the linear map's address only for RAM
+		 * that is in it (System RAM); for zone RAM a device tree
+		 * marks no-map, or that Linux was never given, it builds a
+		 * new mapping, and then we keep to it (blk.c).
+		 */
+		r->linear = hv_gmem_is_linear(r->zone0_ipa, r->size, r->hva);
+		if (r->linear)
+			what = "in the linear map";
+		else if (pfn_valid(PHYS_PFN(r->zone0_ipa)))
+			what = "no-map (struct pages, not in the linear map), using our mapping";
+		else
+			what = "no struct pages, using our mapping";
+		pr_info("hvisor: guest memory %#llx+%#llx: %s\n",
+			r->zone0_ipa, r->size, what);
 	}
 	return 0;
 

@@ -19,29 +19,65 @@ set -u
 exec >/dev/console 2>&1
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh
 [ -x /usr/bin/fio ] || { echo "SKIP: no fio in this VM (x86_64 only)"; exit 77; }
-LOOP=
+LOOP= HOSTLOOP=
 # shellcheck disable=SC2317  # run by the EXIT trap
 bench_cleanup() {
 	[ -n "$LOOP" ] && losetup -d "$LOOP" 2>/dev/null
-	vblk_cleanup
+	vblk_cleanup	# the zone lets go of the image
+	umount "$W/host" 2>/dev/null
+	[ -n "$HOSTLOOP" ] && losetup -d "$HOSTLOOP" 2>/dev/null
+	rm -rf "$W"
 }
 trap bench_cleanup EXIT
 RT=${BENCH_RUNTIME:-3}
 ROUNDS=${BENCH_ROUNDS:-5}
 LAT=/sys/kernel/debug/hvisor_sim/mmio_latency
 
+# BENCH_TESTS: the tests to run, comma separated (default all).
+# BENCH_IMGFS=ext4: the image on ext4 (over a loop device on tmpfs), which
+# takes O_DIRECT, so hvisor.ko's io_path (direct on zone RAM in the linear
+# map, buffered on no-map RAM: run.sh --zone-ram) decides how it is read;
+# default tmpfs (no O_DIRECT: every path goes through the page cache).
+# BENCH_POOL=zone0: the sim's guest keeps its buffers in zone 0's linear
+# RAM (hvisor_sim dma_pool_in_zone0), so hvisor.ko may take its direct
+# path there; default zone RAM (no-map in the default VM: buffered).
+IMGFS=${BENCH_IMGFS:-tmpfs}
+TESTS=",${BENCH_TESTS:-randread-4k-qd1,randread-4k-qd16,randread-4k-2x16,seqread-128k,seqwrite-128k},"
+
+if [ "${BENCH_POOL:-}" = zone0 ]; then
+	modprobe hvisor || die "modprobe hvisor"
+	modprobe hvisor_sim dma_pool_in_zone0=1 || die "modprobe hvisor_sim"
+	pool=$(cat /sys/module/hvisor_sim/parameters/dma_pool_in_zone0)
+	VBLK_MEM=${pool%+*}:${pool%+*}:${pool#*+}
+fi
 vblk_start
 VBLK_QUEUES=2	# the 2x16 row runs a job per queue
-IMG=$W/disk.img
+modprobe loop || die "modprobe loop"
+if [ "$IMGFS" = ext4 ]; then
+	modprobe ext4 || die "modprobe ext4"
+	truncate -s 192M "$W/host.img"
+	/usr/sbin/mkfs.ext4 -q -F "$W/host.img" || die "mkfs.ext4"
+	HOSTLOOP=$(losetup -f) || die "no free loop device"
+	losetup "$HOSTLOOP" "$W/host.img" || die "losetup"
+	mkdir -p "$W/host"
+	mount -t ext4 "$HOSTLOOP" "$W/host" || die "mount ext4"
+	IMG=$W/host/disk.img
+else
+	IMG=$W/disk.img
+fi
 dd if=/dev/urandom of="$IMG" bs=1M count=128 2>/dev/null
 vblk_attach "$IMG"
 SYS=$(ls -d /sys/class/hvisor/zone1/blk@* | head -n 1)
-modprobe loop || die "modprobe loop"
 LOOP=$(losetup -f) || die "no free loop device"
 # util-linux knows --direct-io; busybox's losetup does not (buffered loop)
 losetup --direct-io=on "$LOOP" "$IMG" 2>/dev/null ||
 	losetup "$LOOP" "$IMG" || die "losetup"
-echo "BENCH # image $IMG on tmpfs (no O_DIRECT: both sides go through the page cache)"
+if [ "$IMGFS" = ext4 ]; then
+	echo "BENCH # image $IMG on ext4 over $HOSTLOOP (tmpfs file)"
+else
+	echo "BENCH # image $IMG on tmpfs (no O_DIRECT: both sides go through the page cache)"
+fi
+echo "BENCH # zone RAM ${HVTEST_ZONE_RAM:-?}, guest pool ${BENCH_POOL:-zone RAM}, virtio io_path $(cat "$SYS/io_path")"
 echo "BENCH # loop $LOOP direct-io=$(cat "/sys/block/${LOOP#/dev/}/loop/dio" 2>/dev/null)"
 echo "BENCH # $ROUNDS rounds of ${RT}s per side and test, alternating; medians"
 
@@ -75,6 +111,7 @@ for t in "randread-4k-qd1 randread 4k 1 1" "randread-4k-qd16 randread 4k 16 1" \
 	"seqread-128k read 128k 16 1" "seqwrite-128k write 128k 16 1"; do
 	# shellcheck disable=SC2086  # split on purpose
 	set -- $t
+	case $TESTS in *",$1,"*) ;; *) continue ;; esac
 	: >/tmp/v; : >/tmp/l; : >/tmp/r
 	r0=$(cat "$SYS/requests") n0=$(cat "$SYS/notifies")
 	i0=$(cat "$SYS/injects") m0=$(rt_sum)

@@ -35,9 +35,9 @@ set -u
 
 case ${HVTEST_ARCH:-$(uname -m)} in
 x86_64)
-	ARCH=x86_64 MEM0=0x100000 MEMSZ=0x2ff00000 ADDR=0x7f00000400 IRQ=14 ;;
+	ARCH=x86_64 MEM0=0x30200000 MEMX=0x30200000 MEMSZ=0xfc00000 ADDR=0x7f00000400 IRQ=14 ;;
 aarch64 | arm64)
-	ARCH=arm64 MEM0=0x40000000 MEMSZ=0x30000000 ADDR=0x0b000400 IRQ=78 ;;
+	ARCH=arm64 MEM0=0x70000000 MEMX=0x50000000 MEMSZ=0x10000000 ADDR=0x0b000400 IRQ=78 ;;
 *) echo "SKIP: no sim config for this arch"; exit 77 ;;
 esac
 
@@ -76,7 +76,7 @@ cat >$W/console.json <<EOF
         {
             "id": 1,
             "memory_region": [
-                { "zone0_ipa": "$MEM0", "zonex_ipa": "$MEM0", "size": "$MEMSZ" }
+                { "zone0_ipa": "$MEM0", "zonex_ipa": "$MEMX", "size": "$MEMSZ" }
             ],
             "devices": [
                 { "type": "console", "status": "enable", "addr": "$ADDR",

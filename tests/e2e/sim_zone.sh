@@ -20,8 +20,9 @@
 set -u
 
 case ${HVTEST_ARCH:-$(uname -m)} in
-x86_64) ARCH=x86_64; RAM=0x30000000 ;;
-aarch64 | arm64) ARCH=arm64; RAM=0x70000000 ;;
+# zone RAM of the example: physical start, guest start, size
+x86_64) ARCH=x86_64; RAM=0x30200000 VRAM=0x30200000 RAMSZ=0xfc00000 ;;
+aarch64 | arm64) ARCH=arm64; RAM=0x70000000 VRAM=0x50000000 RAMSZ=0x10000000 ;;
 *) echo "SKIP: no sim config for this arch"; exit 77 ;;
 esac
 
@@ -182,13 +183,13 @@ load
 
 # --- refused configs -------------------------------------------------------
 # A second RAM region inside the first.
-sed "s/\"memory_regions\": \[/&{\"type\": \"ram\", \"physical_start\": \"$(printf 0x%x $((RAM + 0x8000000)))\", \"virtual_start\": \"$(printf 0x%x $((RAM + 0x8000000)))\", \"size\": \"0x100000\"},/" \
+sed "s/\"memory_regions\": \[/&{\"type\": \"ram\", \"physical_start\": \"$(printf 0x%x $((RAM + 0x8000000)))\", \"virtual_start\": \"$(printf 0x%x $((VRAM + 0x8000000)))\", \"size\": \"0x100000\"},/" \
 	"$EXAMPLE" >$W/overlap.json
 expect_refused $W/overlap.json 'overlap' "overlapping regions"
 nothing_left "overlapping regions"
 
 # RAM of 3 MiB: the 3 MiB kernel at RAM + 2 MiB does not fit.
-sed 's/"size": "0x10000000"/"size": "0x300000"/' "$EXAMPLE" >$W/small.json
+sed "s/\"size\": \"$RAMSZ\"/\"size\": \"0x300000\"/" "$EXAMPLE" >$W/small.json
 expect_refused $W/small.json 'image|kernel|outside|region|large|fit' "image larger than its RAM region"
 nothing_left "image too large"
 

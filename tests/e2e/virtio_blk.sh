@@ -17,11 +17,12 @@ set -u
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh
 W=/tmp/hvisor-sim
 
-# examples/sim: zone 1's guest memory is zone 0's RAM mapped 1:1
+# examples/sim: zone 1's RAM (zone0_ipa zonex_ipa size), where the sim's
+# guest drivers keep their rings and buffers
 case ${HVTEST_ARCH:-$(uname -m)} in
 # irq: what hvisor can inject there (common/virtio_limits.h)
-x86_64) ARCH=x86_64; MEM="0x100000 0x100000 0x2ff00000"; ADDR=0x7f00000000; IRQ=10 ;;
-aarch64 | arm64) ARCH=arm64; MEM="0x40000000 0x40000000 0x30000000"; ADDR=0xb000000; IRQ=75 ;;
+x86_64) ARCH=x86_64; MEM="0x30200000 0x30200000 0xfc00000"; ADDR=0x7f00000000; IRQ=10 ;;
+aarch64 | arm64) ARCH=arm64; MEM="0x70000000 0x50000000 0x10000000"; ADDR=0xb000000; IRQ=75 ;;
 *) echo "SKIP: no sim config for this arch"; exit 77 ;;
 esac
 SYS=/sys/class/hvisor/zone1/blk@${ADDR#0x}

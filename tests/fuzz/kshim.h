@@ -95,11 +95,31 @@ typedef long long s64;
 #define SZ_4K		0x1000
 #define SZ_64K		0x10000
 #define SZ_1M		0x100000
+#define PHYS_PFN(x)	((unsigned long)((x) >> PAGE_SHIFT))
+#define PFN_PHYS(x)	((u64)(x) << PAGE_SHIFT)
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
 
 static inline bool is_power_of_2(unsigned long n)
 {
 	return n != 0 && (n & (n - 1)) == 0;
+}
+
+/* No struct pages in userspace: guest memory is never the linear map. */
+struct page;
+
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return false;
+}
+
+static inline struct page *pfn_to_page(unsigned long pfn)
+{
+	return NULL;
+}
+
+static inline void *page_address(const struct page *page)
+{
+	return NULL;
 }
 
 /* minmax.h */

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: guest memory region validation and translation bounds.
+ * KUnit: guest memory region validation and translation bounds, and which
+ * mappings count as the linear map (bvec I/O allowed).
  */
 #include "../../kernel/virtio/guest_mem.c"
 
 #include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/vmalloc.h>
 
 #include "virtio_test_util.h"
 
@@ -159,6 +162,73 @@ static void gmem_validate_bad(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hv_gmem_validate(r, 2, NULL), -EINVAL);
 }
 
+/* RAM in the linear map, seen through its linear address: bvec-safe. */
+static void gmem_linear_ram(struct kunit *test)
+{
+	struct page *p = alloc_pages(GFP_KERNEL, 2);
+	u64 phys;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	phys = page_to_phys(p);
+	KUNIT_EXPECT_TRUE(test, hv_gmem_is_linear(phys, 4 * PAGE_SIZE,
+						  page_address(p)));
+	/* a part of it, at its own linear address */
+	KUNIT_EXPECT_TRUE(test, hv_gmem_is_linear(phys + PAGE_SIZE, PAGE_SIZE,
+						  page_address(p + 1)));
+	/* a linear address, but of other pages than the range's */
+	KUNIT_EXPECT_FALSE(test, hv_gmem_is_linear(phys, PAGE_SIZE,
+						   page_address(p + 1)));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_is_linear(phys + PAGE_SIZE,
+						   2 * PAGE_SIZE,
+						   page_address(p)));
+	__free_pages(p, 2);
+}
+
+/*
+ * The same pages through a second mapping, as memremap() gives for zone
+ * RAM a device tree marks no-map: struct pages exist (pfn_valid()), but
+ * page_address() is not where the data is mapped.  Not bvec-safe.
+ */
+static void gmem_other_mapping(struct kunit *test)
+{
+	struct page *pages[2];
+	void *v;
+
+	pages[0] = alloc_pages(GFP_KERNEL, 1);
+	KUNIT_ASSERT_NOT_NULL(test, pages[0]);
+	pages[1] = pages[0] + 1;
+	v = vmap(pages, 2, VM_MAP, PAGE_KERNEL);
+	if (!v)
+		__free_pages(pages[0], 1);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	KUNIT_EXPECT_TRUE(test, pfn_valid(page_to_pfn(pages[0])));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_is_linear(page_to_phys(pages[0]),
+						   2 * PAGE_SIZE, v));
+	vunmap(v);
+	__free_pages(pages[0], 1);
+}
+
+/* No struct pages (RAM Linux was never given), or nonsense: never linear. */
+static void gmem_not_linear(struct kunit *test)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+	u64 phys, beyond = 1ULL << 40;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	phys = page_to_phys(p);
+	KUNIT_ASSERT_FALSE(test, pfn_valid(PHYS_PFN(beyond)));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_is_linear(beyond, PAGE_SIZE,
+						   page_address(p)));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_is_linear(phys, PAGE_SIZE, NULL));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_is_linear(phys, 0, page_address(p)));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_is_linear(phys + 1, PAGE_SIZE,
+						   page_address(p)));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_is_linear(0ULL - PAGE_SIZE,
+						   2 * PAGE_SIZE,
+						   page_address(p)));
+	__free_page(p);
+}
+
 static struct kunit_case hv_gmem_cases[] = {
 	KUNIT_CASE(gmem_translate_inside),
 	KUNIT_CASE(gmem_last_byte_edge),
@@ -169,6 +239,9 @@ static struct kunit_case hv_gmem_cases[] = {
 	KUNIT_CASE(gmem_lookup_offset),
 	KUNIT_CASE(gmem_validate_good),
 	KUNIT_CASE(gmem_validate_bad),
+	KUNIT_CASE(gmem_linear_ram),
+	KUNIT_CASE(gmem_other_mapping),
+	KUNIT_CASE(gmem_not_linear),
 	{}
 };
 

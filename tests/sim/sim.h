@@ -38,6 +38,8 @@ struct platform_device;
 struct irq_domain;
 struct fwnode_handle;
 struct dentry;
+struct device;
+struct sim_dma;
 
 /* MMIO round trip latency, request queued -> cfg completion seen. */
 struct sim_latency {
@@ -123,6 +125,7 @@ struct sim_zone {
 	/* Serialises probing and removal of this zone's transports. */
 	struct mutex probe_lock;
 	struct list_head transports;	/* under probe_lock + sim.irq_lock */
+	struct sim_dma *dma;		/* transports' DMA parent (probe_lock) */
 	struct work_struct probe_work;	/* first probe after ZONE_START */
 
 	struct list_head node;		/* in sim.zones */
@@ -138,6 +141,7 @@ struct sim_transport {
 	u32 device_id;
 	unsigned int virq;		/* the guest's interrupt line */
 	bool irq_requested;
+	bool dev_platform;		/* device offered ACCESS_PLATFORM */
 	unsigned long pending_notify;	/* vq indexes whose kick is deferred */
 	struct work_struct notify_work;
 	struct list_head node;		/* in zone->transports */
@@ -172,6 +176,10 @@ int sim_trap_post(struct sim_zone *z, u64 addr, u32 size, u64 value,
 int sim_transport_rescan(struct sim_zone *z);
 void sim_transport_remove_all(struct sim_zone *z);
 void sim_transport_probe_work(struct work_struct *work);
+
+/* sim_dma.c */
+struct device *sim_dma_get(struct sim_zone *z);
+void sim_dma_put(struct sim_zone *z);
 
 /* sim_debugfs.c */
 void sim_debugfs_init(void);

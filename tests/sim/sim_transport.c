@@ -55,22 +55,32 @@ static u64 sim_vm_get_features(struct virtio_device *vdev)
 	features <<= 32;
 	sim_wr(t, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 4, 0);
 	features |= sim_rd(t, VIRTIO_MMIO_DEVICE_FEATURES, 4);
-	return features;
+	t->dev_platform = features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
+	/*
+	 * The guest's memory is the zone's: have virtio_ring use the DMA
+	 * API, whose ops (sim_dma.c) place rings and buffers there.
+	 */
+	return features | BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
 }
 
 static int sim_vm_finalize_features(struct virtio_device *vdev)
 {
 	struct sim_transport *t = to_sim(vdev);
+	u64 features;
 
 	vring_transport_features(vdev);
 	if (!__virtio_test_bit(vdev, VIRTIO_F_VERSION_1)) {
 		dev_err(&vdev->dev, "device lacks VIRTIO_F_VERSION_1\n");
 		return -EINVAL;
 	}
+	/* ACCESS_PLATFORM is ours (sim_vm_get_features()), unless offered */
+	features = vdev->features;
+	if (!t->dev_platform)
+		features &= ~BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
 	sim_wr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 4, 1);
-	sim_wr(t, VIRTIO_MMIO_DRIVER_FEATURES, 4, vdev->features >> 32);
+	sim_wr(t, VIRTIO_MMIO_DRIVER_FEATURES, 4, features >> 32);
 	sim_wr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 4, 0);
-	sim_wr(t, VIRTIO_MMIO_DRIVER_FEATURES, 4, (u32)vdev->features);
+	sim_wr(t, VIRTIO_MMIO_DRIVER_FEATURES, 4, (u32)features);
 	return 0;
 }
 
@@ -282,7 +292,7 @@ static struct virtqueue *sim_vm_setup_vq(struct sim_transport *t,
 	if (!num || num == ~0U)
 		return ERR_PTR(-ENOENT);
 
-	/* The ring lives in zone 0 RAM, which the sim zone maps 1:1. */
+	/* The ring lives in zone RAM (sim_dma.c); addresses are zone IPAs. */
 	vq = vring_create_virtqueue(index, num, PAGE_SIZE, &t->vdev, true, true,
 				    ctx, sim_vm_notify, callback, name);
 	if (!vq)
@@ -407,8 +417,12 @@ static int sim_transport_add(struct sim_zone *z, u64 base, u64 region_start,
 			     u32 device_id)
 {
 	struct sim_transport *t;
+	struct device *dma;
 	int virq, err;
 
+	dma = sim_dma_get(z);
+	if (!dma)
+		return -ENOMEM;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
@@ -423,7 +437,7 @@ static int sim_transport_add(struct sim_zone *z, u64 base, u64 region_start,
 	t->device_id = device_id;
 	t->virq = virq;
 	INIT_WORK(&t->notify_work, sim_vm_notify_work);
-	t->vdev.dev.parent = &sim.pdev->dev;
+	t->vdev.dev.parent = dma;	/* virtio_ring's DMA device */
 	t->vdev.dev.release = sim_vm_release;
 	t->vdev.config = &sim_vm_config_ops;
 	t->vdev.id.device = device_id;
@@ -515,5 +529,6 @@ void sim_transport_remove_all(struct sim_zone *z)
 	mutex_lock(&z->probe_lock);
 	list_for_each_entry_safe(t, tmp, &z->transports, node)
 		sim_transport_del(t);
+	sim_dma_put(z);
 	mutex_unlock(&z->probe_lock);
 }

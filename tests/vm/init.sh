@@ -157,7 +157,10 @@ if [ "${1:-}" = run-tests ]; then
 fi
 
 mount_all
-echo "hvtest: $HVTEST_ARCH guest up, kernel $(uname -r), mode $HVTEST_MODE"
+# how the sim zones' RAM window looks to Linux (run.sh --zone-ram)
+HVTEST_ZONE_RAM=$(sed -n 's/.*hvtest\.zone_ram=\([a-z]*\).*/\1/p' /proc/cmdline)
+export HVTEST_ZONE_RAM
+echo "hvtest: $HVTEST_ARCH guest up, kernel $(uname -r), mode $HVTEST_MODE, zone RAM $HVTEST_ZONE_RAM"
 
 if [ "$HVTEST_MODE" = shell ]; then
 	echo "hvtest: modules in /lib/modules/$(uname -r)/extra, tool /usr/bin/hvisor,"

@@ -3,6 +3,7 @@
 #
 # tests/vm/run.sh --arch x86_64|arm64 [--tests 'glob ...'] [--timeout SECS]
 #                 [--script FILE] [--verbose] [--shell] [--demo]
+#                 [--zone-ram nomap|hidden]
 #
 # Boots Debian's stock kernel for ARCH in QEMU (TCG, never KVM) with an
 # initramfs holding our modules, the tool and tests/e2e/, runs the selected
@@ -19,6 +20,10 @@
 # --demo: boot the same VM and run examples/sim/demo.sh with its output on
 # this terminal (make demo); exit 0 if the demo succeeded.
 # The full console log is build/vm/<arch>/console.log.
+# --zone-ram (or ZONE_RAM=): how the guest RAM window of the simulator's
+# zones looks to zone 0's Linux (tests/README.md "Zone RAM"): nomap (the
+# default, as on SoC boards: struct pages, no linear mapping) or hidden (no
+# struct pages: mem=/memmap=, as before).
 # VM_APPEND: more guest kernel parameters (make bench passes idle=poll).
 set -euo pipefail
 # shellcheck source=tests/lib.sh
@@ -27,6 +32,7 @@ set -euo pipefail
 . "$(dirname "$0")/vmlib.sh"
 
 ARCH='' TESTS='*' SCRIPT='' RUN_TIMEOUT=900 VERBOSE=0 SHELL_MODE=0 DEMO_MODE=0
+ZONE_RAM=${ZONE_RAM:-nomap}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) ARCH=$2; shift 2 ;;
@@ -36,37 +42,85 @@ while [ $# -gt 0 ]; do
 	--verbose|-v) VERBOSE=1; shift ;;
 	--shell) SHELL_MODE=1; shift ;;
 	--demo) DEMO_MODE=1; shift ;;
-	-h|--help) sed -n '4,23p' "$0" | cut -c3-; exit 0 ;;
+	--zone-ram) ZONE_RAM=$2; shift 2 ;;
+	-h|--help) sed -n '4,29p' "$0" | cut -c3-; exit 0 ;;
 	*) die "run.sh: unknown argument $1 (see --help)" ;;
 	esac
 done
 [ -n "$ARCH" ] || die "run.sh: --arch x86_64|arm64 is required"
+case $ZONE_RAM in
+nomap|hidden) ;;
+*) die "run.sh: --zone-ram $ZONE_RAM: not nomap or hidden" ;;
+esac
 vm_setup "$ARCH"
 GRACE=60	# host-side slack on top of a test's own timeout
 
+# arm64_dtb: QEMU virt's own device tree (-machine dumpdtb, same machine,
+# CPUs and RAM) plus a reserved-memory node marked no-map for the zone
+# window: what zone 0's device tree says on SoC boards.  Prints the .dtb's
+# path.  QEMU still fills in /chosen (bootargs, initrd).
+arm64_dtb() {
+	local base=$VMDIR/virt dts out=$VMDIR/virt-nomap.dtb
+	qemu-system-aarch64 -M virt,dumpdtb="$base.dtb" -cpu cortex-a57 \
+		-m 1G -smp 2 -nographic -nic none >/dev/null 2>&1 ||
+		die "qemu-system-aarch64 -machine dumpdtb failed"
+	dts=$(dtc -q -I dtb -O dts "$base.dtb") || die "dtc cannot read $base.dtb"
+	printf '%s\n%s\n' "$dts" "
+/ {
+	reserved-memory {
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+		hvisor-zones@70000000 {
+			reg = <0x0 0x70000000 0x0 0x10000000>;
+			no-map;
+		};
+	};
+};" | dtc -q -I dts -O dtb -o "$out" - || die "dtc cannot build $out"
+	echo "$out"
+}
+
 # qemu_cmd INITRD: the QEMU command line for ARCH, into the array QEMU.
-# Guest RAM 1 GiB; a window of it is hidden from Linux for the simulator's
-# zones (see tests/README.md): x86_64 0x30000000-0x3fffffff (memmap=),
-# arm64 0x70000000-0x7fffffff (mem=768M; RAM starts at 0x40000000).
+# Guest RAM 1 GiB; a window of it is kept for the simulator's zones, as
+# ZONE_RAM says (see tests/README.md):
+#   arm64 0x70000000-0x7fffffff: nomap a reserved-memory node marked no-map
+#     in the device tree, all RAM given to Linux; hidden mem=768M (RAM
+#     starts at 0x40000000);
+#   x86_64 0x30200000-0x3fdfffff: nomap memmap=252M$0x30200000, which leaves
+#     RAM on both sides in the same 128 MiB sparsemem sections, so the window
+#     has struct pages (pfn_valid) but is not in the direct map, x86's
+#     closest match to no-map; hidden memmap=256M$0x30000000 (whole
+#     sections: no struct pages).
+# (Zone RAM in the linear map would be System RAM, which hvisor.ko refuses
+# at zone start; the sim's dma_pool_in_zone0 covers that path.)
+# The mode is also on the command line (hvtest.zone_ram=) for the tests.
 # The sim plays hvisor v0.4 (zone config magic 0x05) in the x86_64 VM and a
 # 0x06 hypervisor in the arm64 one: modprobe takes hvisor_sim.config_abi
 # from the kernel command line (sim_zone covers both magics on each arch).
 # shellcheck disable=SC2054,SC2016  # commas are QEMU's; the $ is the kernel's
 qemu_cmd() {
-	local initrd=$1
+	local initrd=$1 append="hvtest.zone_ram=$ZONE_RAM" dtb=()
 	case $ARCH in
 	x86_64)
+		case $ZONE_RAM in
+		nomap) append+=' memmap=252M$0x30200000' ;;
+		hidden) append+=' memmap=256M$0x30000000' ;;
+		esac
 		QEMU=(qemu-system-x86_64 -bios /usr/share/qemu/qboot.rom
 			-m 1G -smp 2 -nographic -no-reboot -nic none
 			-device isa-debug-exit,iobase=0xf4,iosize=4
 			-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$initrd"
-			-append "console=ttyS0 panic=-1 quiet memmap=256M\$0x30000000 hvisor_sim.config_abi=5 ${VM_APPEND:-}")
+			-append "console=ttyS0 panic=-1 quiet $append hvisor_sim.config_abi=5 ${VM_APPEND:-}")
 		;;
 	arm64)
+		case $ZONE_RAM in
+		nomap) dtb=(-dtb "$(arm64_dtb)") ;;
+		hidden) append+=' mem=768M' ;;
+		esac
 		QEMU=(qemu-system-aarch64 -M virt -cpu cortex-a57
-			-m 1G -smp 2 -nographic -no-reboot -nic none
+			-m 1G -smp 2 -nographic -no-reboot -nic none "${dtb[@]}"
 			-kernel "$KROOT/boot/vmlinuz-$KVER" -initrd "$initrd"
-			-append "console=ttyAMA0 panic=-1 quiet mem=768M ${VM_APPEND:-}")
+			-append "console=ttyAMA0 panic=-1 quiet $append ${VM_APPEND:-}")
 		;;
 	esac
 }
@@ -133,7 +187,7 @@ run_tests() {
 		${SCRIPT:+--script "$SCRIPT"} --out "$initrd"
 	qemu_cmd "$initrd"
 	: >"$console"
-	log "vm: booting $ARCH ($KVER), console log ${console#"$ROOT"/}"
+	log "vm: booting $ARCH ($KVER), zone RAM $ZONE_RAM, console log ${console#"$ROOT"/}"
 	"${QEMU[@]}" </dev/null >"$console" 2>&1 &
 	qpid=$!
 	deadline=$(( $(date +%s) + RUN_TIMEOUT ))

@@ -6,9 +6,10 @@
 
 W=/tmp/hvisor-sim
 case ${HVTEST_ARCH:-$(uname -m)} in
-# irq: what hvisor can inject there (common/virtio_limits.h)
-x86_64) VBLK_ARCH=x86_64 VBLK_ADDR=0x7f00000000 VBLK_MEM=0x100000:0x2ff00000 VBLK_IRQ=10 ;;
-aarch64 | arm64) VBLK_ARCH=arm64 VBLK_ADDR=0xb000000 VBLK_MEM=0x40000000:0x30000000 VBLK_IRQ=75 ;;
+# zone 1's RAM as zone0_ipa:zonex_ipa:size (examples/sim); irq: what hvisor
+# can inject there (common/virtio_limits.h)
+x86_64) VBLK_ARCH=x86_64 VBLK_ADDR=0x7f00000000 VBLK_MEM=0x30200000:0x30200000:0xfc00000 VBLK_IRQ=10 ;;
+aarch64 | arm64) VBLK_ARCH=arm64 VBLK_ADDR=0xb000000 VBLK_MEM=0x70000000:0x50000000:0x10000000 VBLK_IRQ=75 ;;
 *) echo "SKIP: no sim config for this arch"; exit 77 ;;
 esac
 VBLK_CFG=$W/virtio.json
@@ -23,9 +24,10 @@ vblk_cfg() {
 	ro=
 	[ "${2:-}" = readonly ] && ro='"readonly": true,'
 	[ -n "${VBLK_QUEUES:-}" ] && ro="$ro \"queues\": $VBLK_QUEUES,"
-	# zone 1's memory is zone 0's RAM mapped 1:1 (examples/sim)
-	mem="\"memory_region\": [ { \"zone0_ipa\": \"${VBLK_MEM%:*}\",
-	  \"zonex_ipa\": \"${VBLK_MEM%:*}\", \"size\": \"${VBLK_MEM#*:}\" } ]"
+	# zone 1's RAM: the sim's guest keeps rings and buffers there
+	m=${VBLK_MEM#*:}
+	mem="\"memory_region\": [ { \"zone0_ipa\": \"${VBLK_MEM%%:*}\",
+	  \"zonex_ipa\": \"${m%:*}\", \"size\": \"${m#*:}\" } ]"
 	cat >"$VBLK_CFG" <<EOC
 { "zones": [ { "id": 1, $mem,
   "devices": [ { "type": "blk", "status": "enable", "addr": "$VBLK_ADDR",

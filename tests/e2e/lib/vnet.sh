@@ -13,8 +13,8 @@
 VNET_W=/tmp/hvisor-net
 case ${HVTEST_ARCH:-$(uname -m)} in
 # irq: what hvisor can inject there (common/virtio_limits.h)
-x86_64) VNET_ARCH=x86_64 VNET_MEM=0x100000:0x2ff00000 VNET_ADDR=0x7f00000200 VNET_IRQ=11 ;;
-aarch64 | arm64) VNET_ARCH=arm64 VNET_MEM=0x40000000:0x30000000 VNET_ADDR=0x0b000200 VNET_IRQ=76 ;;
+x86_64) VNET_ARCH=x86_64 VNET_MEM=0x30200000:0x30200000:0xfc00000 VNET_ADDR=0x7f00000200 VNET_IRQ=11 ;;
+aarch64 | arm64) VNET_ARCH=arm64 VNET_MEM=0x70000000:0x50000000:0x10000000 VNET_ADDR=0x0b000200 VNET_IRQ=76 ;;
 *) echo "SKIP: no sim config for this arch"; exit 77 ;;
 esac
 VNET_MAC=00:16:3e:10:10:10
@@ -38,12 +38,14 @@ kill_iperf3() {
 	done 2>/dev/null
 }
 
-# vnet_cfg FILE: one net device on tap0 (the tool creates the tap)
+# vnet_cfg FILE: one net device on tap0 (the tool creates the tap); the
+# memory is zone 1's RAM (zone0_ipa:zonex_ipa:size in VNET_MEM)
 vnet_cfg() {
+	m=${VNET_MEM#*:}
 	cat >"$1" <<EOC
 { "zones": [ { "id": 1,
-  "memory_region": [ { "zone0_ipa": "${VNET_MEM%:*}",
-    "zonex_ipa": "${VNET_MEM%:*}", "size": "${VNET_MEM#*:}" } ],
+  "memory_region": [ { "zone0_ipa": "${VNET_MEM%%:*}",
+    "zonex_ipa": "${m%:*}", "size": "${m#*:}" } ],
   "devices": [ { "type": "net", "status": "enable", "addr": "$VNET_ADDR",
     "len": "0x200", "irq": $VNET_IRQ, "tap": "tap0",
     "mac": ["0x00", "0x16", "0x3e", "0x10", "0x10", "0x10"] } ] } ] }
