@@ -14,7 +14,9 @@
  *   then     kind(1) offset(2, LE) value(4, LE), where kind bits 0-2 say
  *            0 read, 1 write, 2 time passes (pending delayed work runs),
  *            3 the device serves its ready queues, 4 a queue breaks,
- *            5 config change, 6-7 read; bits 3-4 the width (4, 1, 2, 8).
+ *            5 config change, 6 the guest writes the value at that offset
+ *            of its memory (descriptors, avail ring), 7 read; bits 3-4 the
+ *            width of a register access (4, 1, 2, 8).
  *
  * The guest's memory is one region, its own malloc(), so that a queue set
  * up outside it is caught by AddressSanitizer when the device serves it.
@@ -236,6 +238,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 5:
 			hv_virtio_config_changed(&dev);
+			break;
+		case 6:
+			/* off is 16 bits: anywhere in the 64 KiB, 4 bytes */
+			memcpy(mem + min_t(u64, get_le16(data + 1),
+					   GMEM_SIZE - 4), data + 3, 4);
 			break;
 		default:
 			got = m->read(&dev.vdev, off, width);

@@ -93,7 +93,7 @@ def main():
 
 
 # fuzz_mmio.c ops: kind(1) offset(2, LE) value(4, LE)
-R, W, W8, TICK, KICK = 0, 1, 1 | 3 << 3, 2, 3
+R, W, W8, TICK, KICK, MEM = 0, 1, 1 | 3 << 3, 2, 3, 6
 
 
 def op(kind, off=0, val=0):
@@ -115,10 +115,20 @@ def mmio_seeds(out):
     run = [op(W, 0x070, 15), op(W, 0x050, 0), op(KICK), op(R, 0x060),
            op(W, 0x064, 1), op(TICK), op(R, 0x0fc), op(R, 0x100),
            op(W8, 0x100, 0x1234), op(W, 0x044, 0), op(W, 0x070, 0)]
+    # device: 1 queue (4 + 4 behind MQ for bad-order), 8 bytes of config,
+    # queue_max 8
+    dev, mq = struct.pack('<4B', 0, 8, 3, 0), struct.pack('<4B', 4 | 8, 8, 3, 0)
     with open(os.path.join(out, 'init-queue-kick'), 'wb') as f:
-        f.write(b''.join(init + q + run))
+        f.write(dev + b''.join(init + q + run))
+    # the guest posts one chain (a 16-byte readable, a 1-byte writable
+    # buffer) in the queue set up above, then kicks it
+    post = [op(MEM, 0x00, ring + 0x1000), op(MEM, 0x08, 16), op(MEM, 0x0c, 1 | 1 << 16),
+            op(MEM, 0x10, ring + 0x1100), op(MEM, 0x18, 1), op(MEM, 0x1c, 2),
+            op(MEM, 0x80, 1 << 16), op(MEM, 0x84, 0)]
+    with open(os.path.join(out, 'post-and-kick'), 'wb') as f:
+        f.write(dev + b''.join(init + q + post + run))
     with open(os.path.join(out, 'bad-order'), 'wb') as f:
-        f.write(b''.join(q + run + init))
+        f.write(mq + b''.join(q + run + init))
 
 
 if __name__ == '__main__':
