@@ -90,7 +90,8 @@ build() {
 	esac
 }
 
-# Seeds: the checked-in corpus, plus the repo's own valid configs.
+# Seeds: the checked-in corpus and regression inputs, plus the repo's own
+# valid configs.
 seed_dirs() {
 	local t=$1 d=$OUT/seeds/$1
 	rm -rf "$d"
@@ -103,7 +104,12 @@ seed_dirs() {
 		cp tests/userspace/vgood/*.json "$d/"
 		cp examples/sim/virtio-*.json "$d/" ;;
 	esac
-	echo "$FZ/corpus/$t $d"
+	# The regression inputs seed the fuzzing too: near a bug, more bugs.
+	if [ -d "$FZ/regress/$t" ]; then
+		echo "$FZ/corpus/$t $FZ/regress/$t $d"
+	else
+		echo "$FZ/corpus/$t $d"
+	fi
 }
 
 fuzz_one() {
