@@ -11,6 +11,7 @@
  * need_wakeup and sleep until the wake-up irq, or at most safety_poll_ms:
  * hvisor has no StoreLoad barrier between publishing a request and reading
  * need_wakeup, so a wake-up can be lost and only the timeout recovers it.
+ * That is why the timeout can be shortened but never switched off.
  * Where hvisor never raises the wake-up irq (LoongArch: the seam's
  * wakeup_irq says -EOPNOTSUPP), need_wakeup is never set and the consumer
  * polls the ring every nowake_poll_us instead of sleeping.
@@ -44,7 +45,10 @@ MODULE_PARM_DESC(poll_us,
 static unsigned int safety_poll_ms = 100;
 module_param(safety_poll_ms, uint, 0644);
 MODULE_PARM_DESC(safety_poll_ms,
-		 "look at the request ring at least this often while asleep (ms, 0 = irq only)");
+		 "look at the request ring at least this often while asleep (ms, 1..1000; hvisor can lose a wake-up, so never irq only)");
+
+/* hvisor can lose a wake-up: the consumer never sleeps without a timeout. */
+#define HV_BRIDGE_SAFETY_POLL_MAX_MS	1000
 
 static unsigned int nowake_poll_us = 100;
 module_param(nowake_poll_us, uint, 0644);
@@ -157,9 +161,9 @@ static int hv_bridge_thread(void *data)
 			__set_current_state(TASK_RUNNING);
 			continue;
 		}
-		ms = READ_ONCE(safety_poll_ms);
-		schedule_timeout(ms ? msecs_to_jiffies(ms) :
-			       MAX_SCHEDULE_TIMEOUT);
+		ms = clamp(READ_ONCE(safety_poll_ms), 1U,
+			   HV_BRIDGE_SAFETY_POLL_MAX_MS);
+		schedule_timeout(msecs_to_jiffies(ms));
 		hv_ring_disarm_wakeup(b);
 	}
 	hv_ring_disarm_wakeup(b);

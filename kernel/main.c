@@ -16,26 +16,35 @@
 #include "virtio/attach.h"
 #include "virtio/console.h"
 
+/*
+ * An ioctl number carries the size of its struct, so a grown struct of a
+ * newer tool would get a number this module does not know.  Match on type,
+ * number and direction only: every struct starts with its own size, which
+ * the handler reads (uarg.h): the part both know is taken, a non-zero tail
+ * this module does not know is refused with E2BIG.
+ */
+#define HVISOR_IOC_KEY(cmd)	((cmd) & ~_IOC(0, 0, 0, _IOC_SIZEMASK))
+
 static long hvisor_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd) {
-	case HVISOR_GET_INFO:
+	/* HVISOR_ZONE_START_V1 has ZONE_START's key: its handler tells them apart */
+	switch (HVISOR_IOC_KEY(cmd)) {
+	case HVISOR_IOC_KEY(HVISOR_GET_INFO):
 		return hvisor_ioctl_get_info(uarg);
-	case HVISOR_ZONE_START:
-	case HVISOR_ZONE_START_V1:
+	case HVISOR_IOC_KEY(HVISOR_ZONE_START):
 		return hvisor_ioctl_zone_start(uarg);
-	case HVISOR_ZONE_SHUTDOWN:
+	case HVISOR_IOC_KEY(HVISOR_ZONE_SHUTDOWN):
 		return hvisor_ioctl_zone_shutdown(uarg);
-	case HVISOR_ZONE_LIST:
+	case HVISOR_IOC_KEY(HVISOR_ZONE_LIST):
 		return hvisor_ioctl_zone_list(uarg);
-	case HVISOR_VIRTIO_ATTACH:
+	case HVISOR_IOC_KEY(HVISOR_VIRTIO_ATTACH):
 		return hvisor_virtio_attach(uarg);
-	case HVISOR_VIRTIO_DETACH:
+	case HVISOR_IOC_KEY(HVISOR_VIRTIO_DETACH):
 		return hvisor_virtio_detach(uarg);
-	case HVISOR_VIRTIO_LIST:
+	case HVISOR_IOC_KEY(HVISOR_VIRTIO_LIST):
 		return hvisor_virtio_list(uarg);
 	default:
 		return -ENOTTY;
@@ -98,3 +107,4 @@ module_exit(hvisor_exit);
 
 MODULE_DESCRIPTION("hvisor zone 0 driver: zones and in-kernel virtio backends");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(HVISOR_VERSION);

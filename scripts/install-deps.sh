@@ -10,10 +10,13 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 PKGS=(
-	# compilers and kbuild of hvisor.ko against Debian's headers
-	make gcc libc6-dev binutils linux-headers-amd64
+	# compilers and kbuild of hvisor.ko against Debian's headers: both
+	# kernels Debian 12 ships, 6.1 and 6.12 (the 6.12 headers pull in its
+	# image; their kbuild tools also serve the arm64 headers)
+	make gcc libc6-dev binutils linux-headers-amd64 linux-headers-6.12-amd64
 	flex bison bc libssl-dev libelf-dev dwarves kmod rsync
-	# cross builds: arm64 (modules, tool, static helpers), riscv64 (modules)
+	# cross builds: arm64 (modules, tool, static helpers), riscv64 (modules,
+	# against linux-source-6.1 and -6.12)
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-riscv64-linux-gnu
 	# loongarch64 (modules): LLVM=-19 against linux-source-6.12
 	clang-19 lld-19 llvm-19 linux-source-6.12
@@ -29,6 +32,10 @@ PKGS=(
 	qemu-system-x86 qemu-system-arm busybox-static cpio gzip file
 	device-tree-compiler
 	iproute2 fio iperf3 e2fsprogs
+	# packaging checks (tests/pkg): dkms; the static tool's cJSON from
+	# Debian's cjson source package (apt-get source unpacks with
+	# dpkg-source), its riscv64 static libc
+	dkms dpkg-dev libc6-dev-riscv64-cross
 )
 
 missing=()

@@ -1,77 +1,61 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Kernel side of the build: hvisor.ko and the test modules, included by the
-# top Makefile.
+# Kernel side of the build: hvisor.ko, included by the top Makefile.
+# Kbuild's conventions: nothing is downloaded or installed, and what is
+# given on the command line is obeyed.
 #
-#   make modules                  x86_64 against Debian's linux-headers-amd64
+#   make modules                  hvisor.ko for the running kernel
+#                                 (KDIR=/lib/modules/$(uname -r)/build)
 #   make modules KDIR=/path       against another prepared tree
-#   make modules ARCH=arm64       against Debian's arm64 headers
-#                                 (fetched once into build/kdir/arm64)
-#   make modules ARCH=riscv       against linux-source-6.1 configured with
-#                                 O=build/kdir/riscv (compile check only)
-#   make modules ARCH=loongarch   against linux-source-6.12 configured with
-#                                 O=build/kdir/loongarch, built with
-#                                 Debian's clang-19 (compile check only;
-#                                 hvisor.ko alone: the simulator is for
-#                                 the test VMs)
+#   make modules ARCH=arm64 KDIR=/board/linux [CROSS_COMPILE=...]
+#                                 cross-build; CROSS_COMPILE defaults to
+#                                 Debian's cross gcc for ARCH (arm64:
+#                                 aarch64-linux-gnu-, riscv:
+#                                 riscv64-linux-gnu-, loongarch:
+#                                 loongarch64-linux-gnu-); LLVM=1 works too
+#   make modules HVISOR_SIM=1     also the simulator, tests/sim/hvisor_sim.ko
+#                                 (for the test VMs)
 #   make modules-clean
-#   make check-builds             all three from scratch, each in its own
-#                                 copy under build/obj-<arch>; any warning
-#                                 fails
+#   make check-builds             CI: every arch against Debian 12's 6.1 and
+#                                 6.12 (prepared by tests/run builds), each
+#                                 in its own copy under build/obj-*, W=1,
+#                                 any warning fails
 #
-# Always W=1 with warnings as errors.
+# Warnings are errors only in check-builds and in the test scripts (they
+# pass W=1 KCFLAGS=-Werror); a plain `make` takes the kernel's flags.
 
-.PHONY: modules modules-clean check-builds check-build-x86_64 \
-	check-build-arm64 check-build-riscv check-build-loongarch
+.PHONY: modules modules-clean check-builds
 
 HVISOR_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 HVISOR_BUILD := $(HVISOR_TOP)/build
 
-# Debian's current kernel ABI, e.g. 6.1.0-56; the meta package tracks it.
-DEB_KABI ?= $(shell dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
-	sed -n 's/^linux-headers-\([^ ]*\)-amd64 .*/\1/p')
+KDIR ?= /lib/modules/$(shell uname -r)/build
 
-LINUX_SRC ?= $(HVISOR_BUILD)/linux-source-6.1
-LINUX_SRC_612 ?= $(HVISOR_BUILD)/linux-source-6.12
-
-ifeq ($(ARCH),arm64)
-KVER ?= $(DEB_KABI)-arm64
-KDIR_PREP := $(HVISOR_BUILD)/kdir/arm64
-KDIR ?= $(KDIR_PREP)/usr/src/linux-headers-$(KVER)
-KBUILD_ARGS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
-PREPARE := $(HVISOR_TOP)/scripts/prepare-kdir.sh arm64 $(KDIR_PREP) $(KVER)
-else ifeq ($(ARCH),riscv)
-KDIR_PREP := $(HVISOR_BUILD)/kdir/riscv
-KDIR ?= $(KDIR_PREP)
-# No vmlinux, hence no Module.symvers: undefined symbols are expected.
-KBUILD_ARGS := ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- KBUILD_MODPOST_WARN=1
-PREPARE := $(HVISOR_TOP)/scripts/prepare-kdir.sh riscv $(KDIR_PREP) $(LINUX_SRC)
-else ifeq ($(ARCH),loongarch)
-KDIR_PREP := $(HVISOR_BUILD)/kdir/loongarch
-KDIR ?= $(KDIR_PREP)
-# LLVM=-19: clang-19, ld.lld-19, ... (bookworm has no loongarch64 gcc);
-# a board's tree may say LLVM=1.  No vmlinux, hence no Module.symvers.
-KBUILD_ARGS := ARCH=loongarch LLVM=$(or $(LLVM),-19) KBUILD_MODPOST_WARN=1 \
-	       HVISOR_NO_SIM=1
-PREPARE := $(HVISOR_TOP)/scripts/prepare-kdir.sh loongarch $(KDIR_PREP) $(LINUX_SRC_612)
-else ifneq ($(filter-out x86 x86_64,$(ARCH)),)
-$(error ARCH=$(ARCH): only x86_64 (default), arm64, riscv and loongarch are supported)
-else
-KVER ?= $(DEB_KABI)-amd64
-KDIR ?= /usr/src/linux-headers-$(KVER)
-KBUILD_ARGS :=
-PREPARE := true
+# The cross compiler for ARCH unless one is given (or LLVM is used, or
+# the host is ARCH already).
+HOST_ARCH := $(shell uname -m)
+CROSS_DEFAULT_arm64 := aarch64-linux-gnu-
+CROSS_DEFAULT_riscv := riscv64-linux-gnu-
+CROSS_DEFAULT_loongarch := loongarch64-linux-gnu-
+HOST_IS_arm64 := aarch64
+HOST_IS_riscv := riscv64
+HOST_IS_loongarch := loongarch64
+ifneq ($(ARCH),)
+ifeq ($(origin CROSS_COMPILE)$(LLVM),undefined)
+ifneq ($(HOST_ARCH),$(HOST_IS_$(ARCH)))
+CROSS_COMPILE := $(CROSS_DEFAULT_$(ARCH))
 endif
+endif
+endif
+export CROSS_COMPILE
 
 # Where the module sources are (check-builds points this at a copy).
 MOD_DIR ?= $(HVISOR_TOP)
 
-KBUILD_FLAGS = -C $(KDIR) M=$(MOD_DIR) $(KBUILD_ARGS) W=1 KCFLAGS=-Werror
-
 modules:
-	@$(PREPARE)
-	@test -f $(KDIR)/Makefile || { echo "no kernel tree at KDIR=$(KDIR)" >&2; exit 1; }
-	$(MAKE) $(KBUILD_FLAGS) modules
+	@test -f $(KDIR)/Makefile || { echo "no kernel build tree at KDIR=$(KDIR)" \
+		"(install the kernel's headers, or give KDIR=)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(MOD_DIR) $(if $(ARCH),ARCH=$(ARCH)) modules
 
 # Not kbuild's "clean": with M= it deletes every *.o, *.ko, *.a, .*.cmd
 # ... under the whole tree, build/ included, which holds prepared kernel
@@ -87,43 +71,54 @@ modules-clean:
 		[ -d $$d ] && find $$d \( $(KBUILD_OUTPUTS) \) -type f -delete; \
 	done; true
 
-# Each arch builds a fresh copy of the sources, so that objects of one arch
-# never meet another's and nothing is reused from an earlier build.  The log
-# is scanned too: kbuild lets a few warnings through -Werror (modpost,
-# Kconfig), and none is acceptable here except modpost's "undefined" for
-# riscv and loongarch, which have no Module.symvers.
-CHECK_ARCHES := x86_64 arm64 riscv loongarch
+# check-builds: ARCH-SERIES pairs, each built from a fresh copy of the
+# sources, so that objects of one never meet another's.  The trees come
+# from scripts/prepare-kdir.sh (tests/run builds calls it first; make
+# itself downloads nothing).  The log is scanned too: kbuild lets a few
+# warnings through -Werror (modpost, Kconfig), and none is acceptable
+# here except modpost's "undefined" for riscv and loongarch, which have
+# no Module.symvers.  The simulator is built where the test VMs run it
+# and riscv (a compile check of it on a third arch); not for loongarch.
+CHECK_BUILDS := x86_64-6.1 x86_64-6.12 arm64-6.1 arm64-6.12 riscv-6.1 \
+	riscv-6.12 loongarch-6.12
 NO_SYMVERS_ARCHES := riscv loongarch
+CHECK_ARGS_x86_64 := ARCH=x86_64 HVISOR_SIM=1
+CHECK_ARGS_arm64 := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- HVISOR_SIM=1
+CHECK_ARGS_riscv := ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- \
+	KBUILD_MODPOST_WARN=1 HVISOR_SIM=1
+CHECK_ARGS_loongarch := ARCH=loongarch LLVM=-19 KBUILD_MODPOST_WARN=1
 
-check-builds: $(addprefix check-build-,$(CHECK_ARCHES))
-	@echo "check-builds: $(CHECK_ARCHES): OK, no warnings"
+check-builds: $(addprefix check-build-,$(CHECK_BUILDS))
+	@echo "check-builds: $(CHECK_BUILDS): OK, no warnings"
 
-$(addprefix check-build-,$(CHECK_ARCHES)): check-build-%:
-	@rm -rf $(HVISOR_BUILD)/obj-$*
-	@mkdir -p $(HVISOR_BUILD)/obj-$*
-	@rsync -a --exclude=/build --exclude=.git --exclude='*.o' --exclude='*.ko' \
+check-build-%:
+	@a=$(word 1,$(subst -, ,$*)); s=$(word 2,$(subst -, ,$*)); \
+	kdir=$$($(HVISOR_TOP)/scripts/prepare-kdir.sh --print $$a $$s) || { \
+		echo "check-builds: $*: no prepared tree (tests/run builds," \
+			"or scripts/prepare-kdir.sh $$a $$s)" >&2; exit 1; }; \
+	rm -rf $(HVISOR_BUILD)/obj-$*; mkdir -p $(HVISOR_BUILD)/obj-$*; \
+	rsync -a --exclude=/build --exclude=.git --exclude='*.o' --exclude='*.ko' \
 		--exclude='*.mod*' --exclude='.*.cmd' --exclude=Module.symvers \
-		--exclude=modules.order $(HVISOR_TOP)/ $(HVISOR_BUILD)/obj-$*/
-	@echo "check-builds: $* ..."
-	@$(MAKE) --no-print-directory -f $(HVISOR_TOP)/scripts/kbuild.mk modules \
-		ARCH=$(if $(filter x86_64,$*),x86_64,$*) \
-		MOD_DIR=$(HVISOR_BUILD)/obj-$* > $(HVISOR_BUILD)/obj-$*.log 2>&1 || \
-		{ cat $(HVISOR_BUILD)/obj-$*.log; echo "check-builds: $*: FAILED" >&2; exit 1; }
-	@if grep -i 'warning' $(HVISOR_BUILD)/obj-$*.log | \
-		grep -v $(if $(filter $(NO_SYMVERS_ARCHES),$*),-e 'modpost: "[^"]*" \[.*\] undefined!' \
+		--exclude=modules.order $(HVISOR_TOP)/ $(HVISOR_BUILD)/obj-$*/; \
+	echo "check-builds: $* ($$kdir) ..."; \
+	$(MAKE) --no-print-directory -C $$kdir M=$(HVISOR_BUILD)/obj-$* \
+		$(CHECK_ARGS_$(word 1,$(subst -, ,$*))) W=1 KCFLAGS=-Werror modules \
+		> $(HVISOR_BUILD)/obj-$*.log 2>&1 || \
+		{ cat $(HVISOR_BUILD)/obj-$*.log; echo "check-builds: $*: FAILED" >&2; exit 1; }; \
+	if grep -i 'warning' $(HVISOR_BUILD)/obj-$*.log | \
+		grep -v $(if $(filter $(NO_SYMVERS_ARCHES),$(word 1,$(subst -, ,$*))),-e 'modpost: "[^"]*" \[.*\] undefined!' \
 			-e 'Module.symvers is missing' \
 			-e 'You can set KBUILD_MODPOST_WARN=1' \
 			-e 'many unresolved symbol warnings' \
 			-e 'suppressed [0-9]* unresolved symbol warnings',-e '^$$') >/dev/null; then \
 		cat $(HVISOR_BUILD)/obj-$*.log; \
-		echo "check-builds: $*: warnings" >&2; exit 1; fi
-	@echo "check-builds: $*: ok ($$(cd $(HVISOR_BUILD)/obj-$* && find . -name '*.ko' | tr '\n' ' '))"
+		echo "check-builds: $*: warnings" >&2; exit 1; fi; \
+	echo "check-builds: $*: ok ($$(cd $(HVISOR_BUILD)/obj-$* && find . -name '*.ko' | tr '\n' ' '))"
 
 help::
 	@echo 'Kernel module (scripts/kbuild.mk):'
-	@echo '  make modules [KDIR=...]    hvisor.ko for x86_64 (Debian headers)'
-	@echo '  make modules ARCH=arm64    against Debian arm64 headers (fetched once)'
-	@echo '  make modules ARCH=riscv    against linux-source-6.1 (compile check)'
-	@echo '  make modules ARCH=loongarch  against linux-source-6.12, clang-19 (compile check)'
+	@echo '  make modules [KDIR=...]    hvisor.ko (default: the running kernel)'
+	@echo '  make modules ARCH=arm64 KDIR=/board/linux [CROSS_COMPILE=...]'
+	@echo '  make modules HVISOR_SIM=1  also the simulator (test VMs)'
 	@echo '  make modules-clean'
-	@echo '  make check-builds          x86_64, arm64, riscv, loongarch from scratch, no warnings'
+	@echo '  make check-builds          CI: x86_64, arm64, riscv (6.1, 6.12), loongarch (6.12), W=1, no warnings'

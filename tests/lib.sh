@@ -24,18 +24,27 @@ apt_retry() {
 	return 1
 }
 
-# The Debian kernel ABI the stock headers are for, e.g. 6.1.0-56-amd64.
-# It changes with each security upload, so always derive it at run time.
+# The Debian kernel ABI of a kernel series Debian 12 ships (6.1, the
+# default, or 6.12), e.g. 6.1.0-57-amd64 or 6.12.118+deb12-amd64, from the
+# installed headers meta package.  It changes with each security upload,
+# so always derive it at run time.
 kver_amd64() {
-	dpkg-query -W -f='${Depends}' linux-headers-amd64 |
+	local meta=linux-headers-amd64
+	case ${1:-6.1} in
+	6.1) ;;
+	6.12) meta=linux-headers-6.12-amd64 ;;
+	*) die "unknown kernel series '$1' (6.1 | 6.12)" ;;
+	esac
+	dpkg-query -W -f='${Depends}' "$meta" 2>/dev/null |
 		sed -n 's/^linux-headers-\([^ ,]*\) .*/\1/p'
 }
 
-# KVER of the guest kernel for an arch (x86_64 | arm64).
+# kver_for ARCH [SERIES]: KVER of the guest kernel for an arch (x86_64 |
+# arm64) and series (6.1 | 6.12, default 6.1).
 kver_for() {
 	local k
-	k=$(kver_amd64)
-	[ -n "$k" ] || die "cannot derive KVER: is linux-headers-amd64 installed?"
+	k=$(kver_amd64 "${2:-6.1}")
+	[ -n "$k" ] || die "cannot derive KVER: is the ${2:-6.1} headers package installed? (scripts/install-deps.sh)"
 	case $1 in
 	x86_64) echo "$k" ;;
 	arm64)  echo "${k%-amd64}-arm64" ;;

@@ -4,7 +4,9 @@
 #
 #   make test                        every tier; last line "N passed, N failed, N skipped"
 #   make kunit                       KUnit suites on UML (kunit.py)
-#   make vm-test [ARCH=arm64] [TESTS='glob ...']   e2e scripts in the QEMU VM
+#   make vm-test [ARCH=arm64] [KSERIES=6.12] [TESTS='glob ...']
+#                                    e2e scripts in the QEMU VM (Debian's 6.1
+#                                    kernel, or 6.12)
 #   make vm-shell [ARCH=arm64]       a shell in that VM, nothing run
 #   make bench                       virtio-blk vs loop, virtio-net vs veth, x86_64 VM (not in CI)
 
@@ -21,7 +23,8 @@ kunit:
 	@$(HVISOR_TESTS_TOP)/tests/kunit/run.sh
 
 vm-test:
-	@$(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) $(if $(TESTS),--tests '$(TESTS)')
+	@$(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) $(if $(KSERIES),--kver $(KSERIES)) \
+		$(if $(TESTS),--tests '$(TESTS)')
 
 vm-shell:
 	@$(HVISOR_TESTS_TOP)/tests/vm/run.sh --arch $(VM_ARCH) --shell
@@ -42,7 +45,7 @@ help::
 	@echo 'Tests (tests/README.md):'
 	@echo '  make test                  all tiers (deps, unit, builds, KUnit, VM x86_64+arm64)'
 	@echo '  make kunit                 KUnit suites on UML with kunit.py'
-	@echo '  make vm-test [ARCH=arm64] [TESTS=glob]  e2e scripts in the QEMU test VM'
+	@echo '  make vm-test [ARCH=arm64] [KSERIES=6.12] [TESTS=glob]  e2e scripts in the QEMU test VM'
 	@echo '  make vm-shell [ARCH=arm64] shell in the test VM (Ctrl-A x quits)'
 	@echo '  make bench                 virtio-blk vs loop, virtio-net vs veth (x86_64 VM, not in CI)'
 	@echo '  make demo [ARCH=arm64]     the simulator demo: blk, net, console served by hvisor.ko'

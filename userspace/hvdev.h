@@ -5,6 +5,8 @@
 #ifndef HVISOR_TOOL_HVDEV_H
 #define HVISOR_TOOL_HVDEV_H
 
+#include <stddef.h>
+
 #include "include/uapi/hvisor.h"
 
 #define HVDEV_DEFAULT_PATH	"/dev/hvisor"
@@ -18,5 +20,11 @@ const char *hvdev_path(void);
  * run on hvisor, run as root).
  */
 int hvdev_open(struct hvisor_info *info);
+
+/*
+ * The loaded module's MODULE_VERSION (sysfs, or $HVISOR_SYSFS for tests)
+ * into @buf, the file read into @path.  0, or a negative errno.
+ */
+int hvdev_module_version(char *path, size_t path_len, char *buf, size_t len);
 
 #endif /* HVISOR_TOOL_HVDEV_H */

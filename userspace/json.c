@@ -462,11 +462,97 @@ void json_missing(struct jctx *c, const char *key)
 	jpath_restore(c, saved);
 }
 
+static __printf(2, 3) void jwarn(const struct jctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	jvreport(c, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Keys the tool looked at carry JSON_SEEN in their item's type; cJSON only
+ * uses the low byte for the type and bits 8 and 9 as flags.  The keys of an
+ * object left without the mark are the ones no parser knows.
+ */
+#define JSON_SEEN	0x4000
+
+#define JSON_UNKNOWN_WARNING \
+	"unknown key, ignored (--strict makes it an error)"
+
+bool json_strict;
+
+const cJSON *json_find(const cJSON *obj, const char *key)
+{
+	cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (item)
+		item->type |= JSON_SEEN;
+	return item;
+}
+
+void json_mark_all(const cJSON *item)
+{
+	cJSON *child;
+
+	if (!item)
+		return;
+	for (child = item->child; child; child = child->next) {
+		child->type |= JSON_SEEN;
+		json_mark_all(child);
+	}
+}
+
+void json_known(const cJSON *obj, const char *const *keys, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_find(obj, keys[i]);
+}
+
+static unsigned int json_walk_unknown(struct jctx *c, const cJSON *item)
+{
+	unsigned int nr = 0, i = 0;
+	const cJSON *child;
+	size_t saved;
+
+	for (child = item->child; child; child = child->next, i++) {
+		if (cJSON_IsObject(item)) {
+			saved = jpath_key(c, child->string);
+			if (!(child->type & JSON_SEEN)) {
+				if (json_strict)
+					jerr(c, "unknown key");
+				else
+					jwarn(c, "%s", JSON_UNKNOWN_WARNING);
+				nr++;
+				jpath_restore(c, saved);
+				continue;
+			}
+		} else {
+			saved = jpath_index(c, i);
+		}
+		if (cJSON_IsObject(child) || cJSON_IsArray(child))
+			nr += json_walk_unknown(c, child);
+		jpath_restore(c, saved);
+	}
+	return nr;
+}
+
+int json_unknown_keys(const char *file, const cJSON *root)
+{
+	struct jctx c;
+
+	jctx_init(&c, file);
+	return json_walk_unknown(&c, root) && json_strict ? -1 : 0;
+}
+
 /* Look up @key; 1 if absent and optional, -1 if absent and required. */
 static int json_member(struct jctx *c, const cJSON *obj, const char *key,
 		       bool required, const cJSON **item)
 {
-	*item = cJSON_GetObjectItemCaseSensitive(obj, key);
+	*item = json_find(obj, key);
 	if (*item)
 		return 0;
 	if (!required)

@@ -101,6 +101,21 @@ int json_get_object(struct jctx *c, const cJSON *obj, const char *key,
 /* Entry @i of an array; an object is taken as an array of itself. */
 const cJSON *json_entry(const cJSON *arr, unsigned int i);
 
+/*
+ * Unknown keys.  Every lookup through this file marks the key as known;
+ * json_find() is cJSON_GetObjectItemCaseSensitive() that does the same,
+ * json_known() marks keys the tool accepts and ignores, json_mark_all() a
+ * whole subtree it does not parse (a disabled device).  Then
+ * json_unknown_keys() reports each unmarked key under a marked one (or in
+ * an array), "<path>: warning: unknown key, ignored", or with json_strict
+ * "<path>: unknown key" and returns -1.
+ */
+extern bool json_strict;
+const cJSON *json_find(const cJSON *obj, const char *key);
+void json_known(const cJSON *obj, const char *const *keys, size_t n);
+void json_mark_all(const cJSON *item);
+int json_unknown_keys(const char *file, const cJSON *root);
+
 /* Report a missing member: "<path>.<key>: required field missing". */
 void json_missing(struct jctx *c, const char *key);
 

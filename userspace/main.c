@@ -12,11 +12,11 @@
 #include <string.h>
 
 #include "json.h"
+#include "version_cmd.h"
 #include "virtio_cmd.h"
 #include "zone_cmd.h"
 #include "zone_config.h"
 
-#define HVISOR_TOOL_VERSION	"0.1.0"
 #define EXIT_USAGE		2
 
 static const char main_help[] =
@@ -27,7 +27,8 @@ static const char main_help[] =
 	"commands).\n"
 	"\n"
 	"Commands:\n"
-	"  zone start <config.json>          start a zone\n"
+	"  zone start <config.json> [--strict]\n"
+	"                                    start a zone\n"
 	"  zone shutdown -id <id>            shut a zone down (also --id <id>)\n"
 	"  zone list [--json]                list the zones\n"
 	"  zone check <config.json> [--arch <arch>] [--config-abi 5|6]\n"
@@ -39,23 +40,29 @@ static const char main_help[] =
 	"  virtio detach --zone <id> [--addr <addr>]\n"
 	"                                    stop serving them\n"
 	"  virtio list [--json]              list the served devices\n"
-	"  virtio check <virtio_cfg.json>    validate a virtio config offline\n"
+	"  virtio check <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
+	"                                    validate a virtio config offline\n"
 	"  help [zone|virtio]                show help\n"
 	"\n"
 	"Options:\n"
-	"  -h, --help                        show this help\n"
-	"  -V, --version                     show the tool and ABI versions\n"
+	"  -h, --help                        show this help (also after a command)\n"
+	"  --strict                          with start, check, pack, attach:\n"
+	"                                    unknown JSON keys are errors, not warnings\n"
+	"  -V, --version, version            show the tool, module, UAPI and\n"
+	"                                    hypervisor config magic versions\n"
 	"\n"
 	"See hvisor(8).\n";
 
 static const char zone_help[] =
 	"Usage: hvisor zone <command> [arguments]\n"
 	"\n"
-	"  start <config.json>\n"
+	"  start <config.json> [--strict]\n"
 	"      Read the zone config (upstream hvisor-tool's JSON schema) and its\n"
 	"      images, validate them, and ask hvisor.ko to start the zone, in\n"
 	"      the layout of the hypervisor's zone config magic (0x05 or 0x06).\n"
 	"      Relative image paths are taken from the current directory.\n"
+	"      A key the tool does not know is a warning; with --strict, an\n"
+	"      error (also for check, pack, virtio attach and check).\n"
 	"  shutdown -id <id> | --id <id> | --id=<id>\n"
 	"      Shut zone <id> down.\n"
 	"  list [--json]\n"
@@ -88,9 +95,10 @@ static const char virtio_help[] =
 	"  list [--json]\n"
 	"      Print the served devices: zone, type, addr, irq, driver status,\n"
 	"      negotiated features, backend, tty; or a JSON array.\n"
-	"  check <virtio_cfg.json>\n"
-	"      Validate a virtio config without the module.  Missing images are\n"
-	"      only noted; anything else attach would refuse is an error.\n";
+	"  check <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
+	"      Validate a virtio config without the module, with the options\n"
+	"      attach would get.  Missing images are only noted; anything else\n"
+	"      attach would refuse is an error, an unserved type included.\n";
 
 static __printf(1, 2) int usage(const char *fmt, ...)
 {
@@ -107,6 +115,45 @@ static __printf(1, 2) int usage(const char *fmt, ...)
 static bool is_help(const char *s)
 {
 	return !strcmp(s, "-h") || !strcmp(s, "--help") || !strcmp(s, "help");
+}
+
+/*
+ * "hvisor <group> <cmd> --help": the part of @help about @cmd (its line
+ * "  <cmd> ..." and the indented lines after it), on stdout.
+ */
+static int sub_help(const char *help, const char *group, const char *cmd)
+{
+	size_t len = strlen(cmd);
+	const char *p = help, *end;
+
+	while ((p = strstr(p, "\n  ")) != NULL) {
+		p += 3;
+		if (!strncmp(p, cmd, len) && (p[len] == ' ' || p[len] == '\n'))
+			break;
+	}
+	if (!p) {
+		fputs(help, stdout);
+		return 0;
+	}
+	end = strchr(p, '\n');
+	printf("Usage: hvisor %s %.*s\n", group, (int)(end - p), p);
+	while (end[1] == ' ' && end[2] == ' ' && end[3] == ' ') {
+		p = end + 1;
+		end = strchr(p, '\n');
+		printf("%.*s\n", (int)(end - p), p);
+	}
+	return 0;
+}
+
+/* Is one of the arguments -h or --help? */
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
 }
 
 /* Value of option @name at argv[*i] ("--name v" or "--name=v"); NULL. */
@@ -129,6 +176,20 @@ static const char *option_value(int argc, char **argv, int *i,
 	return argv[++*i];
 }
 
+/* Drop each "--strict" from the arguments: unknown JSON keys are errors. */
+static int take_strict(int argc, char **argv)
+{
+	int i, n = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--strict"))
+			json_strict = true;
+		else
+			argv[n++] = argv[i];
+	}
+	return n;
+}
+
 /* zone check|dump|pack <file> [--arch A] [--config-abi 5|6] [-o out] */
 static int cmd_zone_file(const char *cmd, int argc, char **argv)
 {
@@ -139,6 +200,7 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 	__u64 magic = 0;
 	int i;
 
+	argc = take_strict(argc, argv);
 	for (i = 0; i < argc; i++) {
 		v = option_value(argc, argv, &i, "--arch", &bad);
 		if (bad)
@@ -195,6 +257,7 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 
 static int cmd_zone_start(int argc, char **argv)
 {
+	argc = take_strict(argc, argv);
 	if (argc != 1 || (argv[0][0] == '-' && argv[0][1]))
 		return usage("zone start: expected exactly one <config.json>");
 	return zone_start_cmd(argv[0]);
@@ -242,9 +305,9 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 	int i, zone = -1;
 	__u64 id;
 
+	argc = take_strict(argc, argv);
 	for (i = 0; i < argc; i++) {
-		v = attach ? option_value(argc, argv, &i, "--zone", &bad) :
-			     NULL;
+		v = option_value(argc, argv, &i, "--zone", &bad);
 		if (bad)
 			return usage("virtio %s: --zone needs a zone id", cmd);
 		if (v) {
@@ -252,7 +315,7 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 				return usage("virtio %s: invalid zone id '%s' (expected 0..%d)",
 					     cmd, v, HVISOR_MAX_ZONES - 1);
 			zone = (int)id;
-		} else if (attach && !strcmp(argv[i], "--skip-unsupported")) {
+		} else if (!strcmp(argv[i], "--skip-unsupported")) {
 			skip = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage("virtio %s: unknown option '%s'", cmd,
@@ -268,7 +331,7 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 		return usage("virtio %s: missing <virtio_cfg.json>", cmd);
 	if (attach)
 		return virtio_attach_cmd(file, zone, skip);
-	return virtio_check_cmd(file);
+	return virtio_check_cmd(file, zone, skip);
 }
 
 static int cmd_virtio_detach(int argc, char **argv)
@@ -316,6 +379,10 @@ static int cmd_virtio(int argc, char **argv)
 		fputs(virtio_help, stdout);
 		return 0;
 	}
+	if (wants_help(argc - 1, argv + 1) &&
+	    (!strcmp(cmd, "attach") || !strcmp(cmd, "check") ||
+	     !strcmp(cmd, "detach") || !strcmp(cmd, "list")))
+		return sub_help(virtio_help, "virtio", cmd);
 	if (!strcmp(cmd, "attach") || !strcmp(cmd, "check"))
 		return cmd_virtio_file(cmd, argc - 1, argv + 1);
 	if (!strcmp(cmd, "detach"))
@@ -343,6 +410,11 @@ static int cmd_zone(int argc, char **argv)
 		fputs(zone_help, stdout);
 		return 0;
 	}
+	if (wants_help(argc - 1, argv + 1) &&
+	    (!strcmp(cmd, "start") || !strcmp(cmd, "shutdown") ||
+	     !strcmp(cmd, "list") || !strcmp(cmd, "check") ||
+	     !strcmp(cmd, "pack") || !strcmp(cmd, "dump")))
+		return sub_help(zone_help, "zone", cmd);
 	if (!strcmp(cmd, "start"))
 		return cmd_zone_start(argc - 1, argv + 1);
 	if (!strcmp(cmd, "shutdown"))
@@ -376,10 +448,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version") ||
 	    !strcmp(argv[1], "version")) {
-		printf("hvisor %s (ABI %d, zone config magic 0x%02x and 0x%02x)\n",
-		       HVISOR_TOOL_VERSION, HVISOR_ABI_VERSION,
-		       HVISOR_CONFIG_MAGIC_V5, HVISOR_CONFIG_MAGIC_V6);
-		return 0;
+		if (argc > 2)
+			return usage("version: unexpected argument '%s'",
+				     argv[2]);
+		return version_cmd();
 	}
 	if (!strcmp(argv[1], "zone"))
 		return cmd_zone(argc - 2, argv + 2);

@@ -138,19 +138,43 @@ static int unserved(const struct virtio_json *v, const struct vzone_cfg *z,
 	return 0;
 }
 
-/* What attach would find: images and taps.  0 or -1 after a message. */
-static int check_backends(const struct virtio_json *v, unsigned int *nr)
+/*
+ * What attach would find: unserved types (refused unless @skip), images and
+ * taps, in zone @zone_id only when it is >= 0.  0 or -1 after a message.
+ */
+static int check_backends(const struct virtio_json *v, unsigned int *nr,
+			  int zone_id, bool skip)
 {
 	const struct vdev_cfg *d;
+	unsigned int zi, i, total = 0, n = 0;
 	const char *why;
-	unsigned int zi, i;
 	char q[80];
 	int ret, fd;
 
-	for (zi = 0; zi < v->nr_zones; zi++)
-		unserved(v, &v->zones[zi], false);
 	for (zi = 0; zi < v->nr_zones; zi++) {
 		nr[zi] = 0;
+		if (zone_id >= 0 && v->zones[zi].id != (u32)zone_id)
+			continue;
+		n++;
+		if (unserved(v, &v->zones[zi], !skip))
+			return -1;
+		for (i = 0; i < v->zones[zi].nr_devices; i++)
+			total += v->zones[zi].devices[i].state == VDEV_ENABLED;
+	}
+	/* as attach says it */
+	if (!n) {
+		fprintf(stderr, "hvisor: %s: no zone with id %d in the file\n",
+			v->ctx.file, zone_id);
+		return -1;
+	}
+	if (!total) {
+		fprintf(stderr, "hvisor: %s: no enabled device to attach\n",
+			v->ctx.file);
+		return -1;
+	}
+	for (zi = 0; zi < v->nr_zones; zi++) {
+		if (zone_id >= 0 && v->zones[zi].id != (u32)zone_id)
+			continue;
 		for (i = 0; i < v->zones[zi].nr_devices; i++) {
 			d = &v->zones[zi].devices[i];
 			if (d->state != VDEV_ENABLED)
@@ -192,7 +216,7 @@ static int check_backends(const struct virtio_json *v, unsigned int *nr)
 	return 0;
 }
 
-int virtio_check_cmd(const char *file)
+int virtio_check_cmd(const char *file, int zone_id, bool skip_unsupported)
 {
 	unsigned int nr[HVISOR_MAX_ZONES], zi, i, total = 0;
 	const struct vzone_cfg *z;
@@ -203,7 +227,7 @@ int virtio_check_cmd(const char *file)
 	v = virtio_json_parse(file);
 	if (!v)
 		return 1;
-	if (check_backends(v, nr)) {
+	if (check_backends(v, nr, zone_id, skip_unsupported)) {
 		virtio_json_free(v);
 		return 1;
 	}
@@ -214,6 +238,8 @@ int virtio_check_cmd(const char *file)
 	printf("  devices:     %u to attach\n", total);
 	for (zi = 0; zi < v->nr_zones; zi++) {
 		z = &v->zones[zi];
+		if (zone_id >= 0 && z->id != (u32)zone_id)
+			continue;
 		printf("  zone %u: %u region%s, %u device%s to attach\n", z->id,
 		       z->nr_regions, z->nr_regions == 1 ? "" : "s", nr[zi],
 		       nr[zi] == 1 ? "" : "s");

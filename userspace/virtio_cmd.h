@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include "common/hv_common.h"
 
-int virtio_check_cmd(const char *file);
+int virtio_check_cmd(const char *file, int zone_id, bool skip_unsupported);
 /* @zone_id: only that zone of the file, or -1 for all */
 int virtio_attach_cmd(const char *file, int zone_id, bool skip_unsupported);
 /* @addr: one device, or 0 for every device of the zone */

@@ -131,7 +131,7 @@ static int parse_mac_string(const char *s, u8 *mac)
 /* "mac": an array of 6 bytes (numbers or strings), or "02:00:00:00:00:01" */
 static int get_mac(struct jctx *c, const cJSON *dev, u8 *mac)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(dev, "mac");
+	const cJSON *item = json_find(dev, "mac");
 	static const u8 zero[6];
 	size_t saved, saved2;
 	char q[80], m[18];
@@ -210,7 +210,7 @@ static int check_tap_name(struct jctx *c, const char *name)
  */
 static int get_queues(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(dev, "queues");
+	const cJSON *item = json_find(dev, "queues");
 	size_t saved;
 	int ret = -1;
 	__u64 n;
@@ -334,6 +334,8 @@ static int parse_device(struct jctx *c, const cJSON *dev, struct vdev_cfg *d,
 		return -1;
 	}
 	ret = parse_state(c, dev, d);
+	if (ret > 0)
+		json_mark_all(dev);	/* not parsed: its keys are not judged */
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	if (d->status_missing) {
@@ -703,6 +705,8 @@ struct virtio_json *virtio_json_parse(const char *file)
 			    check_shared(v, &v->zones[i].devices[j]))
 				goto fail;
 	}
+	if (json_unknown_keys(file, v->root))
+		goto fail;
 	return v;
 fail:
 	virtio_json_free(v);

@@ -77,14 +77,14 @@ static int zone_pick_arch(struct zone_json *z, u32 arch)
 		z->arch = file_arch;
 		return 0;
 	}
-	ac = cJSON_GetObjectItemCaseSensitive(z->root, "arch_config");
+	ac = json_find(z->root, "arch_config");
 	if (cJSON_IsObject(ac)) {
-		if (cJSON_GetObjectItemCaseSensitive(ac, "gic_version"))
+		if (json_find(ac, "gic_version"))
 			z->arch = HVISOR_ARCH_ARM64;
-		else if (cJSON_GetObjectItemCaseSensitive(ac, "plic_base") ||
-			 cJSON_GetObjectItemCaseSensitive(ac, "aplic_base"))
+		else if (json_find(ac, "plic_base") ||
+			 json_find(ac, "aplic_base"))
 			z->arch = HVISOR_ARCH_RISCV64;
-		else if (cJSON_GetObjectItemCaseSensitive(ac, "ioapic_base"))
+		else if (json_find(ac, "ioapic_base"))
 			z->arch = HVISOR_ARCH_X86_64;
 	}
 	if (z->arch)
@@ -301,6 +301,25 @@ static int zone_parse_ivc(struct zone_json *z, struct hvisor_zone_head *h)
 	return 0;
 }
 
+/*
+ * Keys upstream's example files carry and neither upstream's tool nor this
+ * one reads: known, so not reported as unknown.
+ */
+static const char *const ignored_keys[] = {
+	"num_pci_devs",		/* the count is alloc_pci_devs' length */
+	"kernel_args",		/* the command line is in the DTB */
+};
+
+/* The other GIC version's keys, which hvisor ignores. */
+static const char *const gicv2_keys[] = {
+	"gicc_base", "gicc_size", "gicc_offset", "gich_base", "gich_size",
+	"gicv_base", "gicv_size",
+};
+
+static const char *const gicv3_keys[] = {
+	"gicr_base", "gicr_size", "gits_base", "gits_size",
+};
+
 static int zone_parse_name(struct zone_json *z, struct hvisor_zone_head *h)
 {
 	struct jctx *c = &z->ctx;
@@ -413,10 +432,10 @@ static int zone_gic_version(struct zone_json *z, const cJSON *ac,
 			    const char **ver)
 {
 	struct jctx *c = &z->ctx;
-	bool v3 = cJSON_GetObjectItemCaseSensitive(ac, "gicr_base") ||
-		  cJSON_GetObjectItemCaseSensitive(ac, "gicr_size");
-	bool v2 = cJSON_GetObjectItemCaseSensitive(ac, "gicc_base") ||
-		  cJSON_GetObjectItemCaseSensitive(ac, "gicc_size");
+	bool v3 = json_find(ac, "gicr_base") ||
+		  json_find(ac, "gicr_size");
+	bool v2 = json_find(ac, "gicc_base") ||
+		  json_find(ac, "gicc_size");
 	size_t saved;
 	int ret;
 
@@ -445,6 +464,8 @@ static int zone_parse_arm64(struct zone_json *z, const cJSON *ac)
 	if (!strcmp(ver, "v2")) {
 		struct hvisor_gicv2_config *g = &a->gic.v2;
 
+		json_known(ac, gicv3_keys, ARRAY_SIZE(gicv3_keys));
+
 		a->gic_version = HVISOR_GIC_V2;
 		if (json_get_u64(c, ac, "gicd_base", true,
 				 &g->gicd_base) ||
@@ -467,6 +488,8 @@ static int zone_parse_arm64(struct zone_json *z, const cJSON *ac)
 			return -1;
 	} else if (!strcmp(ver, "v3")) {
 		struct hvisor_gicv3_config *g = &a->gic.v3;
+
+		json_known(ac, gicv2_keys, ARRAY_SIZE(gicv2_keys));
 
 		a->gic_version = HVISOR_GIC_V3;
 		if (json_get_u64(c, ac, "gicd_base", true,
@@ -607,8 +630,10 @@ static int zone_parse_arch(struct zone_json *z)
 	int ret;
 
 	/* upstream ignores arch_config on loongarch64; so do we */
-	if (z->arch == HVISOR_ARCH_LOONGARCH64)
+	if (z->arch == HVISOR_ARCH_LOONGARCH64) {
+		json_mark_all(json_find(z->root, "arch_config"));
 		return 0;
+	}
 	if (json_get_object(c, z->root, "arch_config", true, &ac))
 		return -1;
 	saved = jpath_key(c, "arch_config");
@@ -696,11 +721,11 @@ static int zone_parse_pci_dev(struct zone_json *z, const cJSON *e,
 	    json_get_u8(c, e, "v_function", false, &d->v_function) < 0)
 		return -1;
 	/* only 0x06 has room for them (zone-config-abi.md section 5) */
-	if (cJSON_GetObjectItemCaseSensitive(e, "v_bus"))
+	if (json_find(e, "v_bus"))
 		zone_needs_v6(z, "v_bus");
-	else if (cJSON_GetObjectItemCaseSensitive(e, "v_device"))
+	else if (json_find(e, "v_device"))
 		zone_needs_v6(z, "v_device");
-	else if (cJSON_GetObjectItemCaseSensitive(e, "v_function"))
+	else if (json_find(e, "v_function"))
 		zone_needs_v6(z, "v_function");
 	return 0;
 }
@@ -715,7 +740,7 @@ static int zone_parse_pci(struct zone_json *z)
 	size_t saved, s2;
 	int ret;
 
-	item = cJSON_GetObjectItemCaseSensitive(z->root, "pci_config");
+	item = json_find(z->root, "pci_config");
 	if (cJSON_IsObject(item)) {
 		arr = item;		/* a single bus */
 	} else if (item) {
@@ -767,7 +792,7 @@ static int zone_check_boot_protocol(struct zone_json *z)
 	ret = json_get_string(c, z->root, "boot_protocol", false, &proto);
 	if (ret < 0)
 		return -1;
-	mb = cJSON_GetObjectItemCaseSensitive(z->root, "multiboot_enabled");
+	mb = json_find(z->root, "multiboot_enabled");
 	if ((ret == 0 && !strcmp(proto, "multiboot2")) || cJSON_IsTrue(mb)) {
 		saved = jpath_key(c, ret == 0 ? "boot_protocol" :
 				  "multiboot_enabled");
@@ -812,6 +837,9 @@ int zone_json_parse(struct zone_json *z, const char *file, u32 arch)
 	    zone_parse_arch(z) ||
 	    zone_parse_modules(z) ||
 	    zone_parse_pci(z))
+		goto fail;
+	json_known(z->root, ignored_keys, ARRAY_SIZE(ignored_keys));
+	if (json_unknown_keys(z->ctx.file, z->root))
 		goto fail;
 	return 0;
 fail:

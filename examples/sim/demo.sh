@@ -33,6 +33,16 @@ modprobe tun || die "modprobe tun"	# the tool creates the tap
 # zone 1's drivers: Linux's own, unmodified (this VM has no udev to load them)
 show modprobe -a virtio_blk virtio_net virtio_console || die "zone drivers"
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# zone 1's device tree, as far as the sim's guest needs it: each virtio
+# device's irq, the same as virtio-$ARCH.json gives hvisor.ko
+case $ARCH in
+x86_64) B=0x7f00000 I="10 11 14" ;;
+*) B=0x0b000 I="75 76 78" ;;
+esac
+# shellcheck disable=SC2086  # I is three words
+set -- $I
+printf '1 %s000 %s\n1 %s200 %s\n1 %s400 %s\n' $B "$1" $B "$2" $B "$3" \
+	>/sys/kernel/debug/hvisor_sim/virtio_irqs || die "sim irq map"
 
 step "zone 1's backing store: a 64 MiB disk image, the tap is made by the tool"
 mkdir -p $W

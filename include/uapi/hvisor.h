@@ -4,8 +4,12 @@
  *
  * Rules of this file: only fixed-size types, every address or buffer is a
  * __u64, every hole is an explicit padding field that must be zero, and every
- * ioctl argument starts with a __u32 size so that it can grow (the kernel
- * accepts older, smaller structs and rejects unknown non-zero tails).
+ * ioctl argument starts with a __u32 size so that it can grow.  hvisor.ko
+ * matches an ioctl on its type, number and direction, not on the size bits
+ * (which change when a struct grows): a newer tool's bigger struct reaches
+ * the same handler, which takes the part it knows and refuses a non-zero
+ * tail it does not know with E2BIG; an older, smaller struct is refused
+ * with EINVAL unless the handler knows that size (ZONE_START's 32-byte v1).
  *
  * The zone configuration is the one exception to "our own layout": it is
  * handed to the hypervisor as is, so it is hvisor's zone_config byte for

@@ -111,6 +111,7 @@ HV_VNODE_ATTR(status, "%#04x", hv_virtio_status(vn->dev));
 HV_VNODE_ATTR(backend, "%s", vn->backend);
 HV_VNODE_ATTR(notifies, "%lld", atomic64_read(&vn->dev->notifies));
 HV_VNODE_ATTR(injects, "%lld", atomic64_read(&vn->dev->injects));
+HV_VNODE_ATTR(reinjects, "%lld", atomic64_read(&vn->dev->reinjects));
 HV_VNODE_ATTR(inject_errors, "%lld", atomic64_read(&vn->dev->inject_errors));
 HV_VNODE_ATTR(bad_accesses, "%lld", atomic64_read(&vn->dev->bad_accesses));
 
@@ -141,6 +142,7 @@ static struct attribute *hv_vnode_attrs[] = {
 	&hv_attr_queue_sizes.attr,
 	&hv_attr_notifies.attr,
 	&hv_attr_injects.attr,
+	&hv_attr_reinjects.attr,
 	&hv_attr_inject_errors.attr,
 	&hv_attr_bad_accesses.attr,
 	NULL,
@@ -188,6 +190,7 @@ static void hv_vnode_teardown(struct hv_vnode *vn)
 	if (vn->dev->ops->kill)
 		vn->dev->ops->kill(vn->dev);
 	hv_vdev_unregister(&vn->dev->vdev);
+	hv_virtio_irq_stop(vn->dev);
 	vn->dev->ops->destroy(vn->dev);
 	hvisor_zone_put(vn->zone);
 	hv_attachment_put(vn->att);
@@ -504,6 +507,7 @@ del_kobj:
 unregister:
 	hv_vdev_unregister(&vn->dev->vdev);
 destroy_dev:
+	hv_virtio_irq_stop(vn->dev);
 	vn->dev->ops->destroy(vn->dev);
 put_zone:
 	hvisor_zone_put(vn->zone);

@@ -45,6 +45,7 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "../compat.h"
 #include "attach.h"
 #include "blk.h"
 #include "blk_req.h"
@@ -152,6 +153,8 @@ static void hv_blk_io_done(struct kiocb *iocb, long ret)
 	spin_unlock_irqrestore(&q->idle_wq.lock, flags);
 }
 
+HV_DEFINE_KI_COMPLETE(hv_blk_ki_complete, hv_blk_io_done)
+
 /* Under run_lock: wait until no kiocb of @q is in flight. */
 static void hv_blk_wait_idle(struct hv_blk_queue *q)
 {
@@ -229,8 +232,8 @@ static bool hv_blk_build_bvec(struct hv_blk_req *req, int nr_kvec,
 			off = offset_in_page(p);
 			chunk = min_t(size_t, rem, PAGE_SIZE - off);
 			/* blk->direct: guest memory is in the linear map */
-			bvec_set_page(&req->bvec[n++], virt_to_page(p), chunk,
-				      off);
+			hv_bvec_set_page(&req->bvec[n++], virt_to_page(p),
+					 chunk, off);
 			p += chunk;
 			rem -= chunk;
 		}
@@ -260,13 +263,13 @@ static ssize_t hv_blk_submit(struct hv_blk *blk, struct hv_blk_req *req,
 	memset(iocb, 0, sizeof(*iocb));
 	iocb->ki_filp = blk->file;
 	iocb->ki_pos = (loff_t)req->p.sector << HV_BLK_SECTOR_SHIFT;
-	iocb->ki_flags = blk->file->f_iocb_flags & ~IOCB_DIRECT;
+	iocb->ki_flags = hv_file_iocb_flags(blk->file) & ~IOCB_DIRECT;
 	if (direct)
 		iocb->ki_flags |= IOCB_DIRECT;
-	iocb->ki_complete = hv_blk_io_done;
+	iocb->ki_complete = hv_blk_ki_complete;
 	req->direct = direct;
 
-	/* what call_{read,write}_iter() did, which 6.10 removed */
+	/* what call_{read,write}_iter() did (gone in 6.10) */
 	return write ? blk->file->f_op->write_iter(iocb, &iter) :
 		       blk->file->f_op->read_iter(iocb, &iter);
 }
@@ -680,7 +683,7 @@ static loff_t hv_blk_file_size(struct file *file)
 	if (S_ISREG(inode->i_mode))
 		return i_size_read(inode);
 	if (S_ISBLK(inode->i_mode))
-		return bdev_nr_bytes(I_BDEV(inode));
+		return hv_bdev_nr_bytes(I_BDEV(inode));
 	return -EINVAL;
 }
 
@@ -806,7 +809,7 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 		      !(file->f_mode & FMODE_CAN_WRITE) ||
 		      !file->f_op->write_iter;
 	blk->direct = !params->no_direct &&
-		      (file->f_mode & FMODE_CAN_ODIRECT) &&
+		      hv_file_can_odirect(file) &&
 		      hv_blk_mem_linear(info->mem);
 	blk->nr_queues = nr_queues;
 	atomic64_set(&blk->nr_requests, 0);

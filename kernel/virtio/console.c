@@ -44,6 +44,7 @@
 #include <linux/virtio_mmio.h>
 #include <linux/workqueue.h>
 
+#include "../compat.h"
 #include "attach.h"
 #include "console.h"
 #include "console_buf.h"
@@ -463,7 +464,7 @@ static void hv_con_hangup(struct tty_struct *tty)
 	tty_port_hangup(&con->port);
 }
 
-/* tty_operations.write, whose types changed in 6.6: see HV_CON_WRITE */
+/* tty_operations.write, whose types changed in 6.6: see hv_con_write */
 static ssize_t hv_con_do_write(struct tty_struct *tty, const u8 *buf,
 			       size_t count)
 {
@@ -485,27 +486,10 @@ static ssize_t hv_con_do_write(struct tty_struct *tty, const u8 *buf,
 	return n;
 }
 
-/* 6.6 and later (LoongArch's 6.12): size_t in, ssize_t out */
-static ssize_t __maybe_unused hv_con_write(struct tty_struct *tty,
-					   const u8 *buf, size_t count)
-{
-	return hv_con_do_write(tty, buf, count);
-}
+/* with the signature this kernel's tty_operations.write has */
+HV_DEFINE_TTY_WRITE(hv_con_write, hv_con_do_write)
 
-/* up to 6.5 (Debian's 6.1): int in and out */
-static int __maybe_unused hv_con_write_int(struct tty_struct *tty,
-					   const u8 *buf, int count)
-{
-	return count <= 0 ? 0 : hv_con_do_write(tty, buf, count);
-}
-
-/* whichever of the two this kernel's tty_operations.write takes */
-#define HV_CON_WRITE							\
-	__builtin_choose_expr(__same_type(((const struct tty_operations *)NULL)->write, \
-					  &hv_con_write_int),		\
-			      hv_con_write_int, hv_con_write)
-
-static unsigned int hv_con_write_room(struct tty_struct *tty)
+static hv_tty_room_t hv_con_write_room(struct tty_struct *tty)
 {
 	struct hv_console *con = tty->driver_data;
 	unsigned long flags;
@@ -517,7 +501,7 @@ static unsigned int hv_con_write_room(struct tty_struct *tty)
 	return room;
 }
 
-static unsigned int hv_con_chars_in_buffer(struct tty_struct *tty)
+static hv_tty_room_t hv_con_chars_in_buffer(struct tty_struct *tty)
 {
 	struct hv_console *con = tty->driver_data;
 	unsigned long flags;
@@ -562,7 +546,7 @@ static void hv_con_unthrottle(struct tty_struct *tty)
  * settings let it hand over data (for instance after a flow change).
  */
 static void hv_con_set_termios(struct tty_struct *tty,
-			       const struct ktermios *old)
+			       hv_old_termios_t *old)
 {
 	hv_con_kick(tty->driver_data);
 }
@@ -592,7 +576,7 @@ static const struct tty_operations hv_con_tty_ops = {
 	.open = hv_con_open,
 	.close = hv_con_close,
 	.hangup = hv_con_hangup,
-	.write = HV_CON_WRITE,
+	.write = hv_con_write,
 	.write_room = hv_con_write_room,
 	.chars_in_buffer = hv_con_chars_in_buffer,
 	.flush_buffer = hv_con_flush_buffer,

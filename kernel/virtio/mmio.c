@@ -18,6 +18,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
+#include <linux/workqueue.h>
 
 #include "mmio.h"
 
@@ -33,6 +34,8 @@
 				    d__->vdev.zone_id, d__->ops->name,	\
 				    d__->vdev.base, ##__VA_ARGS__);	\
 	} while (0)
+
+static void hv_virtio_reinject_work(struct work_struct *work);
 
 int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 		       const struct hv_virtio_ops *ops,
@@ -57,7 +60,12 @@ int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 	atomic_set(&dev->config_generation, 0);
 	atomic64_set(&dev->notifies, 0);
 	atomic64_set(&dev->injects, 0);
+	atomic64_set(&dev->reinjects, 0);
 	atomic64_set(&dev->inject_errors, 0);
+	INIT_DELAYED_WORK(&dev->reinject, hv_virtio_reinject_work);
+	dev->reinject_base = max(msecs_to_jiffies(HV_VIRTIO_REINJECT_MS), 1UL);
+	dev->reinject_delay = dev->reinject_base;
+	dev->irq_stopped = false;
 	atomic64_set(&dev->bad_accesses, 0);
 	return 0;
 }
@@ -155,33 +163,95 @@ void hv_virtio_kill_wait(struct hv_virtio_dev *dev)
 			dev->vdev.zone_id, dev->ops->name, dev->vdev.base);
 }
 
+/* Ask hvisor for one injection; counts it, and its failure. */
+static void hv_virtio_inject(struct hv_virtio_dev *dev)
+{
+	atomic64_inc(&dev->injects);
+	if (dev->inject(dev))
+		atomic64_inc(&dev->inject_errors);
+}
+
+/*
+ * Why every notify decision injects, and why a pending InterruptStatus is
+ * injected again: hvisor's inject_irq on GIC drops an injection while the
+ * same vINTID is pending or active in a list register, and active lasts
+ * for the guest's whole handler (hv:src/device/irqchip/gicv3/mod.rs:288-301,
+ * gicv2/gic.rs:111-122; zone-config-abi.md 10.4).  A completion published
+ * after the handler read the used ring, injected while the handler still
+ * runs, is lost, and no later event may come: a line-level rule (inject
+ * on InterruptStatus 0 -> 1 only) then leaves the bit set and the queue
+ * stalled for good.  So: inject on every decision, and while the guest has
+ * not acknowledged, again after reinject_delay, doubling up to
+ * HV_VIRTIO_REINJECT_MAX_MS; every acknowledgment (the guest's handler is
+ * running, and may have had an injection dropped) starts again from the
+ * first delay.  Repeats of one irq never add to hvisor's
+ * per-cpu pending list (it merges them, hv:src/hypercall/mod.rs:157-161),
+ * so they cannot bring a zone nearer its 7-irq limit.  A failed injection
+ * (no bridge, response ring full) leaves the bits set: the work retries.
+ */
 void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)
 {
 	unsigned long flags;
-	u32 fresh;
+	bool arm;
 
 	spin_lock_irqsave(&dev->state_lock, flags);
-	fresh = bits & ~dev->int_status;
 	dev->int_status |= bits;
+	dev->reinject_delay = dev->reinject_base;
+	arm = !dev->irq_stopped && dev->inject;
+	/* Under state_lock: ordered against hv_virtio_irq_stop(). */
+	if (arm)
+		mod_delayed_work(system_wq, &dev->reinject,
+				 dev->reinject_delay);
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 
-	/*
-	 * Line model: the line stays asserted while any bit is pending, so
-	 * only a bit that was not pending yet needs a new injection.
-	 */
-	if (!fresh || !dev->inject)
-		return;
-	atomic64_inc(&dev->injects);
-	if (!dev->inject(dev))
-		return;
-	/*
-	 * The line was not raised: forget the bits so that the next event
-	 * injects again instead of merging into an interrupt never sent.
-	 */
-	atomic64_inc(&dev->inject_errors);
+	if (dev->inject)
+		hv_virtio_inject(dev);
+}
+
+bool hv_virtio_reinject_tick(struct hv_virtio_dev *dev)
+{
+	unsigned long flags;
+	u32 pending;
+
 	spin_lock_irqsave(&dev->state_lock, flags);
-	dev->int_status &= ~fresh;
+	pending = dev->int_status;
+	if (!pending)
+		dev->reinject_delay = dev->reinject_base;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
+	if (!pending || !dev->inject)
+		return false;
+	atomic64_inc(&dev->reinjects);
+	hv_virtio_inject(dev);
+	return true;
+}
+
+static void hv_virtio_reinject_work(struct work_struct *work)
+{
+	struct hv_virtio_dev *dev = container_of(to_delayed_work(work),
+						 struct hv_virtio_dev,
+						 reinject);
+	unsigned long flags, max;
+
+	if (!hv_virtio_reinject_tick(dev))
+		return;
+	max = msecs_to_jiffies(HV_VIRTIO_REINJECT_MAX_MS);
+	spin_lock_irqsave(&dev->state_lock, flags);
+	dev->reinject_delay = min(dev->reinject_delay * 2, max);
+	/* a raise meanwhile re-armed it with the short delay: keep that */
+	if (!dev->irq_stopped && !delayed_work_pending(&dev->reinject))
+		queue_delayed_work(system_wq, &dev->reinject,
+				   dev->reinject_delay);
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+}
+
+void hv_virtio_irq_stop(struct hv_virtio_dev *dev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	dev->irq_stopped = true;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	cancel_delayed_work_sync(&dev->reinject);
 }
 
 /*
@@ -202,8 +272,8 @@ static void hv_virtio_line_event(struct hv_virtio_dev *dev,
 	spin_lock_irqsave(&dev->state_lock, flags);
 	pending = dev->int_status;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
-	if (pending && dev->inject && dev->inject(dev))
-		atomic64_inc(&dev->inject_errors);
+	if (pending && dev->inject)
+		hv_virtio_inject(dev);
 }
 
 void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)
@@ -554,6 +624,15 @@ static void hv_virtio_write_reg(struct hv_virtio_dev *dev, u64 offset,
 		dev->int_status &= ~(value & (VIRTIO_MMIO_INT_VRING |
 					      VIRTIO_MMIO_INT_CONFIG));
 		cleared = cleared && !dev->int_status;
+		/*
+		 * The guest's handler runs: what is still or newly pending
+		 * may have been injected into it and dropped (GIC active).
+		 * Look again soon, not after a backed-off delay.
+		 */
+		dev->reinject_delay = dev->reinject_base;
+		if (dev->int_status && dev->inject && !dev->irq_stopped)
+			mod_delayed_work(system_wq, &dev->reinject,
+					 dev->reinject_delay);
 		spin_unlock_irqrestore(&dev->state_lock, flags);
 		if (cleared)
 			hv_virtio_line_event(dev, HVISOR_IRQ_ACKED);

@@ -16,6 +16,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "../../include/hvisor/seam.h"
 #include "vdev.h"
@@ -27,6 +28,15 @@
 #define HV_VIRTIO_VENDOR_ID	0x48564953	/* "HVIS", as upstream */
 #define HV_VIRTIO_MMIO_SIZE	0x200		/* minimum window we need */
 #define HV_VIRTIO_MAX_QUEUES	16
+
+/*
+ * Re-injection while InterruptStatus stays pending: first after
+ * HV_VIRTIO_REINJECT_MS without an acknowledgment, then with the delay
+ * doubling up to HV_VIRTIO_REINJECT_MAX_MS; an acknowledgment starts
+ * again from the first delay.  See hv_virtio_raise().
+ */
+#define HV_VIRTIO_REINJECT_MS		4
+#define HV_VIRTIO_REINJECT_MAX_MS	16
 
 struct hv_virtio_dev;
 
@@ -126,16 +136,25 @@ struct hv_virtio_dev {
 	/* The queues; touched by the worker, set up and reset under lock. */
 	struct hv_vq vqs[HV_VIRTIO_MAX_QUEUES];
 
-	/* Protects status and int_status; taken by workers and registers. */
+	/*
+	 * Protects status, int_status and the re-injection state below;
+	 * taken by workers, registers and the re-injection work.
+	 */
 	spinlock_t state_lock;
 	u32 status;
 	u32 int_status;
+	/* Re-injects while int_status stays set; see hv_virtio_raise(). */
+	struct delayed_work reinject;
+	unsigned long reinject_base;	/* first delay, jiffies */
+	unsigned long reinject_delay;	/* next delay, jiffies */
+	bool irq_stopped;		/* hv_virtio_irq_stop() ran */
 
 	atomic_t config_generation;
 
 	/* statistics for sysfs */
 	atomic64_t notifies;
 	atomic64_t injects;
+	atomic64_t reinjects;		/* of which by the re-injection work */
 	atomic64_t inject_errors;
 	atomic64_t bad_accesses;
 };
@@ -181,8 +200,25 @@ u64 hv_virtio_mmio_read(struct hv_vdev *vdev, u64 offset, u32 size);
 void hv_virtio_mmio_write(struct hv_vdev *vdev, u64 offset, u64 value,
 			  u32 size);
 
-/* Set interrupt status @bits (VIRTIO_MMIO_INT_*); inject if any is new. */
+/*
+ * A notify decision: set interrupt status @bits (VIRTIO_MMIO_INT_*) and
+ * inject, whether or not the bits were pending already; then re-inject
+ * while InterruptStatus stays set (hvisor may drop any injection).
+ */
 void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits);
+
+/*
+ * One run of the re-injection work: inject again if InterruptStatus is
+ * still set, and say whether to look again (true) or stop.  Exposed for
+ * tests; the work calls it.
+ */
+bool hv_virtio_reinject_tick(struct hv_virtio_dev *dev);
+
+/*
+ * Stop re-injecting, for good, and wait for a running re-injection:
+ * before the device is destroyed, after it is unregistered.  May sleep.
+ */
+void hv_virtio_irq_stop(struct hv_virtio_dev *dev);
 
 /*
  * ops->kill, after it completed what the device held and raised

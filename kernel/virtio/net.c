@@ -72,6 +72,7 @@
 #include <linux/wait.h>
 #include <net/sock.h>
 
+#include "../compat.h"
 #include "net.h"
 #include "net_hdr.h"
 

@@ -18,7 +18,7 @@
 set -u
 exec >/dev/console 2>&1
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh
-[ -x /usr/bin/fio ] || { echo "SKIP: no fio in this VM (x86_64 only)"; exit 77; }
+[ -x /usr/bin/fio ] || { echo "SKIP: no fio in this VM"; exit 77; }
 LOOP= HOSTLOOP=
 # shellcheck disable=SC2317  # run by the EXIT trap
 bench_cleanup() {

@@ -95,6 +95,9 @@ modprobe hvisor || { log "FAIL: modprobe hvisor"; exit 1; }
 modprobe hvisor_sim || { log "FAIL: modprobe hvisor_sim"; rmmod hvisor; exit 1; }
 grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
 	mount -t debugfs debugfs /sys/kernel/debug
+. /usr/share/hvisor/tests/e2e/lib/simirq.sh
+# the guest's device tree: the console has irq 78, as console.json says
+simirq_map 1 $ADDR $IRQ || { fail "sim irq map"; cleanup; exit 1; }
 hvisor zone start "$ZONE" >$W/out 2>&1 || { cat $W/out; fail "zone start"; cleanup; exit 1; }
 
 # wait_for PATH SECONDS
@@ -263,6 +266,9 @@ if attach; then
 	xfer again $HVC "$TTY" 4096
 fi
 
+# hvisor's delivery rules (sim_vgic.c): what the sim dropped or merged
+rep=$(simirq_report) || fail "sim irq counters"
+log "$rep"
 cleanup
 if [ $FAILED = 0 ]; then
 	log "PASS"

@@ -161,14 +161,14 @@ for ABI in 5 6; do
 	OTHER=$((11 - ABI))
 	LINE="config_magic: the tool packed magic 0x0$OTHER, the hypervisor reads 0x0$ABI"
 	n0=$(dmesg | grep -c "$LINE")
-	out=$($PROBE start_magic $OTHER $RAM 0x10000000 2>&1 | tail -n 1)
+	out=$($PROBE start_magic $OTHER $RAM $RAMSZ 2>&1 | tail -n 1)
 	log "config packed for 0x0$OTHER: $out; dmesg: $(dmesg | grep 'config_magic' | tail -n 1 | sed 's/^\[[ 0-9.]*\] //')"
 	[ "$out" = "start_magic: EPROTO" ] || fail "0x0$ABI: a 0x0$OTHER config: $out, expected EPROTO"
 	[ $(($(dmesg | grep -c "$LINE") - n0)) = 1 ] ||
 		fail "0x0$ABI: no single dmesg line about the tool's magic"
 	nothing_left "0x0$ABI: config of the other magic"
 	# the ioctl of before config_magic means a 0x06 config
-	out=$($PROBE start_v1 $RAM 0x10000000 2>&1 | tail -n 1)
+	out=$($PROBE start_v1 $RAM $RAMSZ 2>&1 | tail -n 1)
 	log "old 32-byte ZONE_START: $out"
 	if [ $ABI = 6 ]; then
 		[ "$out" = "start_v1: OK" ] || fail "0x06: the old ZONE_START: $out"
@@ -201,7 +201,7 @@ expect_refused "$EXAMPLE" 'magic' "unknown magic"
 grep -q '0x7' $W/out || fail "unknown magic: the tool does not name it"
 LINE="zone config magic is 0x7; hvisor.ko knows 0x05 and 0x06"
 n0=$(dmesg | grep -c "$LINE")
-out=$($PROBE start_magic 6 $RAM 0x10000000 2>&1 | tail -n 1)
+out=$($PROBE start_magic 6 $RAM $RAMSZ 2>&1 | tail -n 1)
 log "unknown magic: hvisor.ko: $out"
 [ "$out" = "start_magic: EPROTONOSUPPORT" ] || fail "unknown magic: hvisor.ko: $out"
 [ $(($(dmesg | grep -c "$LINE") - n0)) = 1 ] ||

@@ -56,6 +56,8 @@ dd if=/dev/zero of=$W/disk.img bs=1M count=64 2>/dev/null
 for m in virtio_blk ext4 hvisor hvisor_sim; do
 	modprobe $m || die "modprobe $m"
 done
+# the guest's device tree: the disk has irq 75, as the attach below says
+simirq_map 1 $ADDR $IRQ || die "sim irq map"
 hvisor zone start "/usr/share/hvisor/examples/sim/zone1-$ARCH.json" || die "zone start"
 
 # shellcheck disable=SC2086  # MEM is three words
@@ -79,10 +81,11 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	for d in /sys/block/vd*; do
 		[ -e "$d" ] && DEV=${d##*/} && break
 	done
-	[ -n "$DEV" ] && break
+	# devtmpfs makes the node after sysfs shows the disk
+	[ -n "$DEV" ] && [ -b "/dev/$DEV" ] && break
 	sleep 1
 done
-[ -n "$DEV" ] || die "no virtio disk appeared"
+[ -n "$DEV" ] && [ -b "/dev/$DEV" ] || die "no virtio disk appeared"
 B=/sys/block/$DEV
 log "disk $DEV, $(cat "$B/size") sectors"
 [ "$(cat "$B/size")" = 131072 ] || fail "capacity"

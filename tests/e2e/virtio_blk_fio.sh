@@ -9,8 +9,7 @@
 # the backend holds or the guest posted fails with an I/O error, so fio
 # exits with errors and the transport goes away cleanly (zone 0 stays
 # healthy); reattach, and the disk reads what was written before; zone
-# shutdown and module unload with I/O in flight.  fio exists in the x86_64
-# VM only.
+# shutdown and module unload with I/O in flight.
 #
 # exit 0 pass, 77 skip, anything else fail.
 
@@ -18,7 +17,7 @@ set -u
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh
 FAILED=0
 fail() { log "FAIL: $*"; FAILED=1; }
-[ -x /usr/bin/fio ] || { echo "SKIP: no fio in this VM (x86_64 only)"; exit 77; }
+[ -x /usr/bin/fio ] || { echo "SKIP: no fio in this VM"; exit 77; }
 trap vblk_cleanup EXIT
 
 # wait_gone PID SECONDS: true if PID ended in time (killed otherwise)

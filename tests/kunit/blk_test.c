@@ -62,6 +62,7 @@ static void hvt_blkdev_free(struct kunit_resource *res)
 {
 	struct hvt_blkdev *t = res->data;
 
+	hv_virtio_irq_stop(t->dev);
 	hv_blk_destroy(t->dev);
 }
 
@@ -90,6 +91,9 @@ static struct hvt_blkdev *hvt_blkdev_create(struct kunit *test, bool ro,
 	if (IS_ERR(t->dev))
 		fput(file);
 	KUNIT_ASSERT_EQ(test, PTR_ERR_OR_ZERO(t->dev), 0);
+	/* count notify decisions: no re-injection by the clock (mmio_test) */
+	t->dev->reinject_base = 1000 * HZ;
+	t->dev->reinject_delay = t->dev->reinject_base;
 	res = kunit_alloc_resource(test, NULL, hvt_blkdev_free, GFP_KERNEL, t);
 	KUNIT_ASSERT_NOT_NULL(test, res);
 	return t;

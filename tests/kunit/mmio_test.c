@@ -74,6 +74,12 @@ static const struct hv_virtio_ops hvt_ops = {
 	.status_changed = hvt_status_changed,
 };
 
+/* KUnit resource: no re-injection work may outlive the test's device. */
+static void hvt_dev_stop(struct kunit_resource *res)
+{
+	hv_virtio_irq_stop(res->data);
+}
+
 static struct hvt_dev *hvt_dev_new(struct kunit *test)
 {
 	struct hvt_dev *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
@@ -90,6 +96,12 @@ static struct hvt_dev *hvt_dev_new(struct kunit *test)
 	t->dev.inject = hvt_inject;
 	KUNIT_ASSERT_EQ(test, hv_virtio_dev_init(&t->dev, &hvt_ops, &t->m->gm,
 						 sizeof(t->config)), 0);
+	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test, NULL,
+							 hvt_dev_stop,
+							 GFP_KERNEL, &t->dev));
+	/* re-injection by hand (hv_virtio_reinject_tick), not by the clock */
+	t->dev.reinject_base = 1000 * HZ;
+	t->dev.reinject_delay = t->dev.reinject_base;
 	return t;
 }
 
@@ -456,29 +468,95 @@ static void mmio_broken_before_driver_ok_no_irq(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->injects, 0);
 }
 
-static void mmio_interrupt_merge_ack(struct kunit *test)
+/*
+ * Every notify decision injects, pending bit or not: hvisor may have
+ * dropped the previous injection (GIC list register busy).
+ */
+static void mmio_interrupt_every_decision(struct kunit *test)
 {
 	struct hvt_dev *t = hvt_dev_live(test);
 
 	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
 	KUNIT_EXPECT_EQ(test, t->injects, 1);
-	/* same bit while pending: merged */
+	/* same bit while pending: injected again, not merged */
 	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
-	KUNIT_EXPECT_EQ(test, t->injects, 1);
-	/* a new bit: injected */
-	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_CONFIG);
 	KUNIT_EXPECT_EQ(test, t->injects, 2);
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_CONFIG);
+	KUNIT_EXPECT_EQ(test, t->injects, 3);
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS), 3U);
 	/* partial ACK; garbage bits ignored */
 	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING | 0xf0);
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS),
 			(u32)VIRTIO_MMIO_INT_CONFIG);
-	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
-	KUNIT_EXPECT_EQ(test, t->injects, 3);
 	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, 3);
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS), 0U);
 	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
 	KUNIT_EXPECT_EQ(test, t->injects, 4);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev.reinjects), 0LL);
+}
+
+/* While InterruptStatus stays set, the re-injection work injects again. */
+static void mmio_interrupt_reinject_until_ack(struct kunit *test)
+{
+	struct hvt_dev *t = hvt_dev_live(test);
+
+	/* nothing pending: nothing to re-inject, the work stops */
+	KUNIT_EXPECT_FALSE(test, hv_virtio_reinject_tick(&t->dev));
+	KUNIT_EXPECT_EQ(test, t->injects, 0);
+
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&t->dev.reinject));
+	/* the injection was dropped by hvisor; the guest never acks */
+	KUNIT_EXPECT_TRUE(test, hv_virtio_reinject_tick(&t->dev));
+	KUNIT_EXPECT_TRUE(test, hv_virtio_reinject_tick(&t->dev));
+	KUNIT_EXPECT_EQ(test, t->injects, 3);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev.reinjects), 2LL);
+	/* a partial ACK: the handler runs; the delay starts over */
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_CONFIG);
+	t->dev.reinject_delay = 8 * t->dev.reinject_base;
+	cancel_delayed_work_sync(&t->dev.reinject);
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_CONFIG);
+	KUNIT_EXPECT_EQ(test, t->dev.reinject_delay, t->dev.reinject_base);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&t->dev.reinject));
+	KUNIT_EXPECT_EQ(test, t->injects, 4);
+	/* acknowledged: no more */
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	KUNIT_EXPECT_FALSE(test, hv_virtio_reinject_tick(&t->dev));
+	KUNIT_EXPECT_EQ(test, t->injects, 4);
+	/* a reset forgets the pending bits too */
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_CONFIG);
+	wr(t, VIRTIO_MMIO_STATUS, 0);
+	KUNIT_EXPECT_FALSE(test, hv_virtio_reinject_tick(&t->dev));
+	KUNIT_EXPECT_EQ(test, t->injects, 5);
+}
+
+/* The work runs by itself, backs off, and stops at the ACK. */
+static void mmio_interrupt_reinject_clock(struct kunit *test)
+{
+	struct hvt_dev *t = hvt_dev_live(test);
+	int n;
+	unsigned long cap = msecs_to_jiffies(HV_VIRTIO_REINJECT_MAX_MS);
+
+	t->dev.reinject_base = 1;	/* jiffies */
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
+	/* 1, 2, 4, ... up to the cap: at least 3 re-injections in 50 */
+	msleep(jiffies_to_msecs(50));
+	n = atomic64_read(&t->dev.reinjects);
+	KUNIT_EXPECT_GE(test, n, 3);
+	/* ... fewer than 1 per jiffy, at the cap: it backs off */
+	KUNIT_EXPECT_LT(test, n, 40);
+	KUNIT_EXPECT_EQ(test, t->dev.reinject_delay, max(cap, 1UL));
+	wr(t, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	/* the tick after the ACK ends it (the delay is capped) */
+	msleep(2 * HV_VIRTIO_REINJECT_MAX_MS + 20);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&t->dev.reinject));
+	n = atomic64_read(&t->dev.reinjects);
+	msleep(jiffies_to_msecs(20));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev.reinjects), (s64)n);
+	/* stopped: a raise injects but arms nothing */
+	hv_virtio_irq_stop(&t->dev);
+	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&t->dev.reinject));
 }
 
 static void mmio_interrupt_inject_failure(struct kunit *test)
@@ -489,11 +567,12 @@ static void mmio_interrupt_inject_failure(struct kunit *test)
 	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
 	hvt_inject_result = 0;
 	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev.inject_errors), 1LL);
-	/* not merged into the lost interrupt: the next event injects */
-	hv_virtio_raise(&t->dev, VIRTIO_MMIO_INT_VRING);
-	KUNIT_EXPECT_EQ(test, t->injects, 2);
+	/* the bit stays set: the re-injection work retries it */
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_INTERRUPT_STATUS),
 			(u32)VIRTIO_MMIO_INT_VRING);
+	KUNIT_EXPECT_TRUE(test, hv_virtio_reinject_tick(&t->dev));
+	KUNIT_EXPECT_EQ(test, t->injects, 2);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->dev.inject_errors), 1LL);
 }
 
 /* What the line hook saw, and a raise it can do in the middle of a clear. */
@@ -719,7 +798,9 @@ static struct kunit_case hv_mmio_cases[] = {
 	KUNIT_CASE(mmio_queue_ready_zero_quiesces),
 	KUNIT_CASE(mmio_broken_queue_needs_reset),
 	KUNIT_CASE(mmio_broken_before_driver_ok_no_irq),
-	KUNIT_CASE(mmio_interrupt_merge_ack),
+	KUNIT_CASE(mmio_interrupt_every_decision),
+	KUNIT_CASE(mmio_interrupt_reinject_until_ack),
+	KUNIT_CASE(mmio_interrupt_reinject_clock),
 	KUNIT_CASE(mmio_interrupt_inject_failure),
 	KUNIT_CASE(mmio_line_events),
 	KUNIT_CASE(mmio_config_read),

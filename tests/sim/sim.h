@@ -34,6 +34,21 @@
 #define SIM_NR_IRQS		256	/* size of the sim irq domain */
 #define SIM_LAT_BUCKETS		64	/* log2(ns) buckets */
 
+/*
+ * What became of the guest interrupts FINISH_REQ asked for (sim_vgic.c):
+ * per zone and in total.
+ */
+struct sim_irq_stats {
+	atomic64_t requests;	/* res_list entries for a live zone */
+	atomic64_t list_merged;	/* already on the target cpu's pending list */
+	atomic64_t overflow;	/* 8th distinct pending irq: hvisor asserts */
+	atomic64_t delivered;	/* raised the guest's line */
+	atomic64_t dropped;	/* GIC: pending or active in the guest */
+	atomic64_t merged;	/* vPLIC/IOAPIC: into a pending irq */
+	atomic64_t masked;	/* the owner has no handler (no driver) */
+	atomic64_t unowned;	/* no guest device has this irq: a bug */
+};
+
 struct platform_device;
 struct irq_domain;
 struct fwnode_handle;
@@ -90,6 +105,7 @@ struct sim {
 	struct dentry *dbg;		/* /sys/kernel/debug/hvisor_sim */
 	struct sim_latency lat;
 	atomic64_t wakeups;		/* wake-up irqs raised */
+	atomic64_t wakeups_lost;	/* need_wakeup read stale (sim_trap.c) */
 	atomic64_t injected;		/* guest irqs delivered */
 	atomic64_t timeouts;		/* answers that never came */
 };
@@ -130,6 +146,7 @@ struct sim_zone {
 
 	struct list_head node;		/* in sim.zones */
 	struct dentry *dbg;
+	struct sim_irq_stats istats;	/* sim_vgic.c */
 };
 
 /* One guest virtio-mmio transport in a sim zone's virtio region. */
@@ -140,6 +157,8 @@ struct sim_transport {
 	u64 region_start;		/* its memory region (notify rule) */
 	u32 device_id;
 	unsigned int virq;		/* the guest's interrupt line */
+	u32 irq_id;			/* its hvisor irq at probe (0: none) */
+	u8 vstate;			/* SIM_VGIC_* (sim_vgic.c's lock) */
 	bool irq_requested;
 	bool dev_platform;		/* device offered ACCESS_PLATFORM */
 	unsigned long pending_notify;	/* vq indexes whose kick is deferred */
@@ -152,6 +171,17 @@ int sim_irq_init(void);
 void sim_irq_exit(void);
 int sim_irq_alloc(void);
 void sim_irq_free(unsigned int virq);
+
+/* sim_vgic.c: the guest's interrupt controller as hvisor drives it */
+void sim_vgic_init(void);
+void sim_vgic_exit(void);
+void sim_vgic_post(struct sim_zone *z, u32 irq);
+u32 sim_vgic_irq_of(struct sim_zone *z, u64 base);
+void sim_vgic_request(struct sim_transport *t);
+void sim_vgic_ack(struct sim_transport *t);
+void sim_vgic_eoi(struct sim_transport *t);
+void sim_vgic_debugfs_init(void);
+void sim_vgic_debugfs_zone(struct sim_zone *z);
 
 /* sim_hypercall.c */
 long sim_hypercall(unsigned long code, unsigned long arg0, unsigned long arg1);

@@ -9,6 +9,10 @@
  *                     crc32 of the images in zone RAM at ZONE_START
  *   zone<N>/devices   the zone's guest virtio devices
  *   zone<N>/rescan    write anything: probe the virtio slots again
+ *   irq_stats, zone<N>/irq_stats
+ *                     guest interrupt delivery and wake-ups (sim_vgic.c)
+ *   virtio_irqs       the guests' device descriptions: "ZONE ADDR IRQ"
+ *                     per virtio slot; write lines to set (IRQ 0 removes)
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -185,8 +189,9 @@ static int devices_show(struct seq_file *m, void *v)
 
 	mutex_lock(&z->probe_lock);
 	list_for_each_entry(t, &z->transports, node)
-		seq_printf(m, "%#llx id %u %s irq %u\n", t->base, t->device_id,
-			   dev_name(&t->vdev.dev), t->virq);
+		seq_printf(m, "%#llx id %u %s irq %u hvisor irq %u\n", t->base,
+			   t->device_id, dev_name(&t->vdev.dev), t->virq,
+			   t->irq_id);
 	mutex_unlock(&z->probe_lock);
 	return 0;
 }
@@ -220,6 +225,7 @@ void sim_debugfs_zone_add(struct sim_zone *z)
 	debugfs_create_file("dtb_sum", 0444, z->dbg, z, &dtb_sum_fops);
 	debugfs_create_file("devices", 0444, z->dbg, z, &devices_fops);
 	debugfs_create_file("rescan", 0200, z->dbg, z, &rescan_fops);
+	sim_vgic_debugfs_zone(z);
 }
 
 void sim_debugfs_zone_del(struct sim_zone *z)
@@ -234,6 +240,7 @@ void sim_debugfs_init(void)
 	debugfs_create_file("mmio_latency", 0644, sim.dbg, NULL,
 			    &mmio_latency_fops);
 	debugfs_create_file("bridge", 0444, sim.dbg, NULL, &bridge_fops);
+	sim_vgic_debugfs_init();
 }
 
 void sim_debugfs_exit(void)

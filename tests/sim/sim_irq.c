@@ -100,6 +100,7 @@ int sim_irq_init(void)
 	if (virq < 0)
 		goto remove_domain;
 	sim.wakeup_virq = virq;
+	sim_vgic_init();
 	return 0;
 
 remove_domain:
@@ -111,6 +112,7 @@ free_fwnode:
 
 void sim_irq_exit(void)
 {
+	sim_vgic_exit();
 	sim_irq_free(sim.wakeup_virq);
 	irq_domain_remove(sim.domain);
 	irq_domain_free_fwnode(sim.fwnode);

@@ -5,9 +5,11 @@
  * (sim_trap.c), exactly as a guest's accesses are trapped by hvisor.
  * Modelled on drivers/virtio/virtio_mmio.c's modern path.
  *
- * Interrupts: FINISH_REQ raises the transport's line of the sim irq
- * domain.  Reading InterruptStatus waits for zone 0's answer, so it is
- * done in the threaded half of the handler, never in hard irq context.
+ * Interrupts: FINISH_REQ raises the line of the transport that owns the
+ * irq, with hvisor's delivery rules (sim_vgic.c); the handler, hard half
+ * to thread's end, is the span a GIC holds the irq active.  Reading
+ * InterruptStatus waits for zone 0's answer, so it is done in the
+ * threaded half of the handler, never in hard irq context.
  * That thread runs SCHED_NORMAL, not SCHED_FIFO like other irq threads:
  * it models a guest vCPU, and its wait for zone 0 must let zone 0's
  * (SCHED_NORMAL) consumer run on the same CPU (see sim_backoff()).
@@ -25,6 +27,7 @@
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 
+#include "../../kernel/compat.h"
 #include "sim.h"
 
 #define SIM_VIRTIO_MAGIC	0x74726976	/* "virt" */
@@ -207,10 +210,11 @@ static bool sim_vm_notify(struct virtqueue *vq)
 
 static irqreturn_t sim_vm_irq(int irq, void *opaque)
 {
+	sim_vgic_ack(opaque);	/* the guest's IAR read: now active */
 	return IRQ_WAKE_THREAD;	/* the status read waits for zone 0 */
 }
 
-static irqreturn_t sim_vm_irq_thread(int irq, void *opaque)
+static irqreturn_t sim_vm_irq_handle(int irq, void *opaque)
 {
 	struct sim_transport *t = opaque;
 	struct virtqueue *vq;
@@ -230,9 +234,9 @@ static irqreturn_t sim_vm_irq_thread(int irq, void *opaque)
 
 	status = sim_rd(t, VIRTIO_MMIO_INTERRUPT_STATUS, 4);
 	/*
-	 * The line is shared by the zone's devices (see sim_zone_inject()),
-	 * so "not mine" is normal: report handled to keep the spurious-irq
-	 * detector from disabling the line.
+	 * Nothing pending is normal: hvisor.ko injects again while a status
+	 * bit stays set, and that bit may have been acknowledged meanwhile.
+	 * Report handled to keep the spurious-irq detector off the line.
 	 */
 	if (!status || status == ~0U)
 		return IRQ_HANDLED;
@@ -247,6 +251,14 @@ static irqreturn_t sim_vm_irq_thread(int irq, void *opaque)
 			vring_interrupt(irq, vq);
 	local_bh_enable();
 	return IRQ_HANDLED;
+}
+
+static irqreturn_t sim_vm_irq_thread(int irq, void *opaque)
+{
+	irqreturn_t ret = sim_vm_irq_handle(irq, opaque);
+
+	sim_vgic_eoi(opaque);	/* the guest's EOI: no longer active */
+	return ret;
 }
 
 static void sim_vm_del_vq(struct sim_transport *t, struct virtqueue *vq)
@@ -312,6 +324,62 @@ static struct virtqueue *sim_vm_setup_vq(struct sim_transport *t,
 	return vq;
 }
 
+/* find_vqs, first step: the transport's irq. */
+static int sim_vm_request_irq(struct sim_transport *t)
+{
+	int err;
+
+	sim_vgic_request(t);
+	err = request_threaded_irq(t->virq, sim_vm_irq, sim_vm_irq_thread, 0,
+				   dev_name(&t->vdev.dev), t);
+	if (err)
+		return err;
+	spin_lock_irq(&sim.irq_lock);
+	t->irq_requested = true;
+	spin_unlock_irq(&sim.irq_lock);
+	return 0;
+}
+
+/* find_vqs, per queue: no name, no queue; on failure all are deleted. */
+static int sim_vm_find_vq(struct sim_transport *t, struct virtqueue **vq,
+			  unsigned int *queue_idx,
+			  void (*callback)(struct virtqueue *),
+			  const char *name, bool ctx)
+{
+	int err;
+
+	if (!name) {
+		*vq = NULL;
+		return 0;
+	}
+	*vq = sim_vm_setup_vq(t, (*queue_idx)++, callback, name, ctx);
+	if (IS_ERR(*vq)) {
+		err = PTR_ERR(*vq);
+		sim_vm_del_vqs(&t->vdev);
+		return err;
+	}
+	return 0;
+}
+
+/* The queues' descriptions come in this kernel's shape (compat.h). */
+#if HV_HAVE_VIRTQUEUE_INFO
+static int sim_vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			   struct virtqueue *vqs[],
+			   struct virtqueue_info vqs_info[],
+			   struct irq_affinity *desc)
+{
+	struct sim_transport *t = to_sim(vdev);
+	unsigned int i, queue_idx = 0;
+	int err;
+
+	err = sim_vm_request_irq(t);
+	for (i = 0; !err && i < nvqs; i++)
+		err = sim_vm_find_vq(t, &vqs[i], &queue_idx,
+				     vqs_info[i].callback, vqs_info[i].name,
+				     vqs_info[i].ctx);
+	return err;
+}
+#else
 static int sim_vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			   struct virtqueue *vqs[], vq_callback_t *callbacks[],
 			   const char * const names[], const bool *ctx,
@@ -321,29 +389,13 @@ static int sim_vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 	unsigned int i, queue_idx = 0;
 	int err;
 
-	err = request_threaded_irq(t->virq, sim_vm_irq, sim_vm_irq_thread, 0,
-				   dev_name(&vdev->dev), t);
-	if (err)
-		return err;
-	spin_lock_irq(&sim.irq_lock);
-	t->irq_requested = true;
-	spin_unlock_irq(&sim.irq_lock);
-
-	for (i = 0; i < nvqs; i++) {
-		if (!names[i]) {
-			vqs[i] = NULL;
-			continue;
-		}
-		vqs[i] = sim_vm_setup_vq(t, queue_idx++, callbacks[i], names[i],
-					 ctx ? ctx[i] : false);
-		if (IS_ERR(vqs[i])) {
-			err = PTR_ERR(vqs[i]);
-			sim_vm_del_vqs(vdev);
-			return err;
-		}
-	}
-	return 0;
+	err = sim_vm_request_irq(t);
+	for (i = 0; !err && i < nvqs; i++)
+		err = sim_vm_find_vq(t, &vqs[i], &queue_idx, callbacks[i],
+				     names[i], ctx ? ctx[i] : false);
+	return err;
 }
+#endif
 
 static void sim_vm_synchronize_cbs(struct virtio_device *vdev)
 {
@@ -436,6 +488,11 @@ static int sim_transport_add(struct sim_zone *z, u64 base, u64 region_start,
 	t->region_start = region_start;
 	t->device_id = device_id;
 	t->virq = virq;
+	/* Its irq, as the guest's device description says (sim_vgic.c). */
+	t->irq_id = sim_vgic_irq_of(z, base);
+	if (!t->irq_id)
+		pr_warn("hvisor_sim: zone %u: %#llx: no irq in the guest's device description (virtio_irqs): it gets no interrupts\n",
+			z->id, base);
 	INIT_WORK(&t->notify_work, sim_vm_notify_work);
 	t->vdev.dev.parent = dma;	/* virtio_ring's DMA device */
 	t->vdev.dev.release = sim_vm_release;
@@ -458,8 +515,9 @@ static int sim_transport_add(struct sim_zone *z, u64 base, u64 region_start,
 		       z->id, base, err);
 		return err;
 	}
-	pr_info("hvisor_sim: zone %u: virtio device id %u at %#llx is %s (irq %u)\n",
-		z->id, device_id, base, dev_name(&t->vdev.dev), t->virq);
+	pr_info("hvisor_sim: zone %u: virtio device id %u at %#llx is %s (irq %u, hvisor irq %u)\n",
+		z->id, device_id, base, dev_name(&t->vdev.dev), t->virq,
+		t->irq_id);
 	return 0;
 }
 

@@ -388,23 +388,20 @@ void sim_zone_mark_err(struct sim_zone *z)
 }
 
 /*
- * Deliver guest interrupt @irq to @zone_id (FINISH_REQ).  The sim does not
- * know which of the zone's devices owns @irq (a real guest learns it from
- * its device tree), so every device line of the zone is raised, as on a
- * shared interrupt line; each handler checks its InterruptStatus.
+ * Deliver guest interrupt @irq to @zone_id (FINISH_REQ): through the
+ * target cpu's pending list to the device the guest's description gives
+ * @irq, with the arch's list register rules (sim_vgic.c).
  */
 void sim_zone_inject(u32 zone_id, u32 irq)
 {
-	struct sim_transport *t;
 	struct sim_zone *z;
 	unsigned long flags;
 
+	/* A zone that is gone: hvisor skips the entry (hypercall/mod.rs:146-152). */
 	spin_lock_irqsave(&sim.irq_lock, flags);
 	z = sim_zone_find(zone_id);
 	if (z) {
-		list_for_each_entry(t, &z->transports, node)
-			if (t->irq_requested)
-				generic_handle_irq_safe(t->virq);
+		sim_vgic_post(z, irq);
 		atomic64_inc(&sim.injected);
 	}
 	spin_unlock_irqrestore(&sim.irq_lock, flags);

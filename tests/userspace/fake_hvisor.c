@@ -6,6 +6,7 @@
  *	FAKE_ARCH	enum hvisor_arch to report (default 1, arm64)
  *	FAKE_MAGIC	config magic to report (default 0x06)
  *	FAKE_ERRNO	errno for ZONE_START / ZONE_SHUTDOWN (default 0)
+ *	FAKE_INFO_ERRNO	errno for GET_INFO (default 0)
  *	FAKE_OUT	directory for config.bin, images.txt, shutdown.txt,
  *			virtio.txt
  *	FAKE_VIRTIO_FAIL_ZONE	VIRTIO_ATTACH of this zone fails (with
@@ -304,6 +305,10 @@ int ioctl(int fd, unsigned long req, ...)
 
 	switch (req) {
 	case HVISOR_GET_INFO:
+		if (env_num("FAKE_INFO_ERRNO", 0)) {
+			errno = env_num("FAKE_INFO_ERRNO", 0);
+			return -1;
+		}
 		info = arg;
 		arch = env_num("FAKE_ARCH", HVISOR_ARCH_ARM64);
 		memset(info, 0, sizeof(*info));

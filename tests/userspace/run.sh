@@ -37,6 +37,8 @@ trap 'rm -rf "$WORK"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 unset HVISOR_DEVICE
+# no module here, whatever this host has loaded
+export HVISOR_SYSFS=$WORK/nosys
 
 N=0
 PASS=0
@@ -90,7 +92,7 @@ build() {
 }
 
 HOSTCC=${HOSTCC:-gcc}
-MAKEVARS=(CROSS_COMPILE= "CC=$HOSTCC")
+MAKEVARS=(CROSS_COMPILE= "CC=$HOSTCC" WERROR=1)
 build asan "$ASAN"
 build hvisor "$PLAIN"
 if "$HOSTCC" -Wall -Wextra -Werror -I"$REPO" -o "$WORK/layout_test" \
@@ -351,7 +353,10 @@ if [ -d "$EXAMPLES" ]; then
 		rel=${f#"$EXAMPLES"/}
 		grep -q '"zones"' "$f" || continue
 		nr=$((nr + 1))
-		run -- virtio check "$f"
+		# a gpu-only config: refused as attach refuses it (below)
+		[ "$rel" = qemu-aarch64/with_virtio_gpu/virtio_cfg_ruxos.json ] &&
+			continue
+		run -- virtio check --skip-unsupported "$f"
 		if [ "$RC" = 0 ] && ! grep -qv ': note: ' err &&
 		   grep -qx "$f: virtio config OK" out; then
 			pass "upstream $rel: virtio check"
@@ -368,16 +373,21 @@ if [ -d "$EXAMPLES" ]; then
 	else
 		pass "upstream examples: found all $nr virtio configs"
 	fi
+	# check says what attach would do: a gpu is refused, and skipped
+	# with --skip-unsupported, which leaves nothing to attach here
 	f=$EXAMPLES/qemu-aarch64/with_virtio_gpu/virtio_cfg_ruxos.json
-	run -- virtio check "$f"
-	if [ "$RC" = 0 ] && [ "$(cat err)" = "hvisor: $f: zones[0].devices[0]: note: type \"gpu\" is not served by hvisor.ko; skipped" ] &&
-	   grep -qx '    device \[0\] gpu: not served by hvisor.ko' out; then
-		pass "upstream gpu config: noted as not served"
-	else
-		fail "upstream gpu config: noted as not served" "$(cat err out)"
-	fi
+	expect "upstream gpu config: refused as attach refuses it" 1 \
+		"hvisor: $f: zones[0].devices[0]: type \"gpu\" is not served by hvisor.ko (disable the device, or use --skip-unsupported to attach the others)" \
+		virtio check "$f"
+	expect "upstream gpu config, --skip-unsupported: nothing left to attach" 1 \
+		"hvisor: $f: zones[0].devices[0]: note: type \"gpu\" is not served by hvisor.ko; skipped
+hvisor: $f: no enabled device to attach" \
+		virtio check --skip-unsupported "$f"
 	f=$EXAMPLES/rk3588-aarch64/with_virtio_scmi/zones-npu-gpu-virtio.json
-	run -- virtio check "$f"
+	expect "upstream rk3588 config: scmi refused without --skip-unsupported" 1 \
+		"hvisor: $f: zones[0].devices[0]: type \"scmi\" is not served by hvisor.ko (disable the device, or use --skip-unsupported to attach the others)" \
+		virtio check "$f"
+	run -- virtio check --skip-unsupported "$f"
 	if [ "$RC" = 0 ] && [ "$(grep -c 'type "scmi" is not served' err)" = 2 ] &&
 	   grep -qx '  devices:     6 to attach' out &&
 	   grep -qx '    device \[3\] net@0xffa00000+0x200 irq 69  tap tap0 mac 00:11:22:33:44:55' out; then
@@ -913,7 +923,7 @@ fi
 vgood() {
 	local desc=$1 file=$2 msg=$3 missing=()
 	shift 3
-	run -- virtio check "$file"
+	run -- virtio check "${VCHECK_OPTS[@]}" "$file"
 	for want in "$@"; do
 		grep -qxF -- "$want" out || missing+=("$want")
 	done
@@ -924,8 +934,9 @@ vgood() {
 		fail "$desc" "exit status $RC" "$(cat err)" \
 		     "${missing[@]/#/missing: }"
 	fi
-	vg_add 0 "$desc" virtio check "$file"
+	vg_add 0 "$desc" virtio check "${VCHECK_OPTS[@]}" "$file"
 }
+VCHECK_OPTS=()
 vgood "virtio check: blk, console, net" vgood/three.json "" \
 	"vgood/three.json: virtio config OK" "  devices:     3 to attach" \
 	"    region [0] zone0 0x50000000-0x7fffffff  guest 0x50000000-0x7fffffff" \
@@ -952,10 +963,30 @@ vgood "virtio check: blk with \"queues\"" vgood/blk-queues.json "" \
 vgood "virtio check: nine devices, seven distinct irqs" vgood/irqs-7.json "" \
 	"  devices:     9 to attach" \
 	"    device [8] console@0xa004a00+0x200 irq 76"
-vgood "virtio check: gpu noted, not an error" vgood/with-gpu.json \
+expect "virtio check: gpu refused, as attach refuses it" 1 \
+	'hvisor: vgood/with-gpu.json: zones[0].devices[0]: type "gpu" is not served by hvisor.ko (disable the device, or use --skip-unsupported to attach the others)' \
+	virtio check vgood/with-gpu.json
+VCHECK_OPTS=(--skip-unsupported)
+vgood "virtio check --skip-unsupported: gpu noted, not an error" vgood/with-gpu.json \
 	'hvisor: vgood/with-gpu.json: zones[0].devices[0]: note: type "gpu" is not served by hvisor.ko; skipped' \
 	"    device [0] gpu: not served by hvisor.ko" \
 	"    device [1] blk@0xa003c00+0x200 irq 78  img disk.img (read-only)"
+VCHECK_OPTS=(--zone 2)
+vgood "virtio check --zone: that zone only" vgood/two-zones.json \
+	'hvisor: vgood/two-zones.json: zones[0].devices[1].status: note: missing; taken as "enable"
+hvisor: vgood/two-zones.json: zones[1].devices[1]: note: "console" device disabled; skipped' \
+	"  zone 2: 2 regions, 2 devices to attach"
+if grep -q '^  zone 1:' out; then
+	fail "virtio check --zone: other zones not listed" "$(cat out)"
+else
+	pass "virtio check --zone: other zones not listed"
+fi
+VCHECK_OPTS=()
+expect "virtio check --zone: a zone not in the file, as attach says it" 1 \
+	'hvisor: vgood/two-zones.json: zones[0].devices[1].status: note: missing; taken as "enable"
+hvisor: vgood/two-zones.json: zones[1].devices[1]: note: "console" device disabled; skipped
+hvisor: vgood/two-zones.json: no zone with id 7 in the file' \
+	virtio check --zone 7 vgood/two-zones.json
 
 # ---------------------------------------------------------------- usage
 USAGE="(see 'hvisor --help')"
@@ -1015,9 +1046,9 @@ expect "usage: virtio attach --zone without a value" 2 \
 expect "usage: virtio attach --bogus" 2 \
 	"hvisor: virtio attach: unknown option '--bogus' $USAGE" \
 	virtio attach vgood/three.json --bogus
-expect "usage: virtio check takes no --zone" 2 \
-	"hvisor: virtio check: unknown option '--zone' $USAGE" \
-	virtio check vgood/three.json --zone 1
+expect "usage: virtio check --zone takes a zone id, as attach" 2 \
+	"hvisor: virtio check: invalid zone id 'x' (expected 0..31) $USAGE" \
+	virtio check vgood/three.json --zone x
 expect "usage: virtio check with two files" 2 \
 	"hvisor: virtio check: too many arguments $USAGE" \
 	virtio check a.json b.json
@@ -1056,13 +1087,131 @@ if [ "$RC" = 0 ] && grep -q -- '--skip-unsupported' out &&
 else
 	fail "help virtio" "$(cat out err)"
 fi
-run -- --version
-if [ "$RC" = 0 ] &&
-   grep -qx 'hvisor [0-9.]* (ABI 1, zone config magic 0x05 and 0x06)' out; then
-	pass "--version names the ABI and the config magic"
+# ---------------------------------------------------------------- unknown keys
+# A key no parser reads is a warning naming the file and its JSON path (the
+# config is still taken); --strict makes it an error.  "queue" for "queues"
+# is the typo this catches.
+sed 's/"img": "disk.img",/"img": "disk.img", "queue": 4,/' vgood/three.json >vunknown.json
+sed -e 's/"gic_version": "v2",/"gic_version": "v2", "gicd_bse": "0x8000000",/' \
+    -e 's/^{/{ "some_future_key": { "x": 1 },/' good/arm64-v2-uefi.json >unknown.json
+UW="warning: unknown key, ignored (--strict makes it an error)"
+expect "unknown key in a virtio config: a warning with its path" 0 \
+	"hvisor: vunknown.json: zones[0].devices[0].queue: $UW" \
+	virtio check vunknown.json
+expect "unknown key in a virtio config, --strict: an error" 1 \
+	"hvisor: vunknown.json: zones[0].devices[0].queue: unknown key" \
+	virtio check --strict vunknown.json
+expect "unknown keys in a zone config: a warning each, with its path" 0 \
+	"hvisor: unknown.json: some_future_key: $UW
+hvisor: unknown.json: arch_config.gicd_bse: $UW" \
+	zone check unknown.json
+expect "unknown keys in a zone config, --strict: errors" 1 \
+	"hvisor: unknown.json: some_future_key: unknown key
+hvisor: unknown.json: arch_config.gicd_bse: unknown key" \
+	zone check unknown.json --strict
+expect "zone pack --strict: unknown keys are errors" 1 \
+	"hvisor: unknown.json: some_future_key: unknown key
+hvisor: unknown.json: arch_config.gicd_bse: unknown key" \
+	zone pack --strict unknown.json --config-abi 6 -o unknown.bin
+vg_add 0 "unknown keys: warnings" zone check unknown.json
+vg_add 1 "unknown keys: --strict" virtio check --strict vunknown.json
+# a disabled or unserved device is not parsed, so its keys are not judged
+sed 's/"status": "enable"/"status": "disable", "whatever": 1/' vgood/three.json >vdisabled.json
+run -- virtio check --strict vdisabled.json
+if ! grep -q whatever err; then
+	pass "keys of a disabled device are not judged"
 else
-	fail "--version names the ABI and the config magic" "$(cat out err)"
+	fail "keys of a disabled device are not judged" "$(cat err)"
 fi
+
+# --help / -h on every subcommand: its own usage on stdout, exit 0, even
+# with other (even wrong) arguments around it
+for c in "zone start" "zone shutdown" "zone list" "zone check" "zone pack" \
+	 "virtio attach" "virtio detach" "virtio list" "virtio check"; do
+	for h in --help -h; do
+		# shellcheck disable=SC2086
+		run -- $c x.json $h
+		if [ "$RC" = 0 ] && [ ! -s err ] &&
+		   head -1 out | grep -q "^Usage: hvisor $c\b" &&
+		   [ "$(grep -c '^Usage:' out)" = 1 ] && [ "$(wc -l <out)" -ge 2 ]; then
+			pass "$c $h: its usage on stdout, exit 0"
+		else
+			fail "$c $h: its usage on stdout, exit 0" "exit $RC" \
+			     "$(cat out err)"
+		fi
+	done
+done
+
+# ---------------------------------------------------------------- completion
+# userspace/hvisor.bash-completion offers every command of --help, and
+# every long option a subcommand's usage line names.
+complete_words() {
+	bash -c '
+		complete() { :; }
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_hvisor
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$TOOLDIR/hvisor.bash-completion" "$@"
+}
+missing=()
+while read -r g c; do
+	complete_words hvisor "$g" "" | grep -qx "$c" || missing+=("$g $c")
+	run -- "$g" "$c" --help
+	for o in $(head -1 out | grep -o -- '--[a-z-]*' | sort -u); do
+		[ "$o" = --id ] && [ "$g $c" != "zone shutdown" ] && continue
+		complete_words hvisor "$g" "$c" x.json -- | grep -qx -- "$o" ||
+			missing+=("$g $c $o")
+	done
+done < <("$PLAIN" --help | sed -n 's/^  \(zone\|virtio\) \([a-z]*\).*/\1 \2/p')
+[ "$(complete_words hvisor "")" = "$(printf '%s\n' zone virtio version help --help --version)" ] ||
+	missing+=("top level")
+touch a1.json a2.txt
+got=$(complete_words hvisor zone check a1 | tr "\n" " ")
+[ "$got" = "a1.json " ] || missing+=("zone check: *.json files, got $got")
+if [ ${#missing[@]} -eq 0 ] &&
+   [ "$("$PLAIN" --help | grep -c '^  \(zone\|virtio\) [a-z]')" -ge 9 ]; then
+	pass "bash completion: every command and its long options"
+else
+	fail "bash completion: every command and its long options" \
+	     "${missing[@]/#/missing: }"
+fi
+
+# Every command in hvisor(8)'s EXAMPLES is one the tool accepts (it may
+# fail here on missing files or module, never with a usage error)
+bad_ex=()
+nr_ex=0
+while read -r -a words; do
+	nr_ex=$((nr_ex + 1))
+	run -- "${words[@]:1}"
+	[ "$RC" = 2 ] && bad_ex+=("${words[*]}: $(cat err)")
+done < <(sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$TOOLDIR/hvisor.8" |
+	 grep '^hvisor ' | sed 's/\\-/-/g')
+if [ "$nr_ex" -ge 8 ] && [ ${#bad_ex[@]} -eq 0 ]; then
+	pass "hvisor(8) EXAMPLES: all $nr_ex commands parse"
+else
+	fail "hvisor(8) EXAMPLES: all commands parse" "$nr_ex found" "${bad_ex[@]}"
+fi
+
+# ---------------------------------------------------------------- version
+# The version lives in VERSION only; without a module the tool says so and
+# still exits 0.  HVISOR_SYSFS stands in for /sys.
+VER=$(cat "$REPO/VERSION")
+for v in --version -V version; do
+	run HVISOR_SYSFS="$WORK/nosys" HVISOR_DEVICE="$WORK/nodev" -- $v
+	want="tool:        hvisor $VER
+uapi:        1 (zone config magics 0x05, 0x06)
+module:      not loaded (no $WORK/nosys/module/hvisor/version)
+hypervisor:  unknown ($WORK/nodev: No such file or directory)"
+	if [ "$RC" = 0 ] && [ "$(cat out)" = "$want" ] && [ ! -s err ]; then
+		pass "$v without a module: what the tool knows, exit 0"
+	else
+		fail "$v without a module: what the tool knows, exit 0" \
+		     "exit $RC" "$(printf '%s\n' "$want" | diff -u - out | tail -n +3)" \
+		     "$(cat err)"
+	fi
+done
+expect "version takes no argument" 2 \
+	"hvisor: version: unexpected argument 'x' (see 'hvisor --help')" version x
 run -- help zone
 if [ "$RC" = 0 ] && grep -q 'shutdown -id <id>' out; then
 	pass "help zone"
@@ -1120,6 +1269,20 @@ nodev "zone list on a device that is not hvisor.ko" /dev/null \
 nodev "zone shutdown on a device that is not hvisor.ko" /dev/null \
 	"hvisor: /dev/null: not an hvisor.ko device (Inappropriate ioctl for device)" \
 	zone shutdown --id 1
+
+# GET_INFO refused while a module named hvisor is loaded: which one
+mkdir -p skew/module/hvisor upstream/module/hvisor
+echo 0.0.9 >skew/module/hvisor/version
+run HVISOR_SYSFS="$WORK/skew" HVISOR_DEVICE=/dev/null -- zone list
+if [ "$RC" = 1 ] && [ "$(cat err)" = "hvisor: /dev/null: hvisor.ko 0.0.9 is loaded but does not answer this tool's HVISOR_GET_INFO (Inappropriate ioctl for device): tool $(cat "$REPO/VERSION") speaks UAPI 1; use the tool of that module, or the module of this tool" ]; then
+	pass "GET_INFO refused by a module of another version: both versions named"
+else
+	fail "GET_INFO refused by a module of another version: both versions named" "$(cat err)"
+fi
+HVISOR_SYSFS=$WORK/upstream nodev \
+	"GET_INFO refused by a module without a version (upstream's)" /dev/null \
+	"hvisor: /dev/null: not this tool's hvisor.ko (Inappropriate ioctl for device): the loaded module \"hvisor\" has no version, as upstream's has none; unload it (rmmod hvisor) and load this one" \
+	zone list
 
 # ---------------------------------------------------------------- fake device
 # fake_hvisor.so answers the ioctls in place of hvisor.ko and records what
@@ -1493,6 +1656,55 @@ device type=3 irq=$((70 + i)) addr=0x$(printf '%x' $((0xa004000 + i * 0x200))) l
 		else
 			fail "test taps deleted" "$TAP was still there"
 		fi
+	fi
+fi
+
+# an older module that refuses a field of GET_INFO it does not know
+if [ -f "$WORK/fake_hvisor.so" ]; then
+	fake_expect "GET_INFO refused with E2BIG: the module is older" 1 \
+		"hvisor: /dev/null: hvisor.ko is older than this tool (tool $VER): it refuses HVISOR_GET_INFO fields it does not know (E2BIG)" \
+		FAKE_INFO_ERRNO=7 -- zone list
+fi
+
+# version against the fake module: sysfs MODULE_VERSION, GET_INFO's UAPI
+# and config magic
+if [ -f "$WORK/fake_hvisor.so" ]; then
+	mkdir -p sys/module/hvisor
+	echo "$VER" >sys/module/hvisor/version
+	for m in 5 6 7; do
+		case $m in
+		5) name="hvisor v0.4" ;;
+		6) name="hvisor after v0.4" ;;
+		7) name="unknown to this tool: zone start will refuse" ;;
+		esac
+		want="tool:        hvisor $VER
+uapi:        1 (zone config magics 0x05, 0x06)
+module:      hvisor.ko $VER
+module uapi: 1
+hypervisor:  fake, zone config magic 0x0$m ($name)"
+		if fake "version with the module, magic 0x0$m" 0 \
+			HVISOR_SYSFS="$WORK/sys" FAKE_MAGIC=$m -- version; then
+			if [ "$(cat out)" = "$want" ] && [ ! -s err ]; then
+				pass "version with the module, magic 0x0$m"
+			else
+				fail "version with the module, magic 0x0$m" \
+				     "$(printf '%s\n' "$want" | diff -u - out | tail -n +3)"
+			fi
+		fi
+	done
+	echo 0.0.9 >sys/module/hvisor/version
+	if fake "version: module of another version" 0 \
+		HVISOR_SYSFS="$WORK/sys" -- --version &&
+	   grep -qx "module:      hvisor.ko 0.0.9 (not this tool's version)" out; then
+		pass "version: module of another version is pointed out"
+	else
+		fail "version: module of another version is pointed out" "$(cat out err)"
+	fi
+	run HVISOR_SYSFS="$WORK/sys" HVISOR_DEVICE=/dev/null -- version
+	if [ "$RC" = 0 ] && grep -qx "hypervisor:  unknown (/dev/null: HVISOR_GET_INFO: Inappropriate ioctl for device)" out; then
+		pass "version: a device that is not hvisor.ko, exit 0"
+	else
+		fail "version: a device that is not hvisor.ko, exit 0" "$(cat out err)"
 	fi
 fi
 

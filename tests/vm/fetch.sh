@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/fetch.sh ARCH: download and unpack the guest kernel (Debian's stock
-# linux-image for the KVER of linux-headers-amd64) and, for arm64, the arm64
-# userland (busybox-static, iproute2, iperf3, e2fsprogs, libcjson + libs).
+# tests/vm/fetch.sh ARCH [SERIES] [fio]: download and unpack the guest kernel
+# (Debian's stock linux-image for the KVER of linux-headers-amd64, or with
+# SERIES 6.12 of linux-headers-6.12-amd64) and, for arm64, the arm64
+# userland (busybox-static, iproute2, iperf3, e2fsprogs, libcjson + libs);
+# with "fio", for arm64 also fio and its libraries (~80 MB, only when a
+# selected test needs it; a stamp of its own, .fetched-fio).
 # Nothing is installed on the host: packages are fetched with
 # `apt-get download` and unpacked with `dpkg -x` into
 #   build/vm/<arch>/<KVER>/kroot     boot/vmlinuz-KVER, lib/modules/KVER (depmod done)
@@ -15,16 +18,27 @@ set -euo pipefail
 # shellcheck source=tests/vm/vmlib.sh
 . "$(dirname "$0")/vmlib.sh"
 
-ARCH=${1:?usage: fetch.sh x86_64|arm64}
+ARCH=${1:?usage: fetch.sh x86_64|arm64 [6.1|6.12] [fio]}
+shift
+KSERIES=${KSERIES:-6.1} WANT_FIO=
+for a in "$@"; do
+	case $a in
+	fio) WANT_FIO=fio ;;
+	*) KSERIES=$a ;;
+	esac
+done
 vm_setup "$ARCH"
 STAMP=$VMDIR/$KVER/.fetched
+FIO_STAMP=$VMDIR/$KVER/.fetched-fio
 
 # Debian package names (arm64 ones get :arm64) of the libraries the host's
 # x86_64 copies of GUEST_PROGS use: the same packages exist for arm64.
+# host_lib_pkgs [PROG...]: for PROGs, default GUEST_PROGS.
 host_lib_pkgs() {
 	local saved_arch=$ARCH saved_root=$SYSROOT saved_triplet=$TRIPLET p l
+	local progs=${*:-$GUEST_PROGS}
 	ARCH=x86_64 SYSROOT=/ TRIPLET=x86_64-linux-gnu
-	for p in $GUEST_PROGS; do
+	for p in $progs; do
 		elf_deps "$p"
 	done | sort -u | while read -r l; do
 		# usrmerge: dpkg knows /lib/x/libfoo or /usr/lib/x/libfoo
@@ -76,11 +90,38 @@ fetch_arm64() {
 	done
 }
 
-if [ -e "$STAMP" ] && [ -d "$KROOT/lib/modules/$KVER" ]; then
-	exit 0
+# fio for the arm64 guest: the arm64 fio package and the arm64 builds of
+# the library packages the host's fio uses, unpacked into the sysroot.
+fetch_arm64_fio() {
+	local debs=$VMDIR/$KVER/debs-fio pkgs deb
+	[ -x "$FIO_PROG" ] || die "fio is not installed on the host (scripts/install-deps.sh)"
+	mkdir -p "$debs"
+	pkgs="fio $(host_lib_pkgs "$FIO_PROG" | tr '\n' ' ')"
+	log "fetch: arm64 fio packages: $pkgs"
+	# not fatal: without fio, the tests that need it skip (a subshell,
+	# as download dies on failure)
+	# shellcheck disable=SC2046  # word splitting wanted
+	if ! (with_arm64_arch download "$debs" $(for p in $pkgs; do echo "$p:arm64"; done)); then
+		log "warning: arm64 fio packages not downloaded: the guest has no fio"
+		return 1
+	fi
+	for deb in "$debs"/*.deb; do
+		dpkg -x "$deb" "$SYSROOT"
+	done
+}
+
+if [ ! -e "$STAMP" ] || [ ! -d "$KROOT/lib/modules/$KVER" ]; then
+	t0=$(now)
+	log "fetch: $ARCH guest kernel $KVER into ${VMDIR#"$ROOT"/}/$KVER"
+	"fetch_$ARCH"
+	rm -f "$FIO_STAMP"	# a new sysroot has no fio yet
+	touch "$STAMP"
+	log "fetch: $ARCH done in $(elapsed "$t0") s"
 fi
-t0=$(now)
-log "fetch: $ARCH guest kernel $KVER into ${VMDIR#"$ROOT"/}/$KVER"
-"fetch_$ARCH"
-touch "$STAMP"
-log "fetch: $ARCH done in $(elapsed "$t0") s"
+if [ "$ARCH" = arm64 ] && [ "$WANT_FIO" = fio ] && [ ! -e "$FIO_STAMP" ]; then
+	t0=$(now)
+	if fetch_arm64_fio; then
+		touch "$FIO_STAMP"
+		log "fetch: arm64 fio done in $(elapsed "$t0") s"
+	fi
+fi

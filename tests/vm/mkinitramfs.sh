@@ -1,13 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/mkinitramfs.sh --arch x86_64|arm64 [--mode test|shell|demo]
+# tests/vm/mkinitramfs.sh --arch x86_64|arm64 [--kver 6.1|6.12]
+#                         [--mode test|shell|demo]
 #                         [--tests 'glob ...'] [--script FILE] [--out FILE]
 #
 # Builds what the guest needs for ARCH and packs it into an initramfs
 # (default build/vm/<arch>/initramfs-<mode>.cpio.gz):
-#   - our modules (`make [ARCH=arm64] modules`), every .ko whose vermagic is
-#     the guest's KVER -> /lib/modules/KVER/extra/ (+ $HVTEST_EXTRA_KO)
+#   - our modules and the simulator (`make modules HVISOR_SIM=1` against
+#     the KDIR scripts/prepare-kdir.sh gives for ARCH and the kernel series),
+#     every .ko whose vermagic is the guest's KVER
+#     -> /lib/modules/KVER/extra/ (+ $HVTEST_EXTRA_KO)
 #   - stock modules: GUEST_MODULES + deps, from the unpacked linux-image
 #   - the tool (userspace/, cross-built for arm64) -> /usr/bin/hvisor
 #   - tests/e2e/bin/*.c, static -> /usr/libexec/hvisor-tests/
@@ -26,6 +29,7 @@ MODE=test TESTS='*' OUT='' ARCH='' SCRIPT=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) ARCH=$2; shift 2 ;;
+	--kver) KSERIES=$2; shift 2 ;;
 	--mode) MODE=$2; shift 2 ;;
 	--tests) TESTS=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
@@ -41,8 +45,8 @@ BLOG=$VMDIR/build.log
 R=$VMDIR/root-$MODE
 
 case $ARCH in
-x86_64) CROSS='' MAKE_ARCH='' ;;
-arm64)  CROSS=aarch64-linux-gnu- MAKE_ARCH=ARCH=arm64 ;;
+x86_64) CROSS='' ;;
+arm64)  CROSS=aarch64-linux-gnu- ;;
 esac
 
 # run_logged WHAT CMD...: run a build step, its output to build.log; on
@@ -56,16 +60,19 @@ run_logged() {
 	fi
 }
 
-# Our modules: `make modules` is the kernel engineer's target (scripts/kbuild.mk).
-# It builds in the tree, so both arches share the output paths: take the
+# Our modules: `make modules` is the kernel engineer's target (scripts/kbuild.mk),
+# here with the simulator and warnings as errors, against the guest's own
+# headers (prepared once by scripts/prepare-kdir.sh).  It builds in the tree, so both arches share the output paths: take the
 # .ko files whose vermagic says they are for this KVER, right after the build.
 build_modules() {
-	local ko
+	local ko kdir
 	rm -rf "$PAYLOAD/ko"
 	mkdir -p "$PAYLOAD/ko"
 	if [ -e "$ROOT/scripts/kbuild.mk" ]; then
-		# shellcheck disable=SC2086  # MAKE_ARCH may be empty
-		run_logged "make modules" make -C "$ROOT" $MAKE_ARCH modules
+		kdir=$("$ROOT/scripts/prepare-kdir.sh" "$ARCH" "$KSERIES" 2>>"$BLOG") ||
+			die "prepare-kdir.sh $ARCH $KSERIES failed (log: ${BLOG#"$ROOT"/})"
+		run_logged "make modules" make -C "$ROOT" modules KDIR="$kdir" \
+			ARCH="$ARCH" CROSS_COMPILE="$CROSS" HVISOR_SIM=1 W=1 KCFLAGS=-Werror
 		# in the tree, not in build/ (check-builds' copies, caches)
 		find "$ROOT" \( -path "$BUILD" -o -path "$ROOT/.git" \) -prune -o \
 			-name '*.ko' -print | while read -r ko; do
@@ -89,7 +96,7 @@ build_tool() {
 	[ -e "$ROOT/userspace/Makefile" ] || die "userspace/Makefile is missing: cannot build the tool"
 	case $ARCH in
 	x86_64)
-		run_logged "make -C userspace" make -C "$ROOT/userspace"
+		run_logged "make -C userspace" make -C "$ROOT/userspace" WERROR=1
 		cp "$ROOT/userspace/hvisor" "$PAYLOAD/hvisor"
 		;;
 	arm64)
@@ -99,9 +106,9 @@ build_tool() {
 		mkdir -p "$src"
 		run_logged "mirror userspace sources" rsync -a --delete \
 			--exclude=/userspace/hvisor --exclude=/userspace/hvisor-asan \
-			--include='/userspace/***' --include='/include/***' --include='/common/***' \
+			--include=/VERSION --include='/userspace/***' --include='/include/***' --include='/common/***' \
 			--exclude='*' "$ROOT/" "$src/"
-		run_logged "make -C userspace (arm64)" make -C "$src/userspace" \
+		run_logged "make -C userspace (arm64)" make -C "$src/userspace" WERROR=1 \
 			CROSS_COMPILE="$CROSS" CFLAGS="-I$SYSROOT/usr/include" \
 			LDFLAGS="-L$SYSROOT/usr/lib/$TRIPLET"
 		cp "$src/userspace/hvisor" "$PAYLOAD/hvisor"
@@ -130,7 +137,6 @@ build_helpers() {
 # Does any selected test use fio?  (fio costs ~80 MB of libraries.)
 want_fio() {
 	local s n g
-	[ "$ARCH" = x86_64 ] || return 1
 	[ "$MODE" = shell ] && return 0
 	for s in "$ROOT"/tests/e2e/*.sh $SCRIPT; do
 		[ -e "$s" ] || continue
@@ -159,13 +165,18 @@ assemble() {
 	done
 	ln -s ../bin/busybox "$R/sbin/modprobe"	# the kernel's request_module() helper
 
-	# stock modules + deps (host modprobe reads arm64 modules fine)
+	# stock modules + deps (host modprobe reads arm64 modules fine);
+	# Debian's 6.12 ships them xz-compressed, which busybox's modprobe
+	# may not read: uncompressed here (depmod below finds them as .ko).
 	for m in $GUEST_MODULES; do
 		modprobe -d "$KROOT" -S "$KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 	done | sort -u | while read -r f; do
 		rel=${f#"$KROOT"/}
 		mkdir -p "$R/$(dirname "$rel")"
-		cp "$f" "$R/$rel"
+		case $f in
+		*.ko.xz) xz -dc "$f" >"$R/${rel%.xz}" ;;
+		*) cp "$f" "$R/$rel" ;;
+		esac
 	done
 	cp "$KROOT/lib/modules/$KVER"/modules.{builtin,builtin.modinfo,order} "$R/lib/modules/$KVER/"
 	cp "$PAYLOAD"/ko/*.ko "$R/lib/modules/$KVER/extra/" 2>/dev/null || true
@@ -178,7 +189,7 @@ assemble() {
 	for l in $GUEST_PROG_LINKS; do
 		ln -sf "${l#*:}" "$R/usr/sbin/${l%%:*}"
 	done
-	if want_fio; then
+	if [ -n "$FIO" ]; then
 		install_prog "$(sysroot_prog "$FIO_PROG")" "$FIO_PROG" "$R"
 	fi
 	cp "$SYSROOT/etc/mke2fs.conf" "$R/etc/" 2>/dev/null || true
@@ -211,7 +222,11 @@ assemble() {
 }
 
 t0=$(now)
-"$ROOT/tests/vm/fetch.sh" "$ARCH"
+FIO=
+want_fio && FIO=fio
+"$ROOT/tests/vm/fetch.sh" "$ARCH" "$KSERIES" ${FIO:+"$FIO"}
+# arm64: fio only if fetch.sh could get it (the tests that need it skip)
+[ "$ARCH" = x86_64 ] || [ -e "$VMDIR/$KVER/.fetched-fio" ] || FIO=
 mkdir -p "$PAYLOAD"
 : >"$BLOG"
 build_modules

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/vm/run.sh --arch x86_64|arm64 [--tests 'glob ...'] [--timeout SECS]
-#                 [--script FILE] [--verbose] [--shell] [--demo]
+# tests/vm/run.sh --arch x86_64|arm64 [--kver 6.1|6.12] [--tests 'glob ...']
+#                 [--timeout SECS] [--script FILE] [--verbose] [--shell] [--demo]
 #                 [--zone-ram nomap|hidden]
 #
-# Boots Debian's stock kernel for ARCH in QEMU (TCG, never KVM) with an
+# Boots Debian's stock kernel for ARCH (--kver: which of Debian 12's two,
+# 6.1 by default, or 6.12 from linux-image-6.12-*) in QEMU (TCG, never KVM) with an
 # initramfs holding our modules, the tool and tests/e2e/, runs the selected
 # e2e scripts (names without .sh matched against the globs; default all) and
 # prints one line per test and the summary "N passed, N failed, N skipped".
@@ -31,11 +32,12 @@ set -euo pipefail
 # shellcheck source=tests/vm/vmlib.sh
 . "$(dirname "$0")/vmlib.sh"
 
-ARCH='' TESTS='*' SCRIPT='' RUN_TIMEOUT=900 VERBOSE=0 SHELL_MODE=0 DEMO_MODE=0
+ARCH='' KSERIES=${KSERIES:-6.1} TESTS='*' SCRIPT='' RUN_TIMEOUT=900 VERBOSE=0 SHELL_MODE=0 DEMO_MODE=0
 ZONE_RAM=${ZONE_RAM:-nomap}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) ARCH=$2; shift 2 ;;
+	--kver) KSERIES=$2; shift 2 ;;
 	--tests) TESTS=$2; shift 2 ;;
 	--timeout) RUN_TIMEOUT=$2; shift 2 ;;
 	--script) SCRIPT=$(realpath "$2"); TESTS=$(basename "$2" .sh); shift 2 ;;
@@ -43,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--shell) SHELL_MODE=1; shift ;;
 	--demo) DEMO_MODE=1; shift ;;
 	--zone-ram) ZONE_RAM=$2; shift 2 ;;
-	-h|--help) sed -n '4,29p' "$0" | cut -c3-; exit 0 ;;
+	-h|--help) sed -n '4,28p' "$0" | cut -c3-; exit 0 ;;
 	*) die "run.sh: unknown argument $1 (see --help)" ;;
 	esac
 done
@@ -52,6 +54,7 @@ case $ZONE_RAM in
 nomap|hidden) ;;
 *) die "run.sh: --zone-ram $ZONE_RAM: not nomap or hidden" ;;
 esac
+export KSERIES
 vm_setup "$ARCH"
 GRACE=60	# host-side slack on top of a test's own timeout
 

@@ -3,12 +3,14 @@
 # Per-arch settings and ELF helpers shared by tests/vm/*.sh.  Source after
 # tests/lib.sh and after setting ARCH (x86_64 | arm64).
 
-# vm_setup ARCH: sets KVER, VMDIR (cache of this arch), KROOT (the unpacked
-# linux-image package), SYSROOT (where the guest's userland binaries and
-# libraries come from), TRIPLET, BUSYBOX.
+# vm_setup ARCH: sets KVER (of KSERIES, Debian's 6.1 by default, or 6.12),
+# VMDIR (cache of this arch), KROOT (the unpacked linux-image package),
+# SYSROOT (where the guest's userland binaries and libraries come from),
+# TRIPLET, BUSYBOX.
 vm_setup() {
 	ARCH=$1
-	KVER=$(kver_for "$ARCH")
+	KSERIES=${KSERIES:-6.1}
+	KVER=$(kver_for "$ARCH" "$KSERIES")
 	VMDIR=$BUILD/vm/$ARCH
 	KROOT=$VMDIR/$KVER/kroot
 	case $ARCH in
@@ -23,7 +25,7 @@ vm_setup() {
 		BUSYBOX=$SYSROOT/bin/busybox
 		;;
 	esac
-	export ARCH KVER VMDIR KROOT SYSROOT TRIPLET BUSYBOX
+	export ARCH KSERIES KVER VMDIR KROOT SYSROOT TRIPLET BUSYBOX
 }
 
 # Stock modules the guest needs (with their dependencies).
@@ -31,8 +33,8 @@ GUEST_MODULES="tun tap veth loop virtio virtio_ring virtio_mmio virtio_blk virti
 
 # Userland programs copied into the guest (paths inside SYSROOT; the guest
 # gets them at the same path).  fio pulls ~80 MB of libraries (ceph, icu), so
-# it is only added when a selected test mentions it, or for vm-shell, and only
-# on x86_64 (see tests/README.md).
+# it is only added when a selected test mentions it, or for vm-shell (on
+# arm64 fetched then too, see fetch.sh; tests/README.md).
 GUEST_PROGS="/usr/sbin/ip /usr/bin/iperf3 /usr/sbin/mke2fs /usr/sbin/e2fsck"
 GUEST_PROG_LINKS="mkfs.ext2:mke2fs mkfs.ext3:mke2fs mkfs.ext4:mke2fs fsck.ext2:e2fsck fsck.ext4:e2fsck"
 FIO_PROG=/usr/bin/fio

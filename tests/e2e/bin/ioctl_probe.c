@@ -19,6 +19,11 @@
  *   unknown        an ioctl number hvisor does not know
  *   short_size     HVISOR_GET_INFO with a size field of 4
  *   big_tail       HVISOR_ZONE_LIST with a bigger struct, non-zero tail
+ *   grown_info     HVISOR_GET_INFO as a newer tool would send it: 8 more
+ *                  bytes, zero, and the ioctl number of that size
+ *   grown_info_tail
+ *                  the same with a non-zero tail (a field this module does
+ *                  not know)
  *   start_flags    HVISOR_ZONE_START with flags = 1
  *   start_magic M [BASE SIZE]
  *                  zone_start, but saying the tool packed magic M (hex),
@@ -254,6 +259,24 @@ int main(int argc, char **argv)
 		ret = do_zone_list(fd, 0);
 	} else if (!strcmp(probe, "big_tail")) {
 		ret = do_zone_list(fd, 1);
+	} else if (!strcmp(probe, "grown_info") ||
+		   !strcmp(probe, "grown_info_tail")) {
+		struct {
+			struct hvisor_info info;
+			__u64 tail;
+		} grown = {
+			.info = { .size = sizeof(grown) },
+			.tail = !strcmp(probe, "grown_info_tail"),
+		};
+
+		ret = ioctl(fd, _IOC(_IOC_READ | _IOC_WRITE, HVISOR_IOCTL_TYPE,
+				     _IOC_NR(HVISOR_GET_INFO), sizeof(grown)),
+			    &grown);
+		if (!ret)
+			printf("abi %u magic 0x%llx backend \"%.16s\"\n",
+			       grown.info.abi_version,
+			       (unsigned long long)grown.info.config_magic,
+			       grown.info.backend);
 	} else if (!strcmp(probe, "unknown")) {
 		ret = ioctl(fd, _IOWR(HVISOR_IOCTL_TYPE, 0x7f, struct hvisor_info),
 			    &info);

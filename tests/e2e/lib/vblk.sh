@@ -5,6 +5,7 @@
 # to call vblk_cleanup.
 
 W=/tmp/hvisor-sim
+. /usr/share/hvisor/tests/e2e/lib/simirq.sh
 case ${HVTEST_ARCH:-$(uname -m)} in
 # zone 1's RAM as zone0_ipa:zonex_ipa:size (examples/sim); irq: what hvisor
 # can inject there (common/virtio_limits.h)
@@ -35,7 +36,7 @@ vblk_cfg() {
 EOC
 }
 
-# vblk_start: modules, debugfs, zone 1
+# vblk_start: modules (hvisor_sim with $VBLK_SIM_ARGS), debugfs, zone 1
 vblk_start() {
 	[ -x /usr/bin/hvisor ] || { echo "SKIP: no /usr/bin/hvisor"; exit 77; }
 	grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
@@ -43,9 +44,13 @@ vblk_start() {
 	mkdir -p $W
 	dd if=/dev/urandom of=$W/kernel.bin bs=1M count=3 2>/dev/null
 	dd if=/dev/urandom of=$W/zone1.dtb bs=1k count=8 2>/dev/null
-	for m in virtio_blk hvisor hvisor_sim; do
+	for m in virtio_blk hvisor; do
 		modprobe $m || die "modprobe $m"
 	done
+	# shellcheck disable=SC2086  # VBLK_SIM_ARGS: module parameters
+	modprobe hvisor_sim ${VBLK_SIM_ARGS:-} || die "modprobe hvisor_sim"
+	# the guest's device tree: the disk has irq 75, as vblk_cfg says
+	simirq_map 1 $VBLK_ADDR $VBLK_IRQ || die "sim irq map"
 	hvisor zone start \
 		"/usr/share/hvisor/examples/sim/zone1-$VBLK_ARCH.json" >/dev/null ||
 		die "zone start"
@@ -61,10 +66,12 @@ vblk_attach() {
 		for d in /sys/block/vd*; do
 			[ -e "$d" ] && DEV=${d##*/} && break
 		done
-		[ -n "$DEV" ] && return 0
+		# devtmpfs makes the node after sysfs shows the disk: wait for
+		# it, or fio would create a regular file of that name
+		[ -n "$DEV" ] && [ -b "/dev/$DEV" ] && return 0
 		sleep 0.5
 	done
-	die "no virtio disk appeared"
+	die "no virtio disk appeared (${DEV:-no /sys/block/vd*}, /dev/${DEV:-?} not a block device)"
 }
 
 # vblk_detach: detach the device, wait for the disk to go
@@ -124,6 +131,10 @@ vblk_check_mq() {
 # shellcheck disable=SC2317  # run by the caller's EXIT trap
 vblk_cleanup() {
 	umount /mnt/vblk 2>/dev/null
+	# a file some tool created where a disk's node was missing
+	for f in /dev/vd*; do
+		[ -f "$f" ] && rm -f "$f"
+	done
 	hvisor zone shutdown -id 1 >/dev/null 2>&1
 	rmmod hvisor_sim 2>/dev/null
 	rmmod hvisor 2>/dev/null

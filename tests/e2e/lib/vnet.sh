@@ -11,6 +11,7 @@
 #   STATS      $VNET_DIR/statistics                 (rx_packets, tx_dropped, ...)
 
 VNET_W=/tmp/hvisor-net
+. /usr/share/hvisor/tests/e2e/lib/simirq.sh
 case ${HVTEST_ARCH:-$(uname -m)} in
 # irq: what hvisor can inject there (common/virtio_limits.h)
 x86_64) VNET_ARCH=x86_64 VNET_MEM=0x30200000:0x30200000:0xfc00000 VNET_ADDR=0x7f00000200 VNET_IRQ=11 ;;
@@ -68,6 +69,8 @@ vnet_start() {
 	for m in tun virtio_net hvisor hvisor_sim; do
 		modprobe $m || die "modprobe $m"
 	done
+	# the guest's device tree: the NIC has irq 76, as vnet_cfg says
+	simirq_map 1 $VNET_ADDR $VNET_IRQ || die "sim irq map"
 
 	hvisor zone start "/usr/share/hvisor/examples/sim/zone1-$VNET_ARCH.json" \
 		>$VNET_W/out 2>&1 || { cat $VNET_W/out; die "zone start"; }
