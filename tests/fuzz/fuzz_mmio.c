@@ -24,8 +24,9 @@
  * released, DRIVER_OK only with FEATURES_OK, accepted features offered and
  * VERSION_1 among them, InterruptStatus only VRING|CONFIG, a ready queue's
  * rings inside guest memory, callbacks only for queues that exist and are
- * ready, config accesses within the config size.  A final reset must
- * leave nothing behind.
+ * ready, config accesses within the config size, and a re-injection
+ * scheduled whenever InterruptStatus is pending.  A final reset must leave
+ * nothing behind, and neither a reset nor a stopped device injects again.
  */
 #include "kshim.h"
 
@@ -156,6 +157,12 @@ static void check(void)
 	}
 	FUZZ_ASSERT(!(dev.int_status & ~(VIRTIO_MMIO_INT_VRING |
 					 VIRTIO_MMIO_INT_CONFIG)));
+	/*
+	 * No interrupt can be lost for good: while InterruptStatus is
+	 * pending, a re-injection is scheduled (hvisor may drop the one sent).
+	 */
+	if (dev.int_status && !dev.irq_stopped)
+		FUZZ_ASSERT(delayed_work_pending(&dev.reinject));
 	for (i = 0; i < HV_VIRTIO_MAX_QUEUES; i++) {
 		const struct hv_vq *vq = &dev.vqs[i];
 
@@ -183,6 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u64 off, val, got;
 	u32 width;
 	size_t ops_done = 0;
+	unsigned long seen;
 	u8 *mem;
 	u16 i;
 
@@ -269,6 +277,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(dev.status == 0 && dev.int_status == 0 && dev.features == 0);
 	for (i = 0; i < HV_VIRTIO_MAX_QUEUES; i++)
 		FUZZ_ASSERT(!dev.qregs[i].ready && !dev.vqs[i].desc);
+	/* A reset device is quiet, and so is a stopped one. */
+	seen = injects;
+	hv_fuzz_run_work();
+	FUZZ_ASSERT(injects == seen);
+	hv_virtio_raise(&dev, VIRTIO_MMIO_INT_VRING);
+	hv_virtio_irq_stop(&dev);
+	FUZZ_ASSERT(!delayed_work_pending(&dev.reinject));
+	seen = injects;
+	hv_fuzz_run_work();
+	FUZZ_ASSERT(injects == seen);
 	hv_fuzz_forget_work();
 	free(mem);
 	return 0;
