@@ -76,13 +76,28 @@ static void serve(struct hv_virtio_dev *d, u16 index)
 	struct hv_vq *vq = &d->vqs[index];
 	struct hv_vq_seg segs[16];
 	struct hv_vq_chain c = { .segs = segs, .max_segs = 16 };
+#ifdef HV_FUZZ_VQ_RUN
+	struct hv_vq_run run;
+#endif
 	unsigned int n = 0;
 	int ret;
 
 	if (!hv_vq_ready(vq))
 		return;
+#ifdef HV_FUZZ_VQ_RUN
+	/* A worker's run, with its budget: at most a ring's worth. */
+	hv_vq_run_init(&run, vq->num, SZ_64K);
+	while ((ret = hv_vq_pop(vq, &c)) > 0) {
+		FUZZ_ASSERT(++n <= vq->num);
+		hv_vq_add_used(vq, c.head, c.in_len);
+		if (hv_vq_run_charge(&run, c.out_len + c.in_len))
+			break;
+	}
+	hv_virtio_run_end(d, &run);
+#else
 	while ((ret = hv_vq_pop(vq, &c)) > 0 && n++ < 4u * vq->num)
 		hv_vq_add_used(vq, c.head, c.in_len);
+#endif
 	if (ret < 0) {
 		hv_virtio_queue_broken(d, index);
 		return;

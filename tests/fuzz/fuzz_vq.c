@@ -234,6 +234,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hv_vq_seg segs[MAX_SEGS], segs2[MAX_SEGS];
 	struct hv_vq_chain c, c2;
 	struct hv_blk_limits lim;
+#ifdef HV_FUZZ_VQ_RUN
+	struct hv_vq_run run;
+#endif
 	struct hv_vq vq;
 	u64 desc, avail, used, features;
 	u32 num, pops = 0, round, i;
@@ -282,24 +285,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.max_discard_sectors = 1U << 20;
 	lim.max_write_zeroes_sectors = 1U << 16;
 
-	ret = hv_vq_setup(&vq, &gm, num, 128, desc, avail, used, event_idx);
-	if (ret) {
-		FUZZ_ASSERT(ret == -EINVAL || ret == -EFAULT);
-		FUZZ_ASSERT(!hv_vq_ready(&vq));
-		goto out;
-	}
-	FUZZ_ASSERT(hv_vq_ready(&vq));
-	/*
-	 * Rings that overlap change under the device's own used-ring writes
-	 * (a guest may do that): then only the loop budget below holds, not
-	 * the exact counts.
-	 */
 	overlap = ranges_overlap(desc, hv_vq_desc_size(num), avail,
 				 hv_vq_avail_size(num, event_idx)) ||
 		  ranges_overlap(used, hv_vq_used_size(num, event_idx), avail,
 				 hv_vq_avail_size(num, event_idx)) ||
 		  ranges_overlap(used, hv_vq_used_size(num, event_idx), desc,
 				 hv_vq_desc_size(num));
+	ret = hv_vq_setup(&vq, &gm, num, 128, desc, avail, used, event_idx);
+	if (ret) {
+		FUZZ_ASSERT(ret == -EINVAL || ret == -EFAULT);
+		FUZZ_ASSERT(!hv_vq_ready(&vq));
+#ifdef HV_FUZZ_VQ_RUN
+		FUZZ_ASSERT(vq.why);
+#endif
+		goto out;
+	}
+	FUZZ_ASSERT(hv_vq_ready(&vq));
+	/*
+	 * Ring areas that overlap change under the device's own used-ring
+	 * writes (the CVE-2019-3900 class): a vq.c with run budgets refuses
+	 * them at setup, and then every count below is exact.  Without, only
+	 * the harness's loop bound holds for them.
+	 */
+#ifdef HV_FUZZ_VQ_RUN
+	FUZZ_ASSERT(!overlap);
+#endif
 
 	memset(&c, 0, sizeof(c));
 	c.segs = segs;
@@ -308,6 +318,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c2.segs = segs2;
 	/* Two rounds: the ring as given, then again after enable_notify. */
 	for (round = 0; round < 2; round++) {
+#ifdef HV_FUZZ_VQ_RUN
+		/* A worker's budget: room for every chain of a full ring. */
+		hv_vq_run_init(&run, num + 1, SIZE_MAX);
+#endif
 		hv_vq_disable_notify(&vq);
 		for (;;) {
 			ret = hv_vq_pop(&vq, &c);
@@ -318,6 +332,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(overlap || pops <= num);
 			if (pops > 8 * num)
 				break;	/* the harness's own run budget */
+#ifdef HV_FUZZ_VQ_RUN
+			FUZZ_ASSERT(!hv_vq_run_charge(&run, c.out_len + c.in_len));
+#endif
 			check_chain(&vq, &c);
 			if (repop) {
 				hv_vq_unpop(&vq);
@@ -349,6 +366,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hv_vq_publish_used(&vq);
 		hv_vq_need_notify(&vq);
 		/* Nothing changed in memory: no new buffers. */
+#ifdef HV_FUZZ_VQ_RUN
+		if (round && !hv_vq_enable_notify_new(&vq))
+			continue;
+#endif
 		if (!hv_vq_enable_notify(&vq))
 			continue;
 		FUZZ_ASSERT(overlap || pops > 8 * num);
