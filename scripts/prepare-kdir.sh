@@ -65,8 +65,11 @@ need_pkgs() {
 # no tree.
 source_tree() {
 	src=$build/linux-source-$series
-	# a 6.12 tree unpacked for loongarch alone has no arch/riscv
-	if [ -f "$src/Makefile" ] && [ -f "$src/arch/$1/Makefile" ]; then
+	# a 6.12 tree unpacked for loongarch alone has no arch/riscv, or
+	# (unpacked by an earlier version of this script) its Makefile but
+	# not its sources and headers
+	if [ -f "$src/Makefile" ] && [ -f "$src/arch/$1/Makefile" ] &&
+		[ -f "$src/arch/$1/include/uapi/asm/byteorder.h" ]; then
 		return
 	fi
 	need_pkgs "linux-source-$series"
