@@ -24,6 +24,8 @@ PKGS=(
 	linux-source-6.1 xz-utils python3
 	# the tool
 	libcjson-dev pkgconf
+	# the fuzz tier: clang with its libFuzzer + sanitizer runtimes
+	clang-14 libclang-rt-14-dev
 	# the test VM: QEMU (TCG), busybox, initramfs tools, dtc (the arm64
 	# VM's device tree with no-map zone RAM), and the userland copied into
 	# the x86_64 guest
