@@ -14,24 +14,15 @@ set -u
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh
 trap vblk_cleanup EXIT
 
-[ -x /usr/bin/hvisor ] || { echo "SKIP: no /usr/bin/hvisor"; exit 77; }
-grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
-	mount -t debugfs debugfs /sys/kernel/debug
 BRIDGE=/sys/kernel/debug/hvisor_sim/bridge
 
-mkdir -p $W
-dd if=/dev/urandom of=$W/kernel.bin bs=1M count=3 2>/dev/null
-dd if=/dev/urandom of=$W/zone1.dtb bs=1k count=8 2>/dev/null
-dd if=/dev/zero of=$W/disk.img bs=1M count=16 2>/dev/null
-dd if=/dev/urandom of=$W/data bs=1M count=8 2>/dev/null
-modprobe virtio_blk || die "modprobe virtio_blk"
-modprobe hvisor || die "modprobe hvisor"
-modprobe hvisor_sim wakeup=0 || die "modprobe hvisor_sim wakeup=0"
+# modules, debugfs, the guest's irq map and zone 1, the sim never waking
+VBLK_SIM_ARGS=wakeup=0
+vblk_start
 dmesg | grep -q 'bridge: the hypervisor raises no wake-up irq: polling every' ||
 	{ dmesg | tail -5; die "hvisor.ko did not switch to polling"; }
-hvisor zone start \
-	"/usr/share/hvisor/examples/sim/zone1-$VBLK_ARCH.json" >/dev/null ||
-	die "zone start"
+dd if=/dev/zero of=$W/disk.img bs=1M count=16 2>/dev/null
+dd if=/dev/urandom of=$W/data bs=1M count=8 2>/dev/null
 
 vblk_attach $W/disk.img
 dd if=$W/data of="/dev/$DEV" bs=1M oflag=direct 2>/dev/null ||
