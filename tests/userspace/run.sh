@@ -1265,6 +1265,10 @@ done < <("$PLAIN" --help | sed -n 's/^  \(zone\|virtio\) \([a-z]*\).*/\1 \2/p')
 touch a1.json a2.txt
 got=$(complete_words hvisor zone check a1 | tr "\n" " ")
 [ "$got" = "a1.json " ] || missing+=("zone check: *.json files, got $got")
+complete_words hvisor zone check x.json -- | grep -qx -- --virtio ||
+	missing+=("zone check --virtio")
+got=$(complete_words hvisor zone check x.json --virtio a1 | tr "\n" " ")
+[ "$got" = "a1.json " ] || missing+=("zone check --virtio: *.json files, got $got")
 if [ ${#missing[@]} -eq 0 ] &&
    [ "$("$PLAIN" --help | grep -c '^  \(zone\|virtio\) [a-z]')" -ge 9 ]; then
 	pass "bash completion: every command and its long options"
