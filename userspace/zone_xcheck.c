@@ -9,10 +9,13 @@
  * (hv:src/arch/aarch64/zone.rs, MEM_TYPE_VIRTIO), so a device window must
  * lie inside one; a "ram" region maps guest virtual_start to host
  * physical_start, which is what a virtio memory_region restates as
- * zonex_ipa and zone0_ipa; an irq is injected into the zone only if the
- * zone owns it (interrupts_bitmap), except on x86_64 where virtio irqs are
- * pins of the zone's virtual IOAPIC (upstream's qemu-x86_64 example lists
- * no interrupts while its devices use 10, 11 and 14).  hvisor's limit of
+ * zonex_ipa and zone0_ipa.  On arm64 and riscv64 a virtio irq is a GIC
+ * INTID or PLIC/APLIC source the zone must own (interrupts_bitmap), as
+ * every upstream example of theirs lists it (upstream-hvisor-tool.md §4).
+ * Not on x86_64, where virtio irqs are pins of the zone's virtual IOAPIC
+ * (upstream's qemu-x86_64 example lists no interrupts while its devices
+ * use 10, 11 and 14), nor on loongarch64, where they are CPU interrupt
+ * numbers (zone-config-abi.md §10.6), not controller irqs.  hvisor's limit of
  * HV_VIRTIO_MAX_ZONE_IRQS distinct irqs per zone is enforced by
  * virtio_json_parse() itself; the irq range needs the zone's arch, here.
  */
@@ -160,7 +163,8 @@ static void xcheck_devices(struct xcheck *x)
 			xerr(x, vpath, "arch",
 			     "%u is out of range for hvisor on %s (%u to %u)",
 			     d->irq, hv_arch_name(x->z->arch), min, max);
-		else if (x->z->arch != HVISOR_ARCH_X86_64 &&
+		else if ((x->z->arch == HVISOR_ARCH_ARM64 ||
+			  x->z->arch == HVISOR_ARCH_RISCV64) &&
 			 !zone_owns_irq(x->h, d->irq))
 			xerr(x, vpath, "interrupts",
 			     "%u is not one of the zone's interrupts, so hvisor would not inject it",

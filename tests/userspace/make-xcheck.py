@@ -64,3 +64,27 @@ vm('many', many)
 # the zone side: a virtio region dropped, an irq dropped
 zm('no-virtio-region', lambda d: d['memory_regions'].pop(3))
 zm('irq-dropped', lambda d: d.update(interrupts=[75, 76]))
+
+# riscv64: the irq must be the zone's too; loongarch64: a CPU interrupt
+# number, not in the zone's interrupts
+with open(os.path.join(here, 'good/pack-riscv64.json')) as fh:
+    write(json.load(fh), 'zone-riscv64')
+rv = {'zones': [{'id': 2, 'memory_region': [
+          {'zone0_ipa': '0x83000000', 'zonex_ipa': '0x83000000',
+           'size': '0x10000000'}],
+      'devices': [{'type': 'console', 'status': 'enable',
+                   'addr': '0x10001000', 'len': '0x200', 'irq': 10}]}]}
+write(rv, 'virtio-riscv64')
+rv['zones'][0]['devices'][0]['irq'] = 11
+write(rv, 'v-riscv64-irq-not-owned')
+with open(os.path.join(here, 'good/loongarch64.json')) as fh:
+    la = json.load(fh)
+la['memory_regions'].append({'type': 'virtio', 'physical_start': '0x10001000',
+                             'virtual_start': '0x10001000', 'size': '0x1000'})
+write(la, 'zone-loongarch64')
+write({'zones': [{'id': 3, 'memory_region': [
+          {'zone0_ipa': '0x90000000', 'zonex_ipa': '0x90000000',
+           'size': '0x10000000'}],
+      'devices': [{'type': 'console', 'status': 'enable',
+                   'addr': '0x10001000', 'len': '0x200', 'irq': 4}]}]},
+      'virtio-loongarch64')

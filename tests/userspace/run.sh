@@ -1047,6 +1047,13 @@ expect "zone check --virtio: the zone lacks a virtio region" 1 \
 expect "zone check --virtio: the zone lacks an irq" 1 \
 	"hvisor: xcheck/virtio.json: zones[0].devices[2].irq: 78 $NOINJ (xcheck/z-irq-dropped.json: interrupts)" \
 	zone check xcheck/z-irq-dropped.json --virtio xcheck/virtio.json
+xfits "zone check --virtio: riscv64, the irq one of the zone's" \
+	xcheck/zone-riscv64.json xcheck/virtio-riscv64.json
+expect "zone check --virtio: riscv64, an irq the zone does not own" 1 \
+	"hvisor: xcheck/v-riscv64-irq-not-owned.json: zones[0].devices[0].irq: 11 $NOINJ (xcheck/zone-riscv64.json: interrupts)" \
+	zone check xcheck/zone-riscv64.json --virtio xcheck/v-riscv64-irq-not-owned.json
+xfits "zone check --virtio: loongarch64, a CPU interrupt number not in interrupts" \
+	xcheck/zone-loongarch64.json xcheck/virtio-loongarch64.json
 expect "zone check --virtio: needs a file name" 2 \
 	"hvisor: zone check: --virtio needs a file name (see 'hvisor --help')" \
 	zone check xcheck/zone.json --virtio
