@@ -32,6 +32,7 @@ static const char main_help[] =
 	"  zone shutdown -id <id>            shut a zone down (also --id <id>)\n"
 	"  zone list [--json]                list the zones\n"
 	"  zone check <config.json> [--arch <arch>] [--config-abi 5|6]\n"
+	"             [--virtio <virtio_cfg.json>]\n"
 	"                                    validate a zone config offline\n"
 	"  zone pack <config.json> --config-abi 5|6 [--arch <arch>] -o <out.bin>\n"
 	"                                    write the bytes zone start would pass\n"
@@ -73,6 +74,12 @@ static const char zone_help[] =
 	"      else its arch_config.  Missing image files are only noted.\n"
 	"      Says which zone config magic the file needs: 0x05 (hvisor v0.4)\n"
 	"      or 0x06; --config-abi checks it for that one only.\n"
+	"      --virtio <virtio_cfg.json>: also check that the virtio config\n"
+	"      fits the zone: an entry for its zone_id, each device window\n"
+	"      inside a \"virtio\" region, each irq in hvisor's range and one\n"
+	"      of its interrupts (arm64, riscv64), at most 7 distinct irqs,\n"
+	"      each memory_region guest RAM of the zone at the same host\n"
+	"      address.  Every mismatch is reported.\n"
 	"  pack <config.json> --config-abi 5|6 [--arch <arch>] -o <out.bin>\n"
 	"      Write the zone_config bytes that zone start would hand to a\n"
 	"      hypervisor of that magic (\"-\": stdout), without the module.\n"
@@ -190,12 +197,16 @@ static int take_strict(int argc, char **argv)
 	return n;
 }
 
-/* zone check|dump|pack <file> [--arch A] [--config-abi 5|6] [-o out] */
+/*
+ * zone check|dump|pack <file> [--arch A] [--config-abi 5|6] [-o out]
+ * [--virtio vfile]
+ */
 static int cmd_zone_file(const char *cmd, int argc, char **argv)
 {
 	const char *file = NULL, *arch_name = NULL, *abi = NULL, *out = NULL;
-	const char *v;
+	const char *v, *vfile = NULL;
 	bool bad = false, pack = !strcmp(cmd, "pack");
+	bool check = !strcmp(cmd, "check");
 	u32 arch = HVISOR_ARCH_NONE;
 	__u64 magic = 0;
 	int i;
@@ -214,6 +225,14 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 			return usage("zone %s: --config-abi needs a value", cmd);
 		if (v) {
 			abi = v;
+			continue;
+		}
+		v = check ? option_value(argc, argv, &i, "--virtio", &bad) :
+			    NULL;
+		if (bad)
+			return usage("zone check: --virtio needs a file name");
+		if (v) {
+			vfile = v;
 			continue;
 		}
 		v = pack ? option_value(argc, argv, &i, "-o", &bad) : NULL;
@@ -250,8 +269,8 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 		return usage("zone pack: -o <out.bin> is required");
 	if (pack)
 		return zone_pack_cmd(file, arch, magic, out);
-	if (!strcmp(cmd, "check"))
-		return zone_check_cmd(file, arch, magic);
+	if (check)
+		return zone_check_cmd(file, arch, magic, vfile);
 	return zone_dump_cmd(file, arch, magic);
 }
 

@@ -14,6 +14,7 @@
 #include "images.h"
 #include "zone_cmd.h"
 #include "zone_config.h"
+#include "zone_xcheck.h"
 
 /*
  * Copy @in to @out replacing "images[N]" (the validator's name for our
@@ -256,14 +257,17 @@ static void zone_print_summary(struct zone_json *z, unsigned int missing)
 	printf("  ivc:         %u\n", h->num_ivc_configs);
 }
 
-int zone_check_cmd(const char *file, u32 arch, u64 magic)
+int zone_check_cmd(const char *file, u32 arch, u64 magic, const char *vfile)
 {
 	struct zone_json z;
 	unsigned int missing;
-	int ret = 1;
+	int ret = 1, xret = 0;
 
 	if (zone_json_parse(&z, file, arch))
 		return 1;
+	/* the cross-check reads only the parsed fields: it runs either way */
+	if (vfile)
+		xret = zone_xcheck(&z, vfile);
 	if (zone_stat_images(&z, &missing))
 		goto out;
 	/* unasked, every magic that can carry the file must pass */
@@ -274,7 +278,11 @@ int zone_check_cmd(const char *file, u32 arch, u64 magic)
 		zone_print_summary(&z, missing);
 		ret = 0;
 	}
+	if (vfile && !xret)
+		printf("%s fits %s\n", vfile, file);
 out:
+	if (xret)
+		ret = 1;
 	zone_json_free(&z);
 	return ret;
 }

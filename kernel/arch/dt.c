@@ -5,10 +5,25 @@
  * interrupt wakes the bridge consumer.  Shared by their hypercall files.
  */
 #include <linux/errno.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
 #include <linux/of.h>
 #include <linux/of_irq.h>
 
 #include "../arch.h"
+
+/*
+ * For autoloading only: the alias "of:N*T*Chvisor" lets udev load this
+ * module when the kernel makes a platform device of zone 0's
+ * hvisor_virtio_device { compatible = "hvisor"; } node.  No platform
+ * driver binds it: hvisor_dt_detect() still finds the node by path at
+ * module init, with or without that device.
+ */
+static const struct of_device_id hvisor_of_ids[] = {
+	{ .compatible = "hvisor" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, hvisor_of_ids);
 
 /* The node, held from a successful detect until release. */
 static struct device_node *hvisor_node;

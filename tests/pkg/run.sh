@@ -5,6 +5,8 @@
 # installs.
 #   - make install DESTDIR=... PREFIX=/usr installs exactly the expected
 #     files with their modes; the man page and modinfo carry VERSION;
+#   - hvisor.ko has the alias of:N*T*Chvisor (udev autoloads it from
+#     zone 0's device tree node) and registers no platform driver;
 #   - make dkms-src, then dkms add/build (private --sourcetree/--dkmstree,
 #     nothing registered in the system's DKMS) against Debian's installed
 #     headers gives hvisor.ko (and not the simulator) of that version;
@@ -59,6 +61,27 @@ if [ "$(modinfo -F version hvisor.ko 2>/dev/null)" = "$VER" ]; then
 else
 	fail "hvisor.ko: MODULE_VERSION is VERSION ($VER)" \
 	     "modinfo: $(modinfo -F version hvisor.ko 2>&1)"
+fi
+
+# Autoload on boards: the kernel makes a platform device of zone 0's
+# hvisor_virtio_device { compatible = "hvisor"; } node, and udev loads
+# the module whose alias matches its modalias.  Only the alias: no
+# platform driver is registered, so init does not wait for that device.
+aliases=$(modinfo -F alias hvisor.ko 2>/dev/null)
+if printf '%s\n' "$aliases" | grep -qxF 'of:N*T*Chvisor'; then
+	pass "hvisor.ko: alias of:N*T*Chvisor (autoload from the device tree)"
+else
+	fail "hvisor.ko: alias of:N*T*Chvisor (autoload from the device tree)" \
+	     "aliases: $aliases"
+fi
+if nm -u hvisor.ko 2>/dev/null | grep -q 'platform_driver_register'; then
+	fail "hvisor.ko: no platform driver (probes as before, by path)" \
+	     "$(nm -u hvisor.ko | grep platform_driver)"
+elif nm -u hvisor.ko 2>/dev/null | grep -q 'of_find_node_by_path\|misc_register'; then
+	pass "hvisor.ko: no platform driver (probes as before, by path)"
+else
+	fail "hvisor.ko: no platform driver (probes as before, by path)" \
+	     "nm -u hvisor.ko: $(nm -u hvisor.ko 2>&1 | head -3)"
 fi
 
 # ---------------------------------------------------------------- install

@@ -111,7 +111,8 @@ else
 fi
 
 # ---------------------------------------------------------------- fixtures
-cp -r "$HERE/bad" "$HERE/good" "$HERE/vbad" "$HERE/vgood" "$WORK/"
+cp -r "$HERE/bad" "$HERE/good" "$HERE/vbad" "$HERE/vgood" "$HERE/xcheck" \
+	"$WORK/"
 cd "$WORK" || exit 2
 head -c 65536 /dev/zero >disk.img
 head -c 131072 /dev/zero >disk2.img
@@ -988,6 +989,109 @@ hvisor: vgood/two-zones.json: zones[1].devices[1]: note: "console" device disabl
 hvisor: vgood/two-zones.json: no zone with id 7 in the file' \
 	virtio check --zone 7 vgood/two-zones.json
 
+# ---------------------------------------------------------------- zone check --virtio
+# "zone check zone.json --virtio virtio.json" cross-checks the two files.
+# xcheck/ (make-xcheck.py) holds a pair that fits, from examples/sim's
+# arm64 pair, and one mutation per rule; each must fail with its message,
+# and a file breaking several rules gets every one reported.
+
+# xfits DESC ZONE VIRTIO: exit 0, only notes on stderr, the "fits" line
+xfits() {
+	local desc=$1 z=$2 v=$3
+	run -- zone check "$z" --virtio "$v"
+	if [ "$RC" = 0 ] && ! grep -qv ': note: ' err &&
+	   grep -qxF "$v fits $z" out; then
+		pass "$desc"
+	else
+		fail "$desc" "exit status $RC" "$(cat err out)"
+	fi
+}
+xfits "zone check --virtio: a pair that fits" xcheck/zone.json \
+	xcheck/virtio.json
+vg_add 0 "zone check --virtio: a pair that fits" zone check xcheck/zone.json \
+	--virtio xcheck/virtio.json
+for a in x86_64 arm64; do
+	xfits "zone check --virtio: examples/sim $a pair" \
+		"$REPO/examples/sim/zone1-$a.json" \
+		"$REPO/examples/sim/virtio-$a.json"
+done
+
+# xbad NAME MESSAGE: zone.json against xcheck/v-NAME.json fails so
+xbad() {
+	local name=$1 msg=$2
+	expect "zone check --virtio: $name" 1 \
+		"hvisor: xcheck/v-$name.json: $msg" \
+		zone check xcheck/zone.json --virtio "xcheck/v-$name.json"
+}
+XZ="(xcheck/zone.json: memory_regions)"
+NOTRAP="is not inside any \"type\": \"virtio\" region of the zone, so hvisor would not trap it $XZ"
+NOINJ="is not one of the zone's interrupts, so hvisor would not inject it"
+PAST="runs past the zone's RAM, which ends at 0x60000000; the backend could reach zone 0 memory the guest does not own (xcheck/zone.json: memory_regions[0])"
+xbad zone-id "zones[].id: no entry for zone 1 (the file has ids 2) (xcheck/zone.json: zone_id)"
+xbad window-outside "zones[0].devices[1]: window [0xb001000, 0xb001200) $NOTRAP"
+xbad window-straddles "zones[0].devices[2]: window [0xb000500, 0xb000700) $NOTRAP"
+xbad irq-not-owned "zones[0].devices[0].irq: 77 $NOINJ (xcheck/zone.json: interrupts)"
+xbad irq-range "zones[0].devices[0].irq: 20 is out of range for hvisor on arm64 (32 to 1019) (xcheck/zone.json: arch)"
+xbad ram-not-guest "zones[0].memory_region[0]: zonex_ipa 0x40000000 is not guest RAM of the zone: no \"type\": \"ram\" region has it in [virtual_start, virtual_start + size) $XZ"
+xbad ram-host "zones[0].memory_region[0]: zone0_ipa 0x60000000, but the zone maps guest 0x50000000 from host 0x70000000 (xcheck/zone.json: memory_regions[0])"
+xbad ram-size "zones[0].memory_region[0]: size 0x10001000: guest [0x50000000, 0x60001000) $PAST"
+xbad irqs-8 "zones[0].devices[7].irq: 87 would be distinct virtio interrupt 8 of zone 1 (the others: 80, 81, 82, 83, 84, 85, 86): hvisor handles at most 7 per zone"
+xbad many "zones[0].memory_region[0]: size 0x20000000: guest [0x50000000, 0x70000000) $PAST
+hvisor: xcheck/v-many.json: zones[0].devices[0].irq: 77 $NOINJ (xcheck/zone.json: interrupts)
+hvisor: xcheck/v-many.json: zones[0].devices[1]: window [0xb001000, 0xb001200) $NOTRAP"
+vg_add 1 "zone check --virtio: many" zone check xcheck/zone.json \
+	--virtio xcheck/v-many.json
+expect "zone check --virtio: the zone lacks a virtio region" 1 \
+	"hvisor: xcheck/virtio.json: zones[0].devices[2]: window [0xb000400, 0xb000600) is not inside any \"type\": \"virtio\" region of the zone, so hvisor would not trap it (xcheck/z-no-virtio-region.json: memory_regions)" \
+	zone check xcheck/z-no-virtio-region.json --virtio xcheck/virtio.json
+expect "zone check --virtio: the zone lacks an irq" 1 \
+	"hvisor: xcheck/virtio.json: zones[0].devices[2].irq: 78 $NOINJ (xcheck/z-irq-dropped.json: interrupts)" \
+	zone check xcheck/z-irq-dropped.json --virtio xcheck/virtio.json
+xfits "zone check --virtio: riscv64, the irq one of the zone's" \
+	xcheck/zone-riscv64.json xcheck/virtio-riscv64.json
+expect "zone check --virtio: riscv64, an irq the zone does not own" 1 \
+	"hvisor: xcheck/v-riscv64-irq-not-owned.json: zones[0].devices[0].irq: 11 $NOINJ (xcheck/zone-riscv64.json: interrupts)" \
+	zone check xcheck/zone-riscv64.json --virtio xcheck/v-riscv64-irq-not-owned.json
+xfits "zone check --virtio: loongarch64, a CPU interrupt number not in interrupts" \
+	xcheck/zone-loongarch64.json xcheck/virtio-loongarch64.json
+expect "zone check --virtio: needs a file name" 2 \
+	"hvisor: zone check: --virtio needs a file name (see 'hvisor --help')" \
+	zone check xcheck/zone.json --virtio
+expect "zone pack: no --virtio" 2 \
+	"hvisor: zone pack: unknown option '--virtio' (see 'hvisor --help')" \
+	zone pack xcheck/zone.json --config-abi 6 -o x.bin --virtio xcheck/virtio.json
+
+# The upstream pairs of a zone and the virtio config written for it.
+if [ -d "$EXAMPLES" ]; then
+	while read -r z v; do
+		xfits "upstream ${z%/*}: zone check ${z##*/} --virtio ${v##*/}" \
+			"$EXAMPLES/$z" "$EXAMPLES/$v"
+	done <<-EOF
+	qemu-aarch64/with_virtio_blk_console/zone1_linux.json qemu-aarch64/with_virtio_blk_console/virtio_cfg.json
+	qemu-aarch64/with_virtio_blk_console/zone1_linux_with_pci.json qemu-aarch64/with_virtio_blk_console/virtio_cfg.json
+	qemu-aarch64/with_virtio_blk_console/zone1-ruxos.json qemu-aarch64/with_virtio_blk_console/virtio_cfg_ruxos.json
+	qemu-aarch64/with_virtio_gpu/zone1_ruxos_display.json qemu-aarch64/with_virtio_gpu/virtio_cfg_ruxos.json
+	nxp-aarch64/zone1_linux.json nxp-aarch64/virtio_cfg.json
+	nxp-aarch64/gpu_on_root/linux2.json nxp-aarch64/gpu_on_root/con_virtio.json
+	rk3588-aarch64/with_virtio_scmi/zone1-linux-npu.json rk3588-aarch64/with_virtio_scmi/zones-npu-gpu-virtio.json
+	rk3588-aarch64/with_virtio_scmi/zone2-linux-gpu-hdmi.json rk3588-aarch64/with_virtio_scmi/zones-npu-gpu-virtio.json
+	EOF
+	# Upstream's x86_64 pair is inconsistent: the virtio config shares
+	# guest [0, 512 MiB) while the zone's RAM ends at 0x1920f000 (its
+	# virtio region follows, then nothing below 4 GiB).
+	z=$EXAMPLES/qemu-x86_64/zone1_linux.json
+	v=$EXAMPLES/qemu-x86_64/virtio_cfg.json
+	run -- zone check "$z" --virtio "$v"
+	if [ "$RC" = 1 ] && [ "$(grep -v ': note: ' err)" = "hvisor: $v: zones[0].memory_region[0]: size 0x20000000: guest [0x0, 0x20000000) runs past the zone's RAM, which ends at 0x1920f000; the backend could reach zone 0 memory the guest does not own ($z: memory_regions[0])" ]; then
+		pass "upstream qemu-x86_64 pair: its memory_region[0] runs past the zone's RAM"
+	else
+		fail "upstream qemu-x86_64 pair: its memory_region[0] runs past the zone's RAM" \
+		     "exit status $RC" "$(cat err)"
+	fi
+else
+	skip "upstream zone and virtio pairs" "$EXAMPLES not found"
+fi
+
 # ---------------------------------------------------------------- usage
 USAGE="(see 'hvisor --help')"
 expect "usage: unknown --arch" 2 \
@@ -1168,6 +1272,10 @@ done < <("$PLAIN" --help | sed -n 's/^  \(zone\|virtio\) \([a-z]*\).*/\1 \2/p')
 touch a1.json a2.txt
 got=$(complete_words hvisor zone check a1 | tr "\n" " ")
 [ "$got" = "a1.json " ] || missing+=("zone check: *.json files, got $got")
+complete_words hvisor zone check x.json -- | grep -qx -- --virtio ||
+	missing+=("zone check --virtio")
+got=$(complete_words hvisor zone check x.json --virtio a1 | tr "\n" " ")
+[ "$got" = "a1.json " ] || missing+=("zone check --virtio: *.json files, got $got")
 if [ ${#missing[@]} -eq 0 ] &&
    [ "$("$PLAIN" --help | grep -c '^  \(zone\|virtio\) [a-z]')" -ge 9 ]; then
 	pass "bash completion: every command and its long options"
