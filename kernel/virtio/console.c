@@ -45,6 +45,7 @@
 #include <linux/workqueue.h>
 
 #include "../compat.h"
+#include "../hvisor_trace.h"
 #include "attach.h"
 #include "console.h"
 #include "console_buf.h"
@@ -205,6 +206,7 @@ static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
 		}
 		if (!con->tx_busy) {
 			ret = hv_vq_pop(vq, c);
+			trace_hvisor_chain_pop(&con->dev, HV_CON_TXQ, c, ret);
 			if (ret < 0) {
 				hv_virtio_queue_broken(&con->dev, HV_CON_TXQ);
 				break;
@@ -232,6 +234,7 @@ static bool hv_con_pull_guest(struct hv_console *con, unsigned int *budget,
 		if (con->tx_off < c->out_len)
 			continue;	/* ring full: held at the top */
 		hv_vq_add_used(vq, c->head, 0);
+		trace_hvisor_chain_done(&con->dev, HV_CON_TXQ, c->head, 0, c->pop_ns);
 		(*pending)++;
 		con->tx_busy = false;
 		con->tx_held = false;
@@ -262,6 +265,7 @@ static void hv_con_fill_guest(struct hv_console *con, unsigned int *budget,
 			break;
 
 		ret = hv_vq_pop(vq, c);
+		trace_hvisor_chain_pop(&con->dev, HV_CON_RXQ, c, ret);
 		if (ret < 0) {
 			hv_virtio_queue_broken(&con->dev, HV_CON_RXQ);
 			break;
@@ -281,6 +285,7 @@ static void hv_con_fill_guest(struct hv_console *con, unsigned int *budget,
 		n = hv_con_ring_get_segs(&con->in, c->segs, c->nin);
 		spin_unlock_irqrestore(&con->lock, flags);
 		hv_vq_add_used(vq, c->head, n);
+		trace_hvisor_chain_done(&con->dev, HV_CON_RXQ, c->head, n, c->pop_ns);
 		(*pending)++;
 		atomic64_add(n, &con->bytes_in);
 		woke = true;
