@@ -185,10 +185,10 @@ TRACE_EVENT(hvisor_irq_inject,
 		  (__entry->pending & ~__entry->bits) ? "merged" : "new")
 );
 
-/* A queue broke: the device needs a reset. */
+/* A queue broke: the device needs a reset (why: hv_vq.why). */
 TRACE_EVENT(hvisor_queue_broken,
-	TP_PROTO(const struct hv_virtio_dev *dev, u32 queue, const char *why),
-	TP_ARGS(dev, queue, why),
+	TP_PROTO(const struct hv_virtio_dev *dev, u32 queue),
+	TP_ARGS(dev, queue),
 	TP_STRUCT__entry(
 		__field(u32, zone)
 		__field(u32, queue)
@@ -199,7 +199,9 @@ TRACE_EVENT(hvisor_queue_broken,
 		__entry->zone = dev->vdev.zone_id;
 		__entry->queue = queue;
 		__entry->dev = dev->vdev.base;
-		strscpy(__entry->why, why ? why : "setup", sizeof(__entry->why));
+		strscpy(__entry->why, queue < HV_VIRTIO_MAX_QUEUES &&
+			dev->vqs[queue].why ? dev->vqs[queue].why : "setup",
+			sizeof(__entry->why));
 	),
 	TP_printk("zone=%u dev=%#llx queue=%u reason=%s",
 		  __entry->zone, __entry->dev, __entry->queue, __entry->why)

@@ -190,7 +190,8 @@ static void hv_blk_finish(struct hv_blk_queue *q, struct hv_blk_req *req,
 		atomic64_inc(&q->blk->nr_errors);
 	WRITE_ONCE(*req->p.status, status);
 	hv_vq_add_used(q->vq, req->chain.head, written + 1);
-	trace_hvisor_chain_done(&q->blk->dev, q->index, req->chain.head, written + 1, req->chain.pop_ns);
+	trace_hvisor_chain_done(&q->blk->dev, q->index, req->chain.head,
+				written + 1, req->chain.pop_ns);
 	q->pending_used++;
 	hv_blk_put_req(q, req);
 }

@@ -290,7 +290,7 @@ void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)
 	driver_ok = dev->status & VIRTIO_CONFIG_S_DRIVER_OK;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 
-	trace_hvisor_queue_broken(dev, index, index < HV_VIRTIO_MAX_QUEUES ? dev->vqs[index].why : NULL);
+	trace_hvisor_queue_broken(dev, index);
 	if (!first)
 		return;
 	hv_dev_warn(dev, "queue %u broken (%s), device needs reset\n", index,

@@ -64,9 +64,14 @@ seen() {
 	log "$1: $n matching /$2/"
 	[ "$n" -gt 0 ] || { fail "no $1 event matching /$2/"; grep " $1: " $W/trace | head -n 3; }
 }
-seen hvisor_bridge_req "zone=1 cpu=[0-9]+ addr=$ADDR size=4 (read|write) value=(0|0x[0-9a-f]+)"
-seen hvisor_bridge_req "zone=1 cpu=[0-9]+ addr=$(printf '%#x' $((VBLK_ADDR + 0x50))) size=4 write value=0( |$)"
-seen hvisor_bridge_answer "zone=1 cpu=[0-9]+ addr=$ADDR"
+# the driver's accesses on the data path: QueueNotify (0x50) of queue 0,
+# posted; InterruptStatus (0x60) read as 1 (used buffer); InterruptACK
+# (0x64) of that bit
+a() { printf '%#x' $((VBLK_ADDR + $1)); }
+seen hvisor_bridge_req "zone=1 cpu=[0-9]+ addr=$(a 0x50) size=4 write value=0x0 posted$"
+seen hvisor_bridge_req "zone=1 cpu=[0-9]+ addr=$(a 0x60) size=4 read value=0x0$"
+seen hvisor_bridge_req "zone=1 cpu=[0-9]+ addr=$(a 0x64) size=4 write value=0x1$"
+seen hvisor_bridge_answer "zone=1 cpu=[0-9]+ addr=$(a 0x60) value=0x1 ns=[1-9][0-9]*$"
 seen hvisor_kick "zone=1 dev=$ADDR queue=0"
 seen hvisor_chain_pop "zone=1 dev=$ADDR queue=0 head=[0-9]+ out=[1-9][0-9]{2,} in=1$"
 seen hvisor_chain_pop "zone=1 dev=$ADDR queue=0 head=[0-9]+ out=16 in=[1-9][0-9]{2,}$"
