@@ -34,6 +34,7 @@
 #include "bridge.h"
 #include "bridge_ring.h"
 #include "hvisor.h"
+#include "hvisor_trace.h"
 #include "seam_internal.h"
 #include "virtio/vdev.h"
 
@@ -91,7 +92,7 @@ static irqreturn_t hv_bridge_irq(int irq, void *data)
 static void hv_bridge_handle(struct hv_virtio_bridge *b,
 			     const struct hv_device_req *req)
 {
-	u64 value;
+	u64 value, t0;
 
 	/* a blocking access that cannot be answered must not be performed */
 	if (!req->need_interrupt && req->src_cpu >= HV_BRIDGE_MAX_CPUS) {
@@ -99,7 +100,10 @@ static void hv_bridge_handle(struct hv_virtio_bridge *b,
 				   req->src_zone, req->src_cpu, req->address);
 		return;
 	}
+	trace_hvisor_bridge_req(req);
+	t0 = trace_hvisor_bridge_answer_enabled() ? ktime_get_ns() : 0;
 	value = hv_vdev_dispatch(req);
+	trace_hvisor_bridge_answer(req, value, t0 ? ktime_get_ns() - t0 : 0);
 	if (!req->need_interrupt)
 		hv_ring_complete_cfg(b, req->src_cpu, value);
 }

@@ -48,6 +48,7 @@
 #include <linux/wait.h>
 
 #include "../compat.h"
+#include "../hvisor_trace.h"
 #include "attach.h"
 #include "blk.h"
 #include "blk_req.h"
@@ -193,6 +194,8 @@ static void hv_blk_finish(struct hv_blk_queue *q, struct hv_blk_req *req,
 		atomic64_inc(&q->blk->nr_errors);
 	WRITE_ONCE(*req->p.status, status);
 	hv_vq_add_used(q->vq, req->chain.head, written + 1);
+	trace_hvisor_chain_done(&q->blk->dev, q->index, req->chain.head,
+				written + 1, req->chain.pop_ns);
 	q->pending_used++;
 	hv_blk_put_req(q, req);
 }
@@ -203,6 +206,7 @@ static void hv_blk_finish_unparsable(struct hv_blk_queue *q,
 {
 	atomic64_inc(&q->blk->nr_errors);
 	hv_vq_add_used(q->vq, req->chain.head, 0);
+	trace_hvisor_chain_done(&q->blk->dev, q->index, req->chain.head, 0, req->chain.pop_ns);
 	q->pending_used++;
 	hv_blk_put_req(q, req);
 }
@@ -421,6 +425,7 @@ static bool hv_blk_fail_posted(struct hv_blk_queue *q)
 			if (!req)
 				return false;	/* cannot happen: nothing in flight */
 			ret = hv_vq_pop(vq, &req->chain);
+			trace_hvisor_chain_pop(&q->blk->dev, q->index, &req->chain, ret);
 			if (ret <= 0) {
 				hv_blk_put_req(q, req);
 				if (ret < 0) {
@@ -507,6 +512,7 @@ static bool hv_blk_run(struct hv_blk_queue *q)
 			if (!req)
 				goto out;	/* a completion will kick us */
 			ret = hv_vq_pop(vq, &req->chain);
+			trace_hvisor_chain_pop(&q->blk->dev, q->index, &req->chain, ret);
 			if (ret <= 0) {
 				hv_blk_put_req(q, req);
 				if (ret < 0) {

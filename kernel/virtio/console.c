@@ -46,6 +46,7 @@
 #include <linux/workqueue.h>
 
 #include "../compat.h"
+#include "../hvisor_trace.h"
 #include "attach.h"
 #include "console.h"
 #include "console_buf.h"
@@ -207,6 +208,7 @@ static bool hv_con_pull_guest(struct hv_console *con, struct hv_vq_run *run,
 		}
 		if (!con->tx_busy) {
 			ret = hv_vq_pop(vq, c);
+			trace_hvisor_chain_pop(&con->dev, HV_CON_TXQ, c, ret);
 			if (ret < 0) {
 				hv_virtio_queue_broken(&con->dev, HV_CON_TXQ);
 				break;
@@ -235,6 +237,7 @@ static bool hv_con_pull_guest(struct hv_console *con, struct hv_vq_run *run,
 		if (con->tx_off < c->out_len)
 			continue;	/* ring full: held at the top */
 		hv_vq_add_used(vq, c->head, 0);
+		trace_hvisor_chain_done(&con->dev, HV_CON_TXQ, c->head, 0, c->pop_ns);
 		(*pending)++;
 		con->tx_busy = false;
 		con->tx_held = false;
@@ -265,6 +268,7 @@ static void hv_con_fill_guest(struct hv_console *con, struct hv_vq_run *run,
 			break;
 
 		ret = hv_vq_pop(vq, c);
+		trace_hvisor_chain_pop(&con->dev, HV_CON_RXQ, c, ret);
 		if (ret < 0) {
 			hv_virtio_queue_broken(&con->dev, HV_CON_RXQ);
 			break;
@@ -284,6 +288,7 @@ static void hv_con_fill_guest(struct hv_console *con, struct hv_vq_run *run,
 		n = hv_con_ring_get_segs(&con->in, c->segs, c->nin);
 		spin_unlock_irqrestore(&con->lock, flags);
 		hv_vq_add_used(vq, c->head, n);
+		trace_hvisor_chain_done(&con->dev, HV_CON_RXQ, c->head, n, c->pop_ns);
 		(*pending)++;
 		atomic64_add(n, &con->bytes_in);
 		hv_vq_run_add_bytes(run, n);

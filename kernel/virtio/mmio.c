@@ -20,6 +20,7 @@
 #include <linux/virtio_ring.h>
 #include <linux/workqueue.h>
 
+#include "../hvisor_trace.h"
 #include "mmio.h"
 
 #define HV_VIRTIO_TRANSPORT_FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) | \
@@ -196,6 +197,7 @@ void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)
 	bool arm;
 
 	spin_lock_irqsave(&dev->state_lock, flags);
+	trace_hvisor_irq_inject(dev, bits, dev->int_status | bits, false);
 	dev->int_status |= bits;
 	dev->reinject_delay = dev->reinject_base;
 	arm = !dev->irq_stopped && dev->inject;
@@ -222,6 +224,7 @@ bool hv_virtio_reinject_tick(struct hv_virtio_dev *dev)
 	if (!pending || !dev->inject)
 		return false;
 	atomic64_inc(&dev->reinjects);
+	trace_hvisor_irq_inject(dev, 0, pending, true);
 	hv_virtio_inject(dev);
 	return true;
 }
@@ -288,6 +291,7 @@ void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)
 	driver_ok = dev->status & VIRTIO_CONFIG_S_DRIVER_OK;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 
+	trace_hvisor_queue_broken(dev, index);
 	if (!first)
 		return;
 	hv_dev_warn(dev, "queue %u broken (%s), device needs reset\n", index,
@@ -449,6 +453,7 @@ static void hv_virtio_notify(struct hv_virtio_dev *dev, u64 value)
 			    value);
 		return;
 	}
+	trace_hvisor_kick(dev, value);
 	dev->ops->notify(dev, value);
 }
 

@@ -74,6 +74,7 @@
 #include <net/sock.h>
 
 #include "../compat.h"
+#include "../hvisor_trace.h"
 #include "net.h"
 #include "net_hdr.h"
 
@@ -206,6 +207,7 @@ static void hv_net_publish(struct hv_net *net, u16 q)
 static void hv_net_add_used(struct hv_net *net, u16 q, u16 head, u32 len)
 {
 	hv_vq_add_used(&net->dev.vqs[q], head, len);
+	trace_hvisor_chain_done(&net->dev, q, head, len, 0);
 	if (++net->pending_used[q] >= HV_NET_BATCH)
 		hv_net_publish(net, q);
 }
@@ -282,6 +284,7 @@ static bool hv_net_handle_tx(struct hv_net *net)
 		hv_vq_disable_notify(vq);
 		while (!READ_ONCE(net->paused)) {
 			ret = hv_vq_pop(vq, &net->tx_chain);
+			trace_hvisor_chain_pop(&net->dev, HV_NET_TXQ, &net->tx_chain, ret);
 			if (ret < 0) {
 				hv_net_break(net, HV_NET_TXQ, NULL);
 				return false;
@@ -377,6 +380,7 @@ static int hv_net_get_rx_bufs(struct hv_net *net, u64 need, bool mrg)
 		c.segs = &net->rx_segs[net->rx_nsegs];
 		c.max_segs = HV_NET_RX_SEGS - net->rx_nsegs;
 		ret = hv_vq_pop(vq, &c);
+		trace_hvisor_chain_pop(&net->dev, HV_NET_RXQ, &c, ret);
 		if (ret < 0) {
 			hv_net_break(net, HV_NET_RXQ, NULL);
 			return HV_NET_RX_BROKEN;

@@ -8,6 +8,7 @@
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/overflow.h>
 #include <linux/printk.h>
@@ -279,6 +280,7 @@ int hv_vq_pop(struct hv_vq *vq, struct hv_vq_chain *c)
 	}
 
 	vq->last_avail_idx++;
+	c->pop_ns = ktime_get_ns();
 	return 1;
 }
 

@@ -79,6 +79,7 @@ struct hv_vq_chain {
 	u16 nin;
 	u32 out_len;		/* sum of readable lengths */
 	u32 in_len;		/* sum of writable lengths */
+	u64 pop_ns;		/* ktime_get_ns() at pop, for tracing */
 	u32 max_segs;		/* capacity of segs, set by the caller */
 	struct hv_vq_seg *segs;
 };
