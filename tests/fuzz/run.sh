@@ -111,11 +111,12 @@ seed_dirs() {
 		cp examples/sim/virtio-*.json "$d/" ;;
 	esac
 	# The regression inputs seed the fuzzing too: near a bug, more bugs.
-	if [ -d "$FZ/regress/$t" ]; then
-		echo "$FZ/corpus/$t $FZ/regress/$t $d"
-	else
-		echo "$FZ/corpus/$t $d"
-	fi
+	# (The JSON targets have no checked-in corpus: git keeps no empty
+	# folder, and their seeds are the configs above.)
+	local dirs=$d
+	[ -d "$FZ/regress/$t" ] && dirs="$FZ/regress/$t $dirs"
+	[ -d "$FZ/corpus/$t" ] && dirs="$FZ/corpus/$t $dirs"
+	echo "$dirs"
 }
 
 fuzz_one() {
