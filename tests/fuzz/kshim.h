@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <endian.h>
 
 #include <linux/types.h>
@@ -306,5 +307,35 @@ static inline bool mod_delayed_work(struct workqueue_struct *wq,
 #define cancel_delayed_work(d)	hv_fuzz_cancel_work(&(d)->work)
 #define flush_work(w)		((void)(w))
 #define flush_delayed_work(d)	((void)(d))
+
+/* <linux/build_bug.h>: static_assert() with or without a message */
+#undef static_assert
+#define __hv_static_assert(expr, msg, ...)	_Static_assert(expr, msg)
+#define static_assert(expr, ...) \
+	__hv_static_assert(expr, ##__VA_ARGS__, #expr)
+
+/* <linux/ktime.h>: the pop time of a chain (trace latency) */
+static inline u64 ktime_get_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+/*
+ * <linux/tracepoint.h>: kernel/hvisor_trace.h's events become empty
+ * trace_<name>() functions of the same prototype, so every call site
+ * still type-checks.
+ */
+#define TP_PROTO(args...)	args
+#define TP_ARGS(args...)	args
+#define TRACE_EVENT(name, proto, ...) \
+	static inline void trace_##name(proto) {}
+#define TRACE_EVENT_CONDITION(name, proto, ...) \
+	static inline void trace_##name(proto) {}
+#define DECLARE_EVENT_CLASS(...)
+#define DEFINE_EVENT(class, name, proto, ...) \
+	static inline void trace_##name(proto) {}
 
 #endif /* HV_FUZZ_KSHIM_H */

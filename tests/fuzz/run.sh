@@ -43,15 +43,15 @@ find_clang() {
 	done
 }
 
-# Forwarders for the <linux/...> and <asm/...> headers the kernel sources
+# Forwarders for the <linux/...>, <asm/...> and <trace/...> headers the kernel sources
 # name: the system's uapi header when there is one, else nothing (kshim.h,
 # force-included first, has the definitions).
 make_forwarders() {
 	local inc=$OUT/include h multiarch
 	multiarch=$($CC -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
 	rm -rf "$inc"
-	sed -n 's/^#include <\(\(linux\|asm\)\/[^>]*\)>.*/\1/p' \
-		kernel/virtio/*.[ch] include/hvisor/*.h | sort -u |
+	sed -n 's/^#include <\(\(linux\|asm\|trace\)\/[^>]*\)>.*/\1/p' \
+		kernel/virtio/*.[ch] kernel/*.h include/hvisor/*.h | sort -u |
 	while read -r h; do
 		mkdir -p "$inc/$(dirname "$h")"
 		if [ -e "/usr/include/$h" ] || [ -e "/usr/include/$multiarch/$h" ]; then
