@@ -76,16 +76,7 @@ val() { cat "$SYS/$1"; }
 [ "$(val status)" = 0x00 ] || fail "status before the driver: $(val status)"
 
 echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan
-DEV=
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	for d in /sys/block/vd*; do
-		[ -e "$d" ] && DEV=${d##*/} && break
-	done
-	# devtmpfs makes the node after sysfs shows the disk
-	[ -n "$DEV" ] && [ -b "/dev/$DEV" ] && break
-	sleep 1
-done
-[ -n "$DEV" ] && [ -b "/dev/$DEV" ] || die "no virtio disk appeared"
+vblk_wait_disk || die "no virtio disk appeared"
 B=/sys/block/$DEV
 log "disk $DEV, $(cat "$B/size") sectors"
 [ "$(cat "$B/size")" = 131072 ] || fail "capacity"

@@ -117,15 +117,7 @@ wr $STATUS 0
 
 # 3. after the reset a real driver is served (it lays the rings out itself)
 echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan
-DEV=
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-	for d in /sys/block/vd*; do
-		[ -e "$d" ] && DEV=${d##*/} && break
-	done
-	[ -n "$DEV" ] && break
-	sleep 0.5
-done
-[ -n "$DEV" ] || die "no virtio disk after the reset"
+vblk_wait_disk || die "no virtio disk after the reset"
 dd if="/dev/$DEV" of=/dev/null bs=64k count=64 iflag=direct 2>/dev/null ||
 	fail "reads after the reset"
 [ "$(cat "$SYS/status")" = 0x0f ] || fail "status: $(cat "$SYS/status")"

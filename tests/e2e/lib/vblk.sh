@@ -61,6 +61,12 @@ vblk_attach() {
 	vblk_cfg "$@"
 	hvisor virtio attach "$VBLK_CFG" >/dev/null || die "virtio attach"
 	echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan
+	vblk_wait_disk ||
+		die "no virtio disk appeared (${DEV:-no /sys/block/vd*}, /dev/${DEV:-?} not a block device)"
+}
+
+# vblk_wait_disk: wait up to 10 s for the zone's disk and its node -> $DEV
+vblk_wait_disk() {
 	DEV=
 	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
 		for d in /sys/block/vd*; do
@@ -71,7 +77,7 @@ vblk_attach() {
 		[ -n "$DEV" ] && [ -b "/dev/$DEV" ] && return 0
 		sleep 0.5
 	done
-	die "no virtio disk appeared (${DEV:-no /sys/block/vd*}, /dev/${DEV:-?} not a block device)"
+	return 1
 }
 
 # vblk_detach: detach the device, wait for the disk to go
