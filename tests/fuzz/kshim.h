@@ -330,12 +330,12 @@ static inline u64 ktime_get_ns(void)
  */
 #define TP_PROTO(args...)	args
 #define TP_ARGS(args...)	args
-#define TRACE_EVENT(name, proto, ...) \
-	static inline void trace_##name(proto) {}
-#define TRACE_EVENT_CONDITION(name, proto, ...) \
-	static inline void trace_##name(proto) {}
+#define HV_FUZZ_TRACE(name, ...) \
+	static inline void trace_##name(__VA_ARGS__) {} \
+	static inline bool trace_##name##_enabled(void) { return false; }
+#define TRACE_EVENT(name, proto, ...)	HV_FUZZ_TRACE(name, proto)
+#define TRACE_EVENT_CONDITION(name, proto, ...)	HV_FUZZ_TRACE(name, proto)
 #define DECLARE_EVENT_CLASS(...)
-#define DEFINE_EVENT(class, name, proto, ...) \
-	static inline void trace_##name(proto) {}
+#define DEFINE_EVENT(class, name, proto, ...)	HV_FUZZ_TRACE(name, proto)
 
 #endif /* HV_FUZZ_KSHIM_H */
