@@ -45,6 +45,135 @@ struct hv_attachment {
 	refcount_t users;		/* attached devices using mem */
 };
 
+/* ---- the device types ---------------------------------------------- */
+
+/*
+ * A device type, as attach sees it: adding one is an entry in hv_vtypes[]
+ * and the type's own files.  Its register-level behaviour (queues,
+ * features, reset, kill, destroy) is its struct hv_virtio_ops.
+ */
+struct hv_vtype {
+	u32 id;				/* HVISOR_VIRTIO_* */
+	const char *name;		/* <name>@<addr> in sysfs, messages */
+	u32 flags;			/* HVISOR_VIRTIO_F_* it accepts */
+	u16 max_queues;			/* num_queues at most (0: default) */
+	bool takes_file;		/* fd >= 0 required; else fd == -1 */
+	/* Optional: checks of its own fields; 0 or -errno + one dmesg line. */
+	int (*check)(const struct hvisor_virtio_device *d, u32 i);
+	/* Create, not registered; takes @file's reference on success. */
+	struct hv_virtio_dev *(*create)(const struct hv_virtio_dev_info *info,
+					const struct hvisor_virtio_device *d,
+					struct file *file);
+	/* What it is served from, for sysfs `backend` and LIST. */
+	void (*backend)(struct hv_virtio_dev *dev, struct file *file,
+			char *buf, size_t size);
+	/* Optional: its zone-0 tty, for LIST. */
+	void (*tty)(struct hv_virtio_dev *dev, char *buf, size_t size);
+	const struct hv_vattr *attrs;	/* its sysfs values */
+	const char *attrs_dir;		/* their subdirectory; NULL: none */
+};
+
+static struct hv_virtio_dev *hv_blk_new(const struct hv_virtio_dev_info *info,
+					const struct hvisor_virtio_device *d,
+					struct file *file)
+{
+	struct hv_blk_params p = {
+		.file = file,
+		.read_only = d->flags & HVISOR_VIRTIO_F_READONLY,
+		.num_queues = d->num_queues,
+	};
+
+	memcpy(p.serial, d->serial, sizeof(p.serial));
+	return hv_blk_create(info, &p);
+}
+
+static void hv_file_backend(struct hv_virtio_dev *dev, struct file *file,
+			    char *buf, size_t size)
+{
+	char *path = file_path(file, buf, size);
+
+	if (IS_ERR(path))
+		strscpy(buf, "?", size);
+	else
+		memmove(buf, path, strlen(path) + 1);
+}
+
+static int hv_net_check(const struct hvisor_virtio_device *d, u32 i)
+{
+	if (is_valid_ether_addr(d->mac))
+		return 0;
+	pr_err("hvisor: virtio device %u: MAC %pM is zero or multicast\n",
+	       i, d->mac);
+	return -EINVAL;
+}
+
+static struct hv_virtio_dev *hv_net_new(const struct hv_virtio_dev_info *info,
+					const struct hvisor_virtio_device *d,
+					struct file *file)
+{
+	struct hv_net_params p = { .file = file };
+
+	memcpy(p.mac, d->mac, sizeof(p.mac));
+	return hv_net_create(info, &p);
+}
+
+static void hv_net_backend(struct hv_virtio_dev *dev, struct file *file,
+			   char *buf, size_t size)
+{
+	strscpy(buf, hv_net_backend_name(dev), size);
+}
+
+static struct hv_virtio_dev *
+hv_console_new(const struct hv_virtio_dev_info *info,
+	       const struct hvisor_virtio_device *d, struct file *file)
+{
+	return hv_console_create(info);
+}
+
+static void hv_console_backend(struct hv_virtio_dev *dev, struct file *file,
+			       char *buf, size_t size)
+{
+	hv_console_tty_name(dev, buf, size);
+}
+
+static const struct hv_vtype hv_vtypes[] = {
+	{
+		.id = HVISOR_VIRTIO_BLK, .name = "blk",
+		.flags = HVISOR_VIRTIO_F_READONLY,
+		.max_queues = HVISOR_VIRTIO_MAX_QUEUES, .takes_file = true,
+		.create = hv_blk_new, .backend = hv_file_backend,
+		.attrs = hv_blk_attrs,
+	}, {
+		.id = HVISOR_VIRTIO_NET, .name = "net",
+		.max_queues = 1, .takes_file = true, .check = hv_net_check,
+		.create = hv_net_new, .backend = hv_net_backend,
+		.attrs = hv_net_attrs, .attrs_dir = "statistics",
+	}, {
+		.id = HVISOR_VIRTIO_CONSOLE, .name = "console",
+		.max_queues = 1,
+		.create = hv_console_new, .backend = hv_console_backend,
+		.tty = hv_console_tty_name, .attrs = hv_console_attrs,
+	},
+};
+
+static const struct hv_vtype *hv_vtype_find(u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hv_vtypes); i++)
+		if (hv_vtypes[i].id == id)
+			return &hv_vtypes[i];
+	return NULL;
+}
+
+/* ---- attached devices ----------------------------------------------- */
+
+/* A value of the type's table, as a file of the device's directory. */
+struct hv_vnode_attr {
+	struct kobj_attribute ka;
+	const struct hv_vattr *a;
+};
+
 /* One attached device. */
 struct hv_vnode {
 	struct list_head node;		/* in hv_vnodes */
@@ -52,27 +181,17 @@ struct hv_vnode {
 	struct hvisor_zone *zone;
 	struct hv_attachment *att;
 	struct hv_virtio_dev *dev;
-	u32 type;
+	const struct hv_vtype *type;
 	char backend[64];
+	/* the type's sysfs values, generated from type->attrs */
+	struct hv_vnode_attr *attrs;
+	struct attribute **attr_list;
+	struct attribute_group group;
 };
 
 /* Protects hv_vnodes and serialises attach, detach and list. */
 static DEFINE_MUTEX(hv_attach_lock);
 static LIST_HEAD(hv_vnodes);
-
-static const char *hv_type_name(u32 type)
-{
-	switch (type) {
-	case HVISOR_VIRTIO_NET:
-		return "net";
-	case HVISOR_VIRTIO_BLK:
-		return "blk";
-	case HVISOR_VIRTIO_CONSOLE:
-		return "console";
-	default:
-		return "unknown";
-	}
-}
 
 static int hv_vnode_inject(struct hv_virtio_dev *dev)
 {
@@ -102,7 +221,7 @@ static ssize_t _name##_show(struct kobject *kobj,			\
 }									\
 static struct kobj_attribute hv_attr_##_name = __ATTR_RO(_name)
 
-HV_VNODE_ATTR(type, "%s", hv_type_name(vn->type));
+HV_VNODE_ATTR(type, "%s", vn->type->name);
 HV_VNODE_ATTR(addr, "%#llx", vn->dev->vdev.base);
 HV_VNODE_ATTR(irq, "%u", vn->dev->irq);
 HV_VNODE_ATTR(device_features, "%#018llx", vn->dev->device_features);
@@ -151,14 +270,54 @@ static struct attribute *hv_vnode_attrs[] = {
 };
 ATTRIBUTE_GROUPS(hv_vnode);
 
-struct hv_virtio_dev *hv_vnode_kobj_dev(struct kobject *kobj)
+static ssize_t hv_vnode_attr_show(struct kobject *kobj,
+				  struct kobj_attribute *ka, char *buf)
 {
-	return to_vnode(kobj)->dev;
+	const struct hv_vattr *a = container_of(ka, struct hv_vnode_attr,
+						ka)->a;
+	struct hv_virtio_dev *dev = to_vnode(kobj)->dev;
+
+	if (a->show)
+		return a->show(dev, buf);
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read((atomic64_t *)((u8 *)dev->priv +
+						       a->counter)));
+}
+
+/* The type's values as files, in the directory once that is added. */
+static int hv_vnode_sysfs_add(struct hv_vnode *vn)
+{
+	const struct hv_vattr *a = vn->type->attrs;
+	unsigned int i, n = 0;
+
+	while (a[n].name)
+		n++;
+	vn->attrs = kcalloc(n, sizeof(*vn->attrs), GFP_KERNEL);
+	vn->attr_list = kcalloc(n + 1, sizeof(*vn->attr_list), GFP_KERNEL);
+	if (!vn->attrs || !vn->attr_list)
+		return -ENOMEM;		/* freed with the kobject */
+	for (i = 0; i < n; i++) {
+		struct hv_vnode_attr *va = &vn->attrs[i];
+
+		sysfs_attr_init(&va->ka.attr);
+		va->ka.attr.name = a[i].name;
+		va->ka.attr.mode = 0444;
+		va->ka.show = hv_vnode_attr_show;
+		va->a = &a[i];
+		vn->attr_list[i] = &va->ka.attr;
+	}
+	vn->group.name = vn->type->attrs_dir;
+	vn->group.attrs = vn->attr_list;
+	return sysfs_create_group(&vn->kobj, &vn->group);
 }
 
 static void hv_vnode_release(struct kobject *kobj)
 {
-	kfree(to_vnode(kobj));
+	struct hv_vnode *vn = to_vnode(kobj);
+
+	kfree(vn->attr_list);
+	kfree(vn->attrs);
+	kfree(vn);
 }
 
 static const struct kobj_type hv_vnode_ktype = {
@@ -186,9 +345,9 @@ static void hv_attachment_put(struct hv_attachment *att)
  */
 static void hv_vnode_teardown(struct hv_vnode *vn)
 {
-	if (vn->type == HVISOR_VIRTIO_NET)
-		hv_net_sysfs_del(vn->dev);	/* the child first */
-	kobject_del(&vn->kobj);
+	lockdep_assert_held(&hv_attach_lock);
+	might_sleep();
+	kobject_del(&vn->kobj);		/* with the type's files */
 	if (vn->dev->ops->kill)
 		vn->dev->ops->kill(vn->dev);
 	hv_vdev_unregister(&vn->dev->vdev);
@@ -230,27 +389,25 @@ static int hv_check_header(const struct hvisor_virtio_attach *hdr)
 
 static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 {
-	u32 flags_ok = d->type == HVISOR_VIRTIO_BLK ? HVISOR_VIRTIO_F_READONLY : 0;
-	u32 max_queues = d->type == HVISOR_VIRTIO_BLK ?
-			 HVISOR_VIRTIO_MAX_QUEUES : 1;
+	const struct hv_vtype *type = hv_vtype_find(d->type);
 	u32 arch = hvisor_arch_id(), irq_min, irq_max;
 	u64 last;
 
-	if (d->type != HVISOR_VIRTIO_BLK && d->type != HVISOR_VIRTIO_NET &&
-	    d->type != HVISOR_VIRTIO_CONSOLE) {
+	if (!type) {
 		pr_err("hvisor: virtio device %u: type %u is not supported\n",
 		       i, d->type);
 		return -EOPNOTSUPP;
 	}
-	if (d->flags & ~flags_ok || d->__pad[0] || d->__pad[1] || d->__pad2) {
+	if (d->flags & ~type->flags || d->__pad[0] || d->__pad[1] ||
+	    d->__pad2) {
 		pr_err("hvisor: virtio device %u: unknown flags or non-zero padding\n",
 		       i);
 		return -EINVAL;
 	}
 	/* 0 means the default: one request queue, or what net/console have */
-	if (d->num_queues > max_queues) {
+	if (d->num_queues > type->max_queues) {
 		pr_err("hvisor: virtio device %u: %u queues requested, a %s device takes at most %u\n",
-		       i, d->num_queues, hv_type_name(d->type), max_queues);
+		       i, d->num_queues, type->name, type->max_queues);
 		return -EINVAL;
 	}
 	/* what hvisor can inject here; beyond, it drops or panics */
@@ -267,25 +424,17 @@ static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 		       i, d->addr, d->len);
 		return -EINVAL;
 	}
-	if (d->type == HVISOR_VIRTIO_CONSOLE) {
-		if (d->fd != -1) {
-			pr_err("hvisor: virtio device %u: a console takes no file descriptor (fd must be -1)\n",
-			       i);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (d->fd < 0) {
-		pr_err("hvisor: virtio device %u: %s needs a file descriptor\n",
-		       i, hv_type_name(d->type));
-		return -EBADF;
-	}
-	if (d->type == HVISOR_VIRTIO_NET && !is_valid_ether_addr(d->mac)) {
-		pr_err("hvisor: virtio device %u: MAC %pM is zero or multicast\n",
-		       i, d->mac);
+	if (!type->takes_file && d->fd != -1) {
+		pr_err("hvisor: virtio device %u: a %s takes no file descriptor (fd must be -1)\n",
+		       i, type->name);
 		return -EINVAL;
 	}
-	return 0;
+	if (type->takes_file && d->fd < 0) {
+		pr_err("hvisor: virtio device %u: %s needs a file descriptor\n",
+		       i, type->name);
+		return -EBADF;
+	}
+	return type->check ? type->check(d, i) : 0;
 }
 
 static int hv_check_request(struct hv_attach_req *r)
@@ -400,61 +549,6 @@ static void hv_free_request(struct hv_attach_req *r)
 	kfree(r->regions);
 }
 
-/* The backend of device @i, and its name for sysfs and LIST in @vn. */
-static struct hv_virtio_dev *
-hv_vnode_create_dev(struct hv_attach_req *r, u32 i,
-		    const struct hv_virtio_dev_info *info, struct hv_vnode *vn)
-{
-	const struct hvisor_virtio_device *d = &r->devs[i];
-	struct hv_blk_params blk = {
-		.file = r->files[i],
-		.read_only = d->flags & HVISOR_VIRTIO_F_READONLY,
-		.num_queues = d->num_queues,
-	};
-	struct hv_net_params net = { .file = r->files[i] };
-	struct hv_virtio_dev *dev;
-	char *path;
-
-	switch (d->type) {
-	case HVISOR_VIRTIO_BLK:
-		memcpy(blk.serial, d->serial, sizeof(blk.serial));
-		path = file_path(r->files[i], vn->backend, sizeof(vn->backend));
-		if (IS_ERR(path))
-			strscpy(vn->backend, "?", sizeof(vn->backend));
-		else
-			memmove(vn->backend, path, strlen(path) + 1);
-		return hv_blk_create(info, &blk);
-	case HVISOR_VIRTIO_NET:
-		memcpy(net.mac, d->mac, sizeof(net.mac));
-		dev = hv_net_create(info, &net);
-		if (!IS_ERR(dev))
-			strscpy(vn->backend, hv_net_backend_name(dev),
-				sizeof(vn->backend));
-		return dev;
-	case HVISOR_VIRTIO_CONSOLE:
-		dev = hv_console_create(info);
-		if (!IS_ERR(dev))
-			hv_console_tty_name(dev, vn->backend,
-					    sizeof(vn->backend));
-		return dev;
-	}
-	return ERR_PTR(-EOPNOTSUPP);	/* hv_check_device() refused it */
-}
-
-/* The type's own files in the device's directory, once that is added. */
-static int hv_vnode_sysfs_add(struct hv_vnode *vn)
-{
-	switch (vn->type) {
-	case HVISOR_VIRTIO_BLK:
-		return sysfs_create_group(&vn->kobj, &hv_blk_attr_group);
-	case HVISOR_VIRTIO_NET:
-		return hv_net_sysfs_add(vn->dev, &vn->kobj);
-	case HVISOR_VIRTIO_CONSOLE:
-		return sysfs_create_group(&vn->kobj, &hv_console_attr_group);
-	}
-	return 0;
-}
-
 static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 					struct hv_attachment *att)
 {
@@ -467,10 +561,11 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 	struct hv_vnode *vn;
 	int err;
 
+	lockdep_assert_held(&hv_attach_lock);
 	vn = kzalloc(sizeof(*vn), GFP_KERNEL);
 	if (!vn)
 		return ERR_PTR(-ENOMEM);
-	vn->type = d->type;
+	vn->type = hv_vtype_find(d->type);	/* checked */
 	vn->att = att;
 	kobject_init(&vn->kobj, &hv_vnode_ktype);
 
@@ -479,13 +574,15 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 		err = PTR_ERR(vn->zone);
 		goto free_vnode;
 	}
-	vn->dev = hv_vnode_create_dev(r, i, &info, vn);
+	vn->dev = vn->type->create(&info, d, r->files[i]);
 	if (IS_ERR(vn->dev)) {
 		err = PTR_ERR(vn->dev);
 		pr_err("hvisor: virtio device %u: cannot create the %s device: %d\n",
-		       i, hv_type_name(d->type), err);
+		       i, vn->type->name, err);
 		goto put_zone;
 	}
+	vn->type->backend(vn->dev, r->files[i], vn->backend,
+			  sizeof(vn->backend));
 	r->files[i] = NULL;	/* the device owns the reference now */
 
 	err = hv_vdev_register(&vn->dev->vdev);
@@ -495,7 +592,7 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 		goto destroy_dev;
 	}
 	err = kobject_add(&vn->kobj, &vn->zone->dev.kobj, "%s@%llx",
-			  hv_type_name(d->type), d->addr);
+			  vn->type->name, d->addr);
 	if (err)
 		goto unregister;
 	err = hv_vnode_sysfs_add(vn);
@@ -552,7 +649,7 @@ static long hv_attach(struct hv_attach_req *r)
 		goto free_att;
 	}
 	for (i = 0; i < r->hdr.nr_devices; i++) {
-		if (r->devs[i].type == HVISOR_VIRTIO_CONSOLE)
+		if (!hv_vtype_find(r->devs[i].type)->takes_file)
 			continue;	/* no file: checked fd == -1 */
 		r->files[i] = fget(r->devs[i].fd);
 		if (!r->files[i]) {
@@ -689,15 +786,15 @@ long hvisor_virtio_list(void __user *arg)
 			break;
 		memset(&info, 0, sizeof(info));
 		info.zone_id = vn->dev->vdev.zone_id;
-		info.type = vn->type;
+		info.type = vn->type->id;
 		info.addr = vn->dev->vdev.base;
 		info.len = vn->dev->vdev.len;
 		info.irq = vn->dev->irq;
 		info.status = hv_virtio_status(vn->dev);
 		info.features = READ_ONCE(vn->dev->features);
 		strscpy(info.backend, vn->backend, sizeof(info.backend));
-		if (vn->type == HVISOR_VIRTIO_CONSOLE)
-			hv_console_tty_name(vn->dev, info.tty, sizeof(info.tty));
+		if (vn->type->tty)
+			vn->type->tty(vn->dev, info.tty, sizeof(info.tty));
 		if (copy_to_user(&out[n], &info, sizeof(info))) {
 			err = -EFAULT;
 			break;

@@ -17,16 +17,6 @@ long hvisor_virtio_list(void __user *arg);
 /* Detach every device of @zone_id (zone shutdown). */
 void hvisor_virtio_detach_zone(u32 zone_id);
 
-struct hv_virtio_dev;
-struct kobject;
-
-/*
- * The device of a zone<N>/<type>@<addr> directory, for the attributes a
- * backend adds to it (valid while the attribute's show runs: the
- * directory is removed before the device is destroyed).
- */
-struct hv_virtio_dev *hv_vnode_kobj_dev(struct kobject *kobj);
-
 /* Detach everything (module exit, hypervisor gone). */
 void hvisor_virtio_detach_all(void);
 

@@ -32,7 +32,6 @@
 #include <linux/falloc.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
@@ -49,9 +48,9 @@
 
 #include "../compat.h"
 #include "../hvisor_trace.h"
-#include "attach.h"
 #include "blk.h"
 #include "blk_req.h"
+#include "worker.h"
 
 #define HV_BLK_QUEUE_MAX	256		/* entries; requests per queue */
 #define HV_BLK_SEG_MAX		128		/* data segments per request */
@@ -85,16 +84,8 @@ struct hv_blk_queue {
 	struct hv_vq *vq;		/* &blk->dev.vqs[index] */
 	u16 index;
 
-	struct task_struct *worker;
-	unsigned long kick;		/* bit 0: work queued for the worker */
-	bool paused;			/* reset: worker leaves the queue alone */
-	/*
-	 * Held by the worker while it touches the queue, and protects the
-	 * request pool (free), pending_used and dying; reset and kill take
-	 * it to exclude the worker.
-	 */
-	struct mutex run_lock;
-	bool dying;			/* killed: fail, never submit */
+	/* its worker; worker.lock protects free and pending_used */
+	struct hv_worker worker;
 	struct hv_blk_req *free;	/* free requests */
 	u32 pending_used;		/* used entries not yet published */
 
@@ -133,10 +124,11 @@ static struct hv_blk *to_hv_blk(struct hv_virtio_dev *dev)
 	return container_of(dev, struct hv_blk, dev);
 }
 
+#define HV_BLK_WORK	0	/* the queue's one work bit */
+
 static void hv_blk_kick(struct hv_blk_queue *q)
 {
-	set_bit(0, &q->kick);
-	wake_up_process(q->worker);
+	hv_worker_kick(&q->worker, HV_BLK_WORK);
 }
 
 /* ki_complete: any context (bio completion may run in hard irq). */
@@ -148,7 +140,7 @@ static void hv_blk_io_done(struct kiocb *iocb, long ret)
 
 	req->ret = ret;
 	llist_add(&req->done_node, &q->done);
-	wake_up_process(q->worker);
+	hv_blk_kick(q);
 
 	/* Under the wait queue lock: a waiter cannot free q under us. */
 	spin_lock_irqsave(&q->idle_wq.lock, flags);
@@ -159,10 +151,11 @@ static void hv_blk_io_done(struct kiocb *iocb, long ret)
 
 HV_DEFINE_KI_COMPLETE(hv_blk_ki_complete, hv_blk_io_done)
 
-/* Under run_lock: wait until no kiocb of @q is in flight. */
+/* Under the worker's lock: wait until no kiocb of @q is in flight. */
 static void hv_blk_wait_idle(struct hv_blk_queue *q)
 {
-	lockdep_assert_held(&q->run_lock);
+	lockdep_assert_held(&q->worker.lock);
+	might_sleep();
 	wait_event(q->idle_wq, !atomic_read(&q->inflight));
 	/* The last completer may still hold the lock: let it leave. */
 	spin_lock_irq(&q->idle_wq.lock);
@@ -406,7 +399,8 @@ static void hv_blk_fail(struct hv_blk_queue *q, struct hv_blk_req *req)
 
 /*
  * Dying: fail every chain the driver has posted on @q, a bounded run per
- * call (see hv_vq_run).  Under run_lock, queue ready, nothing in flight.
+ * call (see hv_vq_run).  Under the worker's lock, queue ready, nothing in
+ * flight.
  * Returns true if the budget cut the run: the worker comes back.
  */
 static bool hv_blk_fail_posted(struct hv_blk_queue *q)
@@ -416,7 +410,7 @@ static bool hv_blk_fail_posted(struct hv_blk_queue *q)
 	struct hv_vq_run run;
 	int ret;
 
-	lockdep_assert_held(&q->run_lock);
+	lockdep_assert_held(&q->worker.lock);
 	hv_vq_run_init(&run, HV_BLK_QUEUE_MAX, SIZE_MAX);
 	for (;;) {
 		hv_vq_disable_notify(vq);
@@ -429,10 +423,8 @@ static bool hv_blk_fail_posted(struct hv_blk_queue *q)
 			if (ret <= 0) {
 				hv_blk_put_req(q, req);
 				if (ret < 0) {
-					hv_vq_publish_used(vq);
-					q->pending_used = 0;
-					hv_virtio_queue_broken(&q->blk->dev,
-							       q->index);
+					hv_worker_break(&q->blk->dev, q->index,
+							NULL, &q->pending_used);
 					return false;
 				}
 				break;
@@ -470,17 +462,13 @@ static void hv_blk_reap(struct hv_blk_queue *q)
 
 static void hv_blk_publish(struct hv_blk_queue *q)
 {
-	if (!q->pending_used)
-		return;
-	q->pending_used = 0;
-	hv_vq_publish_used(q->vq);
-	if (hv_vq_need_notify(q->vq))
-		hv_virtio_raise(&q->blk->dev, VIRTIO_MMIO_INT_VRING);
+	hv_worker_publish(&q->blk->dev, q->index, &q->pending_used);
 }
 
 /* One bounded worker run on @q (see hv_vq_run).  True if work is left. */
-static bool hv_blk_run(struct hv_blk_queue *q)
+static bool hv_blk_run(struct hv_worker *w)
 {
+	struct hv_blk_queue *q = container_of(w, struct hv_blk_queue, worker);
 	struct hv_vq *vq = q->vq;
 	struct hv_blk_req *req;
 	struct hv_vq_run run;
@@ -493,11 +481,11 @@ static bool hv_blk_run(struct hv_blk_queue *q)
 	 * be written, so completions are dropped (and the worker does not
 	 * spin on a non-empty done list).
 	 */
-	if (READ_ONCE(q->paused) || !hv_vq_ready(vq)) {
+	if (hv_worker_paused(w) || !hv_vq_ready(vq)) {
 		hv_blk_drop_done(q);
 		return false;
 	}
-	if (q->dying) {
+	if (hv_worker_dying(w)) {
 		more = hv_blk_fail_posted(q);
 		hv_blk_publish(q);
 		return more;
@@ -507,7 +495,7 @@ static bool hv_blk_run(struct hv_blk_queue *q)
 	hv_blk_reap(q);
 	for (;;) {
 		hv_vq_disable_notify(vq);
-		while (!READ_ONCE(q->paused)) {
+		while (!hv_worker_paused(w)) {
 			req = hv_blk_get_req(q);
 			if (!req)
 				goto out;	/* a completion will kick us */
@@ -516,9 +504,8 @@ static bool hv_blk_run(struct hv_blk_queue *q)
 			if (ret <= 0) {
 				hv_blk_put_req(q, req);
 				if (ret < 0) {
-					hv_blk_publish(q);
-					hv_virtio_queue_broken(&q->blk->dev,
-							       q->index);
+					hv_worker_break(&q->blk->dev, q->index,
+							NULL, &q->pending_used);
 					return false;
 				}
 				break;
@@ -529,7 +516,7 @@ static bool hv_blk_run(struct hv_blk_queue *q)
 				goto out;
 		}
 		/* The empty pop and the re-check below: one iteration. */
-		if (READ_ONCE(q->paused) || hv_vq_run_charge(&run, 0))
+		if (hv_worker_paused(w) || hv_vq_run_charge(&run, 0))
 			goto out;
 		if (!hv_vq_enable_notify(vq))
 			break;
@@ -540,32 +527,7 @@ out:
 	return hv_virtio_run_end(&q->blk->dev, &run);
 }
 
-static int hv_blk_worker(void *data)
-{
-	struct hv_blk_queue *q = data;
-	bool more;
-
-	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (kthread_should_stop()) {
-			__set_current_state(TASK_RUNNING);
-			break;
-		}
-		if (!test_and_clear_bit(0, &q->kick) && llist_empty(&q->done)) {
-			schedule();
-			continue;
-		}
-		__set_current_state(TASK_RUNNING);
-
-		mutex_lock(&q->run_lock);
-		more = hv_blk_run(q);
-		mutex_unlock(&q->run_lock);
-		if (more)
-			set_bit(0, &q->kick);
-		cond_resched();
-	}
-	return 0;
-}
+static const hv_work_fn hv_blk_handlers[] = { hv_blk_run };
 
 static void hv_blk_config_read(struct hv_virtio_dev *dev, u32 offset, u8 *buf,
 			       u32 len)
@@ -581,19 +543,18 @@ static void hv_blk_notify(struct hv_virtio_dev *dev, u16 index)
 	if (index >= blk->nr_queues)
 		return;	/* the core only kicks queues the device has */
 	q = &blk->queues[index];
-	WRITE_ONCE(q->paused, false);
-	hv_blk_kick(q);
+	hv_worker_resume(&q->worker, HV_BLK_WORK);
 }
 
 /* Paused @q: wait out its worker and its kiocbs, drop their completions. */
 static void hv_blk_quiesce(struct hv_blk_queue *q)
 {
-	mutex_lock(&q->run_lock);
+	hv_worker_quiesce(&q->worker);
 	hv_blk_wait_idle(q);
 	/* Completions of a reset queue are dropped, not written back. */
 	hv_blk_drop_done(q);
 	q->pending_used = 0;
-	mutex_unlock(&q->run_lock);
+	hv_worker_unlock(&q->worker);
 }
 
 /*
@@ -607,7 +568,7 @@ static void hv_blk_reset(struct hv_virtio_dev *dev)
 	u16 i;
 
 	for (i = 0; i < blk->nr_queues; i++)
-		WRITE_ONCE(blk->queues[i].paused, true);
+		hv_worker_pause(&blk->queues[i].worker);
 	for (i = 0; i < blk->nr_queues; i++)
 		hv_blk_quiesce(&blk->queues[i]);
 }
@@ -619,7 +580,6 @@ static void hv_blk_reset_queue(struct hv_virtio_dev *dev, u16 index)
 
 	if (index >= blk->nr_queues)
 		return;	/* the core only resets queues the device has */
-	WRITE_ONCE(blk->queues[index].paused, true);
 	hv_blk_quiesce(&blk->queues[index]);
 }
 
@@ -633,11 +593,10 @@ static bool hv_blk_kill_queue(struct hv_blk_queue *q)
 	struct llist_node *list;
 	bool published = false;
 
-	mutex_lock(&q->run_lock);
-	q->dying = true;
+	hv_worker_kill(&q->worker);
 	hv_blk_wait_idle(q);
 
-	if (READ_ONCE(q->paused) || !hv_vq_ready(q->vq)) {
+	if (hv_worker_paused(&q->worker) || !hv_vq_ready(q->vq)) {
 		/* Reset or never started: no ring may be written. */
 		hv_blk_drop_done(q);
 	} else {
@@ -654,7 +613,7 @@ static bool hv_blk_kill_queue(struct hv_blk_queue *q)
 			published = true;
 		}
 	}
-	mutex_unlock(&q->run_lock);
+	hv_worker_unlock(&q->worker);
 	return published;
 }
 
@@ -738,8 +697,6 @@ static int hv_blk_queue_init(struct hv_blk *blk, u16 index)
 	q->blk = blk;
 	q->vq = &blk->dev.vqs[index];
 	q->index = index;
-	q->paused = true;	/* until the first kick */
-	mutex_init(&q->run_lock);
 	init_llist_head(&q->done);
 	atomic_set(&q->inflight, 0);
 	init_waitqueue_head(&q->idle_wq);
@@ -829,8 +786,7 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 	blk->lim.ro = params->read_only || !(file->f_mode & FMODE_WRITE) ||
 		      !(file->f_mode & FMODE_CAN_WRITE) ||
 		      !file->f_op->write_iter;
-	blk->direct = !params->no_direct &&
-		      hv_file_can_odirect(file) &&
+	blk->direct = hv_file_can_odirect(file) &&
 		      hv_blk_mem_linear(info->mem);
 	blk->nr_queues = nr_queues;
 	atomic64_set(&blk->nr_requests, 0);
@@ -866,22 +822,18 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 	hv_blk_init_config(blk);
 
 	for (started = 0; started < nr_queues; started++) {
-		struct hv_blk_queue *q = &blk->queues[started];
-
-		q->worker = kthread_create(hv_blk_worker, q, "hvisor-blk/%u.%u",
-					   info->zone_id, started);
-		if (IS_ERR(q->worker)) {
-			err = PTR_ERR(q->worker);
+		err = hv_worker_start(&blk->queues[started].worker, &blk->dev,
+				      hv_blk_handlers,
+				      ARRAY_SIZE(hv_blk_handlers), "blk",
+				      started);
+		if (err)
 			goto stop_workers;
-		}
 	}
-	for (i = 0; i < nr_queues; i++)
-		wake_up_process(blk->queues[i].worker);
 	return &blk->dev;
 
 stop_workers:
 	while (started--)
-		kthread_stop(blk->queues[started].worker);
+		hv_worker_stop(&blk->queues[started].worker);
 free_blk:
 	hv_blk_free(blk);
 	return ERR_PTR(err);
@@ -895,7 +847,7 @@ void hv_blk_destroy(struct hv_virtio_dev *dev)
 
 	hv_blk_reset(dev);
 	for (i = 0; i < blk->nr_queues; i++)
-		kthread_stop(blk->queues[i].worker);
+		hv_worker_stop(&blk->queues[i].worker);
 	fput(blk->file);
 	hv_blk_free(blk);
 }
@@ -904,44 +856,9 @@ void hv_blk_destroy(struct hv_virtio_dev *dev)
  * sysfs: zone<N>/blk@<addr>/{requests,errors,bytes_read,bytes_written},
  * sums over the queues, queue_requests, one count per queue, and io_path.
  */
-static struct hv_blk *hv_blk_of_kobj(struct kobject *kobj)
+static ssize_t hv_blk_queue_requests(struct hv_virtio_dev *dev, char *buf)
 {
-	return to_hv_blk(hv_vnode_kobj_dev(kobj));
-}
-
-static ssize_t hv_blk_emit(char *buf, atomic64_t *counter)
-{
-	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
-}
-
-static ssize_t requests_show(struct kobject *kobj, struct kobj_attribute *attr,
-			     char *buf)
-{
-	return hv_blk_emit(buf, &hv_blk_of_kobj(kobj)->nr_requests);
-}
-
-static ssize_t errors_show(struct kobject *kobj, struct kobj_attribute *attr,
-			   char *buf)
-{
-	return hv_blk_emit(buf, &hv_blk_of_kobj(kobj)->nr_errors);
-}
-
-static ssize_t bytes_read_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	return hv_blk_emit(buf, &hv_blk_of_kobj(kobj)->nr_bytes_read);
-}
-
-static ssize_t bytes_written_show(struct kobject *kobj,
-				  struct kobj_attribute *attr, char *buf)
-{
-	return hv_blk_emit(buf, &hv_blk_of_kobj(kobj)->nr_bytes_written);
-}
-
-static ssize_t queue_requests_show(struct kobject *kobj,
-				   struct kobj_attribute *attr, char *buf)
-{
-	struct hv_blk *blk = hv_blk_of_kobj(kobj);
+	struct hv_blk *blk = to_hv_blk(dev);
 	int len = 0;
 	u16 i;
 
@@ -953,31 +870,18 @@ static ssize_t queue_requests_show(struct kobject *kobj,
 }
 
 /* Which way guest buffers reach the image file (see hv_blk_mem_linear()). */
-static ssize_t io_path_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
+static ssize_t hv_blk_io_path(struct hv_virtio_dev *dev, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", hv_blk_of_kobj(kobj)->direct ?
+	return sysfs_emit(buf, "%s\n", to_hv_blk(dev)->direct ?
 			  "direct" : "buffered");
 }
 
-static struct kobj_attribute hv_blk_attr_requests = __ATTR_RO(requests);
-static struct kobj_attribute hv_blk_attr_io_path = __ATTR_RO(io_path);
-static struct kobj_attribute hv_blk_attr_queue_requests =
-	__ATTR_RO(queue_requests);
-static struct kobj_attribute hv_blk_attr_errors = __ATTR_RO(errors);
-static struct kobj_attribute hv_blk_attr_bytes_read = __ATTR_RO(bytes_read);
-static struct kobj_attribute hv_blk_attr_bytes_written = __ATTR_RO(bytes_written);
-
-static struct attribute *hv_blk_attrs[] = {
-	&hv_blk_attr_requests.attr,
-	&hv_blk_attr_errors.attr,
-	&hv_blk_attr_bytes_read.attr,
-	&hv_blk_attr_bytes_written.attr,
-	&hv_blk_attr_queue_requests.attr,
-	&hv_blk_attr_io_path.attr,
-	NULL,
-};
-
-const struct attribute_group hv_blk_attr_group = {
-	.attrs = hv_blk_attrs,
+const struct hv_vattr hv_blk_attrs[] = {
+	HV_VATTR_COUNTER("requests", struct hv_blk, nr_requests),
+	HV_VATTR_COUNTER("errors", struct hv_blk, nr_errors),
+	HV_VATTR_COUNTER("bytes_read", struct hv_blk, nr_bytes_read),
+	HV_VATTR_COUNTER("bytes_written", struct hv_blk, nr_bytes_written),
+	HV_VATTR_SHOW("queue_requests", hv_blk_queue_requests),
+	HV_VATTR_SHOW("io_path", hv_blk_io_path),
+	{}
 };

@@ -10,6 +10,7 @@
 #include <linux/virtio_blk.h>
 
 #include "mmio.h"
+#include "vtype.h"
 
 /* Request queues one device may have (VIRTIO_BLK_F_MQ); as the UAPI's. */
 #define HV_BLK_MAX_QUEUES	8
@@ -19,7 +20,6 @@ struct file;
 struct hv_blk_params {
 	struct file *file;	/* reference handed over on success */
 	bool read_only;		/* offer VIRTIO_BLK_F_RO even if writable */
-	bool no_direct;		/* never use IOCB_DIRECT */
 	char serial[VIRTIO_BLK_ID_BYTES];	/* GET_ID; not NUL-terminated */
 	u16 num_queues;		/* 0 or 1: one queue; up to HV_BLK_MAX_QUEUES */
 };
@@ -39,7 +39,7 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
  */
 void hv_blk_destroy(struct hv_virtio_dev *dev);
 
-/* The blk counters in the device's sysfs directory. */
-extern const struct attribute_group hv_blk_attr_group;
+/* The blk values in the device's sysfs directory (see vtype.h). */
+extern const struct hv_vattr hv_blk_attrs[];
 
 #endif /* _HVISOR_VIRTIO_BLK_H */

@@ -6,15 +6,12 @@
  * Contexts:
  *  - the bridge consumer calls the hv_virtio_ops (notify, reset, config
  *    reads, status changes) under the device's register mutex;
- *  - the tty layer calls the tty_operations in process context; write()
- *    may also come from the line discipline's echo path with spinlocks of
- *    its own held, so the tty side only touches the input ring under
+ *  - the tty side (console_tty.c) only touches the input ring under
  *    con->lock and kicks the worker;
- *  - the worker (one work item per device on an unbound workqueue) is the
- *    only code that touches the virtqueues and the output ring.  It is
- *    kicked by the guest's notify on either queue and by the tty side when
- *    input arrives, when a reader opens or unthrottles, or when the window
- *    size changes.
+ *  - the worker (worker.c, one per device) is the only code that touches
+ *    the virtqueues and the output ring.  It is kicked by the guest's
+ *    notify on either queue and by the tty side when input arrives, when a
+ *    reader opens or unthrottles, or when the window size changes.
  *
  * Holding guest output (the ring full, no reader or a slow one) leaves the
  * guest's virtio_console spinning in __send_to_port() with IRQs off until
@@ -25,119 +22,49 @@
  * opens.  The hold and resume logic is covered by KUnit instead
  * (hv_con_late_reader_test in tests/kunit/console_buf_test.c).
  */
-#include <linux/idr.h>
-#include <linux/kobject.h>
+#include <linux/err.h>
 #include <linux/kernel.h>
+#include <linux/kobject.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/tty.h>
-#include <linux/tty_driver.h>
 #include <linux/tty_flip.h>
-#include <linux/tty_port.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_console.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_mmio.h>
-#include <linux/workqueue.h>
 
 #include "../compat.h"
 #include "../hvisor_trace.h"
-#include "attach.h"
 #include "console.h"
 #include "console_buf.h"
+#include "console_tty.h"
+#include "worker.h"
 
 #define HV_CON_RXQ		0	/* port 0 receiveq: device -> driver */
 #define HV_CON_TXQ		1	/* port 0 transmitq: driver -> device */
-#define HV_CON_QUEUE_MAX	128
 #define HV_CON_BUDGET		64	/* iterations per queue per worker run */
 #define HV_CON_BUDGET_BYTES	SZ_64K	/* bytes per queue per worker run */
 #define HV_CON_RETRY		(HZ / 20)	/* tty buffers full, unthrottled */
 
-struct hv_console {
-	struct hv_virtio_dev dev;
-	struct tty_port port;		/* refcount: device + each tty */
-	unsigned int minor;
-	struct delayed_work work;
-
-	/*
-	 * Protects the input ring, the window size, the config space copy
-	 * and the dead flag (so that no kick queues the work after destroy
-	 * cancelled it).  Taken from tty callbacks, the worker and config
-	 * reads; never held across a call out of this file except memcpy.
-	 */
-	spinlock_t lock;
-	struct hv_con_ring in;		/* tty -> guest */
-	struct hv_con_winsz winsz;
-	struct virtio_console_config config;
-	bool dead;			/* detached: no more work, tty hung up */
-
-	bool paused;			/* reset: queues off limits until notify */
-	bool throttled;			/* the tty asked us to stop feeding it */
-
-	/* Worker only (sysfs reads the ring indexes racily). */
-	struct hv_con_ring out;		/* guest -> tty */
-	bool tx_busy;			/* tx_chain popped, not fully taken */
-	bool tx_held;			/* tx_chain waits for ring space */
-	u32 tx_off;			/* bytes of tx_chain already taken */
-	struct hv_vq_chain tx_chain;
-	struct hv_vq_chain rx_chain;
-	struct hv_vq_seg tx_segs[HV_CON_QUEUE_MAX];
-	struct hv_vq_seg rx_segs[HV_CON_QUEUE_MAX];
-
-	/* statistics for sysfs */
-	atomic64_t bytes_in;		/* written into the guest's receiveq */
-	atomic64_t bytes_out;		/* taken from the guest's transmitq */
-	atomic64_t held;		/* times guest output was held back */
-
-	u8 in_buf[HV_CON_IN_RING];
-	u8 *out_buf;			/* HV_CON_OUT_RING bytes, kvmalloc */
-};
-
-static struct tty_driver *hv_con_driver;
-static struct workqueue_struct *hv_con_wq;
-static DEFINE_IDA(hv_con_minors);	/* minors in use, freed at destruct */
-
-/* Protects hv_con_table: the live console of each minor, for open. */
-static DEFINE_MUTEX(hv_con_table_lock);
-static struct hv_console *hv_con_table[HV_CON_MINORS];
+#define HV_CON_WORK		0	/* the worker's one bit */
 
 static struct hv_console *to_hv_con(struct hv_virtio_dev *dev)
 {
 	return container_of(dev, struct hv_console, dev);
 }
 
-static void hv_con_kick(struct hv_console *con)
+void hv_con_kick(struct hv_console *con)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&con->lock, flags);
 	if (!con->dead)
-		mod_delayed_work(hv_con_wq, &con->work, 0);
+		hv_worker_kick(&con->worker, HV_CON_WORK);
 	spin_unlock_irqrestore(&con->lock, flags);
-}
-
-/* A guest broke the rules of the console device on queue @index. */
-static void hv_con_break(struct hv_console *con, u16 index, const char *why)
-{
-	hv_vq_break(&con->dev.vqs[index], why);
-	hv_virtio_queue_broken(&con->dev, index);
-}
-
-static void hv_con_publish(struct hv_console *con, u16 index, u32 *pending)
-{
-	struct hv_vq *vq = &con->dev.vqs[index];
-
-	if (!*pending)
-		return;
-	*pending = 0;
-	hv_vq_publish_used(vq);
-	if (hv_vq_need_notify(vq))
-		hv_virtio_raise(&con->dev, VIRTIO_MMIO_INT_VRING);
 }
 
 /*
@@ -210,7 +137,8 @@ static bool hv_con_pull_guest(struct hv_console *con, struct hv_vq_run *run,
 			ret = hv_vq_pop(vq, c);
 			trace_hvisor_chain_pop(&con->dev, HV_CON_TXQ, c, ret);
 			if (ret < 0) {
-				hv_virtio_queue_broken(&con->dev, HV_CON_TXQ);
+				hv_worker_break(&con->dev, HV_CON_TXQ, NULL,
+						pending);
 				break;
 			}
 			if (!ret) {
@@ -220,8 +148,9 @@ static bool hv_con_pull_guest(struct hv_console *con, struct hv_vq_run *run,
 				break;
 			}
 			if (c->nin) {
-				hv_con_break(con, HV_CON_TXQ,
-					     "writable buffer in transmitq");
+				hv_worker_break(&con->dev, HV_CON_TXQ,
+						"writable buffer in transmitq",
+						pending);
 				break;
 			}
 			con->tx_busy = true;
@@ -270,7 +199,7 @@ static void hv_con_fill_guest(struct hv_console *con, struct hv_vq_run *run,
 		ret = hv_vq_pop(vq, c);
 		trace_hvisor_chain_pop(&con->dev, HV_CON_RXQ, c, ret);
 		if (ret < 0) {
-			hv_virtio_queue_broken(&con->dev, HV_CON_RXQ);
+			hv_worker_break(&con->dev, HV_CON_RXQ, NULL, pending);
 			break;
 		}
 		if (!ret) {
@@ -280,8 +209,8 @@ static void hv_con_fill_guest(struct hv_console *con, struct hv_vq_run *run,
 			break;
 		}
 		if (c->nout) {
-			hv_con_break(con, HV_CON_RXQ,
-				     "readable buffer in receiveq");
+			hv_worker_break(&con->dev, HV_CON_RXQ,
+					"readable buffer in receiveq", pending);
 			break;
 		}
 		spin_lock_irqsave(&con->lock, flags);
@@ -316,17 +245,51 @@ static void hv_con_size_event(struct hv_console *con)
 		hv_virtio_config_changed(&con->dev);
 }
 
-static void hv_con_work(struct work_struct *work)
+/*
+ * Dying: complete the chain taken halfway and every posted transmit chain
+ * (used length 0) so the guest's driver stops waiting for a reader that
+ * is gone; receive buffers stay posted.  Under the worker's lock, queue
+ * ready.  Returns true if it published completions into a ready ring.
+ */
+static bool hv_con_tx_drop_posted(struct hv_console *con)
 {
-	struct hv_console *con = container_of(to_delayed_work(work),
-					      struct hv_console, work);
+	struct hv_vq *vq = &con->dev.vqs[HV_CON_TXQ];
+	u32 pending = 0;
+
+	lockdep_assert_held(&con->worker.lock);
+	if (con->tx_busy) {
+		hv_vq_add_used(vq, con->tx_chain.head, 0);
+		pending++;
+		con->tx_busy = false;
+		con->tx_held = false;
+	}
+	pending += hv_vq_complete_posted(vq, &con->tx_chain, HV_CON_QUEUE_MAX);
+	if (!hv_vq_ready(vq)) {
+		hv_worker_break(&con->dev, HV_CON_TXQ, NULL, &pending);
+		return false;
+	}
+	hv_vq_publish_used(vq);
+	return pending;
+}
+
+/* One bounded run over both queues (see hv_vq_run); true if work is left. */
+static bool hv_con_run(struct hv_worker *w)
+{
+	struct hv_console *con = container_of(w, struct hv_console, worker);
 	u32 tx_pending = 0, rx_pending = 0;
 	struct hv_vq_run tx_run, rx_run;
 	bool stalled, more, cut;
 
+	if (hv_worker_dying(w)) {
+		if (!hv_worker_paused(w) &&
+		    hv_vq_ready(&con->dev.vqs[HV_CON_TXQ]) &&
+		    hv_con_tx_drop_posted(con))
+			hv_virtio_raise(&con->dev, VIRTIO_MMIO_INT_VRING);
+		return false;
+	}
 	hv_con_size_event(con);
-	if (READ_ONCE(con->paused))
-		return;
+	if (hv_worker_paused(w))
+		return false;
 
 	hv_vq_run_init(&tx_run, HV_CON_BUDGET, HV_CON_BUDGET_BYTES);
 	hv_vq_run_init(&rx_run, HV_CON_BUDGET, HV_CON_BUDGET_BYTES);
@@ -335,27 +298,21 @@ static void hv_con_work(struct work_struct *work)
 		more = hv_con_pull_guest(con, &tx_run, &tx_pending);
 	} while (more && !tx_run.cut);
 	stalled = hv_con_push_tty(con);
-	hv_con_publish(con, HV_CON_TXQ, &tx_pending);
+	hv_worker_publish(&con->dev, HV_CON_TXQ, &tx_pending);
 
 	hv_con_fill_guest(con, &rx_run, &rx_pending);
-	hv_con_publish(con, HV_CON_RXQ, &rx_pending);
+	hv_worker_publish(&con->dev, HV_CON_RXQ, &rx_pending);
 
 	/* Both counted: a run is cut if either direction was. */
 	cut = hv_virtio_run_end(&con->dev, &tx_run);
 	cut |= hv_virtio_run_end(&con->dev, &rx_run);
-	if (cut) {
-		/* Requeued behind other work on hv_con_wq. */
-		hv_con_kick(con);
-	} else if (stalled) {
-		unsigned long flags;
-
-		spin_lock_irqsave(&con->lock, flags);
-		if (!con->dead)
-			queue_delayed_work(hv_con_wq, &con->work,
-					   HV_CON_RETRY);
-		spin_unlock_irqrestore(&con->lock, flags);
-	}
+	/* tty buffers full and not throttled: nobody tells us, retry. */
+	if (!cut && stalled)
+		hv_worker_kick_later(w, HV_CON_WORK, HV_CON_RETRY);
+	return cut;
 }
+
+static const hv_work_fn hv_con_handlers[] = { hv_con_run };
 
 /* ---- virtio side ------------------------------------------------------ */
 
@@ -372,10 +329,7 @@ static void hv_con_config_read(struct hv_virtio_dev *dev, u32 offset, u8 *buf,
 
 static void hv_con_notify(struct hv_virtio_dev *dev, u16 index)
 {
-	struct hv_console *con = to_hv_con(dev);
-
-	WRITE_ONCE(con->paused, false);
-	hv_con_kick(con);
+	hv_worker_resume(&to_hv_con(dev)->worker, HV_CON_WORK);
 }
 
 /*
@@ -388,11 +342,33 @@ static void hv_con_reset(struct hv_virtio_dev *dev)
 {
 	struct hv_console *con = to_hv_con(dev);
 
-	WRITE_ONCE(con->paused, true);
-	cancel_delayed_work_sync(&con->work);
+	hv_worker_quiesce(&con->worker);
 	con->tx_busy = false;
 	con->tx_held = false;
 	con->tx_off = 0;
+	hv_worker_unlock(&con->worker);
+}
+
+/*
+ * Detach: the tty goes away.  Guest output posted (and a chain taken
+ * halfway) completes as taken, with one interrupt whatever used_event
+ * says, so the guest's driver stops waiting for a reader; the dying
+ * worker does the same with what the driver posts until unregistration.
+ */
+static void hv_con_kill(struct hv_virtio_dev *dev)
+{
+	struct hv_console *con = to_hv_con(dev);
+	bool raised = false;
+
+	hv_worker_kill(&con->worker);
+	if (!hv_worker_paused(&con->worker) &&
+	    hv_vq_ready(&dev->vqs[HV_CON_TXQ]) && hv_con_tx_drop_posted(con)) {
+		hv_virtio_raise(dev, VIRTIO_MMIO_INT_VRING);
+		raised = true;
+	}
+	hv_worker_unlock(&con->worker);
+	if (raised)
+		hv_virtio_kill_wait(dev);
 }
 
 /* A driver that just became ready learns the current size. */
@@ -419,222 +395,9 @@ static const struct hv_virtio_ops hv_con_ops = {
 	.config_read = hv_con_config_read,
 	.notify = hv_con_notify,
 	.reset = hv_con_reset,
+	.kill = hv_con_kill,
 	.status_changed = hv_con_status_changed,
 	.destroy = hv_console_destroy,
-};
-
-/* ---- tty side --------------------------------------------------------- */
-
-static int hv_con_install(struct tty_driver *driver, struct tty_struct *tty)
-{
-	struct hv_console *con = NULL;
-	int ret;
-
-	mutex_lock(&hv_con_table_lock);
-	if (tty->index < HV_CON_MINORS)
-		con = hv_con_table[tty->index];
-	if (con)
-		tty_port_get(&con->port);
-	mutex_unlock(&hv_con_table_lock);
-	if (!con)
-		return -ENODEV;
-
-	tty->driver_data = con;
-	ret = tty_port_install(&con->port, driver, tty);
-	if (ret) {
-		tty->driver_data = NULL;
-		tty_port_put(&con->port);
-	}
-	return ret;
-}
-
-/* The tty is gone (after install succeeded): drop its port reference. */
-static void hv_con_cleanup(struct tty_struct *tty)
-{
-	struct hv_console *con = tty->driver_data;
-
-	tty->driver_data = NULL;
-	tty_port_put(&con->port);
-}
-
-static int hv_con_open(struct tty_struct *tty, struct file *filp)
-{
-	struct hv_console *con = tty->driver_data;
-
-	return tty_port_open(&con->port, tty, filp);
-}
-
-static void hv_con_close(struct tty_struct *tty, struct file *filp)
-{
-	struct hv_console *con = tty->driver_data;
-
-	tty_port_close(&con->port, tty, filp);
-}
-
-static void hv_con_hangup(struct tty_struct *tty)
-{
-	struct hv_console *con = tty->driver_data;
-
-	tty_port_hangup(&con->port);
-}
-
-/* tty_operations.write, whose types changed in 6.6: see hv_con_write */
-static ssize_t hv_con_do_write(struct tty_struct *tty, const u8 *buf,
-			       size_t count)
-{
-	struct hv_console *con = tty->driver_data;
-	unsigned long flags;
-	u32 n = 0;
-
-	if (!count)
-		return 0;
-	spin_lock_irqsave(&con->lock, flags);
-	if (!con->dead)
-		n = hv_con_ring_put(&con->in, buf,
-				    min_t(size_t, count, U32_MAX));
-	spin_unlock_irqrestore(&con->lock, flags);
-	if (READ_ONCE(con->dead))
-		return -EIO;
-	if (n)
-		hv_con_kick(con);
-	return n;
-}
-
-/* with the signature this kernel's tty_operations.write has */
-HV_DEFINE_TTY_WRITE(hv_con_write, hv_con_do_write)
-
-static hv_tty_room_t hv_con_write_room(struct tty_struct *tty)
-{
-	struct hv_console *con = tty->driver_data;
-	unsigned long flags;
-	unsigned int room;
-
-	spin_lock_irqsave(&con->lock, flags);
-	room = con->dead ? 0 : hv_con_ring_space(&con->in);
-	spin_unlock_irqrestore(&con->lock, flags);
-	return room;
-}
-
-static hv_tty_room_t hv_con_chars_in_buffer(struct tty_struct *tty)
-{
-	struct hv_console *con = tty->driver_data;
-	unsigned long flags;
-	unsigned int len;
-
-	spin_lock_irqsave(&con->lock, flags);
-	len = hv_con_ring_len(&con->in);
-	spin_unlock_irqrestore(&con->lock, flags);
-	return len;
-}
-
-/* tcflush(TCOFLUSH): forget input the guest has not taken yet. */
-static void hv_con_flush_buffer(struct tty_struct *tty)
-{
-	struct hv_console *con = tty->driver_data;
-	unsigned long flags;
-
-	spin_lock_irqsave(&con->lock, flags);
-	hv_con_ring_clear(&con->in);
-	spin_unlock_irqrestore(&con->lock, flags);
-	tty_wakeup(tty);
-}
-
-static void hv_con_throttle(struct tty_struct *tty)
-{
-	struct hv_console *con = tty->driver_data;
-
-	WRITE_ONCE(con->throttled, true);
-}
-
-static void hv_con_unthrottle(struct tty_struct *tty)
-{
-	struct hv_console *con = tty->driver_data;
-
-	WRITE_ONCE(con->throttled, false);
-	hv_con_kick(con);
-}
-
-/*
- * No line to program: every setting is kept as given and the line
- * discipline does all processing.  The worker is kicked in case the new
- * settings let it hand over data (for instance after a flow change).
- */
-static void hv_con_set_termios(struct tty_struct *tty,
-			       hv_old_termios_t *old)
-{
-	hv_con_kick(tty->driver_data);
-}
-
-/* TIOCSWINSZ: the guest's console follows (VIRTIO_CONSOLE_F_SIZE). */
-static int hv_con_resize(struct tty_struct *tty, struct winsize *ws)
-{
-	struct hv_console *con = tty->driver_data;
-	unsigned long flags;
-	bool changed;
-	int ret;
-
-	ret = tty_do_resize(tty, ws);
-	if (ret)
-		return ret;
-	spin_lock_irqsave(&con->lock, flags);
-	changed = hv_con_winsz_set(&con->winsz, ws->ws_col, ws->ws_row);
-	spin_unlock_irqrestore(&con->lock, flags);
-	if (changed)
-		hv_con_kick(con);
-	return 0;
-}
-
-static const struct tty_operations hv_con_tty_ops = {
-	.install = hv_con_install,
-	.cleanup = hv_con_cleanup,
-	.open = hv_con_open,
-	.close = hv_con_close,
-	.hangup = hv_con_hangup,
-	.write = hv_con_write,
-	.write_room = hv_con_write_room,
-	.chars_in_buffer = hv_con_chars_in_buffer,
-	.flush_buffer = hv_con_flush_buffer,
-	.throttle = hv_con_throttle,
-	.unthrottle = hv_con_unthrottle,
-	.set_termios = hv_con_set_termios,
-	.resize = hv_con_resize,
-};
-
-/* First open: refuse a detached console, else flush what the ring holds. */
-static int hv_con_activate(struct tty_port *port, struct tty_struct *tty)
-{
-	struct hv_console *con = container_of(port, struct hv_console, port);
-
-	if (READ_ONCE(con->dead))
-		return -ENODEV;
-	WRITE_ONCE(con->throttled, false);
-	hv_con_kick(con);
-	return 0;
-}
-
-/* Last close or hangup: output is kept in the ring for the next reader. */
-static void hv_con_shutdown(struct tty_port *port)
-{
-	struct hv_console *con = container_of(port, struct hv_console, port);
-
-	WRITE_ONCE(con->throttled, false);
-}
-
-/* The last reference (device or tty) is gone. */
-static void hv_con_destruct(struct tty_port *port)
-{
-	struct hv_console *con = container_of(port, struct hv_console, port);
-
-	cancel_delayed_work_sync(&con->work);
-	ida_free(&hv_con_minors, con->minor);
-	kvfree(con->out_buf);
-	kfree(con);
-}
-
-static const struct tty_port_operations hv_con_port_ops = {
-	.activate = hv_con_activate,
-	.shutdown = hv_con_shutdown,
-	.destruct = hv_con_destruct,
 };
 
 /* ---- device lifecycle ------------------------------------------------- */
@@ -642,8 +405,7 @@ static const struct tty_port_operations hv_con_port_ops = {
 struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info)
 {
 	struct hv_console *con;
-	struct device *tty_dev;
-	int minor, err;
+	int err;
 
 	con = kzalloc(sizeof(*con), GFP_KERNEL);
 	if (!con)
@@ -659,8 +421,6 @@ struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info)
 		goto free_con;
 	}
 	spin_lock_init(&con->lock);
-	INIT_DELAYED_WORK(&con->work, hv_con_work);
-	con->paused = true;	/* until the first notify */
 	con->tx_chain.segs = con->tx_segs;
 	con->tx_chain.max_segs = HV_CON_QUEUE_MAX;
 	con->rx_chain.segs = con->rx_segs;
@@ -674,68 +434,43 @@ struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info)
 	if (err)
 		goto free_con;
 	hv_virtio_dev_bind(&con->dev, info, con);
-
-	minor = ida_alloc_max(&hv_con_minors, HV_CON_MINORS - 1, GFP_KERNEL);
-	if (minor < 0) {
-		err = minor;
+	/* Paused until the first notify. */
+	err = hv_worker_start(&con->worker, &con->dev, hv_con_handlers,
+			      ARRAY_SIZE(hv_con_handlers), "con", -1);
+	if (err)
 		goto free_con;
-	}
-	con->minor = minor;
 
-	/* From here on the port's last put frees con and the minor. */
-	tty_port_init(&con->port);
-	con->port.ops = &hv_con_port_ops;
-
-	mutex_lock(&hv_con_table_lock);
-	hv_con_table[minor] = con;
-	mutex_unlock(&hv_con_table_lock);
-
-	tty_dev = tty_register_device(hv_con_driver, minor, NULL);
-	if (IS_ERR(tty_dev)) {
-		err = PTR_ERR(tty_dev);
-		goto unpublish;
-	}
+	err = hv_con_tty_add(con);
+	if (err)
+		goto stop_worker;
 	return &con->dev;
 
-unpublish:
-	mutex_lock(&hv_con_table_lock);
-	hv_con_table[minor] = NULL;
-	mutex_unlock(&hv_con_table_lock);
-	tty_port_put(&con->port);
-	return ERR_PTR(err);
+stop_worker:
+	hv_worker_stop(&con->worker);
 free_con:
+	hv_con_free(con);
+	return ERR_PTR(err);
+}
+
+/* The memory of @con (the tty side's last put, or a failed create). */
+void hv_con_free(struct hv_console *con)
+{
 	kvfree(con->out_buf);
 	kfree(con);
-	return ERR_PTR(err);
 }
 
 void hv_console_destroy(struct hv_virtio_dev *dev)
 {
 	struct hv_console *con = to_hv_con(dev);
-	struct tty_struct *tty;
 	unsigned long flags;
 
-	/* No new opener finds it, no kick queues the worker again. */
-	mutex_lock(&hv_con_table_lock);
-	hv_con_table[con->minor] = NULL;
-	mutex_unlock(&hv_con_table_lock);
+	/* No kick reaches the worker from now on; openers see dead. */
 	spin_lock_irqsave(&con->lock, flags);
 	con->dead = true;
 	spin_unlock_irqrestore(&con->lock, flags);
-	WRITE_ONCE(con->paused, true);
-	cancel_delayed_work_sync(&con->work);
-
-	/*
-	 * An opener that installed before the table was cleared either set
-	 * port->tty already (and is hung up here) or sees dead in activate.
-	 */
-	tty = tty_port_tty_get(&con->port);
-	if (tty) {
-		tty_vhangup(tty);
-		tty_kref_put(tty);
-	}
-	tty_unregister_device(hv_con_driver, con->minor);
-	tty_port_put(&con->port);
+	hv_worker_stop(&con->worker);
+	/* Hangs up the tty; its last put frees con. */
+	hv_con_tty_remove(con);
 }
 
 void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size)
@@ -743,60 +478,16 @@ void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size)
 	snprintf(buf, size, HV_CON_TTY_NAME "%u", to_hv_con(dev)->minor);
 }
 
-/* ---- sysfs ------------------------------------------------------------ */
+/* ---- sysfs: zone<N>/console@<addr>/ -------------------------------- */
 
-/*
- * The attributes live in the zone<N>/console@<addr> directory attach.c
- * creates (a kobject, not a struct device), removed before the device is
- * destroyed.
- */
-static struct hv_console *hv_con_from_kobj(struct kobject *kobj)
+static ssize_t hv_con_tty(struct hv_virtio_dev *dev, char *buf)
 {
-	return to_hv_con(hv_vnode_kobj_dev(kobj));
+	return sysfs_emit(buf, HV_CON_TTY_NAME "%u\n", to_hv_con(dev)->minor);
 }
 
-static ssize_t tty_show(struct kobject *kobj, struct kobj_attribute *attr,
-			char *buf)
+static ssize_t hv_con_buffered_in(struct hv_virtio_dev *dev, char *buf)
 {
-	return sysfs_emit(buf, HV_CON_TTY_NAME "%u\n",
-			  hv_con_from_kobj(kobj)->minor);
-}
-
-static struct kobj_attribute hv_con_attr_tty = __ATTR_RO(tty);
-
-static ssize_t hv_con_emit(char *buf, atomic64_t *counter)
-{
-	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
-}
-
-static ssize_t bytes_in_show(struct kobject *kobj,
-			     struct kobj_attribute *attr, char *buf)
-{
-	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->bytes_in);
-}
-
-static struct kobj_attribute hv_con_attr_bytes_in = __ATTR_RO(bytes_in);
-
-static ssize_t bytes_out_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->bytes_out);
-}
-
-static struct kobj_attribute hv_con_attr_bytes_out = __ATTR_RO(bytes_out);
-
-static ssize_t held_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
-{
-	return hv_con_emit(buf, &hv_con_from_kobj(kobj)->held);
-}
-
-static struct kobj_attribute hv_con_attr_held = __ATTR_RO(held);
-
-static ssize_t buffered_in_show(struct kobject *kobj,
-				struct kobj_attribute *attr, char *buf)
-{
-	struct hv_console *con = hv_con_from_kobj(kobj);
+	struct hv_console *con = to_hv_con(dev);
 	unsigned long flags;
 	u32 len;
 
@@ -806,91 +497,21 @@ static ssize_t buffered_in_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%u\n", len);
 }
 
-static struct kobj_attribute hv_con_attr_buffered_in = __ATTR_RO(buffered_in);
-
 /* The worker moves the indexes meanwhile: a snapshot, always in range. */
-static ssize_t buffered_out_show(struct kobject *kobj,
-				 struct kobj_attribute *attr, char *buf)
+static ssize_t hv_con_buffered_out(struct hv_virtio_dev *dev, char *buf)
 {
-	struct hv_console *con = hv_con_from_kobj(kobj);
+	struct hv_console *con = to_hv_con(dev);
 	u32 len = READ_ONCE(con->out.head) - READ_ONCE(con->out.tail);
 
 	return sysfs_emit(buf, "%u\n", min_t(u32, len, HV_CON_OUT_RING));
 }
 
-static struct kobj_attribute hv_con_attr_buffered_out = __ATTR_RO(buffered_out);
-
-static struct attribute *hv_con_attrs[] = {
-	&hv_con_attr_tty.attr,
-	&hv_con_attr_bytes_in.attr,
-	&hv_con_attr_bytes_out.attr,
-	&hv_con_attr_buffered_in.attr,
-	&hv_con_attr_buffered_out.attr,
-	&hv_con_attr_held.attr,
-	NULL,
+const struct hv_vattr hv_console_attrs[] = {
+	HV_VATTR_SHOW("tty", hv_con_tty),
+	HV_VATTR_COUNTER("bytes_in", struct hv_console, bytes_in),
+	HV_VATTR_COUNTER("bytes_out", struct hv_console, bytes_out),
+	HV_VATTR_SHOW("buffered_in", hv_con_buffered_in),
+	HV_VATTR_SHOW("buffered_out", hv_con_buffered_out),
+	HV_VATTR_COUNTER("held", struct hv_console, held),
+	{}
 };
-
-const struct attribute_group hv_console_attr_group = {
-	.attrs = hv_con_attrs,
-};
-
-/* ---- driver ----------------------------------------------------------- */
-
-int hv_console_init(void)
-{
-	struct tty_driver *driver;
-	int err;
-
-	hv_con_wq = alloc_workqueue("hvisor-console", WQ_UNBOUND, 0);
-	if (!hv_con_wq)
-		return -ENOMEM;
-
-	driver = tty_alloc_driver(HV_CON_MINORS, TTY_DRIVER_REAL_RAW |
-				  TTY_DRIVER_DYNAMIC_DEV |
-				  TTY_DRIVER_RESET_TERMIOS);
-	if (IS_ERR(driver)) {
-		err = PTR_ERR(driver);
-		goto destroy_wq;
-	}
-	driver->driver_name = "hvisor_console";
-	driver->name = HV_CON_TTY_NAME;
-	driver->major = 0;		/* dynamic */
-	driver->minor_start = 0;
-	driver->type = TTY_DRIVER_TYPE_SERIAL;
-	driver->subtype = SERIAL_TYPE_NORMAL;
-	/*
-	 * Raw by default, as a console that carries a remote system's own
-	 * line editing and echo: no input or output processing, no local
-	 * echo, no signals.  stty changes it until the last close.
-	 */
-	driver->init_termios = tty_std_termios;
-	driver->init_termios.c_iflag = 0;
-	driver->init_termios.c_oflag = 0;
-	driver->init_termios.c_lflag = 0;
-	driver->init_termios.c_cflag = B115200 | CS8 | CREAD | HUPCL | CLOCAL;
-	driver->init_termios.c_ispeed = 115200;
-	driver->init_termios.c_ospeed = 115200;
-	driver->init_termios.c_cc[VMIN] = 1;
-	driver->init_termios.c_cc[VTIME] = 0;
-	tty_set_operations(driver, &hv_con_tty_ops);
-
-	err = tty_register_driver(driver);
-	if (err)
-		goto put_driver;
-	hv_con_driver = driver;
-	return 0;
-
-put_driver:
-	tty_driver_kref_put(driver);
-destroy_wq:
-	destroy_workqueue(hv_con_wq);
-	return err;
-}
-
-void hv_console_exit(void)
-{
-	tty_unregister_driver(hv_con_driver);
-	tty_driver_kref_put(hv_con_driver);
-	destroy_workqueue(hv_con_wq);
-	ida_destroy(&hv_con_minors);
-}

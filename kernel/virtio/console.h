@@ -27,6 +27,7 @@
 #include <linux/types.h>
 
 #include "mmio.h"
+#include "vtype.h"
 
 #define HV_CON_TTY_NAME		"ttyHV"
 #define HV_CON_MINORS		32
@@ -34,8 +35,8 @@
 #define HV_CON_IN_RING		(4 * 1024)	/* tty -> guest, bytes */
 
 /*
- * Register the ttyHV driver and the console workqueue.  Called once from
- * module init, before any device can be attached; 0 or -errno.
+ * Register the ttyHV tty driver.  Called once from module init,
+ * before any device can be attached; 0 or -errno.
  */
 int hv_console_init(void);
 
@@ -50,22 +51,20 @@ void hv_console_exit(void);
 struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info);
 
 /*
- * Tear down a device that is no longer registered (also ops->destroy): stops the worker and
- * hangs up the tty (readers get EOF, writers EIO).  The memory and the
- * minor live on until the last opener closes; the guest's memory is not
- * touched after this returns.
+ * Tear down a device that is no longer registered (also ops->destroy):
+ * stops the worker and hangs up the tty (readers get EOF, writers EIO).
+ * The memory and the minor live on until the last opener closes; the
+ * guest's memory is not touched after this returns.
  */
 void hv_console_destroy(struct hv_virtio_dev *dev);
 
-/* The tty's name ("ttyHV0"), NUL-terminated, for hvisor_virtio_info.tty. */
+/* The tty's name ("ttyHV0"), NUL-terminated, for LIST's tty. */
 void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size);
 
 /*
- * sysfs attributes of a console device directory: tty, bytes_in,
- * bytes_out, buffered_in, buffered_out, held: kobj_attributes
- * for attach.c's zone<N>/console@<addr> kobject, which they map to the
- * device with hv_vnode_kobj_dev().
+ * The console's values in its sysfs directory (see vtype.h): tty,
+ * bytes_in, bytes_out, buffered_in, buffered_out, held.
  */
-extern const struct attribute_group hv_console_attr_group;
+extern const struct hv_vattr hv_console_attrs[];
 
 #endif /* _HVISOR_VIRTIO_CONSOLE_H */

@@ -17,7 +17,7 @@
  * kicks.  Bad packets from the guest are completed with length 0 and
  * counted; ring-level violations break the queue.
  *
- * Reset (Status = 0, QueueReady = 0) pauses the worker under run_lock; the
+ * Reset (Status = 0, QueueReady = 0) pauses the worker under its lock; the
  * next kick or DRIVER_OK resumes it.  Detach (also zone shutdown and
  * module unload) kills the device while it is still registered: the worker
  * never touches the tap or the RX queue again, every TX chain posted is
@@ -31,10 +31,7 @@
  *     attribute) and refuse anything else.  tun has no in-kernel getter
  *     for the header size, so 12 is a contract with the tool; the guest's
  *     header size is adapted to it here (net_hdr.h);
- *   - its interface is found through the file's fdinfo ("iff:"), looked up
- *     in the namespace of the tap's socket and held, so the carrier can be
- *     followed with a netdevice notifier even after the interface moves to
- *     another namespace;
+ *   - its interface is found, checked and followed in net_tap.c;
  *   - the tap's offloads must match what the guest accepts on receive
  *     (GUEST_CSUM / GUEST_TSO4/6 / GUEST_ECN).  vhost leaves this to QEMU;
  *     we cannot, because only the kernel sees FEATURES_OK.  TUNSETOFFLOAD
@@ -43,23 +40,18 @@
  *   - MQ and CTRL_VQ are not offered (one queue pair; no rx mode or MAC
  *     filter control): the tap receives everything for its interface.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/if_tun.h>
 #include <linux/kobject.h>
-#include <linux/kthread.h>
 #include <linux/lockdep.h>
-#include <linux/module.h>
 #include <linux/net.h>
 #include <linux/netdevice.h>
 #include <linux/poll.h>
 #include <linux/rtnetlink.h>
 #include <linux/sched.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
 #include <linux/string.h>
@@ -77,6 +69,9 @@
 #include "../hvisor_trace.h"
 #include "net.h"
 #include "net_hdr.h"
+#include "net_tap.h"
+#include "vlog.h"
+#include "worker.h"
 
 #define HV_NET_RXQ		0
 #define HV_NET_TXQ		1
@@ -90,11 +85,11 @@
 /* Used entries published (and maybe signalled) at least this often. */
 #define HV_NET_BATCH		64
 
-/* Bits of hv_net.work. */
+/* The worker's bits, run in this order: the link first. */
 enum {
-	HV_NET_WORK_RX,
-	HV_NET_WORK_TX,
 	HV_NET_WORK_LINK,
+	HV_NET_WORK_TX,
+	HV_NET_WORK_RX,
 };
 
 #define HV_NET_FEATURES	(BIT_ULL(VIRTIO_NET_F_MAC) |		\
@@ -131,35 +126,21 @@ struct hv_net_rx_head {
 
 struct hv_net {
 	struct hv_virtio_dev dev;
-	struct file *file;		/* the tap, our reference */
-	struct socket *sock;		/* lives as long as file */
-	char ifname[IFNAMSIZ];		/* at creation, for LIST */
+	struct hv_net_tap tap;		/* the tap, its socket, its carrier */
 	struct virtio_net_config config;	/* little endian */
 	u16 link_status;		/* VIRTIO_NET_S_*; written by worker */
-
-	/* The tap's net_device and our reference on it; under rtnl. */
-	struct net_device *tap;
-	netdevice_tracker tap_tracker;
-	bool link_up;			/* last carrier seen, under rtnl too */
-	bool closing;			/* destroy started: ignore events */
-	struct notifier_block nb;
 
 	struct wait_queue_entry sock_wait;	/* on sk_sleep(sock->sk) */
 	wait_queue_head_t *sock_wqh;
 
-	struct task_struct *worker;
-	unsigned long work;		/* HV_NET_WORK_* bits, atomic ops */
-	bool paused;			/* reset: leave the queues alone */
+	/*
+	 * One worker for both queues, HV_NET_WORK_* bits.  worker.lock
+	 * protects pending_used[], the chain and kvec scratch space below
+	 * and tx_blocked/rx_wait_bufs updates.
+	 */
+	struct hv_worker worker;
 	bool tx_blocked;		/* tap full: EPOLLOUT resumes TX */
 	bool rx_wait_bufs;		/* no RX buffers: a kick resumes RX */
-	/*
-	 * Held by the worker for a run over the queues; protects dying,
-	 * pending_used[], the chain and kvec scratch space below and
-	 * tx_blocked/rx_wait_bufs updates.  Reset and kill take it to wait
-	 * for a run in flight.
-	 */
-	struct mutex run_lock;
-	bool dying;			/* killed: never touch the tap again */
 	u32 pending_used[2];		/* used entries not yet published */
 
 	struct hv_vq_chain tx_chain;
@@ -174,9 +155,6 @@ struct hv_net {
 	u32 rx_nsegs;
 
 	struct hv_net_stats stats;
-	struct kobject stats_kobj;	/* <device dir>/statistics */
-	struct completion stats_released;
-	bool stats_added;
 };
 
 static struct hv_net *to_hv_net(struct hv_virtio_dev *dev)
@@ -186,22 +164,14 @@ static struct hv_net *to_hv_net(struct hv_virtio_dev *dev)
 
 static void hv_net_kick(struct hv_net *net, unsigned int bit)
 {
-	set_bit(bit, &net->work);
-	wake_up_process(net->worker);
+	hv_worker_kick(&net->worker, bit);
 }
 
 /* --- queues ------------------------------------------------------------ */
 
 static void hv_net_publish(struct hv_net *net, u16 q)
 {
-	struct hv_vq *vq = &net->dev.vqs[q];
-
-	if (!net->pending_used[q])
-		return;
-	net->pending_used[q] = 0;
-	hv_vq_publish_used(vq);
-	if (hv_vq_need_notify(vq))
-		hv_virtio_raise(&net->dev, VIRTIO_MMIO_INT_VRING);
+	hv_worker_publish(&net->dev, q, &net->pending_used[q]);
 }
 
 static void hv_net_add_used(struct hv_net *net, u16 q, u16 head, u32 len)
@@ -215,9 +185,7 @@ static void hv_net_add_used(struct hv_net *net, u16 q, u16 head, u32 len)
 /* The guest broke queue @q at the ring level (vq.c or a chain layout). */
 static void hv_net_break(struct hv_net *net, u16 q, const char *why)
 {
-	hv_vq_break(&net->dev.vqs[q], why);
-	hv_net_publish(net, q);
-	hv_virtio_queue_broken(&net->dev, q);
+	hv_worker_break(&net->dev, q, why, &net->pending_used[q]);
 }
 
 /* --- TX: guest -> tap --------------------------------------------------- */
@@ -237,8 +205,7 @@ static int hv_net_tx_one(struct hv_net *net, size_t *bytes)
 		return -EPROTO;
 	}
 	if (err) {
-		pr_debug("zone %u: TX packet dropped: %s\n",
-			 net->dev.vdev.zone_id, pkt.why);
+		hv_vdev_dbg(&net->dev, "TX packet dropped: %s\n", pkt.why);
 		atomic64_inc(&net->stats.tx_errors);
 		return 0;
 	}
@@ -254,7 +221,7 @@ static int hv_net_tx_one(struct hv_net *net, size_t *bytes)
 	}
 	len += HV_NET_SOCK_HLEN;
 	iov_iter_kvec(&msg.msg_iter, ITER_SOURCE, net->tx_kvec, n + 1, len);
-	err = net->sock->ops->sendmsg(net->sock, &msg, len);
+	err = net->tap.sock->ops->sendmsg(net->tap.sock, &msg, len);
 	if (err == -EAGAIN)
 		return -EAGAIN;
 	if (err < 0 || (size_t)err != len) {
@@ -268,21 +235,48 @@ static int hv_net_tx_one(struct hv_net *net, size_t *bytes)
 	return 0;
 }
 
-/* One bounded TX run (see hv_vq_run); true if work is left. */
-static bool hv_net_handle_tx(struct hv_net *net)
+/*
+ * Dying: complete every posted TX chain unsent, counted as dropped, so the
+ * driver's TX queue drains (HV_NET_QUEUE_MAX at most per call; a kick
+ * brings us back).  Under the worker's lock, the queue ready.
+ */
+static void hv_net_tx_drop_posted(struct hv_net *net)
 {
+	struct hv_vq *vq = &net->dev.vqs[HV_NET_TXQ];
+	unsigned int n;
+
+	lockdep_assert_held(&net->worker.lock);
+	n = hv_vq_complete_posted(vq, &net->tx_chain, HV_NET_QUEUE_MAX);
+	atomic64_add(n, &net->stats.tx_dropped);
+	net->pending_used[HV_NET_TXQ] += n;
+	if (!hv_vq_ready(vq))
+		hv_net_break(net, HV_NET_TXQ, NULL);
+}
+
+/* One bounded TX run (see hv_vq_run); true if work is left. */
+static bool hv_net_handle_tx(struct hv_worker *w)
+{
+	struct hv_net *net = container_of(w, struct hv_net, worker);
 	struct hv_vq *vq = &net->dev.vqs[HV_NET_TXQ];
 	struct hv_vq_run run;
 	size_t bytes;
 	int ret;
 
-	if (!hv_vq_ready(vq) || READ_ONCE(net->tx_blocked))
+	if (hv_worker_paused(w) || !hv_vq_ready(vq))
+		return false;
+	if (hv_worker_dying(w)) {
+		/* The tap is left alone; TX chains are dropped. */
+		hv_net_tx_drop_posted(net);
+		hv_net_publish(net, HV_NET_TXQ);
+		return false;
+	}
+	if (READ_ONCE(net->tx_blocked))
 		return false;
 
 	hv_vq_run_init(&run, HV_NET_PKT_WEIGHT, HV_NET_WEIGHT);
 	for (;;) {
 		hv_vq_disable_notify(vq);
-		while (!READ_ONCE(net->paused)) {
+		while (!hv_worker_paused(w)) {
 			ret = hv_vq_pop(vq, &net->tx_chain);
 			trace_hvisor_chain_pop(&net->dev, HV_NET_TXQ, &net->tx_chain, ret);
 			if (ret < 0) {
@@ -301,7 +295,7 @@ static bool hv_net_handle_tx(struct hv_net *net)
 				WRITE_ONCE(net->tx_blocked, true);
 				/* Pairs with the wake-up: see flag or room. */
 				smp_mb();
-				if (sock_writeable(net->sock->sk)) {
+				if (sock_writeable(net->tap.sock->sk)) {
 					WRITE_ONCE(net->tx_blocked, false);
 					hv_net_publish(net, HV_NET_TXQ);
 					return true;
@@ -315,31 +309,13 @@ static bool hv_net_handle_tx(struct hv_net *net)
 				goto out;
 		}
 		/* The empty pop and the re-check below: one iteration. */
-		if (READ_ONCE(net->paused) || hv_vq_run_charge(&run, 0) ||
+		if (hv_worker_paused(w) || hv_vq_run_charge(&run, 0) ||
 		    !hv_vq_enable_notify(vq))
 			break;
 	}
 out:
 	hv_net_publish(net, HV_NET_TXQ);
 	return hv_virtio_run_end(&net->dev, &run);
-}
-
-/*
- * Dying: complete every posted TX chain unsent, counted as dropped, so the
- * driver's TX queue drains (HV_NET_QUEUE_MAX at most per call; a kick
- * brings us back).  Under run_lock, the queue ready.
- */
-static void hv_net_tx_drop_posted(struct hv_net *net)
-{
-	struct hv_vq *vq = &net->dev.vqs[HV_NET_TXQ];
-	unsigned int n;
-
-	lockdep_assert_held(&net->run_lock);
-	n = hv_vq_complete_posted(vq, &net->tx_chain, HV_NET_QUEUE_MAX);
-	atomic64_add(n, &net->stats.tx_dropped);
-	net->pending_used[HV_NET_TXQ] += n;
-	if (!hv_vq_ready(vq))
-		hv_net_break(net, HV_NET_TXQ, NULL);
 }
 
 /* --- RX: tap -> guest --------------------------------------------------- */
@@ -410,7 +386,7 @@ static void hv_net_rx_discard(struct hv_net *net)
 	struct msghdr msg = { };
 
 	iov_iter_kvec(&msg.msg_iter, ITER_DEST, &kv, 1, sizeof(trash));
-	net->sock->ops->recvmsg(net->sock, &msg, sizeof(trash),
+	net->tap.sock->ops->recvmsg(net->tap.sock, &msg, sizeof(trash),
 				MSG_DONTWAIT | MSG_TRUNC);
 	atomic64_inc(&net->stats.rx_dropped);
 }
@@ -440,7 +416,7 @@ static int hv_net_rx_one(struct hv_net *net, u32 guest_hlen)
 	}
 	len += HV_NET_SOCK_HLEN;
 	iov_iter_kvec(&msg.msg_iter, ITER_DEST, net->rx_kvec, n + 1, len);
-	ret = net->sock->ops->recvmsg(net->sock, &msg, len,
+	ret = net->tap.sock->ops->recvmsg(net->tap.sock, &msg, len,
 				      MSG_DONTWAIT | MSG_TRUNC);
 	if (ret == -EAGAIN) {
 		hv_net_rx_unpop(net, 0);
@@ -475,22 +451,24 @@ static int hv_net_rx_one(struct hv_net *net, u32 guest_hlen)
 }
 
 /* One bounded RX run (see hv_vq_run); true if work is left. */
-static bool hv_net_handle_rx(struct hv_net *net)
+static bool hv_net_handle_rx(struct hv_worker *w)
 {
+	struct hv_net *net = container_of(w, struct hv_net, worker);
 	struct hv_vq *vq = &net->dev.vqs[HV_NET_RXQ];
 	bool mrg = hv_virtio_has_feature(&net->dev, VIRTIO_NET_F_MRG_RXBUF);
 	u32 hlen = hv_net_guest_hlen(net->dev.features);
-	struct socket *sock = net->sock;
+	struct socket *sock = net->tap.sock;
 	struct hv_vq_run run;
 	size_t bytes;
 	int peek, ret;
 
-	if (!hv_vq_ready(vq))
+	/* Dying: the tap and RX are left alone. */
+	if (hv_worker_paused(w) || hv_worker_dying(w) || !hv_vq_ready(vq))
 		return false;
 
 	hv_vq_run_init(&run, HV_NET_PKT_WEIGHT, HV_NET_WEIGHT);
 	hv_vq_disable_notify(vq);
-	while (!READ_ONCE(net->paused)) {
+	while (!hv_worker_paused(w)) {
 		bytes = 0;
 		peek = sock->ops->peek_len(sock);
 		if (peek <= 0)
@@ -533,51 +511,24 @@ out:
 
 /* --- link status -------------------------------------------------------- */
 
-static void hv_net_link_update(struct hv_net *net)
+static bool hv_net_link_update(struct hv_worker *w)
 {
-	u16 status = READ_ONCE(net->link_up) ? VIRTIO_NET_S_LINK_UP : 0;
+	struct hv_net *net = container_of(w, struct hv_net, worker);
+	u16 status = READ_ONCE(net->tap.link_up) ? VIRTIO_NET_S_LINK_UP : 0;
 
-	if (status == READ_ONCE(net->link_status))
-		return;
+	if (hv_worker_dying(w) || status == READ_ONCE(net->link_status))
+		return false;
 	WRITE_ONCE(net->link_status, status);
 	if (hv_virtio_has_feature(&net->dev, VIRTIO_NET_F_STATUS))
 		hv_virtio_config_changed(&net->dev);
+	return false;
 }
 
-/* Caller holds rtnl. */
-static bool hv_net_carrier(struct net_device *dev)
+/* The tap's carrier changed (net_tap.c, under rtnl). */
+static void hv_net_link_changed(struct hv_net_tap *tap)
 {
 	ASSERT_RTNL();
-	return netif_running(dev) && netif_carrier_ok(dev);
-}
-
-static int hv_net_netdev_event(struct notifier_block *nb, unsigned long event,
-			       void *ptr)
-{
-	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct hv_net *net = container_of(nb, struct hv_net, nb);
-
-	if (dev != net->tap || net->closing)
-		return NOTIFY_DONE;
-
-	switch (event) {
-	case NETDEV_UNREGISTER:
-		/* Moving to another netns unregisters and registers again. */
-		if (dev->reg_state == NETREG_REGISTERED)
-			break;
-		netdev_put(net->tap, &net->tap_tracker);
-		net->tap = NULL;
-		WRITE_ONCE(net->link_up, false);
-		hv_net_kick(net, HV_NET_WORK_LINK);
-		break;
-	case NETDEV_UP:
-	case NETDEV_DOWN:
-	case NETDEV_CHANGE:
-		WRITE_ONCE(net->link_up, hv_net_carrier(dev));
-		hv_net_kick(net, HV_NET_WORK_LINK);
-		break;
-	}
-	return NOTIFY_DONE;
+	hv_net_kick(container_of(tap, struct hv_net, tap), HV_NET_WORK_LINK);
 }
 
 /* --- the socket's wait queue ------------------------------------------- */
@@ -598,59 +549,11 @@ static int hv_net_sock_wake(struct wait_queue_entry *wait, unsigned int mode,
 	return 0;
 }
 
-/* --- worker ------------------------------------------------------------- */
-
-static int hv_net_worker(void *data)
-{
-	struct hv_net *net = data;
-	unsigned long work, more;
-
-	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		if (kthread_should_stop()) {
-			__set_current_state(TASK_RUNNING);
-			break;
-		}
-		work = xchg(&net->work, 0);
-		if (!work) {
-			schedule();
-			continue;
-		}
-		__set_current_state(TASK_RUNNING);
-
-		more = 0;
-		mutex_lock(&net->run_lock);
-		if (net->dying) {
-			/* The tap and RX are left alone; TX chains are dropped. */
-			if ((work & BIT(HV_NET_WORK_TX)) &&
-			    !READ_ONCE(net->paused) &&
-			    hv_vq_ready(&net->dev.vqs[HV_NET_TXQ])) {
-				hv_net_tx_drop_posted(net);
-				hv_net_publish(net, HV_NET_TXQ);
-			}
-			goto unlock;
-		}
-		if (work & BIT(HV_NET_WORK_LINK))
-			hv_net_link_update(net);
-		if (!READ_ONCE(net->paused)) {
-			if ((work & BIT(HV_NET_WORK_TX)) &&
-			    hv_net_handle_tx(net))
-				more |= BIT(HV_NET_WORK_TX);
-			if ((work & BIT(HV_NET_WORK_RX)) &&
-			    hv_net_handle_rx(net))
-				more |= BIT(HV_NET_WORK_RX);
-		}
-unlock:
-		mutex_unlock(&net->run_lock);
-		/* Over its weight: requeue, and let others run first. */
-		if (more & BIT(HV_NET_WORK_TX))
-			set_bit(HV_NET_WORK_TX, &net->work);
-		if (more & BIT(HV_NET_WORK_RX))
-			set_bit(HV_NET_WORK_RX, &net->work);
-		cond_resched();
-	}
-	return 0;
-}
+static const hv_work_fn hv_net_handlers[] = {
+	[HV_NET_WORK_LINK] = hv_net_link_update,
+	[HV_NET_WORK_TX] = hv_net_handle_tx,
+	[HV_NET_WORK_RX] = hv_net_handle_rx,
+};
 
 /* --- device ops --------------------------------------------------------- */
 
@@ -668,12 +571,11 @@ static void hv_net_notify(struct hv_virtio_dev *dev, u16 index)
 {
 	struct hv_net *net = to_hv_net(dev);
 
-	WRITE_ONCE(net->paused, false);
 	if (index == HV_NET_RXQ) {
 		WRITE_ONCE(net->rx_wait_bufs, false);
-		hv_net_kick(net, HV_NET_WORK_RX);
+		hv_worker_resume(&net->worker, HV_NET_WORK_RX);
 	} else {
-		hv_net_kick(net, HV_NET_WORK_TX);
+		hv_worker_resume(&net->worker, HV_NET_WORK_TX);
 	}
 }
 
@@ -686,12 +588,12 @@ static void hv_net_set_offloads(struct hv_net *net, unsigned int flags)
 {
 	long err;
 
-	err = net->file->f_op->unlocked_ioctl(net->file, TUNSETOFFLOAD, flags);
+	err = net->tap.file->f_op->unlocked_ioctl(net->tap.file, TUNSETOFFLOAD, flags);
 	/* -EBADFD: the interface is gone; nothing to configure. */
 	if (err && err != -EBADFD)
-		pr_warn_ratelimited("zone %u: tap %s: TUNSETOFFLOAD %#x failed: %ld\n",
-				    net->dev.vdev.zone_id, net->ifname, flags,
-				    err);
+		hv_vdev_warn_ratelimited(&net->dev,
+					 "tap %s: TUNSETOFFLOAD %#x failed: %ld\n",
+					 net->tap.ifname, flags, err);
 }
 
 /* Quiesce: on return no run is in flight and the queues are left alone. */
@@ -699,13 +601,12 @@ static void hv_net_reset(struct hv_virtio_dev *dev)
 {
 	struct hv_net *net = to_hv_net(dev);
 
-	WRITE_ONCE(net->paused, true);
-	mutex_lock(&net->run_lock);
+	hv_worker_quiesce(&net->worker);
 	net->pending_used[HV_NET_RXQ] = 0;
 	net->pending_used[HV_NET_TXQ] = 0;
 	WRITE_ONCE(net->tx_blocked, false);
 	WRITE_ONCE(net->rx_wait_bufs, false);
-	mutex_unlock(&net->run_lock);
+	hv_worker_unlock(&net->worker);
 }
 
 /*
@@ -721,11 +622,10 @@ static void hv_net_kill(struct hv_virtio_dev *dev)
 	bool raised = false;
 	s64 dropped;
 
-	mutex_lock(&net->run_lock);
-	net->dying = true;
+	hv_worker_kill(&net->worker);
 	dropped = atomic64_read(&net->stats.tx_dropped);
 	/* Reset or never started: no ring may be written. */
-	if (!READ_ONCE(net->paused) && hv_vq_ready(vq)) {
+	if (!hv_worker_paused(&net->worker) && hv_vq_ready(vq)) {
 		hv_net_tx_drop_posted(net);
 		if (hv_vq_ready(vq)) {
 			hv_vq_publish_used(vq);
@@ -736,9 +636,8 @@ static void hv_net_kill(struct hv_virtio_dev *dev)
 		}
 	}
 	dropped = atomic64_read(&net->stats.tx_dropped) - dropped;
-	mutex_unlock(&net->run_lock);
-	pr_info("zone %u: net@%#llx: killed, %lld TX chains completed unsent\n",
-		dev->vdev.zone_id, dev->vdev.base, dropped);
+	hv_worker_unlock(&net->worker);
+	hv_vdev_info(dev, "killed, %lld TX chains completed unsent\n", dropped);
 
 	/* The dying worker drops what the driver posts meanwhile. */
 	if (raised)
@@ -754,8 +653,7 @@ static void hv_net_status_changed(struct hv_virtio_dev *dev, u32 old, u32 new)
 		hv_net_set_offloads(net, hv_net_tun_offloads(dev->features));
 	if (added & VIRTIO_CONFIG_S_DRIVER_OK) {
 		/* Packets may already wait in the tap. */
-		WRITE_ONCE(net->paused, false);
-		hv_net_kick(net, HV_NET_WORK_RX);
+		hv_worker_resume(&net->worker, HV_NET_WORK_RX);
 		hv_net_kick(net, HV_NET_WORK_TX);
 	}
 }
@@ -775,139 +673,6 @@ static const struct hv_virtio_ops hv_net_ops = {
 };
 
 /* --- creation ----------------------------------------------------------- */
-
-/*
- * The tap's interface name.  tun offers no in-kernel getter: ask its
- * fdinfo, as /proc/<pid>/fdinfo does.  Must not hold rtnl.
- */
-static int hv_net_tap_name(struct file *file, char *name)
-{
-	struct seq_file m = { };
-	char buf[8 + IFNAMSIZ];
-	char *p;
-
-	if (!file->f_op->show_fdinfo)
-		return -EOPNOTSUPP;
-	m.buf = buf;
-	m.size = sizeof(buf);
-	file->f_op->show_fdinfo(&m, file);
-	if (m.count >= m.size || strncmp(buf, "iff:\t", 5))
-		return -EINVAL;
-	buf[m.count] = '\0';
-	p = strchr(buf + 5, '\n');
-	if (p)
-		*p = '\0';
-	if (!buf[5])
-		return -EBADFD;		/* not attached to an interface */
-	strscpy(name, buf + 5, IFNAMSIZ);
-	return 0;
-}
-
-/* tun's flags through its own sysfs attribute.  Caller holds rtnl. */
-static int hv_net_tun_flags(struct net_device *dev, unsigned int *flags)
-{
-	const struct attribute_group *grp = dev->sysfs_groups[0];
-	struct device_attribute *da = NULL;
-	struct attribute **a;
-	char *page;
-	int err;
-
-	ASSERT_RTNL();
-	for (a = grp ? grp->attrs : NULL; a && *a; a++)
-		if (!strcmp((*a)->name, "tun_flags"))
-			da = container_of(*a, struct device_attribute, attr);
-	if (!da || !da->show)
-		return -EOPNOTSUPP;
-	page = (char *)__get_free_page(GFP_KERNEL);
-	if (!page)
-		return -ENOMEM;
-	err = da->show(&dev->dev, da, page);
-	if (err > 0)
-		err = kstrtouint(strim(page), 0, flags);
-	else if (!err)
-		err = -EINVAL;
-	free_page((unsigned long)page);
-	return err;
-}
-
-#define HV_NET_TAP_FLAGS	(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR)
-
-/* Find, check and hold the tap's net_device; start watching its carrier. */
-static int hv_net_attach_tap(struct hv_net *net)
-{
-	struct net_device *dev;
-	unsigned int flags;
-	int err;
-
-	err = hv_net_tap_name(net->file, net->ifname);
-	if (err) {
-		pr_warn("zone %u: tap fd is not attached to an interface\n",
-			net->dev.vdev.zone_id);
-		return -EBADFD;
-	}
-
-	rtnl_lock();
-	dev = __dev_get_by_name(sock_net(net->sock->sk), net->ifname);
-	if (!dev || !dev->rtnl_link_ops ||
-	    strcmp(dev->rtnl_link_ops->kind, "tun")) {
-		rtnl_unlock();
-		pr_warn("zone %u: tap %s not found in the tap fd's namespace\n",
-			net->dev.vdev.zone_id, net->ifname);
-		return -EBADFD;
-	}
-	err = hv_net_tun_flags(dev, &flags);
-	if (err || (flags & HV_NET_TAP_FLAGS) != HV_NET_TAP_FLAGS) {
-		rtnl_unlock();
-		pr_warn("zone %u: tap %s must be opened with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR\n",
-			net->dev.vdev.zone_id, net->ifname);
-		return -EINVAL;
-	}
-	netdev_hold(dev, &net->tap_tracker, GFP_KERNEL);
-	net->tap = dev;
-	net->link_up = hv_net_carrier(dev);
-	net->link_status = net->link_up ? VIRTIO_NET_S_LINK_UP : 0;
-	rtnl_unlock();
-
-	net->nb.notifier_call = hv_net_netdev_event;
-	err = register_netdevice_notifier(&net->nb);
-	if (err)
-		goto put_tap;
-	return 0;
-
-put_tap:
-	rtnl_lock();
-	netdev_put(net->tap, &net->tap_tracker);
-	net->tap = NULL;
-	rtnl_unlock();
-	return err;
-}
-
-static void hv_net_detach_tap(struct hv_net *net)
-{
-	rtnl_lock();
-	net->closing = true;
-	rtnl_unlock();
-	unregister_netdevice_notifier(&net->nb);
-	rtnl_lock();
-	netdev_put(net->tap, &net->tap_tracker);
-	net->tap = NULL;
-	rtnl_unlock();
-}
-
-static struct socket *hv_net_get_socket(struct file *file)
-{
-	struct socket *(*get)(struct file *file);
-	struct socket *sock;
-
-	/* Resolved at run time: hvisor.ko does not need tun.ko loaded. */
-	get = symbol_get(tun_get_socket);
-	if (!get)
-		return ERR_PTR(-EBADFD);
-	sock = get(file);
-	symbol_put(tun_get_socket);
-	/* The file holds tun.ko (f_op->owner) from here on. */
-	return IS_ERR(sock) ? ERR_PTR(-EBADFD) : sock;
-}
 
 static int hv_net_alloc_scratch(struct hv_net *net)
 {
@@ -952,24 +717,21 @@ struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
 	struct hv_net *net;
 	int err;
 
-	sock = hv_net_get_socket(file);
+	sock = hv_net_tap_socket(file);
 	if (IS_ERR(sock)) {
-		pr_warn("zone %u: net fd is not a tap\n", info->zone_id);
+		hv_zone_warn(info->zone_id, "net fd is not a tap\n");
 		return ERR_CAST(sock);
 	}
 	if (!sock->ops->peek_len) {
-		pr_warn("zone %u: net fd is not a tap\n", info->zone_id);
+		hv_zone_warn(info->zone_id, "net fd is not a tap\n");
 		return ERR_PTR(-EBADFD);
 	}
 
 	net = kzalloc(sizeof(*net), GFP_KERNEL);
 	if (!net)
 		return ERR_PTR(-ENOMEM);
-	net->file = file;
-	net->sock = sock;
-	net->paused = true;	/* until the first kick or DRIVER_OK */
-	mutex_init(&net->run_lock);
-	init_completion(&net->stats_released);
+	net->tap.file = file;
+	net->tap.sock = sock;
 	memcpy(net->config.mac, params->mac, ETH_ALEN);
 	net->config.max_virtqueue_pairs = (__force __virtio16)cpu_to_le16(1);
 	net->config.mtu = (__force __virtio16)cpu_to_le16(ETH_DATA_LEN);
@@ -983,16 +745,18 @@ struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
 		goto free_net;
 	hv_virtio_dev_bind(&net->dev, info, net);
 
-	net->worker = kthread_create(hv_net_worker, net, "hvisor-net/%u",
-				     info->zone_id);
-	if (IS_ERR(net->worker)) {
-		err = PTR_ERR(net->worker);
+	/* Paused until the first kick or DRIVER_OK. */
+	err = hv_worker_start(&net->worker, &net->dev, hv_net_handlers,
+			      ARRAY_SIZE(hv_net_handlers), "net", -1);
+	if (err)
 		goto free_net;
-	}
 
-	err = hv_net_attach_tap(net);
+	net->tap.zone_id = info->zone_id;
+	net->tap.link_changed = hv_net_link_changed;
+	err = hv_net_tap_open(&net->tap);
 	if (err)
 		goto stop_worker;
+	net->link_status = net->tap.link_up ? VIRTIO_NET_S_LINK_UP : 0;
 
 	/* No offloads towards the guest until it accepts some. */
 	hv_net_set_offloads(net, 0);
@@ -1000,12 +764,10 @@ struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
 	net->sock_wqh = sk_sleep(sock->sk);
 	init_waitqueue_func_entry(&net->sock_wait, hv_net_sock_wake);
 	add_wait_queue(net->sock_wqh, &net->sock_wait);
-
-	wake_up_process(net->worker);
 	return &net->dev;
 
 stop_worker:
-	kthread_stop(net->worker);
+	hv_worker_stop(&net->worker);
 free_net:
 	hv_net_free(net);
 	return ERR_PTR(err);
@@ -1015,118 +777,41 @@ void hv_net_destroy(struct hv_virtio_dev *dev)
 {
 	struct hv_net *net = to_hv_net(dev);
 
-	hv_net_sysfs_del(dev);
 	hv_net_reset(dev);
 	/* After these two, nothing but the worker itself queues work. */
 	remove_wait_queue(net->sock_wqh, &net->sock_wait);
-	hv_net_detach_tap(net);
-	kthread_stop(net->worker);
+	hv_net_tap_close(&net->tap);
+	hv_worker_stop(&net->worker);
 	/* The final counts: every TX chain completed is in one of the three. */
-	pr_info("zone %u: net@%#llx: removed: tx %lld sent %lld dropped %lld malformed, rx %lld received %lld dropped\n",
-		dev->vdev.zone_id, dev->vdev.base,
-		atomic64_read(&net->stats.tx_packets),
-		atomic64_read(&net->stats.tx_dropped),
-		atomic64_read(&net->stats.tx_errors),
-		atomic64_read(&net->stats.rx_packets),
-		atomic64_read(&net->stats.rx_dropped));
+	hv_vdev_info(dev, "removed: tx %lld sent %lld dropped %lld malformed, rx %lld received %lld dropped\n",
+		     atomic64_read(&net->stats.tx_packets),
+		     atomic64_read(&net->stats.tx_dropped),
+		     atomic64_read(&net->stats.tx_errors),
+		     atomic64_read(&net->stats.rx_packets),
+		     atomic64_read(&net->stats.rx_dropped));
 	hv_net_set_offloads(net, 0);
-	fput(net->file);
+	fput(net->tap.file);
 	hv_net_free(net);
 }
 
 const char *hv_net_backend_name(struct hv_virtio_dev *dev)
 {
-	return to_hv_net(dev)->ifname;
+	return to_hv_net(dev)->tap.ifname;
 }
 
-/* --- sysfs -------------------------------------------------------------- */
-
-struct hv_net_attr {
-	struct attribute attr;
-	size_t offset;		/* of the atomic64_t in struct hv_net_stats */
-};
-
-static ssize_t hv_net_stat_show(struct kobject *kobj, struct attribute *attr,
-				char *buf)
-{
-	struct hv_net *net = container_of(kobj, struct hv_net, stats_kobj);
-	struct hv_net_attr *a = container_of(attr, struct hv_net_attr, attr);
-	atomic64_t *v = (atomic64_t *)((u8 *)&net->stats + a->offset);
-
-	return sysfs_emit(buf, "%lld\n", atomic64_read(v));
-}
-
-static const struct sysfs_ops hv_net_sysfs_ops = {
-	.show = hv_net_stat_show,
-};
+/* --- sysfs: zone<N>/net@<addr>/statistics/ ----------------------------- */
 
 #define HV_NET_STAT(_name)						\
-	static struct hv_net_attr hv_net_attr_##_name = {		\
-		.attr = { .name = __stringify(_name), .mode = 0444 },	\
-		.offset = offsetof(struct hv_net_stats, _name),		\
-	}
+	HV_VATTR_COUNTER(#_name, struct hv_net, stats._name)
 
-HV_NET_STAT(rx_packets);
-HV_NET_STAT(rx_bytes);
-HV_NET_STAT(rx_dropped);
-HV_NET_STAT(rx_errors);
-HV_NET_STAT(tx_packets);
-HV_NET_STAT(tx_bytes);
-HV_NET_STAT(tx_dropped);
-HV_NET_STAT(tx_errors);
-
-static struct attribute *hv_net_stat_attrs[] = {
-	&hv_net_attr_rx_packets.attr,
-	&hv_net_attr_rx_bytes.attr,
-	&hv_net_attr_rx_dropped.attr,
-	&hv_net_attr_rx_errors.attr,
-	&hv_net_attr_tx_packets.attr,
-	&hv_net_attr_tx_bytes.attr,
-	&hv_net_attr_tx_dropped.attr,
-	&hv_net_attr_tx_errors.attr,
-	NULL
+const struct hv_vattr hv_net_attrs[] = {
+	HV_NET_STAT(rx_packets),
+	HV_NET_STAT(rx_bytes),
+	HV_NET_STAT(rx_dropped),
+	HV_NET_STAT(rx_errors),
+	HV_NET_STAT(tx_packets),
+	HV_NET_STAT(tx_bytes),
+	HV_NET_STAT(tx_dropped),
+	HV_NET_STAT(tx_errors),
+	{}
 };
-ATTRIBUTE_GROUPS(hv_net_stat);
-
-static void hv_net_stats_release(struct kobject *kobj)
-{
-	struct hv_net *net = container_of(kobj, struct hv_net, stats_kobj);
-
-	complete(&net->stats_released);
-}
-
-static struct kobj_type hv_net_stats_ktype = {
-	.sysfs_ops = &hv_net_sysfs_ops,
-	.default_groups = hv_net_stat_groups,
-	.release = hv_net_stats_release,
-};
-
-int hv_net_sysfs_add(struct hv_virtio_dev *dev, struct kobject *parent)
-{
-	struct hv_net *net = to_hv_net(dev);
-	int err;
-
-	err = kobject_init_and_add(&net->stats_kobj, &hv_net_stats_ktype,
-				   parent, "statistics");
-	if (err) {
-		kobject_put(&net->stats_kobj);
-		wait_for_completion(&net->stats_released);
-		reinit_completion(&net->stats_released);
-		return err;
-	}
-	net->stats_added = true;
-	return 0;
-}
-
-void hv_net_sysfs_del(struct hv_virtio_dev *dev)
-{
-	struct hv_net *net = to_hv_net(dev);
-
-	if (!net->stats_added)
-		return;
-	net->stats_added = false;
-	kobject_del(&net->stats_kobj);
-	kobject_put(&net->stats_kobj);
-	/* The kobject lives in net: wait for its last reference. */
-	wait_for_completion(&net->stats_released);
-}

@@ -15,9 +15,9 @@
 #include <linux/types.h>
 
 #include "mmio.h"
+#include "vtype.h"
 
 struct file;
-struct kobject;
 
 struct hv_net_params {
 	struct file *file;	/* the tap; reference handed over on success */
@@ -36,7 +36,7 @@ struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
 
 /*
  * Tear down a device that is no longer registered (also ops->destroy):
- * its statistics directory removed, no run in flight, the socket and
+ * no run in flight, the socket and
  * carrier watches removed, the worker stopped, the tap file dropped.
  */
 void hv_net_destroy(struct hv_virtio_dev *dev);
@@ -45,13 +45,10 @@ void hv_net_destroy(struct hv_virtio_dev *dev);
 const char *hv_net_backend_name(struct hv_virtio_dev *dev);
 
 /*
- * Counters in @parent/statistics/ (rx_packets, rx_bytes, rx_dropped,
- * rx_errors and the same for tx): see Documentation/ABI/testing/
- * sysfs-class-hvisor.  attach.c calls hv_net_sysfs_add() with the
- * device's zone<N>/net@<addr> kobject once that is added; destroy removes
- * the directory (hv_net_sysfs_del() is idempotent).
+ * The counters in the device's statistics/ directory (see vtype.h):
+ * rx_packets, rx_bytes, rx_dropped, rx_errors and the same for tx; see
+ * Documentation/ABI/testing/sysfs-class-hvisor.
  */
-int hv_net_sysfs_add(struct hv_virtio_dev *dev, struct kobject *parent);
-void hv_net_sysfs_del(struct hv_virtio_dev *dev);
+extern const struct hv_vattr hv_net_attrs[];
 
 #endif /* _HVISOR_VIRTIO_NET_H */

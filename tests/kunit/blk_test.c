@@ -518,7 +518,7 @@ static void blkdev_mq_queue1_served_alone(struct kunit *test)
 	hvt_req_q(t, 1, VIRTIO_BLK_T_OUT, 8, HVT_DATA3, 4096, false);
 
 	/* no assertion while the lock is held: the cleanup needs it */
-	mutex_lock(&blk->queues[0].run_lock);	/* queue 0 "busy" */
+	mutex_lock(&blk->queues[0].worker.lock);	/* queue 0 "busy" */
 	hvt_post(t, 0);
 	bwr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	hvt_post(t, 1);
@@ -526,7 +526,7 @@ static void blkdev_mq_queue1_served_alone(struct kunit *test)
 	served = hvt_wait_used(t, 1, 1);
 	used0 = hvt_used_idx(t, 0);
 	status0 = hvt_status_q(t, 0);
-	mutex_unlock(&blk->queues[0].run_lock);
+	mutex_unlock(&blk->queues[0].worker.lock);
 
 	KUNIT_EXPECT_TRUE(test, served);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&blk->queues[1].nr_requests), 1);
@@ -568,7 +568,7 @@ static void blkdev_mq_reset_both_busy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_STATUS), 0U);
 	for (q = 0; q < HVT_NR_QUEUES; q++) {
 		KUNIT_EXPECT_EQ(test, atomic_read(&blk->queues[q].inflight), 0);
-		KUNIT_EXPECT_TRUE(test, READ_ONCE(blk->queues[q].paused));
+		KUNIT_EXPECT_TRUE(test, READ_ONCE(blk->queues[q].worker.paused));
 		KUNIT_EXPECT_FALSE(test, hv_vq_ready(&t->dev->vqs[q]));
 		KUNIT_EXPECT_EQ(test, t->dev->qregs[q].desc, 0ULL);
 	}
@@ -595,8 +595,8 @@ static void blkdev_mq_queue_ready_zero(struct kunit *test)
 	bwr(t, VIRTIO_MMIO_QUEUE_SEL, 0);
 	bwr(t, VIRTIO_MMIO_QUEUE_READY, 0);
 	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_READY), 0U);
-	KUNIT_EXPECT_TRUE(test, READ_ONCE(blk->queues[0].paused));
-	KUNIT_EXPECT_FALSE(test, READ_ONCE(blk->queues[1].paused));
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(blk->queues[0].worker.paused));
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(blk->queues[1].worker.paused));
 	KUNIT_EXPECT_EQ(test, hvt_submit_q(test, t, 1), 513U);
 	KUNIT_EXPECT_EQ(test, hvt_status_q(t, 1), VIRTIO_BLK_S_OK);
 }
@@ -682,7 +682,7 @@ static void blkdev_mq_kill_fails_every_queue(struct kunit *test)
 	for (q = 0; q < HVT_NR_QUEUES; q++) {
 		KUNIT_EXPECT_EQ(test, hvt_used_idx(t, q), 3);
 		KUNIT_EXPECT_EQ(test, hvt_status_q(t, q), VIRTIO_BLK_S_IOERR);
-		KUNIT_EXPECT_TRUE(test, to_hv_blk(t->dev)->queues[q].dying);
+		KUNIT_EXPECT_TRUE(test, to_hv_blk(t->dev)->queues[q].worker.dying);
 	}
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->injects), injects + 1);
 }

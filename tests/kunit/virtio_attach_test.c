@@ -16,11 +16,10 @@
 #define fget			hvt_fget
 #define hv_net_create		hvt_net_create
 #define hv_net_backend_name	hvt_net_backend_name
-#define hv_net_sysfs_add	hvt_net_sysfs_add
-#define hv_net_sysfs_del	hvt_net_sysfs_del
+#define hv_net_attrs		hvt_net_attrs
 #define hv_console_create	hvt_console_create
 #define hv_console_tty_name	hvt_console_tty_name
-#define hv_console_attr_group	hvt_console_attr_group
+#define hv_console_attrs	hvt_console_attrs
 #include "../../kernel/virtio/attach.c"
 
 #include <kunit/test.h>
@@ -113,14 +112,7 @@ const char *hvt_net_backend_name(struct hv_virtio_dev *dev)
 	return "?";
 }
 
-int hvt_net_sysfs_add(struct hv_virtio_dev *dev, struct kobject *parent)
-{
-	return 0;
-}
-
-void hvt_net_sysfs_del(struct hv_virtio_dev *dev)
-{
-}
+const struct hv_vattr hvt_net_attrs[] = { {} };
 
 struct hv_virtio_dev *hvt_console_create(const struct hv_virtio_dev_info *info)
 {
@@ -132,7 +124,7 @@ void hvt_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size)
 	strscpy(buf, "?", size);
 }
 
-const struct attribute_group hvt_console_attr_group = { };
+const struct hv_vattr hvt_console_attrs[] = { {} };
 
 struct file *hvt_fget(unsigned int fd)
 {
@@ -563,6 +555,58 @@ static void attach_irq_budget(struct kunit *test)
 	hvt_expect_clean(test);
 }
 
+/* ---- the device-type table and the sysfs files it generates ---- */
+
+/* Every type is complete, found by its id, and nothing else is. */
+static void attach_vtype_table(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hv_vtypes); i++) {
+		const struct hv_vtype *t = &hv_vtypes[i];
+
+		KUNIT_EXPECT_PTR_EQ(test, hv_vtype_find(t->id), t);
+		KUNIT_EXPECT_NOT_NULL(test, t->name);
+		KUNIT_EXPECT_NOT_NULL(test, t->create);
+		KUNIT_EXPECT_NOT_NULL(test, t->backend);
+		KUNIT_EXPECT_NOT_NULL(test, t->attrs);
+	}
+	KUNIT_EXPECT_NULL(test, hv_vtype_find(0));
+	KUNIT_EXPECT_NULL(test, hv_vtype_find(U32_MAX));
+}
+
+/* A blk's files are generated from hv_blk_attrs: counters and shows. */
+static void attach_vtype_attrs(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct hv_attach_req *r;
+	struct hv_vnode_attr *va;
+	struct hv_vnode *vn;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	r = hvt_req(test, 1);
+	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
+	vn = list_first_entry(&hv_vnodes, struct hv_vnode, node);
+	KUNIT_EXPECT_STREQ(test, vn->type->name, "blk");
+	KUNIT_EXPECT_NULL(test, vn->group.name);	/* no subdirectory */
+	for (i = 0; hv_blk_attrs[i].name; i++) {
+		va = &vn->attrs[i];
+		KUNIT_EXPECT_PTR_EQ(test, vn->attr_list[i], &va->ka.attr);
+		KUNIT_EXPECT_STREQ(test, va->ka.attr.name, hv_blk_attrs[i].name);
+		KUNIT_EXPECT_EQ(test, va->ka.attr.mode, (umode_t)0444);
+		KUNIT_EXPECT_GT(test, va->ka.show(&vn->kobj, &va->ka, buf), 0L);
+		if (!strcmp(va->ka.attr.name, "requests"))
+			KUNIT_EXPECT_STREQ(test, buf, "0\n");
+		if (!strcmp(va->ka.attr.name, "queue_requests"))
+			KUNIT_EXPECT_STREQ(test, buf, "0\n");
+	}
+	KUNIT_EXPECT_EQ(test, i, 6U);
+	KUNIT_EXPECT_NULL(test, vn->attr_list[i]);
+	hvisor_virtio_detach_zone(1);
+	hvt_expect_clean(test);
+}
+
 static struct kunit_case hv_attach_cases[] = {
 	KUNIT_CASE(attach_ok_and_detach),
 	KUNIT_CASE(attach_bad_header),
@@ -575,6 +619,8 @@ static struct kunit_case hv_attach_cases[] = {
 	KUNIT_CASE(attach_zone_failure_unwinds),
 	KUNIT_CASE(attach_irq_range),
 	KUNIT_CASE(attach_irq_budget),
+	KUNIT_CASE(attach_vtype_table),
+	KUNIT_CASE(attach_vtype_attrs),
 	{}
 };
 
