@@ -6,7 +6,7 @@
 #       hvisor.ko (built before: `make`) under /lib/modules/<its kernel>/extra/,
 #       then depmod (not with DESTDIR); the tool in $(PREFIX)/sbin, its man
 #       page, its bash completion; the udev rule for /dev/hvisor (root 0600)
-#       and the ttyHV consoles.  The kernel release is the module's own
+#       and the hvisorcon consoles.  The kernel release is the module's own
 #       (its vermagic), so the module lands where the kernel it was built
 #       for looks.
 #   make install-module | install-tool    one half of it

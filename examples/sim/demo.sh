@@ -104,19 +104,19 @@ $IP addr add 10.0.1.1/24 dev tap0
 $IP link set tap0 up
 show $IP netns exec zone1 ping -c 5 -i 0.2 10.0.1.1 || die "ping"
 
-step "zone 1's console: /dev/hvc0 in the zone is /dev/ttyHV0 in zone 0"
+step "zone 1's console: /dev/hvc0 in the zone is /dev/hvisorcon0 in zone 0"
 [ -c /dev/hvc0 ] || die "no /dev/hvc0"
-[ -c /dev/ttyHV0 ] || die "no /dev/ttyHV0"
+[ -c /dev/hvisorcon0 ] || die "no /dev/hvisorcon0"
 # the zone's console driver gets a cpu of its own, as under hvisor
 . /usr/share/hvisor/tests/e2e/lib/simcpu.sh
 sim_pin_cpus
-(timeout 5 head -n 1 /dev/ttyHV0 >$W/console.out) &
+(timeout 5 head -n 1 /dev/hvisorcon0 >$W/console.out) &
 reader=$!
 sleep 0.5
 guest sh -c 'echo "hello from zone 1'"'"'s console" >/dev/hvc0'
 wait $reader
 sim_unpin_cpus
-printf 'zone 0 read on ttyHV0: %s\n' "$(tr -d '\r' <$W/console.out)"
+printf 'zone 0 read on hvisorcon0: %s\n' "$(tr -d '\r' <$W/console.out)"
 grep -q "hello from zone 1" $W/console.out || die "console line not received"
 
 step "counters after all that"

@@ -390,7 +390,7 @@ struct hvisor_virtio_info {
 	__u32 status;			/* the driver's virtio status byte */
 	__u64 features;			/* negotiated */
 	char backend[64];		/* image path, tap name */
-	char tty[32];			/* console: the zone-0 tty, e.g. "ttyHV0" */
+	char tty[32];			/* console: the zone-0 tty, e.g. "hvisorcon0" */
 };
 
 struct hvisor_virtio_list {

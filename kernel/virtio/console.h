@@ -3,9 +3,9 @@
  * virtio-console backend: port 0 of a zone's console (receiveq 0,
  * transmitq 1, VIRTIO_CONSOLE_F_SIZE), served as a zone 0 tty.
  *
- * One tty driver, "ttyHV" with a dynamic major, serves every console:
+ * One tty driver, "hvisorcon" with a dynamic major, serves every console:
  * each console device takes the lowest free minor n (0..HV_CON_MINORS-1)
- * and appears as /dev/ttyHV<n>.  The minor stays taken until the device
+ * and appears as /dev/hvisorcon<n>.  The minor stays taken until the device
  * is detached *and* the last opener closed, so a stale file never reaches
  * a newer console.
  *
@@ -29,13 +29,13 @@
 #include "mmio.h"
 #include "vtype.h"
 
-#define HV_CON_TTY_NAME		"ttyHV"
+#define HV_CON_TTY_NAME		"hvisorcon"
 #define HV_CON_MINORS		32
 #define HV_CON_OUT_RING		(64 * 1024)	/* guest -> tty, bytes */
 #define HV_CON_IN_RING		(4 * 1024)	/* tty -> guest, bytes */
 
 /*
- * Register the ttyHV tty driver.  Called once from module init,
+ * Register the hvisorcon tty driver.  Called once from module init,
  * before any device can be attached; 0 or -errno.
  */
 int hv_console_init(void);
@@ -45,8 +45,9 @@ void hv_console_exit(void);
 
 /*
  * Create a console device (not yet registered with the bridge) and its
- * tty /dev/ttyHV<n>.  Returns the device or an ERR_PTR (-ENOSPC when all
- * minors are taken).
+ * tty /dev/hvisorcon<n> (root 0600: the name matches no distribution
+ * udev rule).  Returns the device or an ERR_PTR (-ENOSPC when all minors
+ * are taken).
  */
 struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info);
 
@@ -58,7 +59,7 @@ struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info);
  */
 void hv_console_destroy(struct hv_virtio_dev *dev);
 
-/* The tty's name ("ttyHV0"), NUL-terminated, for LIST's tty. */
+/* The tty's name ("hvisorcon0"), NUL-terminated, for LIST's tty. */
 void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size);
 
 /*

@@ -4,14 +4,14 @@
 #
 # The virtio console end to end on the simulator: Linux's own virtio_console
 # binds to hvisor.ko's console of sim zone 1 and shows up as /dev/hvc0 (the
-# "guest" side) while hvisor.ko serves it as /dev/ttyHV<n> (the zone 0
+# "guest" side) while hvisor.ko serves it as /dev/hvisorcon<n> (the zone 0
 # side), both in this VM.  Checked:
 #   - a line each way;
 #   - 1 MiB of random bytes each way, raw, compared byte for byte;
-#   - a reader that opens ttyHV late gets all the output written before
+#   - a reader that opens hvisorcon late gets all the output written before
 #     (less than the 64 KiB ring: see "The sim and the guest's CPUs");
-#   - stty rows/cols on ttyHV reaches the guest's hvc0 (F_SIZE);
-#   - detach hangs up a reader of ttyHV (EOF/EIO), the node goes away, and
+#   - stty rows/cols on hvisorcon reaches the guest's hvc0 (F_SIZE);
+#   - detach hangs up a reader of hvisorcon (EOF/EIO), the node goes away, and
 #     a re-attached console works again.
 #
 # The sim and the guest's CPUs.  The guest's virtio_console writes hvc0
@@ -24,7 +24,7 @@
 # confined to the last CPU and zone 0's side (our processes, the unbound
 # workqueues, the bridge kthread) to CPU 0, as on hvisor.  Even so a guest
 # that spins for long stalls CPU 0 at the next IPI it sends: the case where
-# ttyHV has no reader and the guest writes more than the 64 KiB ring (the
+# hvisorcon has no reader and the guest writes more than the 64 KiB ring (the
 # excess held in the guest's transmitq, the guest spinning until a reader
 # opens) cannot be modelled here; the hold logic is covered by KUnit
 # (console_buf) and must be checked on hvisor.
@@ -140,7 +140,7 @@ attach() {
 		TTY=/dev/$(cat "$d/tty")
 	else
 		fail "no tty attribute under /sys/class/hvisor/zone1"
-		for t in /sys/class/tty/ttyHV*; do
+		for t in /sys/class/tty/hvisorcon*; do
 			TTY=/dev/${t##*/}
 			break
 		done
@@ -148,6 +148,9 @@ attach() {
 	hvisor virtio list 2>&1 | grep -q "${TTY#/dev/}" ||
 		fail "virtio list does not name ${TTY#/dev/}"
 	wait_for "$TTY" 5 || { fail "$TTY did not appear"; return 1; }
+	# a zone's console is its root shell: root 0600, whatever udev has
+	perm=$(stat -c '%U:%G %a' "$TTY")
+	[ "$perm" = "root:root 600" ] || fail "$TTY is $perm, not root:root 600"
 	# hvc0's node outlives the port (hvc's nodes are static): wait for the
 	# guest's port, then for hvc0 to open (virtio_console lists the port
 	# for hvc only after creating hvc0: an early open fails)
@@ -199,7 +202,7 @@ printf 'hello from zone 0\n' >$W/l2.in
 guest $IO read $HVC 18 $W/l2.out 10 >/dev/null &
 rd=$!
 sleep 1
-zone0 $IO write "$TTY" $W/l2.in >/dev/null || fail "line: write on ttyHV"
+zone0 $IO write "$TTY" $W/l2.in >/dev/null || fail "line: write on hvisorcon"
 wait $rd || fail "line zone 0 -> guest not received"
 cmp -s $W/l2.in $W/l2.out || fail "line zone 0 -> guest differs"
 
@@ -209,7 +212,7 @@ xfer in1m "$TTY" $HVC 1048576
 [ -n "$stat" ] && log "counters: in $(cat $stat/bytes_in) out $(cat $stat/bytes_out) held $(cat $stat/held)"
 
 # --- a late reader -----------------------------------------------------------
-# Written with ttyHV closed, kept in the ring, all handed to the first
+# Written with hvisorcon closed, kept in the ring, all handed to the first
 # reader.  Less than the 64 KiB ring: see "The sim and the guest's CPUs".
 LATE=49152
 head -c $LATE /dev/urandom >$W/late.in
