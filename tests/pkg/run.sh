@@ -123,6 +123,14 @@ if make -s install DESTDIR="$ST" PREFIX=/usr >"$WORK/install.log" 2>&1; then
 	else
 		fail "udev rule: /dev/hvisor root 0600"
 	fi
+	# a zone's console is its root shell: never dialout (ttyHV<n> was)
+	if grep -qxF 'KERNEL=="hvisorcon[0-9]*", SUBSYSTEM=="tty", OWNER="root", GROUP="root", MODE="0600"' \
+		"$ST/etc/udev/rules.d/60-hvisor.rules" &&
+	   ! grep -v '^#' "$ST/etc/udev/rules.d/60-hvisor.rules" | grep -q dialout; then
+		pass "udev rule: /dev/hvisorcon<n> root 0600"
+	else
+		fail "udev rule: /dev/hvisorcon<n> root 0600"
+	fi
 else
 	fail "make install DESTDIR" "$(cat "$WORK/install.log")"
 fi
