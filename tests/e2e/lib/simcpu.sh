@@ -8,7 +8,8 @@
 # is left to run hvisor.ko and the VM freezes.  sim_pin_cpus puts the
 # guest's side (khvcd, the sim's virtio irq threads, commands run with
 # `guest`) on the last CPU and zone 0's side (the caller, unbound
-# workqueues, the bridge consumer) on CPU 0, as on hvisor.  sim_unpin_cpus
+# workqueues, the bridge consumer, the console's worker) on CPU 0, as on
+# hvisor.  sim_unpin_cpus
 # undoes what can be undone (the workqueue mask).
 
 SIM_WQMASK=/sys/devices/virtual/workqueue/cpumask
@@ -23,7 +24,9 @@ sim_pin_cpus() {
 		c=$(cat "$d/comm" 2>/dev/null) || continue
 		case $c in
 		khvcd | irq/*-virtio*) taskset -p "$SIM_GMASK" "${d#/proc/}" >/dev/null 2>&1 ;;
-		hvisor-bridge) taskset -p 1 "${d#/proc/}" >/dev/null 2>&1 ;;
+		# the console's worker (worker.c) must take guest output
+		# while the guest's CPU spins waiting for it
+		hvisor-bridge | hvisor-con/*) taskset -p 1 "${d#/proc/}" >/dev/null 2>&1 ;;
 		esac
 	done
 }
