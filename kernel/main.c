@@ -3,6 +3,11 @@
  * hvisor.ko: zone 0's side of the hvisor hypervisor.  /dev/hvisor takes the
  * zone ioctls of include/uapi/hvisor.h, /sys/class/hvisor shows the zones,
  * and the virtio bridge serves the zones' virtio devices in the kernel.
+ *
+ * This is the module's core: its load and unload, and what happens when a
+ * hypervisor implementation registers with the seam (the bridge starts) or
+ * unregisters (the devices are detached, the bridge stops, the zones are
+ * forgotten).  The seam below calls up only through hvisor_lifecycle.
  */
 #define pr_fmt(fmt) "hvisor: " fmt
 
@@ -11,6 +16,7 @@
 #include <linux/module.h>
 
 #include "../include/uapi/hvisor.h"
+#include "bridge.h"
 #include "seam_internal.h"
 #include "zone_internal.h"
 #include "virtio/attach.h"
@@ -66,6 +72,47 @@ static struct miscdevice hvisor_misc = {
 	.mode	= 0600,
 };
 
+static int hvisor_hv_up(const char *name)
+{
+	int ret = hvisor_bridge_start();
+
+	if (ret)
+		pr_err("%s: cannot start the virtio bridge: %d\n", name, ret);
+	return ret;
+}
+
+/*
+ * The zones served through this hypervisor are gone with it, and so are
+ * their devices: detach them while their workers can still inject.
+ */
+static void hvisor_hv_going(void)
+{
+	hvisor_virtio_detach_all();
+}
+
+/*
+ * The consumer and the wake-up irq go while the hypervisor is still
+ * callable.  Real hvisor keeps using the page it was given, even after
+ * hvisor.ko is gone, so only another backend's page can be freed.
+ */
+static void hvisor_hv_down(bool native)
+{
+	hvisor_bridge_stop(!native);
+}
+
+/* zones started through that hypervisor are gone with it */
+static void hvisor_hv_gone(void)
+{
+	hvisor_zones_hv_gone();
+}
+
+static const struct hvisor_seam_client hvisor_lifecycle = {
+	.up	= hvisor_hv_up,
+	.going	= hvisor_hv_going,
+	.down	= hvisor_hv_down,
+	.gone	= hvisor_hv_gone,
+};
+
 static int __init hvisor_init(void)
 {
 	int ret;
@@ -76,7 +123,7 @@ static int __init hvisor_init(void)
 	ret = hv_console_init();
 	if (ret)
 		goto err_zone_objs;
-	ret = hvisor_seam_init();
+	ret = hvisor_seam_init(&hvisor_lifecycle);
 	if (ret)
 		goto err_console;
 	ret = misc_register(&hvisor_misc);

@@ -24,7 +24,6 @@
 #include <linux/sysfs.h>
 
 #include "hvisor.h"
-#include "seam_internal.h"
 #include "zone_internal.h"
 
 static DEFINE_MUTEX(hvisor_zones_lock);
