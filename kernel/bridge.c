@@ -36,7 +36,7 @@
 #include "hvisor.h"
 #include "hvisor_trace.h"
 #include "seam_internal.h"
-#include "virtio/vdev.h"
+#include "vdev.h"
 
 static unsigned int poll_us = 50;
 module_param(poll_us, uint, 0644);

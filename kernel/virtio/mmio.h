@@ -19,7 +19,7 @@
 #include <linux/workqueue.h>
 
 #include "../../include/hvisor/seam.h"
-#include "vdev.h"
+#include "../vdev.h"
 #include "guest_mem.h"
 #include "vq.h"
 

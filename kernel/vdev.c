@@ -11,7 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 
-#include "../../include/hvisor/hypervisor.h"
+#include "../include/hvisor/hypervisor.h"
 #include "vdev.h"
 
 static LIST_HEAD(hv_vdevs);
