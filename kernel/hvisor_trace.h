@@ -17,7 +17,7 @@
 #include <linux/types.h>
 #include "../include/hvisor/hypervisor.h"
 
-#include "virtio/mmio.h"
+#include "virtio/device.h"
 #include "virtio/vq.h"
 
 /* A trapped access taken from the request ring, before it is performed. */
