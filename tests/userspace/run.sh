@@ -187,9 +187,11 @@ fields() {
 }
 
 # good DESC ARCH FILE [--arch A] -- KEY=VALUE...: check accepts it, the
-# summary names ARCH, the dump decodes to the given values
+# summary names ARCH, the packed config (0x06) decodes to the given
+# values.  An image the config names but the test does not have is packed
+# from a 1-byte stand-in (check: "only its load address is checked").
 good() {
-	local desc=$1 arch=$2 file=$3 args=() detail=""
+	local desc=$1 arch=$2 file=$3 args=() detail="" img made=()
 	shift 3
 	while [ "$1" != "--" ]; do
 		args+=("$1")
@@ -203,9 +205,14 @@ good() {
 		return
 	fi
 	pass "$desc: zone check"
-	run -- zone dump "$file" "${args[@]}"
+	while IFS= read -r img; do
+		[ -e "$img" ] && continue
+		mkdir -p "$(dirname "$img")" && printf x >"$img" && made+=("$img")
+	done < <(sed -n 's/.*: note: "\(.*\)" not found; only its load address is checked$/\1/p' err)
+	run -- zone pack "$file" --config-abi 6 -o - "${args[@]}"
+	[ ${#made[@]} -eq 0 ] || rm -f "${made[@]}"
 	if [ "$RC" != 0 ]; then
-		fail "$desc: decoded values" "dump: exit status $RC" "$(cat err)"
+		fail "$desc: decoded values" "pack: exit status $RC" "$(cat err)"
 		return
 	fi
 	cp out dump.bin
@@ -1445,7 +1452,7 @@ else
 image kind=1 load=0x80200000 size=8192 sum=$(bytesum Image)
 image kind=2 load=0x80000000 size=4096 sum=$(bytesum zone.dtb)
 image kind=3 load=0x88000000 size=5000 sum=$(bytesum initrd.img)"
-		"$PLAIN" zone dump "$V2" >dump.bin 2>/dev/null
+		"$PLAIN" zone pack "$V2" --config-abi 6 -o - >dump.bin 2>/dev/null
 		if [ "$(cat out)" = "zone 2 (v2-uefi) started" ] &&
 		   [ "$(cat fo/images.txt)" = "$want" ] &&
 		   cmp -s dump.bin fo/config.bin; then
