@@ -10,7 +10,7 @@
  *
  * The seam is the lowest layer: what the module does when a hypervisor
  * comes and goes (the bridge, the devices, the zones) is its client's
- * business (struct hvisor_seam_client, given to hvisor_seam_init() by
+ * business (struct hv_seam_client, given to hvisor_seam_init() by
  * kernel/main.c); the seam includes nothing of it.
  */
 #define pr_fmt(fmt) "hvisor: " fmt
@@ -38,7 +38,7 @@ static const char *hv_absent_why = "not probed yet";
 static unsigned long hv_absent_logged;	/* bit 0: logged */
 static bool hv_native_detected;
 /* Set once by hvisor_seam_init(), before any implementation can register. */
-static const struct hvisor_seam_client *hv_client;
+static const struct hv_seam_client *hv_client;
 
 static const struct hvisor_hv_ops hv_native_ops = {
 	.name		= "hvisor",
@@ -191,7 +191,7 @@ void hvisor_hv_unregister(const struct hvisor_hv_ops *ops)
 }
 EXPORT_SYMBOL_GPL(hvisor_hv_unregister);
 
-int hvisor_seam_init(const struct hvisor_seam_client *client)
+int hvisor_seam_init(const struct hv_seam_client *client)
 {
 	const char *why = "unknown";
 	int ret;

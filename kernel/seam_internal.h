@@ -25,7 +25,7 @@ bool hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
  * and unregisters (kernel/main.c).  The seam calls these and nothing else
  * above it.
  */
-struct hvisor_seam_client {
+struct hv_seam_client {
 	/*
 	 * Implementation @name was installed (seam lock held, it is
 	 * callable): start what needs it.  An error (logged by up) uninstalls
@@ -51,7 +51,7 @@ struct hvisor_seam_client {
  * Detect hvisor and install the native implementation; undo that.
  * @client must stay valid until hvisor_seam_exit() returns.
  */
-int hvisor_seam_init(const struct hvisor_seam_client *client);
+int hvisor_seam_init(const struct hv_seam_client *client);
 void hvisor_seam_exit(void);
 
 #endif /* _HVISOR_SEAM_INTERNAL_H */

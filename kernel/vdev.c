@@ -2,8 +2,8 @@
 /*
  * The registry of emulated MMIO devices, keyed by (zone, guest physical
  * window).  The bridge consumer dispatches every trapped access through
- * hv_vdev_dispatch().  One mutex covers the list and every dispatch, so
- * that hv_vdev_unregister() returning means no access to that device runs;
+ * hvisor_vdev_dispatch().  One mutex covers the list and every dispatch, so
+ * that hvisor_vdev_unregister() returning means no access to that device runs;
  * device callbacks therefore must not (un)register devices.
  */
 #include <linux/errno.h>
@@ -23,7 +23,7 @@ static bool hv_vdev_last(u64 base, u64 len, u64 *last)
 	return len && !check_add_overflow(base, len - 1, last);
 }
 
-int hv_vdev_register(struct hv_vdev *vdev)
+int hvisor_vdev_register(struct hv_vdev *vdev)
 {
 	struct hv_vdev *other;
 	u64 last, olast;
@@ -49,7 +49,7 @@ out_unlock:
 	return ret;
 }
 
-void hv_vdev_unregister(struct hv_vdev *vdev)
+void hvisor_vdev_unregister(struct hv_vdev *vdev)
 {
 	mutex_lock(&hv_vdev_lock);
 	list_del_init(&vdev->node);
@@ -70,7 +70,7 @@ static struct hv_vdev *hv_vdev_find_locked(u32 zone, u64 addr, u64 size)
 	return NULL;
 }
 
-u64 hv_vdev_dispatch(const struct hv_device_req *req)
+u64 hvisor_vdev_dispatch(const struct hv_device_req *req)
 {
 	struct hv_vdev *vdev;
 	u64 mask, value = 0;

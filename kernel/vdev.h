@@ -27,19 +27,19 @@ struct hv_vdev {
 };
 
 /* Add @vdev; -EEXIST if its window overlaps a device of the same zone. */
-int hv_vdev_register(struct hv_vdev *vdev);
+int hvisor_vdev_register(struct hv_vdev *vdev);
 
 /*
  * Remove @vdev.  On return no access to it is running or will start, so
  * the caller may free it.
  */
-void hv_vdev_unregister(struct hv_vdev *vdev);
+void hvisor_vdev_unregister(struct hv_vdev *vdev);
 
 /*
  * Perform one trapped access.  Returns the value to complete a read with:
  * 0 for writes, for unknown addresses and for bad sizes (an absent device
  * reads as zeros, as on upstream).  Called from the bridge consumer only.
  */
-u64 hv_vdev_dispatch(const struct hv_device_req *req);
+u64 hvisor_vdev_dispatch(const struct hv_device_req *req);
 
 #endif /* _HVISOR_VDEV_H */

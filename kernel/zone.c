@@ -34,7 +34,7 @@
  * cpu taken, no memory of a running zone" and the image writes that follow
  * must not interleave with another start.
  */
-static DEFINE_MUTEX(hvisor_zone_ops_lock);
+static DEFINE_MUTEX(hv_zone_ops_lock);
 
 /*
  * One line for a hypervisor error, and an errno for userspace.  @zone_id
@@ -42,7 +42,7 @@ static DEFINE_MUTEX(hvisor_zone_ops_lock);
  */
 #define HVISOR_NO_ZONE	U32_MAX
 
-static long hvisor_hv_error(const char *what, u32 zone_id, long ret)
+static long hv_zone_hv_error(const char *what, u32 zone_id, long ret)
 {
 	const char *why;
 
@@ -71,7 +71,7 @@ static long hvisor_hv_error(const char *what, u32 zone_id, long ret)
 }
 
 /* CONFIG_CHECK: the zone_config magic of the hypervisor underneath. */
-static long hvisor_hv_config_magic(u64 *out)
+static long hv_get_config_magic(u64 *out)
 {
 	u64 *magic;
 	long ret;
@@ -83,7 +83,7 @@ static long hvisor_hv_config_magic(u64 *out)
 	ret = hvisor_hv_call(HV_HC_CONFIG_CHECK, virt_to_phys(magic), 0);
 	if (ret < 0) {
 		kfree(magic);
-		return hvisor_hv_error("config check", HVISOR_NO_ZONE, ret);
+		return hv_zone_hv_error("config check", HVISOR_NO_ZONE, ret);
 	}
 	*out = READ_ONCE(*magic);
 	kfree(magic);
@@ -101,7 +101,7 @@ long hvisor_ioctl_get_info(void __user *uarg)
 	ret = hvisor_hv_check();
 	if (ret)
 		return ret;
-	ret = hvisor_hv_config_magic(&info.config_magic);
+	ret = hv_get_config_magic(&info.config_magic);
 	if (ret)
 		return ret;
 
@@ -120,7 +120,7 @@ long hvisor_ioctl_get_info(void __user *uarg)
 }
 
 /* The hypervisor's zone list, at most HVISOR_MAX_ZONES records. */
-static long hvisor_hv_zone_list(struct hv_zone_info **listp)
+static long hv_get_zone_list(struct hv_zone_info **listp)
 {
 	struct hv_zone_info *list;
 	long n;
@@ -132,7 +132,7 @@ static long hvisor_hv_zone_list(struct hv_zone_info **listp)
 			   HVISOR_MAX_ZONES);
 	if (n < 0) {
 		kfree(list);
-		return hvisor_hv_error("zone list", HVISOR_NO_ZONE, n);
+		return hv_zone_hv_error("zone list", HVISOR_NO_ZONE, n);
 	}
 	if (n > HVISOR_MAX_ZONES) {
 		pr_err("zone list: hypervisor returned %ld zones for %d slots\n",
@@ -150,14 +150,14 @@ static long hvisor_hv_zone_list(struct hv_zone_info **listp)
  * the new zone may belong to a running zone or to zone 0's own RAM.  Called
  * before any image is written.
  */
-static int hvisor_check_against_running(const struct hvisor_zone_head *head)
+static int hv_check_against_running(const struct hvisor_zone_head *head)
 {
 	struct hv_zone_info *list;
 	unsigned int i;
 	u32 other;
 	long n;
 
-	n = hvisor_hv_zone_list(&list);
+	n = hv_get_zone_list(&list);
 	if (n < 0)
 		return n;
 	hvisor_zones_sync(list, n);
@@ -213,7 +213,7 @@ static int hvisor_check_against_running(const struct hvisor_zone_head *head)
  * with num_pci_bus > 0; a non-zero answer that differs replaces
  * pci_config[0].ecam_base).  Only hvisor of the 0x06 era knows the call.
  */
-static long hvisor_zone_ecam_base(void *cfg, const struct hv_zone_layout *l)
+static long hv_zone_ecam_base(void *cfg, const struct hv_zone_layout *l)
 {
 	struct hvisor_zone_pci *pci = hv_zone_pci(cfg, l);
 	u32 zone_id = hv_zone_head(cfg)->zone_id;
@@ -229,7 +229,7 @@ static long hvisor_zone_ecam_base(void *cfg, const struct hv_zone_layout *l)
 		return -ENOMEM;
 	ret = hvisor_hv_call(HV_HC_GET_ECAM_BASE, virt_to_phys(ecam), 0);
 	if (ret < 0) {
-		ret = hvisor_hv_error("ecam base", zone_id, ret);
+		ret = hv_zone_hv_error("ecam base", zone_id, ret);
 	} else {
 		ret = 0;
 		if (*ecam && *ecam != pci->pci_config[0].ecam_base) {
@@ -242,7 +242,7 @@ static long hvisor_zone_ecam_base(void *cfg, const struct hv_zone_layout *l)
 	return ret;
 }
 
-static long hvisor_zone_start(const struct hvisor_zone_start *zs)
+static long hv_zone_start(const struct hvisor_zone_start *zs)
 {
 	struct hvisor_zone_range *ranges = NULL;
 	struct hvisor_image *imgs = NULL;
@@ -261,7 +261,7 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 	 * here and not taken from the tool; hvisor itself only compares the
 	 * size (zone-config-abi.md section 0; hv:src/hypercall/mod.rs:187-196).
 	 */
-	ret = hvisor_hv_config_magic(&magic);
+	ret = hv_get_config_magic(&magic);
 	if (ret)
 		return ret;
 	if (!hv_config_magic_known(magic)) {
@@ -316,7 +316,7 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 		pr_err("zone %u: %s: %s\n", head->zone_id, err.field, err.msg);
 		goto out_free;
 	}
-	ret = hvisor_zone_ecam_base(cfg, hv_zone_layout(arch, magic));
+	ret = hv_zone_ecam_base(cfg, hv_zone_layout(arch, magic));
 	if (ret)
 		goto out_free;
 
@@ -335,11 +335,11 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 		nr_ranges++;
 	}
 
-	ret = mutex_lock_killable(&hvisor_zone_ops_lock);
+	ret = mutex_lock_killable(&hv_zone_ops_lock);
 	if (ret)
 		goto out_free;
 
-	ret = hvisor_check_against_running(head);
+	ret = hv_check_against_running(head);
 	if (ret)
 		goto out_unlock;
 
@@ -355,7 +355,7 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 
 	ret = hvisor_hv_call(HV_HC_ZONE_START, virt_to_phys(cfg), cfg_size);
 	if (ret < 0) {
-		ret = hvisor_hv_error("start", head->zone_id, ret);
+		ret = hv_zone_hv_error("start", head->zone_id, ret);
 		goto out_unlock;
 	}
 	ret = 0;
@@ -367,7 +367,7 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 			head->zone_id);
 	pr_info("zone %u (%s) started\n", head->zone_id, head->name);
 out_unlock:
-	mutex_unlock(&hvisor_zone_ops_lock);
+	mutex_unlock(&hv_zone_ops_lock);
 out_free:
 	kfree(ranges);
 	kfree(checked);
@@ -402,7 +402,7 @@ long hvisor_ioctl_zone_start(void __user *uarg)
 	ret = hvisor_hv_check();
 	if (ret)
 		return ret;
-	return hvisor_zone_start(&zs);
+	return hv_zone_start(&zs);
 }
 
 long hvisor_ioctl_zone_shutdown(void __user *uarg)
@@ -423,7 +423,7 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 		return -EPERM;
 	}
 
-	ret = mutex_lock_killable(&hvisor_zone_ops_lock);
+	ret = mutex_lock_killable(&hv_zone_ops_lock);
 	if (ret)
 		return ret;
 	ret = hvisor_hv_call(HV_HC_ZONE_SHUTDOWN, zid.zone_id, 0);
@@ -431,7 +431,7 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 		pr_err("zone %u: shutdown: hypervisor: no such zone\n",
 		       zid.zone_id);
 	} else if (ret < 0) {
-		ret = hvisor_hv_error("shutdown", zid.zone_id, ret);
+		ret = hv_zone_hv_error("shutdown", zid.zone_id, ret);
 	} else {
 		ret = 0;
 		/*
@@ -442,7 +442,7 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 		hvisor_zone_stopped(zid.zone_id);
 		pr_info("zone %u shut down\n", zid.zone_id);
 	}
-	mutex_unlock(&hvisor_zone_ops_lock);
+	mutex_unlock(&hv_zone_ops_lock);
 	return ret;
 }
 
@@ -461,7 +461,7 @@ long hvisor_ioctl_zone_list(void __user *uarg)
 	if (n)
 		return n;
 
-	n = hvisor_hv_zone_list(&list);
+	n = hv_get_zone_list(&list);
 	if (n < 0)
 		return n;
 	hvisor_zones_sync(list, n);

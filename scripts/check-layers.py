@@ -7,7 +7,7 @@ unit, "kernel/virtio/foo"), an edge is an #include "..." of another unit's
 header.  Headers are where a unit's callable functions are declared (W=1
 builds refuse a call without a prototype), so the graph is also who calls
 whom, up to function pointers: a lower layer calls up only through a
-registration (struct hvisor_seam_client, struct hv_vdev_mmio_ops, ...).
+registration (struct hv_seam_client, struct hv_vdev_mmio_ops, ...).
 
 Fails (exit 1, one line per broken rule) if
   - kernel/seam.c or kernel/seam_internal.h includes the bridge, the
