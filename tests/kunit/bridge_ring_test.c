@@ -7,7 +7,10 @@
 #include "../../kernel/bridge_ring.h"
 
 #include <kunit/test.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 /* hvisor's side of the request ring: fill the slot, then publish rear. */
 static bool hv_test_push_req(struct hv_virtio_bridge *b, u64 cpu, u64 addr)
