@@ -36,7 +36,7 @@
 #include "hvisor.h"
 #include "hvisor_trace.h"
 #include "seam_internal.h"
-#include "virtio/vdev.h"
+#include "vdev.h"
 
 static unsigned int poll_us = 50;
 module_param(poll_us, uint, 0644);
@@ -102,10 +102,10 @@ static void hv_bridge_handle(struct hv_virtio_bridge *b,
 	}
 	trace_hvisor_bridge_req(req);
 	t0 = trace_hvisor_bridge_answer_enabled() ? ktime_get_ns() : 0;
-	value = hv_vdev_dispatch(req);
+	value = hvisor_vdev_dispatch(req);
 	trace_hvisor_bridge_answer(req, value, t0 ? ktime_get_ns() - t0 : 0);
 	if (!req->need_interrupt)
-		hv_ring_complete_cfg(b, req->src_cpu, value);
+		hvisor_ring_complete_cfg(b, req->src_cpu, value);
 }
 
 /*
@@ -125,7 +125,7 @@ static bool hv_bridge_poll(struct hv_virtio_bridge *b)
 	if (!us)
 		return false;
 	end = ktime_add_us(ktime_get(), us);
-	while (hv_ring_req_empty(b)) {
+	while (hvisor_ring_req_empty(b)) {
 		if (need_resched() || !single_task_running() ||
 		    kthread_should_stop() || ktime_after(ktime_get(), end))
 			return false;
@@ -141,10 +141,10 @@ static int hv_bridge_thread(void *data)
 	unsigned int budget;
 	unsigned int ms, us;
 
-	hv_ring_disarm_wakeup(b);
+	hvisor_ring_disarm_wakeup(b);
 	while (!kthread_should_stop()) {
 		for (budget = HV_BRIDGE_BUDGET; budget; budget--) {
-			if (!hv_ring_pop_req(b, &req))
+			if (!hvisor_ring_pop_req(b, &req))
 				break;
 			hv_bridge_handle(b, &req);
 		}
@@ -161,16 +161,16 @@ static int hv_bridge_thread(void *data)
 
 		/* a wake_up_process() after this point is not lost */
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (kthread_should_stop() || !hv_ring_arm_wakeup(b)) {
+		if (kthread_should_stop() || !hvisor_ring_arm_wakeup(b)) {
 			__set_current_state(TASK_RUNNING);
 			continue;
 		}
 		ms = clamp(READ_ONCE(safety_poll_ms), 1U,
 			   HV_BRIDGE_SAFETY_POLL_MAX_MS);
 		schedule_timeout(msecs_to_jiffies(ms));
-		hv_ring_disarm_wakeup(b);
+		hvisor_ring_disarm_wakeup(b);
 	}
-	hv_ring_disarm_wakeup(b);
+	hvisor_ring_disarm_wakeup(b);
 	return 0;
 }
 
@@ -288,7 +288,7 @@ int hvisor_bridge_inject(u32 zone, u32 irq)
 		goto out_unlock;
 	}
 	deadline = jiffies + msecs_to_jiffies(HV_BRIDGE_RES_WAIT_MS);
-	while (hv_ring_push_res(hv_bridge.page, zone, irq)) {
+	while (hvisor_ring_push_res(hv_bridge.page, zone, irq)) {
 		if (time_after(jiffies, deadline)) {
 			pr_warn_ratelimited("bridge: response ring full for %d ms: irq %u for zone %u dropped\n",
 					    HV_BRIDGE_RES_WAIT_MS, irq, zone);

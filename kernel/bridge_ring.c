@@ -12,14 +12,14 @@
 
 #include "bridge_ring.h"
 
-bool hv_ring_req_empty(struct hv_virtio_bridge *b)
+bool hvisor_ring_req_empty(struct hv_virtio_bridge *b)
 {
 	u32 front = READ_ONCE(b->req_front) & HV_RING_MASK;
 
 	return front == (READ_ONCE(b->req_rear) & HV_RING_MASK);
 }
 
-bool hv_ring_pop_req(struct hv_virtio_bridge *b, struct hv_device_req *req)
+bool hvisor_ring_pop_req(struct hv_virtio_bridge *b, struct hv_device_req *req)
 {
 	/* only we write req_front */
 	u32 front = READ_ONCE(b->req_front) & HV_RING_MASK;
@@ -36,7 +36,7 @@ bool hv_ring_pop_req(struct hv_virtio_bridge *b, struct hv_device_req *req)
 	return true;
 }
 
-int hv_ring_push_res(struct hv_virtio_bridge *b, u32 zone, u32 irq)
+int hvisor_ring_push_res(struct hv_virtio_bridge *b, u32 zone, u32 irq)
 {
 	/* only we write res_rear */
 	u32 rear = READ_ONCE(b->res_rear) & HV_RING_MASK;
@@ -52,7 +52,7 @@ int hv_ring_push_res(struct hv_virtio_bridge *b, u32 zone, u32 irq)
 	return 0;
 }
 
-int hv_ring_complete_cfg(struct hv_virtio_bridge *b, u64 cpu, u64 value)
+int hvisor_ring_complete_cfg(struct hv_virtio_bridge *b, u64 cpu, u64 value)
 {
 	if (cpu >= HV_BRIDGE_MAX_CPUS)
 		return -EINVAL;
@@ -66,18 +66,18 @@ int hv_ring_complete_cfg(struct hv_virtio_bridge *b, u64 cpu, u64 value)
 	return 0;
 }
 
-bool hv_ring_arm_wakeup(struct hv_virtio_bridge *b)
+bool hvisor_ring_arm_wakeup(struct hv_virtio_bridge *b)
 {
 	WRITE_ONCE(b->need_wakeup, 1);
 	/* store need_wakeup, then load req_rear: needs StoreLoad */
 	smp_mb();
-	if (hv_ring_req_empty(b))
+	if (hvisor_ring_req_empty(b))
 		return true;
 	WRITE_ONCE(b->need_wakeup, 0);
 	return false;
 }
 
-void hv_ring_disarm_wakeup(struct hv_virtio_bridge *b)
+void hvisor_ring_disarm_wakeup(struct hv_virtio_bridge *b)
 {
 	WRITE_ONCE(b->need_wakeup, 0);
 }

@@ -20,27 +20,27 @@
 #define HV_RING_MASK	(HV_BRIDGE_MAX_REQ - 1)
 
 /* True if no request is waiting. */
-bool hv_ring_req_empty(struct hv_virtio_bridge *b);
+bool hvisor_ring_req_empty(struct hv_virtio_bridge *b);
 
 /*
  * Take the oldest request: copy its slot once into @req (never read the
  * slot again: hvisor may reuse it as soon as req_front moves), then release
  * the slot.  Returns false if the ring is empty.
  */
-bool hv_ring_pop_req(struct hv_virtio_bridge *b, struct hv_device_req *req);
+bool hvisor_ring_pop_req(struct hv_virtio_bridge *b, struct hv_device_req *req);
 
 /*
  * Append {@zone, @irq} to res_list.  Returns 0, or -ENOSPC if the ring is
  * full ((rear + 1) % 32 == front); the caller then issues FINISH_REQ.
  */
-int hv_ring_push_res(struct hv_virtio_bridge *b, u32 zone, u32 irq);
+int hvisor_ring_push_res(struct hv_virtio_bridge *b, u32 zone, u32 irq);
 
 /*
  * Answer the blocking access of hvisor cpu @cpu with @value:
  * cfg_values[cpu] = value, write barrier, cfg_flags[cpu]++, full barrier.
  * Returns -EINVAL (and touches nothing) if @cpu is out of range.
  */
-int hv_ring_complete_cfg(struct hv_virtio_bridge *b, u64 cpu, u64 value);
+int hvisor_ring_complete_cfg(struct hv_virtio_bridge *b, u64 cpu, u64 value);
 
 /*
  * About to sleep: set need_wakeup, full barrier (the Dekker step against
@@ -48,9 +48,9 @@ int hv_ring_complete_cfg(struct hv_virtio_bridge *b, u64 cpu, u64 value);
  * Returns true if it is still empty (sleep); false if a request arrived,
  * in which case need_wakeup is cleared again.
  */
-bool hv_ring_arm_wakeup(struct hv_virtio_bridge *b);
+bool hvisor_ring_arm_wakeup(struct hv_virtio_bridge *b);
 
 /* Awake: hvisor need not raise the wake-up irq. */
-void hv_ring_disarm_wakeup(struct hv_virtio_bridge *b);
+void hvisor_ring_disarm_wakeup(struct hv_virtio_bridge *b);
 
 #endif /* _HVISOR_BRIDGE_RING_H */

@@ -36,7 +36,7 @@ struct hvisor_zone {
 	struct device dev;	/* /sys/class/hvisor/zone<id> */
 	struct kref ref;	/* under the zone list mutex */
 	struct list_head node;	/* in the zone list */
-	/* below: under hvisor_zone_data_lock, as the sysfs readers see them */
+	/* below: under hv_zone_data_lock, as the sysfs readers see them */
 	bool started;		/* started by HVISOR_ZONE_START, holds a ref */
 	bool error;		/* hvisor flagged it (HV_HC_ZONE_LIST is_err) */
 	char name[HVISOR_NAME_MAXLEN];

@@ -17,8 +17,13 @@
 #include <linux/types.h>
 #include "../include/hvisor/hypervisor.h"
 
-#include "virtio/mmio.h"
-#include "virtio/vq.h"
+/*
+ * Only pointers pass through the callers' side; the fields are read in
+ * kernel/trace.c, which includes the definitions.  So the devices include
+ * this header without it including them back.
+ */
+struct hv_virtio_dev;
+struct hv_vq_chain;
 
 /* A trapped access taken from the request ring, before it is performed. */
 TRACE_EVENT(hvisor_bridge_req,

@@ -3,6 +3,11 @@
  * hvisor.ko: zone 0's side of the hvisor hypervisor.  /dev/hvisor takes the
  * zone ioctls of include/uapi/hvisor.h, /sys/class/hvisor shows the zones,
  * and the virtio bridge serves the zones' virtio devices in the kernel.
+ *
+ * This is the module's core: its load and unload, and what happens when a
+ * hypervisor implementation registers with the seam (the bridge starts) or
+ * unregisters (the devices are detached, the bridge stops, the zones are
+ * forgotten).  The seam below calls up only through hv_lifecycle.
  */
 #define pr_fmt(fmt) "hvisor: " fmt
 
@@ -11,10 +16,11 @@
 #include <linux/module.h>
 
 #include "../include/uapi/hvisor.h"
+#include "bridge.h"
 #include "seam_internal.h"
 #include "zone_internal.h"
 #include "virtio/attach.h"
-#include "virtio/console.h"
+#include "virtio/console_tty.h"
 
 /*
  * An ioctl number carries the size of its struct, so a grown struct of a
@@ -25,8 +31,7 @@
  */
 #define HVISOR_IOC_KEY(cmd)	((cmd) & ~_IOC(0, 0, 0, _IOC_SIZEMASK))
 
-static long hvisor_ioctl(struct file *file, unsigned int cmd,
-			 unsigned long arg)
+static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
@@ -51,35 +56,76 @@ static long hvisor_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
-static const struct file_operations hvisor_fops = {
+static const struct file_operations hv_fops = {
 	.owner		= THIS_MODULE,
-	.unlocked_ioctl	= hvisor_ioctl,
+	.unlocked_ioctl	= hv_ioctl,
 	/* every ioctl struct has the same layout for 32- and 64-bit tasks */
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };
 
-static struct miscdevice hvisor_misc = {
+static struct miscdevice hv_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= "hvisor",
-	.fops	= &hvisor_fops,
+	.fops	= &hv_fops,
 	.mode	= 0600,
 };
 
-static int __init hvisor_init(void)
+static int hv_up(const char *name)
+{
+	int ret = hvisor_bridge_start();
+
+	if (ret)
+		pr_err("%s: cannot start the virtio bridge: %d\n", name, ret);
+	return ret;
+}
+
+/*
+ * The zones served through this hypervisor are gone with it, and so are
+ * their devices: detach them while their workers can still inject.
+ */
+static void hv_going(void)
+{
+	hvisor_virtio_detach_all();
+}
+
+/*
+ * The consumer and the wake-up irq go while the hypervisor is still
+ * callable.  Real hvisor keeps using the page it was given, even after
+ * hvisor.ko is gone, so only another backend's page can be freed.
+ */
+static void hv_down(bool native)
+{
+	hvisor_bridge_stop(!native);
+}
+
+/* zones started through that hypervisor are gone with it */
+static void hv_gone(void)
+{
+	hvisor_zones_hv_gone();
+}
+
+static const struct hv_seam_client hv_lifecycle = {
+	.up	= hv_up,
+	.going	= hv_going,
+	.down	= hv_down,
+	.gone	= hv_gone,
+};
+
+static int __init hv_init(void)
 {
 	int ret;
 
 	ret = hvisor_zone_objs_init();
 	if (ret)
 		return ret;
-	ret = hv_console_init();
+	ret = hv_con_tty_init();
 	if (ret)
 		goto err_zone_objs;
-	ret = hvisor_seam_init();
+	ret = hvisor_seam_init(&hv_lifecycle);
 	if (ret)
 		goto err_console;
-	ret = misc_register(&hvisor_misc);
+	ret = misc_register(&hv_misc);
 	if (ret)
 		goto err_seam;
 	return 0;
@@ -87,23 +133,23 @@ static int __init hvisor_init(void)
 err_seam:
 	hvisor_seam_exit();
 err_console:
-	hv_console_exit();
+	hv_con_tty_exit();
 err_zone_objs:
 	hvisor_zone_objs_exit();
 	return ret;
 }
 
-static void __exit hvisor_exit(void)
+static void __exit hv_exit(void)
 {
-	misc_deregister(&hvisor_misc);
+	misc_deregister(&hv_misc);
 	hvisor_virtio_detach_all();
-	hv_console_exit();	/* every console destroyed above */
+	hv_con_tty_exit();	/* every console destroyed above */
 	hvisor_seam_exit();
 	hvisor_zone_objs_exit();
 }
 
-module_init(hvisor_init);
-module_exit(hvisor_exit);
+module_init(hv_init);
+module_exit(hv_exit);
 
 MODULE_DESCRIPTION("hvisor zone 0 driver: zones and in-kernel virtio backends");
 MODULE_LICENSE("GPL");

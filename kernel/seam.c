@@ -7,6 +7,11 @@
  * Readers (hvisor_hv_call() and friends) use SRCU, so a call may sleep in
  * the implementation, and unregistration waits for every call in flight
  * before it returns: the implementation's module can go away right after.
+ *
+ * The seam is the lowest layer: what the module does when a hypervisor
+ * comes and goes (the bridge, the devices, the zones) is its client's
+ * business (struct hv_seam_client, given to hvisor_seam_init() by
+ * kernel/main.c); the seam includes nothing of it.
  */
 #define pr_fmt(fmt) "hvisor: " fmt
 
@@ -20,12 +25,10 @@
 #include "../common/zone_check.h"
 #include "../include/hvisor/seam.h"
 #include "arch.h"
-#include "bridge.h"
 #include "hvisor.h"
 #include "seam_internal.h"
-#include "virtio/attach.h"
 
-/* Serialises register/unregister: bridge start/stop run under it. */
+/* Serialises register/unregister: the client's up and down run under it. */
 static DEFINE_MUTEX(hv_seam_lock);
 DEFINE_STATIC_SRCU(hv_srcu);
 static const struct hvisor_hv_ops __rcu *hv_ops;
@@ -34,6 +37,8 @@ static const struct hvisor_hv_ops __rcu *hv_ops;
 static const char *hv_absent_why = "not probed yet";
 static unsigned long hv_absent_logged;	/* bit 0: logged */
 static bool hv_native_detected;
+/* Set once by hvisor_seam_init(), before any implementation can register. */
+static const struct hv_seam_client *hv_client;
 
 static const struct hvisor_hv_ops hv_native_ops = {
 	.name		= "hvisor",
@@ -147,11 +152,10 @@ int hvisor_hv_register(const struct hvisor_hv_ops *ops)
 	}
 	rcu_assign_pointer(hv_ops, ops);
 
-	ret = hvisor_bridge_start();
+	ret = hv_client->up(ops->name);
 	if (ret) {
 		RCU_INIT_POINTER(hv_ops, NULL);
 		synchronize_srcu(&hv_srcu);
-		pr_err("%s: cannot start the virtio bridge: %d\n", ops->name, ret);
 		goto out_unlock;
 	}
 	pr_info("hypervisor backend \"%s\" registered\n", ops->name);
@@ -166,27 +170,20 @@ void hvisor_hv_unregister(const struct hvisor_hv_ops *ops)
 	bool native = ops == &hv_native_ops;
 
 	/*
-	 * The zones served through this hypervisor are gone with it, and so
-	 * are their devices.  Detach them first, while their workers can
-	 * still inject.
+	 * What was served through this hypervisor goes first, while it can
+	 * still be called (the devices' workers still inject).
 	 */
-	hvisor_virtio_detach_all();
+	hv_client->going();
 	mutex_lock(&hv_seam_lock);
 	if (WARN_ON(!ops || rcu_access_pointer(hv_ops) != ops)) {
 		mutex_unlock(&hv_seam_lock);
 		return;
 	}
-	/*
-	 * The consumer and the wake-up irq go first, while the hypervisor is
-	 * still callable.  Real hvisor keeps using the page it was given,
-	 * even after hvisor.ko is gone, so only another backend's page can
-	 * be freed.
-	 */
-	hvisor_bridge_stop(!native);
+	/* still callable: the client stops what calls it (bridge, irq) */
+	hv_client->down(native);
 	RCU_INIT_POINTER(hv_ops, NULL);
 	synchronize_srcu(&hv_srcu);
-	/* zones started through that hypervisor are gone with it */
-	hvisor_zones_hv_gone();
+	hv_client->gone();
 	WRITE_ONCE(hv_absent_why, native ? "hvisor.ko is unloading" :
 		   "the hypervisor backend unregistered");
 	pr_info("hypervisor backend \"%s\" unregistered\n", ops->name);
@@ -194,10 +191,12 @@ void hvisor_hv_unregister(const struct hvisor_hv_ops *ops)
 }
 EXPORT_SYMBOL_GPL(hvisor_hv_unregister);
 
-int hvisor_seam_init(void)
+int hvisor_seam_init(const struct hv_seam_client *client)
 {
 	const char *why = "unknown";
 	int ret;
+
+	hv_client = client;
 
 	if (hvisor_arch_detect(&why)) {
 		WRITE_ONCE(hv_absent_why, why);

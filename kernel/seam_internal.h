@@ -20,11 +20,38 @@ int hvisor_hv_wakeup_irq(void);
  */
 bool hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
 
-/* Detect hvisor and install the native implementation; undo that. */
-int hvisor_seam_init(void);
-void hvisor_seam_exit(void);
+/*
+ * What the module above the seam does when an implementation registers
+ * and unregisters (kernel/main.c).  The seam calls these and nothing else
+ * above it.
+ */
+struct hv_seam_client {
+	/*
+	 * Implementation @name was installed (seam lock held, it is
+	 * callable): start what needs it.  An error (logged by up) uninstalls
+	 * it again.
+	 */
+	int (*up)(const char *name);
+	/*
+	 * It is about to be removed, no seam lock held, still callable:
+	 * stop what it serves (the devices, whose workers still call it).
+	 */
+	void (*going)(void);
+	/*
+	 * Seam lock held, still callable: stop what calls it on its own.
+	 * @native: hvisor.ko's own implementation (module unload), whose
+	 * hypervisor outlives the module.
+	 */
+	void (*down)(bool native);
+	/* It is gone: no call into it runs or will start. */
+	void (*gone)(void);
+};
 
-/* Forget the zones started through a hypervisor that just went away. */
-void hvisor_zones_hv_gone(void);
+/*
+ * Detect hvisor and install the native implementation; undo that.
+ * @client must stay valid until hvisor_seam_exit() returns.
+ */
+int hvisor_seam_init(const struct hv_seam_client *client);
+void hvisor_seam_exit(void);
 
 #endif /* _HVISOR_SEAM_INTERNAL_H */

@@ -3,7 +3,8 @@
  * The zone ioctls of /dev/hvisor: GET_INFO, ZONE_START, ZONE_SHUTDOWN and
  * ZONE_LIST.  Nothing from userspace is trusted: every struct is read with
  * its size field, every config is validated (common/zone_check.c) and
- * checked against what already runs before any byte of an image is written.
+ * checked against what already runs before any byte of an image is written
+ * (the images themselves: zone_image.c).
  */
 #define pr_fmt(fmt) "hvisor: " fmt
 
@@ -16,8 +17,6 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
-#include <linux/sched.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -26,18 +25,16 @@
 #include "hvisor.h"
 #include "seam_internal.h"
 #include "uarg.h"
+#include "zone_image.h"
 #include "virtio/attach.h"
 #include "zone_internal.h"
-
-/* Images are copied in slices, so that a big kernel never hogs a cpu. */
-#define HVISOR_COPY_CHUNK	SZ_1M
 
 /*
  * Serialises ZONE_START and ZONE_SHUTDOWN: the checks "id not running, no
  * cpu taken, no memory of a running zone" and the image writes that follow
  * must not interleave with another start.
  */
-static DEFINE_MUTEX(hvisor_zone_ops_lock);
+static DEFINE_MUTEX(hv_zone_ops_lock);
 
 /*
  * One line for a hypervisor error, and an errno for userspace.  @zone_id
@@ -45,7 +42,7 @@ static DEFINE_MUTEX(hvisor_zone_ops_lock);
  */
 #define HVISOR_NO_ZONE	U32_MAX
 
-static long hvisor_hv_error(const char *what, u32 zone_id, long ret)
+static long hv_zone_hv_error(const char *what, u32 zone_id, long ret)
 {
 	const char *why;
 
@@ -74,7 +71,7 @@ static long hvisor_hv_error(const char *what, u32 zone_id, long ret)
 }
 
 /* CONFIG_CHECK: the zone_config magic of the hypervisor underneath. */
-static long hvisor_hv_config_magic(u64 *out)
+static long hv_get_config_magic(u64 *out)
 {
 	u64 *magic;
 	long ret;
@@ -86,7 +83,7 @@ static long hvisor_hv_config_magic(u64 *out)
 	ret = hvisor_hv_call(HV_HC_CONFIG_CHECK, virt_to_phys(magic), 0);
 	if (ret < 0) {
 		kfree(magic);
-		return hvisor_hv_error("config check", HVISOR_NO_ZONE, ret);
+		return hv_zone_hv_error("config check", HVISOR_NO_ZONE, ret);
 	}
 	*out = READ_ONCE(*magic);
 	kfree(magic);
@@ -104,7 +101,7 @@ long hvisor_ioctl_get_info(void __user *uarg)
 	ret = hvisor_hv_check();
 	if (ret)
 		return ret;
-	ret = hvisor_hv_config_magic(&info.config_magic);
+	ret = hv_get_config_magic(&info.config_magic);
 	if (ret)
 		return ret;
 
@@ -123,7 +120,7 @@ long hvisor_ioctl_get_info(void __user *uarg)
 }
 
 /* The hypervisor's zone list, at most HVISOR_MAX_ZONES records. */
-static long hvisor_hv_zone_list(struct hv_zone_info **listp)
+static long hv_get_zone_list(struct hv_zone_info **listp)
 {
 	struct hv_zone_info *list;
 	long n;
@@ -135,7 +132,7 @@ static long hvisor_hv_zone_list(struct hv_zone_info **listp)
 			   HVISOR_MAX_ZONES);
 	if (n < 0) {
 		kfree(list);
-		return hvisor_hv_error("zone list", HVISOR_NO_ZONE, n);
+		return hv_zone_hv_error("zone list", HVISOR_NO_ZONE, n);
 	}
 	if (n > HVISOR_MAX_ZONES) {
 		pr_err("zone list: hypervisor returned %ld zones for %d slots\n",
@@ -148,65 +145,19 @@ static long hvisor_hv_zone_list(struct hv_zone_info **listp)
 }
 
 /*
- * The images to load, validated for what hv_zone_check() does not look at:
- * known kind, zero padding, one kernel and one DTB at most, each at the
- * address the config gives for it.
- */
-static int hvisor_check_images(const struct hvisor_zone_head *head,
-			       const struct hvisor_image *img, unsigned int n,
-			       struct hv_zone_image *out)
-{
-	bool have_kernel = false, have_dtb = false;
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		const char *msg = NULL;
-
-		if (img[i].__pad)
-			msg = "padding is not zero";
-		else if (!img[i].size)
-			msg = "empty image";
-		else if (img[i].kind == HVISOR_IMAGE_KERNEL && have_kernel)
-			msg = "second kernel image";
-		else if (img[i].kind == HVISOR_IMAGE_KERNEL &&
-			 img[i].load_paddr != head->kernel_load_paddr)
-			msg = "kernel image not at kernel_load_paddr";
-		else if (img[i].kind == HVISOR_IMAGE_DTB && have_dtb)
-			msg = "second dtb image";
-		else if (img[i].kind == HVISOR_IMAGE_DTB &&
-			 img[i].load_paddr != head->dtb_load_paddr)
-			msg = "dtb image not at dtb_load_paddr";
-		else if (img[i].kind != HVISOR_IMAGE_KERNEL &&
-			 img[i].kind != HVISOR_IMAGE_DTB &&
-			 img[i].kind != HVISOR_IMAGE_OTHER)
-			msg = "unknown kind";
-		if (msg) {
-			pr_err("zone %u: images[%u]: %s\n", head->zone_id, i, msg);
-			return -EINVAL;
-		}
-		have_kernel |= img[i].kind == HVISOR_IMAGE_KERNEL;
-		have_dtb |= img[i].kind == HVISOR_IMAGE_DTB;
-		out[i].load_paddr = img[i].load_paddr;
-		out[i].size = img[i].size;
-		out[i].kind = img[i].kind;
-	}
-	return 0;
-}
-
-/*
  * Against what runs now (the hypervisor's list, and the memory of the zones
  * we started): the id must be free, the cpus too, and no RAM or IO range of
  * the new zone may belong to a running zone or to zone 0's own RAM.  Called
  * before any image is written.
  */
-static int hvisor_check_against_running(const struct hvisor_zone_head *head)
+static int hv_check_against_running(const struct hvisor_zone_head *head)
 {
 	struct hv_zone_info *list;
 	unsigned int i;
 	u32 other;
 	long n;
 
-	n = hvisor_hv_zone_list(&list);
+	n = hv_get_zone_list(&list);
 	if (n < 0)
 		return n;
 	hvisor_zones_sync(list, n);
@@ -256,50 +207,13 @@ static int hvisor_check_against_running(const struct hvisor_zone_head *head)
 	return 0;
 }
 
-/* Copy one image from userspace straight into the zone's RAM. */
-static int hvisor_load_image(u32 zone_id, unsigned int idx,
-			     const struct hvisor_image *img)
-{
-	const u8 __user *src = u64_to_user_ptr(img->buf);
-	phys_addr_t map_start = img->load_paddr & PAGE_MASK;
-	size_t offset = img->load_paddr - map_start;
-	size_t map_len, done, chunk;
-	u8 *va;
-	int ret = 0;
-
-	/* hv_zone_check() made sure the image fits in a RAM region */
-	map_len = PAGE_ALIGN(offset + img->size);
-	va = memremap(map_start, map_len, MEMREMAP_WB);
-	if (!va) {
-		pr_err("zone %u: images[%u]: cannot map 0x%llx+0x%llx\n",
-		       zone_id, idx, img->load_paddr, img->size);
-		return -ENOMEM;
-	}
-	for (done = 0; done < img->size; done += chunk) {
-		chunk = min_t(u64, img->size - done, HVISOR_COPY_CHUNK);
-		if (copy_from_user(va + offset + done, src + done, chunk)) {
-			ret = -EFAULT;
-			break;
-		}
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-		cond_resched();
-	}
-	if (!ret)
-		hvisor_arch_sync_image(va + offset, img->size);
-	memunmap(va);
-	return ret;
-}
-
 /*
  * An x86 PCI zone gets the ECAM base the hypervisor has for it, as
  * upstream's tool asks before ZONE_START (hypercall 9, tool e5f34d6, only
  * with num_pci_bus > 0; a non-zero answer that differs replaces
  * pci_config[0].ecam_base).  Only hvisor of the 0x06 era knows the call.
  */
-static long hvisor_zone_ecam_base(void *cfg, const struct hv_zone_layout *l)
+static long hv_zone_ecam_base(void *cfg, const struct hv_zone_layout *l)
 {
 	struct hvisor_zone_pci *pci = hv_zone_pci(cfg, l);
 	u32 zone_id = hv_zone_head(cfg)->zone_id;
@@ -315,7 +229,7 @@ static long hvisor_zone_ecam_base(void *cfg, const struct hv_zone_layout *l)
 		return -ENOMEM;
 	ret = hvisor_hv_call(HV_HC_GET_ECAM_BASE, virt_to_phys(ecam), 0);
 	if (ret < 0) {
-		ret = hvisor_hv_error("ecam base", zone_id, ret);
+		ret = hv_zone_hv_error("ecam base", zone_id, ret);
 	} else {
 		ret = 0;
 		if (*ecam && *ecam != pci->pci_config[0].ecam_base) {
@@ -328,7 +242,7 @@ static long hvisor_zone_ecam_base(void *cfg, const struct hv_zone_layout *l)
 	return ret;
 }
 
-static long hvisor_zone_start(const struct hvisor_zone_start *zs)
+static long hv_zone_start(const struct hvisor_zone_start *zs)
 {
 	struct hvisor_zone_range *ranges = NULL;
 	struct hvisor_image *imgs = NULL;
@@ -347,7 +261,7 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 	 * here and not taken from the tool; hvisor itself only compares the
 	 * size (zone-config-abi.md section 0; hv:src/hypercall/mod.rs:187-196).
 	 */
-	ret = hvisor_hv_config_magic(&magic);
+	ret = hv_get_config_magic(&magic);
 	if (ret)
 		return ret;
 	if (!hv_config_magic_known(magic)) {
@@ -402,7 +316,7 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 		pr_err("zone %u: %s: %s\n", head->zone_id, err.field, err.msg);
 		goto out_free;
 	}
-	ret = hvisor_zone_ecam_base(cfg, hv_zone_layout(arch, magic));
+	ret = hv_zone_ecam_base(cfg, hv_zone_layout(arch, magic));
 	if (ret)
 		goto out_free;
 
@@ -421,11 +335,11 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 		nr_ranges++;
 	}
 
-	ret = mutex_lock_killable(&hvisor_zone_ops_lock);
+	ret = mutex_lock_killable(&hv_zone_ops_lock);
 	if (ret)
 		goto out_free;
 
-	ret = hvisor_check_against_running(head);
+	ret = hv_check_against_running(head);
 	if (ret)
 		goto out_unlock;
 
@@ -441,7 +355,7 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 
 	ret = hvisor_hv_call(HV_HC_ZONE_START, virt_to_phys(cfg), cfg_size);
 	if (ret < 0) {
-		ret = hvisor_hv_error("start", head->zone_id, ret);
+		ret = hv_zone_hv_error("start", head->zone_id, ret);
 		goto out_unlock;
 	}
 	ret = 0;
@@ -453,7 +367,7 @@ static long hvisor_zone_start(const struct hvisor_zone_start *zs)
 			head->zone_id);
 	pr_info("zone %u (%s) started\n", head->zone_id, head->name);
 out_unlock:
-	mutex_unlock(&hvisor_zone_ops_lock);
+	mutex_unlock(&hv_zone_ops_lock);
 out_free:
 	kfree(ranges);
 	kfree(checked);
@@ -488,7 +402,7 @@ long hvisor_ioctl_zone_start(void __user *uarg)
 	ret = hvisor_hv_check();
 	if (ret)
 		return ret;
-	return hvisor_zone_start(&zs);
+	return hv_zone_start(&zs);
 }
 
 long hvisor_ioctl_zone_shutdown(void __user *uarg)
@@ -509,7 +423,7 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 		return -EPERM;
 	}
 
-	ret = mutex_lock_killable(&hvisor_zone_ops_lock);
+	ret = mutex_lock_killable(&hv_zone_ops_lock);
 	if (ret)
 		return ret;
 	ret = hvisor_hv_call(HV_HC_ZONE_SHUTDOWN, zid.zone_id, 0);
@@ -517,7 +431,7 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 		pr_err("zone %u: shutdown: hypervisor: no such zone\n",
 		       zid.zone_id);
 	} else if (ret < 0) {
-		ret = hvisor_hv_error("shutdown", zid.zone_id, ret);
+		ret = hv_zone_hv_error("shutdown", zid.zone_id, ret);
 	} else {
 		ret = 0;
 		/*
@@ -528,7 +442,7 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 		hvisor_zone_stopped(zid.zone_id);
 		pr_info("zone %u shut down\n", zid.zone_id);
 	}
-	mutex_unlock(&hvisor_zone_ops_lock);
+	mutex_unlock(&hv_zone_ops_lock);
 	return ret;
 }
 
@@ -547,7 +461,7 @@ long hvisor_ioctl_zone_list(void __user *uarg)
 	if (n)
 		return n;
 
-	n = hvisor_hv_zone_list(&list);
+	n = hv_get_zone_list(&list);
 	if (n < 0)
 		return n;
 	hvisor_zones_sync(list, n);

@@ -31,6 +31,9 @@ bool hvisor_zone_is_started(u32 id);
  */
 int hvisor_zones_find_overlap(u64 start, u64 size, u32 *zone_id);
 
+/* Forget the zones started through a hypervisor that just went away. */
+void hvisor_zones_hv_gone(void);
+
 /* The ioctls of /dev/hvisor (kernel/zone.c). */
 long hvisor_ioctl_get_info(void __user *uarg);
 long hvisor_ioctl_zone_start(void __user *uarg);

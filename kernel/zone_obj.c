@@ -4,10 +4,10 @@
  * through us) or has virtio devices attached.  Attributes: id, name, cpus,
  * state (Documentation/ABI/testing/sysfs-class-hvisor).
  *
- * Locking: hvisor_zones_lock (a mutex) protects the list, the krefs and the
+ * Locking: hv_zones_lock (a mutex) protects the list, the krefs and the
  * creation/removal of the sysfs devices, so that a zone<N> being removed
  * and a new zone<N> never coexist.  The attribute values are read by sysfs
- * under hvisor_zone_data_lock (a spinlock), never under the mutex: the
+ * under hv_zone_data_lock (a spinlock), never under the mutex: the
  * mutex is held while device_del() waits for readers to finish.
  */
 #define pr_fmt(fmt) "hvisor: " fmt
@@ -24,12 +24,11 @@
 #include <linux/sysfs.h>
 
 #include "hvisor.h"
-#include "seam_internal.h"
 #include "zone_internal.h"
 
-static DEFINE_MUTEX(hvisor_zones_lock);
-static LIST_HEAD(hvisor_zones);
-static DEFINE_SPINLOCK(hvisor_zone_data_lock);
+static DEFINE_MUTEX(hv_zones_lock);
+static LIST_HEAD(hv_zones);
+static DEFINE_SPINLOCK(hv_zone_data_lock);
 
 static struct hvisor_zone *to_zone(struct device *dev)
 {
@@ -49,9 +48,9 @@ static ssize_t name_show(struct device *dev, struct device_attribute *attr,
 	struct hvisor_zone *zone = to_zone(dev);
 	char name[HVISOR_NAME_MAXLEN];
 
-	spin_lock(&hvisor_zone_data_lock);
+	spin_lock(&hv_zone_data_lock);
 	memcpy(name, zone->name, sizeof(name));
-	spin_unlock(&hvisor_zone_data_lock);
+	spin_unlock(&hv_zone_data_lock);
 	name[sizeof(name) - 1] = '\0';
 	return sysfs_emit(buf, "%s\n", name);
 }
@@ -64,9 +63,9 @@ static ssize_t cpus_show(struct device *dev, struct device_attribute *attr,
 	DECLARE_BITMAP(mask, 64);
 	u64 cpus;
 
-	spin_lock(&hvisor_zone_data_lock);
+	spin_lock(&hv_zone_data_lock);
 	cpus = zone->cpus;
-	spin_unlock(&hvisor_zone_data_lock);
+	spin_unlock(&hv_zone_data_lock);
 	bitmap_from_u64(mask, cpus);
 	return sysfs_emit(buf, "%*pbl\n", 64, mask);
 }
@@ -78,33 +77,33 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 	struct hvisor_zone *zone = to_zone(dev);
 	const char *state;
 
-	spin_lock(&hvisor_zone_data_lock);
+	spin_lock(&hv_zone_data_lock);
 	if (!zone->started)
 		state = "stopped";
 	else if (zone->error)
 		state = "error";
 	else
 		state = "running";
-	spin_unlock(&hvisor_zone_data_lock);
+	spin_unlock(&hv_zone_data_lock);
 	return sysfs_emit(buf, "%s\n", state);
 }
 static DEVICE_ATTR_RO(state);
 
-static struct attribute *hvisor_zone_attrs[] = {
+static struct attribute *hv_zone_attrs[] = {
 	&dev_attr_id.attr,
 	&dev_attr_name.attr,
 	&dev_attr_cpus.attr,
 	&dev_attr_state.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(hvisor_zone);
+ATTRIBUTE_GROUPS(hv_zone);
 
-static struct class hvisor_class = {
+static struct class hv_class = {
 	.name		= "hvisor",
-	.dev_groups	= hvisor_zone_groups,
+	.dev_groups	= hv_zone_groups,
 };
 
-static void hvisor_zone_dev_release(struct device *dev)
+static void hv_zone_dev_release(struct device *dev)
 {
 	struct hvisor_zone *zone = to_zone(dev);
 
@@ -112,8 +111,8 @@ static void hvisor_zone_dev_release(struct device *dev)
 	kfree(zone);
 }
 
-/* kref release, hvisor_zones_lock held */
-static void hvisor_zone_release(struct kref *ref)
+/* kref release, hv_zones_lock held */
+static void hv_zone_release(struct kref *ref)
 {
 	struct hvisor_zone *zone = container_of(ref, struct hvisor_zone, ref);
 
@@ -121,11 +120,11 @@ static void hvisor_zone_release(struct kref *ref)
 	device_unregister(&zone->dev);
 }
 
-static struct hvisor_zone *hvisor_zone_find_locked(u32 id)
+static struct hvisor_zone *hv_zone_find_locked(u32 id)
 {
 	struct hvisor_zone *zone;
 
-	list_for_each_entry(zone, &hvisor_zones, node)
+	list_for_each_entry(zone, &hv_zones, node)
 		if (zone->id == id)
 			return zone;
 	return NULL;
@@ -136,8 +135,8 @@ struct hvisor_zone *hvisor_zone_get(u32 id)
 	struct hvisor_zone *zone;
 	int ret;
 
-	mutex_lock(&hvisor_zones_lock);
-	zone = hvisor_zone_find_locked(id);
+	mutex_lock(&hv_zones_lock);
+	zone = hv_zone_find_locked(id);
 	if (zone) {
 		kref_get(&zone->ref);
 		goto out_unlock;
@@ -151,8 +150,8 @@ struct hvisor_zone *hvisor_zone_get(u32 id)
 	zone->id = id;
 	kref_init(&zone->ref);
 	device_initialize(&zone->dev);
-	zone->dev.class = &hvisor_class;
-	zone->dev.release = hvisor_zone_dev_release;
+	zone->dev.class = &hv_class;
+	zone->dev.release = hv_zone_dev_release;
 	ret = dev_set_name(&zone->dev, "zone%u", id);
 	if (!ret)
 		ret = device_add(&zone->dev);
@@ -161,9 +160,9 @@ struct hvisor_zone *hvisor_zone_get(u32 id)
 		zone = ERR_PTR(ret);
 		goto out_unlock;
 	}
-	list_add_tail(&zone->node, &hvisor_zones);
+	list_add_tail(&zone->node, &hv_zones);
 out_unlock:
-	mutex_unlock(&hvisor_zones_lock);
+	mutex_unlock(&hv_zones_lock);
 	return zone;
 }
 
@@ -171,23 +170,23 @@ void hvisor_zone_put(struct hvisor_zone *zone)
 {
 	if (IS_ERR_OR_NULL(zone))
 		return;
-	mutex_lock(&hvisor_zones_lock);
-	kref_put(&zone->ref, hvisor_zone_release);
-	mutex_unlock(&hvisor_zones_lock);
+	mutex_lock(&hv_zones_lock);
+	kref_put(&zone->ref, hv_zone_release);
+	mutex_unlock(&hv_zones_lock);
 }
 
-/* Clear "started" and drop the reference it held; hvisor_zones_lock held. */
-static void hvisor_zone_unstart_locked(struct hvisor_zone *zone)
+/* Clear "started" and drop the reference it held; hv_zones_lock held. */
+static void hv_zone_unstart_locked(struct hvisor_zone *zone)
 {
 	bool was_started;
 
-	spin_lock(&hvisor_zone_data_lock);
+	spin_lock(&hv_zone_data_lock);
 	was_started = zone->started;
 	zone->started = false;
 	zone->error = false;
-	spin_unlock(&hvisor_zone_data_lock);
+	spin_unlock(&hv_zone_data_lock);
 	if (was_started)
-		kref_put(&zone->ref, hvisor_zone_release);
+		kref_put(&zone->ref, hv_zone_release);
 }
 
 int hvisor_zone_started(u32 id, const char *name, u64 cpus,
@@ -209,7 +208,7 @@ int hvisor_zone_started(u32 id, const char *name, u64 cpus,
 		return PTR_ERR(zone);
 	}
 
-	spin_lock(&hvisor_zone_data_lock);
+	spin_lock(&hv_zone_data_lock);
 	strscpy(zone->name, name, sizeof(zone->name));
 	zone->cpus = cpus;
 	zone->error = false;
@@ -218,7 +217,7 @@ int hvisor_zone_started(u32 id, const char *name, u64 cpus,
 	/* the reference from hvisor_zone_get() becomes the "started" one */
 	keep_ref = !zone->started;
 	zone->started = true;
-	spin_unlock(&hvisor_zone_data_lock);
+	spin_unlock(&hv_zone_data_lock);
 
 	kfree(copy);
 	if (!keep_ref)
@@ -230,11 +229,11 @@ void hvisor_zone_stopped(u32 id)
 {
 	struct hvisor_zone *zone;
 
-	mutex_lock(&hvisor_zones_lock);
-	zone = hvisor_zone_find_locked(id);
+	mutex_lock(&hv_zones_lock);
+	zone = hv_zone_find_locked(id);
 	if (zone)
-		hvisor_zone_unstart_locked(zone);
-	mutex_unlock(&hvisor_zones_lock);
+		hv_zone_unstart_locked(zone);
+	mutex_unlock(&hv_zones_lock);
 }
 
 static const struct hv_zone_info *hv_list_find(const struct hv_zone_info *list,
@@ -253,21 +252,21 @@ void hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n)
 	const struct hv_zone_info *info;
 	struct hvisor_zone *zone, *tmp;
 
-	mutex_lock(&hvisor_zones_lock);
-	list_for_each_entry_safe(zone, tmp, &hvisor_zones, node) {
+	mutex_lock(&hv_zones_lock);
+	list_for_each_entry_safe(zone, tmp, &hv_zones, node) {
 		if (!zone->started)
 			continue;
 		info = hv_list_find(list, n, zone->id);
 		if (!info) {
 			/* it stopped on its own (e.g. PSCI SYSTEM_OFF) */
-			hvisor_zone_unstart_locked(zone);
+			hv_zone_unstart_locked(zone);
 			continue;
 		}
-		spin_lock(&hvisor_zone_data_lock);
+		spin_lock(&hv_zone_data_lock);
 		zone->error = info->is_err;
-		spin_unlock(&hvisor_zone_data_lock);
+		spin_unlock(&hv_zone_data_lock);
 	}
-	mutex_unlock(&hvisor_zones_lock);
+	mutex_unlock(&hv_zones_lock);
 }
 
 bool hvisor_zone_is_started(u32 id)
@@ -275,11 +274,11 @@ bool hvisor_zone_is_started(u32 id)
 	struct hvisor_zone *zone;
 	bool started = false;
 
-	mutex_lock(&hvisor_zones_lock);
-	zone = hvisor_zone_find_locked(id);
+	mutex_lock(&hv_zones_lock);
+	zone = hv_zone_find_locked(id);
 	if (zone)
 		started = zone->started;
-	mutex_unlock(&hvisor_zones_lock);
+	mutex_unlock(&hv_zones_lock);
 	return started;
 }
 
@@ -293,9 +292,9 @@ int hvisor_zones_find_overlap(u64 start, u64 size, u32 *zone_id)
 	if (!size || check_add_overflow(start, size - 1, &last))
 		return -EINVAL;
 
-	mutex_lock(&hvisor_zones_lock);
-	spin_lock(&hvisor_zone_data_lock);	/* ranges */
-	list_for_each_entry(zone, &hvisor_zones, node) {
+	mutex_lock(&hv_zones_lock);
+	spin_lock(&hv_zone_data_lock);	/* ranges */
+	list_for_each_entry(zone, &hv_zones, node) {
 		if (!zone->started)
 			continue;
 		for (i = 0; i < zone->nr_ranges; i++) {
@@ -308,8 +307,8 @@ int hvisor_zones_find_overlap(u64 start, u64 size, u32 *zone_id)
 		}
 	}
 out_unlock:
-	spin_unlock(&hvisor_zone_data_lock);
-	mutex_unlock(&hvisor_zones_lock);
+	spin_unlock(&hv_zone_data_lock);
+	mutex_unlock(&hv_zones_lock);
 	return ret;
 }
 
@@ -317,21 +316,21 @@ void hvisor_zones_hv_gone(void)
 {
 	struct hvisor_zone *zone, *tmp;
 
-	mutex_lock(&hvisor_zones_lock);
-	list_for_each_entry_safe(zone, tmp, &hvisor_zones, node)
-		hvisor_zone_unstart_locked(zone);
-	mutex_unlock(&hvisor_zones_lock);
+	mutex_lock(&hv_zones_lock);
+	list_for_each_entry_safe(zone, tmp, &hv_zones, node)
+		hv_zone_unstart_locked(zone);
+	mutex_unlock(&hv_zones_lock);
 }
 
 int hvisor_zone_objs_init(void)
 {
-	return class_register(&hvisor_class);
+	return class_register(&hv_class);
 }
 
 void hvisor_zone_objs_exit(void)
 {
 	hvisor_zones_hv_gone();
 	/* whoever still holds a zone (a virtio device) outlived its module */
-	WARN_ON(!list_empty(&hvisor_zones));
-	class_unregister(&hvisor_class);
+	WARN_ON(!list_empty(&hv_zones));
+	class_unregister(&hv_class);
 }

@@ -198,7 +198,7 @@ static int take_strict(int argc, char **argv)
 }
 
 /*
- * zone check|dump|pack <file> [--arch A] [--config-abi 5|6] [-o out]
+ * zone check|pack <file> [--arch A] [--config-abi 5|6] [-o out]
  * [--virtio vfile]
  */
 static int cmd_zone_file(const char *cmd, int argc, char **argv)
@@ -269,9 +269,7 @@ static int cmd_zone_file(const char *cmd, int argc, char **argv)
 		return usage("zone pack: -o <out.bin> is required");
 	if (pack)
 		return zone_pack_cmd(file, arch, magic, out);
-	if (check)
-		return zone_check_cmd(file, arch, magic, vfile);
-	return zone_dump_cmd(file, arch, magic);
+	return zone_check_cmd(file, arch, magic, vfile);
 }
 
 static int cmd_zone_start(int argc, char **argv)
@@ -432,7 +430,7 @@ static int cmd_zone(int argc, char **argv)
 	if (wants_help(argc - 1, argv + 1) &&
 	    (!strcmp(cmd, "start") || !strcmp(cmd, "shutdown") ||
 	     !strcmp(cmd, "list") || !strcmp(cmd, "check") ||
-	     !strcmp(cmd, "pack") || !strcmp(cmd, "dump")))
+	     !strcmp(cmd, "pack")))
 		return sub_help(zone_help, "zone", cmd);
 	if (!strcmp(cmd, "start"))
 		return cmd_zone_start(argc - 1, argv + 1);
@@ -440,8 +438,7 @@ static int cmd_zone(int argc, char **argv)
 		return cmd_zone_shutdown(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return cmd_zone_list(argc - 1, argv + 1);
-	if (!strcmp(cmd, "check") || !strcmp(cmd, "dump") ||
-	    !strcmp(cmd, "pack"))
+	if (!strcmp(cmd, "check") || !strcmp(cmd, "pack"))
 		return cmd_zone_file(cmd, argc - 1, argv + 1);
 	return usage("zone: unknown command '%s'", cmd);
 }

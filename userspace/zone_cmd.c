@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvisor zone check | start | shutdown | list (and the hidden dump).
+ * hvisor zone check | pack | start | shutdown | list.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -311,21 +311,6 @@ static int zone_write_out(struct zone_json *z, const char *out, const char *cmd)
 		return 1;
 	}
 	return 0;
-}
-
-int zone_dump_cmd(const char *file, u32 arch, u64 magic)
-{
-	struct zone_json z;
-	unsigned int missing;
-	int ret = 1;
-
-	if (zone_json_parse(&z, file, arch))
-		return 1;
-	if (!zone_stat_images(&z, &missing) &&
-	    !zone_json_pack(&z, magic ? magic : HVISOR_CONFIG_MAGIC_V6))
-		ret = zone_write_out(&z, NULL, "dump");
-	zone_json_free(&z);
-	return ret;
 }
 
 int zone_pack_cmd(const char *file, u32 arch, u64 magic, const char *out)

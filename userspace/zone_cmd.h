@@ -10,12 +10,11 @@
 #include "common/hv_common.h"
 
 /*
- * @magic: the zone config magic to pack, or 0 (check: the lowest that
- * carries the file; dump: 0x06).
+ * @magic: the zone config magic to check, or 0 for the lowest that carries
+ * the file.  @vfile: a virtio config to cross-check against the zone, or
+ * NULL.
  */
-/* @vfile: a virtio config to cross-check against the zone, or NULL. */
 int zone_check_cmd(const char *file, u32 arch, u64 magic, const char *vfile);
-int zone_dump_cmd(const char *file, u32 arch, u64 magic);
 /* The bytes ZONE_START would pass for @magic, to @out ("-": stdout). */
 int zone_pack_cmd(const char *file, u32 arch, u64 magic, const char *out);
 int zone_start_cmd(const char *file);

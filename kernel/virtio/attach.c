@@ -350,7 +350,7 @@ static void hv_vnode_teardown(struct hv_vnode *vn)
 	kobject_del(&vn->kobj);		/* with the type's files */
 	if (vn->dev->ops->kill)
 		vn->dev->ops->kill(vn->dev);
-	hv_vdev_unregister(&vn->dev->vdev);
+	hvisor_vdev_unregister(&vn->dev->vdev);
 	hv_virtio_irq_stop(vn->dev);
 	vn->dev->ops->destroy(vn->dev);
 	hvisor_zone_put(vn->zone);
@@ -585,7 +585,7 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 			  sizeof(vn->backend));
 	r->files[i] = NULL;	/* the device owns the reference now */
 
-	err = hv_vdev_register(&vn->dev->vdev);
+	err = hvisor_vdev_register(&vn->dev->vdev);
 	if (err) {
 		pr_err("hvisor: virtio device %u at %#llx overlaps a device of zone %u\n",
 		       i, d->addr, r->hdr.zone_id);
@@ -604,7 +604,7 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 del_kobj:
 	kobject_del(&vn->kobj);
 unregister:
-	hv_vdev_unregister(&vn->dev->vdev);
+	hvisor_vdev_unregister(&vn->dev->vdev);
 destroy_dev:
 	hv_virtio_irq_stop(vn->dev);
 	vn->dev->ops->destroy(vn->dev);

@@ -50,21 +50,10 @@
 #define HV_CON_BUDGET_BYTES	SZ_64K	/* bytes per queue per worker run */
 #define HV_CON_RETRY		(HZ / 20)	/* tty buffers full, unthrottled */
 
-#define HV_CON_WORK		0	/* the worker's one bit */
 
 static struct hv_console *to_hv_con(struct hv_virtio_dev *dev)
 {
 	return container_of(dev, struct hv_console, dev);
-}
-
-void hv_con_kick(struct hv_console *con)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&con->lock, flags);
-	if (!con->dead)
-		hv_worker_kick(&con->worker, HV_CON_WORK);
-	spin_unlock_irqrestore(&con->lock, flags);
 }
 
 /*
@@ -453,12 +442,6 @@ free_con:
 }
 
 /* The memory of @con (the tty side's last put, or a failed create). */
-void hv_con_free(struct hv_console *con)
-{
-	kvfree(con->out_buf);
-	kfree(con);
-}
-
 void hv_console_destroy(struct hv_virtio_dev *dev)
 {
 	struct hv_console *con = to_hv_con(dev);

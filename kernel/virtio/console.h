@@ -29,20 +29,6 @@
 #include "mmio.h"
 #include "vtype.h"
 
-#define HV_CON_TTY_NAME		"hvisorcon"
-#define HV_CON_MINORS		32
-#define HV_CON_OUT_RING		(64 * 1024)	/* guest -> tty, bytes */
-#define HV_CON_IN_RING		(4 * 1024)	/* tty -> guest, bytes */
-
-/*
- * Register the hvisorcon tty driver.  Called once from module init,
- * before any device can be attached; 0 or -errno.
- */
-int hv_console_init(void);
-
-/* Undo hv_console_init(); every console must be destroyed already. */
-void hv_console_exit(void);
-
 /*
  * Create a console device (not yet registered with the bridge) and its
  * tty /dev/hvisorcon<n> (root 0600: the name matches no distribution

@@ -281,7 +281,23 @@ void hv_con_tty_remove(struct hv_console *con)
 	tty_port_put(&con->port);
 }
 
-int hv_console_init(void)
+void hv_con_kick(struct hv_console *con)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&con->lock, flags);
+	if (!con->dead)
+		hv_worker_kick(&con->worker, HV_CON_WORK);
+	spin_unlock_irqrestore(&con->lock, flags);
+}
+
+void hv_con_free(struct hv_console *con)
+{
+	kvfree(con->out_buf);
+	kfree(con);
+}
+
+int hv_con_tty_init(void)
 {
 	struct tty_driver *driver;
 	int err;
@@ -324,7 +340,7 @@ put_driver:
 	return err;
 }
 
-void hv_console_exit(void)
+void hv_con_tty_exit(void)
 {
 	tty_unregister_driver(hv_con_driver);
 	tty_driver_kref_put(hv_con_driver);

@@ -10,11 +10,16 @@
 #include <linux/tty_port.h>
 #include <linux/virtio_console.h>
 
-#include "console.h"
+#include "mmio.h"
 #include "console_buf.h"
 #include "worker.h"
 
+#define HV_CON_TTY_NAME		"hvisorcon"
+#define HV_CON_MINORS		32
+#define HV_CON_OUT_RING		(64 * 1024)	/* guest -> tty, bytes */
+#define HV_CON_IN_RING		(4 * 1024)	/* tty -> guest, bytes */
 #define HV_CON_QUEUE_MAX	128
+#define HV_CON_WORK		0	/* the worker's one bit */
 
 struct hv_console {
 	struct hv_virtio_dev dev;
@@ -56,10 +61,10 @@ struct hv_console {
 	u8 *out_buf;			/* HV_CON_OUT_RING bytes, kvmalloc */
 };
 
-/* Queue work for the worker (console.c); any context, not after destroy. */
+/* Queue work for the worker; any context, not after destroy. */
 void hv_con_kick(struct hv_console *con);
 
-/* Free @con (console.c): the port's last put, or a failed create. */
+/* Free @con: the port's last put, or a failed create. */
 void hv_con_free(struct hv_console *con);
 
 /*
@@ -74,5 +79,14 @@ int hv_con_tty_add(struct hv_console *con);
  * its openers, remove the node, drop the device's port reference.
  */
 void hv_con_tty_remove(struct hv_console *con);
+
+/*
+ * Register the hvisorcon tty driver.  Called once from module init,
+ * before any device can be attached; 0 or -errno.
+ */
+int hv_con_tty_init(void);
+
+/* Undo hv_con_tty_init(); every console must be destroyed already. */
+void hv_con_tty_exit(void);
 
 #endif /* _HVISOR_VIRTIO_CONSOLE_TTY_H */

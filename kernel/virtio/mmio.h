@@ -1,261 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The virtio-mmio (version 2) register file of an emulated device, and the
- * device core shared by blk, net and console: feature negotiation, the
- * status state machine, queue setup, the interrupt line and reset.
+ * The virtio-mmio (version 2) register file of an emulated device: the
+ * transport that decodes a zone's trapped accesses into the device core
+ * (device.h), which this header includes for the devices.
  *
  * Contexts: register accesses come from the bridge consumer kthread, one at
- * a time; device workers call hv_virtio_raise() and
- * hv_virtio_queue_broken().  Everything here may sleep; nothing here may be
- * called from atomic context.
+ * a time, under dev->lock.  Everything here may sleep.
  */
 #ifndef _HVISOR_VIRTIO_MMIO_H
 #define _HVISOR_VIRTIO_MMIO_H
 
-#include <linux/atomic.h>
-#include <linux/mutex.h>
-#include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 
-#include "../../include/hvisor/seam.h"
-#include "vdev.h"
-#include "guest_mem.h"
-#include "vq.h"
+#include "../vdev.h"
+#include "device.h"
 
 #define HV_VIRTIO_MMIO_MAGIC	0x74726976	/* "virt" */
 #define HV_VIRTIO_MMIO_VERSION	2
 #define HV_VIRTIO_VENDOR_ID	0x48564953	/* "HVIS", as upstream */
 #define HV_VIRTIO_MMIO_SIZE	0x200		/* minimum window we need */
-#define HV_VIRTIO_MAX_QUEUES	16
 
 /*
- * Re-injection while InterruptStatus stays pending: first after
- * HV_VIRTIO_REINJECT_MS without an acknowledgment, then with the delay
- * doubling up to HV_VIRTIO_REINJECT_MAX_MS; an acknowledgment starts
- * again from the first delay.  See hv_virtio_raise().
- */
-#define HV_VIRTIO_REINJECT_MS		4
-#define HV_VIRTIO_REINJECT_MAX_MS	16
-
-struct hv_virtio_dev;
-
-/* What a device type (blk, net, console) plugs into the core. */
-struct hv_virtio_ops {
-	const char *name;
-	u32 type;			/* VIRTIO_ID_* */
-	u16 num_queues;			/* <= HV_VIRTIO_MAX_QUEUES */
-	u16 queue_max;			/* power of two <= HV_VQ_MAX_SIZE */
-	/*
-	 * Device-specific feature bits offered.  The core adds VERSION_1,
-	 * RING_INDIRECT_DESC and RING_EVENT_IDX itself.  Read through
-	 * dev->device_features, which the device may narrow at creation.
-	 */
-	u64 features;
-	/* Fill @len bytes of config space at @offset (bounds checked). */
-	void (*config_read)(struct hv_virtio_dev *dev, u32 offset, u8 *buf,
-			    u32 len);
-	/* Optional; bounds checked; writes are ignored without it. */
-	void (*config_write)(struct hv_virtio_dev *dev, u32 offset,
-			     const u8 *buf, u32 len);
-	/* The guest kicked ready queue @index.  Must not block for long. */
-	void (*notify)(struct hv_virtio_dev *dev, u16 index);
-	/*
-	 * Quiesce: on return no request is in flight and nothing touches any
-	 * queue until the next notify.  May sleep.
-	 */
-	void (*reset)(struct hv_virtio_dev *dev);
-	/*
-	 * Optional: quiesce queue @index alone (QueueReady = 0), as reset
-	 * does for every queue; the others keep running.  Without it, a
-	 * QueueReady = 0 quiesces the whole device through reset.  May sleep.
-	 */
-	void (*reset_queue)(struct hv_virtio_dev *dev, u16 index);
-	/*
-	 * Optional: the device is being detached while the guest may still
-	 * drive it.  Stop taking new work, wait for what is in flight, and
-	 * fail everything held or posted so the driver sees errors instead
-	 * of waiting forever.  Registers keep working until unregistration.
-	 * May sleep.
-	 */
-	void (*kill)(struct hv_virtio_dev *dev);
-	/* Optional: the driver changed Status from @old to @new (not 0). */
-	void (*status_changed)(struct hv_virtio_dev *dev, u32 old, u32 new);
-	/* Free a device that is no longer registered (attach.c). */
-	void (*destroy)(struct hv_virtio_dev *dev);
-};
-
-/* Guest-visible state of one queue as programmed through the registers. */
-struct hv_virtio_queue_regs {
-	u32 num;
-	u64 desc;
-	u64 avail;
-	u64 used;
-	bool ready;
-};
-
-struct hv_virtio_dev {
-	struct hv_vdev vdev;		/* registry entry: zone, base, len */
-	const struct hv_virtio_ops *ops;
-	void *priv;			/* the device type's state */
-	const struct hv_guest_mem *mem;
-	u32 irq;
-	u64 device_features;		/* offered, transport bits included */
-	u32 config_size;		/* bytes of config space */
-	/*
-	 * Queues the device has, fixed before registration: ops->num_queues,
-	 * or more through hv_virtio_dev_set_queues().  Queues from
-	 * ops->num_queues on exist for the driver only once it accepted
-	 * mq_feature (0: no such queues).
-	 */
-	u16 num_queues;
-	u64 mq_feature;
-	/* Raise the guest's interrupt line; process context; 0 or -errno. */
-	int (*inject)(struct hv_virtio_dev *dev);
-	/*
-	 * Optional: the line saw @ev (enum hvisor_irq_event), for the
-	 * hypervisors that leave it asserted until zone 0 clears it; true
-	 * if it was cleared.  Called from register accesses, under
-	 * dev->lock.
-	 */
-	bool (*line_event)(struct hv_virtio_dev *dev, enum hvisor_irq_event ev);
-
-	/*
-	 * Serialises register accesses and protects the register file
-	 * below (selectors, driver features, queue registers, queue setup and
-	 * reset).  Device workers never take it.
-	 */
-	struct mutex lock;
-	u32 dev_features_sel;
-	u32 drv_features_sel;
-	u32 drv_features[2];
-	u64 features;			/* accepted at FEATURES_OK */
-	u32 queue_sel;
-	struct hv_virtio_queue_regs qregs[HV_VIRTIO_MAX_QUEUES];
-
-	/* The queues; touched by the worker, set up and reset under lock. */
-	struct hv_vq vqs[HV_VIRTIO_MAX_QUEUES];
-
-	/*
-	 * Protects status, int_status and the re-injection state below;
-	 * taken by workers, registers and the re-injection work.
-	 */
-	spinlock_t state_lock;
-	u32 status;
-	u32 int_status;
-	/* Re-injects while int_status stays set; see hv_virtio_raise(). */
-	struct delayed_work reinject;
-	unsigned long reinject_base;	/* first delay, jiffies */
-	unsigned long reinject_delay;	/* next delay, jiffies */
-	bool irq_stopped;		/* hv_virtio_irq_stop() ran */
-
-	atomic_t config_generation;
-
-	/* statistics for sysfs */
-	atomic64_t notifies;
-	atomic64_t injects;
-	atomic64_t reinjects;		/* of which by the re-injection work */
-	atomic64_t inject_errors;
-	atomic64_t bad_accesses;
-	atomic64_t yields;		/* worker runs cut by their budget */
-};
-
-/* Where and how a device appears to its zone (from the attach request). */
-struct hv_virtio_dev_info {
-	u32 zone_id;
-	u64 base;			/* guest physical MMIO window */
-	u64 len;
-	u32 irq;
-	const struct hv_guest_mem *mem;
-	int (*inject)(struct hv_virtio_dev *dev);
-	bool (*line_event)(struct hv_virtio_dev *dev, enum hvisor_irq_event ev);
-};
-
-/*
- * Initialise @dev for @ops before registration.  The caller fills
+ * Initialise @dev for @ops before registration, served through this
+ * register file.  The caller fills
  * dev->vdev (zone, base, len), dev->irq, dev->priv and dev->inject, or
  * has hv_virtio_dev_bind() do it.  Returns -EINVAL if @ops is
- * inconsistent.
+ * inconsistent or its config space does not fit the window.
  */
 int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 		       const struct hv_virtio_ops *ops,
 		       const struct hv_guest_mem *mem, u32 config_size);
-
-/* Place an initialised @dev where @info says, with backend data @priv. */
-void hv_virtio_dev_bind(struct hv_virtio_dev *dev,
-			const struct hv_virtio_dev_info *info, void *priv);
-
-/*
- * Give @dev @num queues instead of ops->num_queues, before registration.
- * Queues past ops->num_queues exist for the driver only after it accepted
- * feature bit @mq_bit (a VIRTIO_*_F_MQ), which is then offered.  Returns
- * -EINVAL unless ops->num_queues <= @num <= HV_VIRTIO_MAX_QUEUES and
- * @mq_bit < 64.
- */
-int hv_virtio_dev_set_queues(struct hv_virtio_dev *dev, u16 num,
-			     unsigned int mq_bit);
 
 /* The hv_vdev MMIO callbacks (dev->vdev.mmio points to these). */
 extern const struct hv_vdev_mmio_ops hv_virtio_mmio_ops;
 u64 hv_virtio_mmio_read(struct hv_vdev *vdev, u64 offset, u32 size);
 void hv_virtio_mmio_write(struct hv_vdev *vdev, u64 offset, u64 value,
 			  u32 size);
-
-/*
- * A notify decision: set interrupt status @bits (VIRTIO_MMIO_INT_*) and
- * inject, whether or not the bits were pending already; then re-inject
- * while InterruptStatus stays set (hvisor may drop any injection).
- */
-void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits);
-
-/*
- * One run of the re-injection work: inject again if InterruptStatus is
- * still set, and say whether to look again (true) or stop.  Exposed for
- * tests; the work calls it.
- */
-bool hv_virtio_reinject_tick(struct hv_virtio_dev *dev);
-
-/*
- * Stop re-injecting, for good, and wait for a running re-injection:
- * before the device is destroyed, after it is unregistered.  May sleep.
- */
-void hv_virtio_irq_stop(struct hv_virtio_dev *dev);
-
-/*
- * ops->kill, after it completed what the device held and raised
- * VIRTIO_MMIO_INT_VRING: wait (bounded, 2 s) for the driver to acknowledge
- * the interrupt and to stop kicking for 100 ms.  A driver reads
- * InterruptStatus before the used ring, and after unregistration that
- * read returns 0, so completions it has not acknowledged would be
- * invisible.  Warns if it never did.  May sleep.
- */
-void hv_virtio_kill_wait(struct hv_virtio_dev *dev);
-
-/* A queue broke: set NEEDS_RESET and notify the driver (once). */
-void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index);
-
-/*
- * A worker run on @dev ended: count a yield if its budget cut it.  Returns
- * run->cut: the worker must requeue itself behind other work.
- */
-bool hv_virtio_run_end(struct hv_virtio_dev *dev, const struct hv_vq_run *run);
-
-/* The device changed its config space: bump the generation, notify. */
-void hv_virtio_config_changed(struct hv_virtio_dev *dev);
-
-/* Snapshot of Status (for workers and sysfs). */
-u32 hv_virtio_status(struct hv_virtio_dev *dev);
-
-/* Was @bit (VIRTIO_F_* / VIRTIO_RING_F_* number) accepted? */
-static inline bool hv_virtio_has_feature(const struct hv_virtio_dev *dev,
-					 unsigned int bit)
-{
-	return dev->features & BIT_ULL(bit);
-}
-
-static inline struct hv_virtio_dev *to_hv_virtio_dev(struct hv_vdev *vdev)
-{
-	return container_of(vdev, struct hv_virtio_dev, vdev);
-}
 
 #endif /* _HVISOR_VIRTIO_MMIO_H */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: the virtio-mmio register file and device core
- * (kernel/virtio/mmio.c, with vq.c for QueueReady), built for userspace
- * through kshim.h.  The input is a 4-byte device description followed by
+ * (kernel/virtio/mmio.c and device.c, with vq.c for QueueReady), built
+ * for userspace through kshim.h.  The input is a 4-byte device description followed by
  * register accesses, 7 bytes each:
  *
  *   byte 0   bits 0-1: queues - 1 (1..4); bit 2: 4 more queues behind an

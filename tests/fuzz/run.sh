@@ -85,6 +85,7 @@ build() {
 		$CC "${SAN[@]}" "${feat[@]}" -std=gnu11 -fno-strict-overflow \
 			-fno-strict-aliasing -I"$OUT/include" -I"$ROOT" -include "$FZ/kshim.h" \
 			-o "$out" $FZ/fuzz_mmio.c $FZ/kshim.c kernel/virtio/mmio.c \
+			kernel/virtio/device.c \
 			kernel/virtio/vq.c kernel/virtio/guest_mem.c ;;
 	zone_config|virtio_config)
 		# As userspace/Makefile builds the tool.

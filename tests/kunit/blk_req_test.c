@@ -2,9 +2,14 @@
 /*
  * KUnit: virtio-blk request parsing (header, sector range, framing).
  */
-#include "../../kernel/virtio/blk_req.c"
+#include "../../kernel/virtio/blk_req.h"
 
 #include <kunit/test.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/virtio_blk.h>
 
 #include "virtio_test_util.h"
 

@@ -4,10 +4,13 @@
  * arithmetic, full/empty, wrap-around, the cfg handshake and the sleep
  * handshake, on a bridge page in ordinary memory playing hvisor's side.
  */
-#include "../../kernel/bridge_ring.c"
+#include "../../kernel/bridge_ring.h"
 
 #include <kunit/test.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 /* hvisor's side of the request ring: fill the slot, then publish rear. */
 static bool hv_test_push_req(struct hv_virtio_bridge *b, u64 cpu, u64 addr)
@@ -56,8 +59,8 @@ static void bridge_ring_empty_test(struct kunit *test)
 	struct hv_virtio_bridge *b = hv_test_bridge(test);
 	struct hv_device_req req;
 
-	KUNIT_EXPECT_TRUE(test, hv_ring_req_empty(b));
-	KUNIT_EXPECT_FALSE(test, hv_ring_pop_req(b, &req));
+	KUNIT_EXPECT_TRUE(test, hvisor_ring_req_empty(b));
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_pop_req(b, &req));
 	KUNIT_EXPECT_EQ(test, b->req_front, 0u);
 }
 
@@ -68,19 +71,19 @@ static void bridge_ring_fifo_test(struct kunit *test)
 
 	KUNIT_ASSERT_TRUE(test, hv_test_push_req(b, 0, 0x1000));
 	KUNIT_ASSERT_TRUE(test, hv_test_push_req(b, 1, 0x2001));
-	KUNIT_EXPECT_FALSE(test, hv_ring_req_empty(b));
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_req_empty(b));
 
-	KUNIT_ASSERT_TRUE(test, hv_ring_pop_req(b, &req));
+	KUNIT_ASSERT_TRUE(test, hvisor_ring_pop_req(b, &req));
 	KUNIT_EXPECT_EQ(test, req.address, 0x1000ULL);
 	KUNIT_EXPECT_EQ(test, req.src_cpu, 0ULL);
 	KUNIT_EXPECT_EQ(test, req.value, 0x1000ULL ^ 0xffff);
 	KUNIT_EXPECT_EQ(test, b->req_front, 1u);
 
-	KUNIT_ASSERT_TRUE(test, hv_ring_pop_req(b, &req));
+	KUNIT_ASSERT_TRUE(test, hvisor_ring_pop_req(b, &req));
 	KUNIT_EXPECT_EQ(test, req.address, 0x2001ULL);
 	KUNIT_EXPECT_EQ(test, req.src_cpu, 1ULL);
 	KUNIT_EXPECT_EQ(test, req.is_write, 1);
-	KUNIT_EXPECT_FALSE(test, hv_ring_pop_req(b, &req));
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_pop_req(b, &req));
 }
 
 /* 32 slots, one always empty: hvisor can queue 31, never 32. */
@@ -95,11 +98,11 @@ static void bridge_ring_full_req_test(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, hv_test_push_req(b, 0, 0xdead));
 
 	for (i = 0; i < HV_BRIDGE_MAX_REQ - 1; i++) {
-		KUNIT_ASSERT_TRUE(test, hv_ring_pop_req(b, &req));
+		KUNIT_ASSERT_TRUE(test, hvisor_ring_pop_req(b, &req));
 		KUNIT_EXPECT_EQ(test, req.address, 0x1000ULL + i * 8);
 	}
-	KUNIT_EXPECT_FALSE(test, hv_ring_pop_req(b, &req));
-	KUNIT_EXPECT_TRUE(test, hv_ring_req_empty(b));
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_pop_req(b, &req));
+	KUNIT_EXPECT_TRUE(test, hvisor_ring_req_empty(b));
 }
 
 static void bridge_ring_full_res_test(struct kunit *test)
@@ -109,8 +112,8 @@ static void bridge_ring_full_res_test(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < HV_BRIDGE_MAX_REQ - 1; i++)
-		KUNIT_ASSERT_EQ(test, hv_ring_push_res(b, 1, 40 + i), 0);
-	KUNIT_EXPECT_EQ(test, hv_ring_push_res(b, 1, 99), -ENOSPC);
+		KUNIT_ASSERT_EQ(test, hvisor_ring_push_res(b, 1, 40 + i), 0);
+	KUNIT_EXPECT_EQ(test, hvisor_ring_push_res(b, 1, 99), -ENOSPC);
 	/* a full ring is left as it was */
 	KUNIT_EXPECT_EQ(test, b->res_rear, (u32)(HV_BRIDGE_MAX_REQ - 1));
 
@@ -118,9 +121,9 @@ static void bridge_ring_full_res_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res.irq_id, 40u);
 	KUNIT_EXPECT_EQ(test, res.target_zone, 1u);
 	/* one slot freed: one push fits again, and wraps rear to 0 */
-	KUNIT_EXPECT_EQ(test, hv_ring_push_res(b, 2, 77), 0);
+	KUNIT_EXPECT_EQ(test, hvisor_ring_push_res(b, 2, 77), 0);
 	KUNIT_EXPECT_EQ(test, b->res_rear, 0u);
-	KUNIT_EXPECT_EQ(test, hv_ring_push_res(b, 2, 78), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, hvisor_ring_push_res(b, 2, 78), -ENOSPC);
 }
 
 /* Many rounds through both rings: indices stay in 0..31 and FIFO holds. */
@@ -135,19 +138,19 @@ static void bridge_ring_wrap_test(struct kunit *test)
 		for (j = 0; j < 3; j++)
 			KUNIT_ASSERT_TRUE(test, hv_test_push_req(b, j, i * 16 + j));
 		for (j = 0; j < 3; j++) {
-			KUNIT_ASSERT_TRUE(test, hv_ring_pop_req(b, &req));
+			KUNIT_ASSERT_TRUE(test, hvisor_ring_pop_req(b, &req));
 			KUNIT_EXPECT_EQ(test, req.address, (u64)(i * 16 + j));
 			KUNIT_EXPECT_EQ(test, req.src_cpu, (u64)j);
 		}
 		KUNIT_EXPECT_LT(test, b->req_front, (u32)HV_BRIDGE_MAX_REQ);
 
-		KUNIT_ASSERT_EQ(test, hv_ring_push_res(b, i, i + 1), 0);
+		KUNIT_ASSERT_EQ(test, hvisor_ring_push_res(b, i, i + 1), 0);
 		KUNIT_ASSERT_TRUE(test, hv_test_pop_res(b, &res));
 		KUNIT_EXPECT_EQ(test, res.target_zone, i);
 		KUNIT_EXPECT_EQ(test, res.irq_id, i + 1);
 		KUNIT_EXPECT_LT(test, b->res_rear, (u32)HV_BRIDGE_MAX_REQ);
 	}
-	KUNIT_EXPECT_TRUE(test, hv_ring_req_empty(b));
+	KUNIT_EXPECT_TRUE(test, hvisor_ring_req_empty(b));
 }
 
 /* hvisor waits for cfg_flags[cpu] to change, then reads cfg_values[cpu]. */
@@ -156,14 +159,14 @@ static void bridge_ring_cfg_test(struct kunit *test)
 	struct hv_virtio_bridge *b = hv_test_bridge(test);
 	unsigned int i;
 
-	KUNIT_EXPECT_EQ(test, hv_ring_complete_cfg(b, 3, 0x74726976), 0);
+	KUNIT_EXPECT_EQ(test, hvisor_ring_complete_cfg(b, 3, 0x74726976), 0);
 	KUNIT_EXPECT_EQ(test, b->cfg_flags[3], 1ULL);
 	KUNIT_EXPECT_EQ(test, b->cfg_values[3], 0x74726976ULL);
-	KUNIT_EXPECT_EQ(test, hv_ring_complete_cfg(b, 3, 0), 0);
+	KUNIT_EXPECT_EQ(test, hvisor_ring_complete_cfg(b, 3, 0), 0);
 	KUNIT_EXPECT_EQ(test, b->cfg_flags[3], 2ULL);
 	KUNIT_EXPECT_EQ(test, b->cfg_values[3], 0ULL);
 
-	KUNIT_EXPECT_EQ(test, hv_ring_complete_cfg(b, HV_BRIDGE_MAX_CPUS - 1, 7), 0);
+	KUNIT_EXPECT_EQ(test, hvisor_ring_complete_cfg(b, HV_BRIDGE_MAX_CPUS - 1, 7), 0);
 	KUNIT_EXPECT_EQ(test, b->cfg_flags[HV_BRIDGE_MAX_CPUS - 1], 1ULL);
 
 	/* other cpus untouched */
@@ -178,9 +181,9 @@ static void bridge_ring_bad_cpu_test(struct kunit *test)
 	struct hv_virtio_bridge *before = hv_test_bridge(test);	/* 2 KiB */
 
 	memcpy(before, b, sizeof(*before));
-	KUNIT_EXPECT_EQ(test, hv_ring_complete_cfg(b, HV_BRIDGE_MAX_CPUS, 1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, hv_ring_complete_cfg(b, ~0ULL, 1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, hv_ring_complete_cfg(b, 1ULL << 32, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvisor_ring_complete_cfg(b, HV_BRIDGE_MAX_CPUS, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvisor_ring_complete_cfg(b, ~0ULL, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hvisor_ring_complete_cfg(b, 1ULL << 32, 1), -EINVAL);
 	/* nothing written anywhere on the page */
 	KUNIT_EXPECT_EQ(test, memcmp(before, b, sizeof(*before)), 0);
 }
@@ -193,10 +196,10 @@ static void bridge_ring_index_mask_test(struct kunit *test)
 
 	b->req_rear = 33;	/* masked: 1 */
 	b->req_list[0].address = 0x4242;
-	KUNIT_ASSERT_TRUE(test, hv_ring_pop_req(b, &req));
+	KUNIT_ASSERT_TRUE(test, hvisor_ring_pop_req(b, &req));
 	KUNIT_EXPECT_EQ(test, req.address, 0x4242ULL);
 	KUNIT_EXPECT_EQ(test, b->req_front, 1u);
-	KUNIT_EXPECT_FALSE(test, hv_ring_pop_req(b, &req));
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_pop_req(b, &req));
 }
 
 static void bridge_ring_wakeup_test(struct kunit *test)
@@ -205,17 +208,17 @@ static void bridge_ring_wakeup_test(struct kunit *test)
 	struct hv_device_req req;
 
 	/* empty: arming leaves need_wakeup set, we may sleep */
-	KUNIT_EXPECT_TRUE(test, hv_ring_arm_wakeup(b));
+	KUNIT_EXPECT_TRUE(test, hvisor_ring_arm_wakeup(b));
 	KUNIT_EXPECT_EQ(test, b->need_wakeup, 1);
-	hv_ring_disarm_wakeup(b);
+	hvisor_ring_disarm_wakeup(b);
 	KUNIT_EXPECT_EQ(test, b->need_wakeup, 0);
 
 	/* a request slipped in: do not sleep, need_wakeup back to 0 */
 	KUNIT_ASSERT_TRUE(test, hv_test_push_req(b, 0, 0x50));
-	KUNIT_EXPECT_FALSE(test, hv_ring_arm_wakeup(b));
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_arm_wakeup(b));
 	KUNIT_EXPECT_EQ(test, b->need_wakeup, 0);
-	KUNIT_EXPECT_TRUE(test, hv_ring_pop_req(b, &req));
-	KUNIT_EXPECT_TRUE(test, hv_ring_arm_wakeup(b));
+	KUNIT_EXPECT_TRUE(test, hvisor_ring_pop_req(b, &req));
+	KUNIT_EXPECT_TRUE(test, hvisor_ring_arm_wakeup(b));
 }
 
 static struct kunit_case bridge_ring_cases[] = {

@@ -5,10 +5,15 @@
  * that comes late gets everything up to the ring size, and the rest once
  * the held producer resumes.  Window size changes coalesce.
  */
-#include "../../kernel/virtio/console_buf.c"
+#include "../../kernel/virtio/console_buf.h"
 
 #include <kunit/test.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/random.h>
+#include <linux/string.h>
 
 /* 6.1's KUnit has no KUNIT_EXPECT_MEMEQ. */
 #define HVT_EXPECT_MEMEQ(test, a, b, len) \

@@ -3,10 +3,14 @@
  * KUnit: guest memory region validation and translation bounds, and which
  * mappings count as the linear map (bvec I/O allowed).
  */
-#include "../../kernel/virtio/guest_mem.c"
+#include "../../kernel/virtio/guest_mem.h"
 
 #include <kunit/test.h>
+#include <linux/errno.h>
 #include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/vmalloc.h>
 
 #include "virtio_test_util.h"

@@ -4,9 +4,21 @@
  * negotiation, queue setup, interrupt line, config space bounds) driven
  * through the same read/write callbacks the bridge consumer uses.
  */
-#include "../../kernel/virtio/mmio.c"
+#include "../../kernel/virtio/mmio.h"
 
 #include <kunit/test.h>
+#include <linux/bits.h>
+#include <linux/delay.h>
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_mmio.h>
+#include <linux/virtio_ring.h>
+#include <linux/workqueue.h>
 
 #include "virtio_test_util.h"
 

@@ -3,9 +3,17 @@
  * KUnit: virtio-net header logic fed with hostile TX headers and chains,
  * RX header fix-up, num_buffers and buffer splitting, tap offloads.
  */
-#include "../../kernel/virtio/net_hdr.c"
+#include "../../kernel/virtio/net_hdr.h"
 
 #include <kunit/test.h>
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_tun.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <linux/virtio_config.h>
 
 #include "virtio_test_util.h"
 

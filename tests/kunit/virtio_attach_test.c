@@ -4,8 +4,8 @@
  * The services of the rest of hvisor.ko (registry, bridge, zones) and the
  * memremap()s are replaced by fakes that count what is held.
  */
-#define hv_vdev_register	hvt_vdev_register
-#define hv_vdev_unregister	hvt_vdev_unregister
+#define hvisor_vdev_register	hvt_vdev_register
+#define hvisor_vdev_unregister	hvt_vdev_unregister
 #define hvisor_bridge_inject	hvt_bridge_inject
 #define hvisor_hv_irq_event	hvt_hv_irq_event
 #define hvisor_arch_id		hvt_arch_id

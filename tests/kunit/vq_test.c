@@ -3,9 +3,19 @@
  * KUnit: split virtqueue parsing against hostile descriptors and rings
  * (design.md section 7, one case per rule and boundary).
  */
-#include "../../kernel/virtio/vq.c"
+#include "../../kernel/virtio/vq.h"
 
 #include <kunit/test.h>
+#include <linux/align.h>
+#include <linux/compiler.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/overflow.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <linux/virtio_ring.h>
 
 #include "virtio_test_util.h"
 

@@ -4,7 +4,7 @@
  * the test's own: kicks run handlers, a cut run is requeued until its work
  * is done, quiesce and kill exclude the thread, a late kick fires.
  */
-#include "../../kernel/virtio/worker.c"
+#include "../../kernel/virtio/worker.h"
 
 #include <kunit/test.h>
 #include <linux/delay.h>

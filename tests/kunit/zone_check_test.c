@@ -4,7 +4,7 @@
  * hvisor.ko runs on every config the tool hands it: a config that passes
  * goes to the hypervisor as is, and hvisor panics on bad regions.
  */
-#include "../../common/zone_check.c"
+#include "../../common/zone_check.h"
 
 #include <kunit/test.h>
 #include <linux/module.h>

@@ -111,9 +111,13 @@ else
 fi
 
 # ---------------------------------------------------------------- fixtures
-cp -r "$HERE/bad" "$HERE/good" "$HERE/vbad" "$HERE/vgood" "$HERE/xcheck" \
-	"$WORK/"
+cp -r "$HERE/good" "$HERE/vgood" "$HERE/xcheck" "$WORK/"
 cd "$WORK" || exit 2
+# the malformed inputs: one file per case under cases/ (cases.py)
+if ! python3 "$HERE/cases.py" "$WORK" 2>cases.err; then
+	fail "cases/*/*.case are read" "$(cat cases.err)"
+	finish
+fi
 head -c 65536 /dev/zero >disk.img
 head -c 131072 /dev/zero >disk2.img
 mkfifo afifo
@@ -123,10 +127,6 @@ seq 300000 400000 | head -c 1000 >vmlinux.bin
 seq 400000 500000 | head -c 5000 >initrd.img
 : >empty.img
 mkdir adir
-: >bad/empty.json
-mkdir bad/dir.json
-head -c 1048576 /dev/zero | tr '\0' 'x' >bad/garbage-1mib.json
-{ printf '{}'; head -c 1048575 /dev/zero | tr '\0' ' '; } >bad/over-1mib.json
 
 # Cases to run again under valgrind: "rc<TAB>desc<TAB>args (\x1f-separated)"
 VG=()
@@ -187,9 +187,11 @@ fields() {
 }
 
 # good DESC ARCH FILE [--arch A] -- KEY=VALUE...: check accepts it, the
-# summary names ARCH, the dump decodes to the given values
+# summary names ARCH, the packed config (0x06) decodes to the given
+# values.  An image the config names but the test does not have is packed
+# from a 1-byte stand-in (check: "only its load address is checked").
 good() {
-	local desc=$1 arch=$2 file=$3 args=() detail=""
+	local desc=$1 arch=$2 file=$3 args=() detail="" img made=()
 	shift 3
 	while [ "$1" != "--" ]; do
 		args+=("$1")
@@ -203,9 +205,14 @@ good() {
 		return
 	fi
 	pass "$desc: zone check"
-	run -- zone dump "$file" "${args[@]}"
+	while IFS= read -r img; do
+		[ -e "$img" ] && continue
+		mkdir -p "$(dirname "$img")" && printf x >"$img" && made+=("$img")
+	done < <(sed -n 's/.*: note: "\(.*\)" not found; only its load address is checked$/\1/p' err)
+	run -- zone pack "$file" --config-abi 6 -o - "${args[@]}"
+	[ ${#made[@]} -eq 0 ] || rm -f "${made[@]}"
 	if [ "$RC" != 0 ]; then
-		fail "$desc: decoded values" "dump: exit status $RC" "$(cat err)"
+		fail "$desc: decoded values" "pack: exit status $RC" "$(cat err)"
 		return
 	fi
 	cp out dump.bin
@@ -744,95 +751,10 @@ expect "arm64 without gic_version nor gicr/gicc: an error" 1 \
 	zone check nogic-none.json
 
 # ---------------------------------------------------------------- bad input
-bad truncated "JSON syntax error at line 5, column 1: unexpected end of file"
-bad trailing-data \
-	"JSON syntax error at line 1, column 15: unexpected data after the end"
-bad duplicate-key 'duplicate key "zone_id"'
-bad top-level-array \
-	"expected a JSON object at the top level, found an array"
-bad empty "file is empty"
-bad dir "is a directory, not a JSON file"
-expect "bad input: missing file" 1 \
-	"hvisor: bad/nonexistent.json: cannot open: No such file or directory" \
-	zone check bad/nonexistent.json
-vg_add 1 "bad input: missing file" zone check bad/nonexistent.json
-bad garbage-1mib "JSON syntax error at line 1, column 1"
-bad over-1mib "file is too large (1048577 bytes, at most 1048576)"
-bad zone-id-array "zone_id: expected a number, found an array"
-bad name-number "name: expected a string, found a number"
-bad cpus-string "cpus: expected an array, found a string"
-bad size-overflow 'memory_regions[0].size: "0x1ffffffffffffffff" is out of range (at most 0xffffffffffffffff)'
-bad u32-overflow 'zone_id: "0x100000000" is out of range (at most 0xffffffff)'
-bad negative-number "memory_regions[0].physical_start: -1 is negative"
-bad negative-string 'memory_regions[0].physical_start: "-1" is not a number'
-bad not-a-number 'memory_regions[1].size: "0x1g" is not a number'
-bad float "zone_id: 1.5 is not an integer"
-bad huge-json-number 'entry_point: 1.152921504606847e+18 is too large for a JSON number (write it as a string, e.g. "0x...")'
-bad leading-zero 'zone_id: "010" is not a number (leading zeros are ambiguous: write decimal or 0x...)'
-bad regions-65 "memory_regions: too many entries (65, at most 64)"
-bad region-not-object \
-	"memory_regions[1]: expected an object, found a string"
-bad irq-1024 "interrupts[1]: 1024 is out of range (at most 1023)"
-bad irqs-1025 "interrupts: too many entries (1025, at most 1024)"
-bad cpu-64 "cpus[1]: 64 is out of range (at most 63)"
-bad cpu-duplicate "cpus[2]: cpu 2 is listed twice"
-bad cpus-empty "cpus: empty: a zone needs at least one cpu"
-bad name-40 'name: "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" is too long (40 characters, at most 31)'
-bad name-32 'name: "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn" is too long (32 characters, at most 31)'
-bad name-empty "name: is empty"
-bad missing-zone-id "zone_id: required field missing"
-bad missing-memory-regions "memory_regions: required field missing"
-bad missing-entry-point "entry_point: required field missing"
-bad missing-kernel-filepath "kernel_filepath: required field missing"
-bad missing-region-size "memory_regions[1].size: required field missing"
-bad memory-type-rom 'memory_regions[1].type: unknown memory type "rom" (expected ram, io or virtio)'
-bad gic-v4 'arch_config.gic_version: unknown GIC version "v4" (expected "v2" or "v3")'
-bad gic-missing-gicr "arch_config.gicr_base: required field missing"
-bad aarch32-string \
-	"arch_config.is_aarch32: expected a boolean, found a string"
-bad uefi-incomplete "arch_config.memory_map_size: required field missing"
-bad regions-overlap \
-	"memory_regions[2]: guest range overlaps memory_regions[0]"
-bad region-size-0 "memory_regions[1].size: is zero"
-bad region-wraps "memory_regions[1].size: physical range 0xfffffffffffff000 + 0x4000 wraps past 2^64"
-bad region-unaligned \
-	"memory_regions[0].size: 0x30000800 is not a multiple of 4 KiB"
-bad entry-outside-ram \
-	"entry_point: 0x40000000 is not inside a RAM region's guest range"
-bad loongarch-dmw-outside \
-	"entry_point: 0x90000000a0000000 is not inside a RAM region's guest range"
-bad kernel-outside-ram "kernel_load_paddr: image [0x90000000, 0x90002000) is not inside one RAM region"
-bad kernel-dtb-overlap "dtb_load_paddr: image overlaps the kernel image"
-bad kernel-missing-outside 'kernel_filepath: note: "no-such-Image" not found; only its load address is checked
-hvisor: bad/kernel-missing-outside.json: kernel_load_paddr: image [0x4fffffff, 0x50000000) is not inside one RAM region'
-bad kernel-empty-file 'kernel_filepath: "empty.img": file is empty'
-bad kernel-is-dir 'kernel_filepath: "adir": is a directory'
-bad kernel-path-empty "kernel_filepath: empty file name"
-bad modules-no-filepath "modules[0].filepath: required field missing"
-bad pci-5 "pci_config: too many entries (5, at most 4)"
-bad pci-missing-domain "pci_config[0].domain: required field missing"
-bad pci-devs-33 "alloc_pci_devs: too many entries (33, at most 32)"
-bad pci-dev-type-2 \
-	"alloc_pci_devs[0].dev_type: unknown device type 2 (0 physical, 1 virtual)"
-bad pci-dev-vbus-256 \
-	"alloc_pci_devs[0].v_bus: 256 is out of range (at most 255)"
-bad ivc-3 "ivc_configs: too many entries (3, at most 2)"
-bad zone-id-0 "zone_id: zone 0 is the root zone"
-bad zone-id-32 "zone_id: 32 is not below 32"
-bad arch-mips 'arch: unknown architecture "mips" (expected arm64, riscv64, loongarch64 or x86_64)'
-bad arch-mismatch \
-	'arch: "riscv" does not match the target architecture arm64' \
-	--arch arm64
-bad arch-unknown \
-	"arch: missing, and arch_config does not tell the architecture: use --arch"
-bad multiboot2 \
-	"boot_protocol: multiboot2 is not supported by this version of the tool"
-bad x86-region-id \
-	"arch_config.acpi_memory_region_id: region 2 does not exist (2 regions)"
-bad x86-setup-no-hpa "arch_config.setup_load_hpa: required field missing"
-bad x86-missing-ioapic "arch_config.ioapic_base: required field missing"
-bad x86-initrd-overlap \
-	"arch_config.initrd_filepath: image overlaps arch_config.cmdline"
+# cases/bad/*.case: "zone check bad/NAME.json" and its message
+nr_bad=$N
+. ./cases-bad.sh
+nr_bad=$((N - nr_bad))
 
 # ---------------------------------------------------------------- virtio configs
 # vbad NAME MESSAGE: "virtio check vbad/NAME.json" fails with
@@ -843,82 +765,10 @@ vbad() {
 		virtio check "vbad/$name.json"
 	vg_add 1 "bad virtio config: $name" virtio check "vbad/$name.json"
 }
-MMIO="(a virtio-mmio window needs 0x200: 0x100 of registers and the device config)"
-MACFORM='(expected "02:00:00:00:00:01" or an array of 6 bytes)'
-vbad missing-zones "zones: required field missing"
-vbad zones-object "zones: expected an array, found an object"
-vbad zones-empty "zones: empty: no zone to serve"
-vbad zones-33 "zones: too many entries (33, at most 32)"
-vbad top-level-array "expected a JSON object at the top level, found an array"
-vbad zone-not-object "zones[0]: expected an object, found a number"
-vbad zone-id-32 "zones[0].id: 32 is not below 32"
-vbad zone-id-0 "zones[0].id: zone 0 is the root zone"
-vbad zone-id-twice "zones[1].id: zone 1 is listed twice (also zones[0])"
-vbad regions-missing "zones[0].memory_region: required field missing"
-vbad regions-empty "zones[0].memory_region: empty: the devices need the zone's RAM"
-vbad regions-65 "zones[0].memory_region: too many entries (65, at most 64)"
-vbad region-size-0 "zones[0].memory_region[0].size: is zero"
-vbad region-wraps "zones[0].memory_region[0].size: guest range 0xfffffffffff00000 + 0x200000 wraps past 2^64"
-vbad region-zone0-wraps "zones[0].memory_region[0].size: zone 0 range 0xfffffffffff00000 + 0x200000 wraps past 2^64"
-vbad region-unaligned "zones[0].memory_region[0].zone0_ipa: 0x50000800 is not 4 KiB aligned"
-vbad region-size-unaligned "zones[0].memory_region[0].size: 0x30000800 is not a multiple of 4 KiB"
-vbad regions-overlap "zones[0].memory_region[1]: guest range overlaps memory_region[0]"
-vbad region-not-number 'zones[0].memory_region[0].size: "0x1g" is not a number'
-vbad devices-missing "zones[0].devices: required field missing"
-vbad devices-33 "zones[0].devices: too many entries (33, at most 32)"
-vbad device-not-object "zones[0].devices[0]: expected an object, found a string"
-vbad type-unknown 'zones[0].devices[0].type: unknown device type "floppy" (expected blk, net or console)'
-vbad type-missing "zones[0].devices[1].type: required field missing"
-vbad status-maybe 'zones[0].devices[0].status: unknown status "maybe" (expected "enable" or "disable")'
-vbad status-bool "zones[0].devices[0].status: expected a string, found a boolean"
-vbad addr-missing "zones[0].devices[0].addr: required field missing"
-vbad addr-unaligned "zones[0].devices[0].addr: 0xa003c02 is not 4-byte aligned"
-vbad dev-wraps "zones[0].devices[0].len: window 0xfffffffffffffe00 + 0x400 wraps past 2^64"
-vbad dev-overlap "zones[0].devices[1]: window [0xa003d00, 0xa003f00) overlaps zones[0].devices[0]"
-vbad dev-dup-addr "zones[0].devices[1].addr: 0xa003c00 is also the address of zones[0].devices[0]"
-vbad dev-in-ram "zones[0].devices[0]: window [0x50000000, 0x50000200) overlaps the guest RAM of memory_region[0]"
-vbad len-0x100 "zones[0].devices[0].len: 0x100 is too small $MMIO"
-vbad len-0x2000 "zones[0].devices[0].len: 0x2000 is too large (at most 0x1000)"
-vbad irq-0 "zones[0].devices[0].irq: 0 is not a valid interrupt (1 to 1023)"
-vbad irq-1024 "zones[0].devices[0].irq: 1024 is out of range (at most 1023)"
-vbad irq-negative "zones[0].devices[0].irq: -5 is negative"
-vbad irqs-8 "zones[0].devices[7].irq: 74 would be distinct virtio interrupt 8 of zone 1 (the others: 78, 76, 75, 70, 71, 72, 73): hvisor handles at most 7 per zone"
-vbad blk-no-img "zones[0].devices[0].img: required field missing"
-vbad blk-img-empty-name "zones[0].devices[0].img: is empty"
-vbad blk-img-dir 'zones[0].devices[0].img: "adir": is a directory'
-vbad blk-img-empty-file 'zones[0].devices[0].img: "empty.img": file is empty'
-vbad blk-img-fifo 'zones[0].devices[0].img: "afifo": is not a regular file or a block device'
-vbad blk-img-shared 'zones[0].devices[3].img: "disk.img" is also used by zones[0].devices[0] (only read-only images may be shared)'
-vbad readonly-string "zones[0].devices[0].readonly: expected a boolean, found a string"
-vbad serial-21 'zones[0].devices[0].serial: "sssssssssssssssssssss" is too long (21 bytes, at most 20)'
-vbad serial-number "zones[0].devices[0].serial: expected a string, found a number"
-vbad queues-0 "zones[0].devices[0].queues: 0 is not a valid number of queues (1 to 8)"
-vbad queues-9 "zones[0].devices[0].queues: 9 is out of range (at most 8)"
-vbad queues-string "zones[0].devices[0].queues: expected a number of queues (1 to 8), found a string"
-vbad queues-fraction "zones[0].devices[0].queues: 1.5 is not an integer"
-vbad queues-on-net 'zones[0].devices[2].queues: only a blk device has "queues" (this one is net)'
-vbad queues-on-console 'zones[0].devices[1].queues: only a blk device has "queues" (this one is console)'
-vbad net-no-tap "zones[0].devices[2].tap: required field missing"
-vbad tap-too-long 'zones[0].devices[2].tap: "hvtest0123456789" is too long (16 characters, at most 15)'
-vbad tap-slash 'zones[0].devices[2].tap: "tap/0" is not a valid interface name'
-vbad tap-shared 'zones[0].devices[3].tap: "hvtest0" is also used by zones[0].devices[2]'
-vbad net-no-mac "zones[0].devices[2].mac: required field missing"
-vbad mac-5 "zones[0].devices[2].mac: expected 6 bytes, found 5"
-vbad mac-zz 'zones[0].devices[2].mac[1]: "zz" is not a number'
-vbad mac-256 "zones[0].devices[2].mac[5]: 256 is out of range (at most 255)"
-vbad mac-string-bad "zones[0].devices[2].mac: \"02:00:00:00:00:zz\" is not a MAC address $MACFORM"
-vbad mac-string-short "zones[0].devices[2].mac: \"02:00:00:00:00\" is not a MAC address $MACFORM"
-vbad mac-multicast "zones[0].devices[2].mac: 01:00:5e:00:00:01 is a multicast address"
-vbad mac-multicast-array "zones[0].devices[2].mac: 03:00:00:00:00:01 is a multicast address"
-vbad mac-zero "zones[0].devices[2].mac: 00:00:00:00:00:00 is not a valid address"
-vbad mac-object "zones[0].devices[2].mac: expected an array of 6 bytes or a string, found an object"
-vbad mac-duplicate "zones[0].devices[3].mac: 02:00:00:00:00:01 is also the address of zones[0].devices[2]"
-nr=$(find "$HERE/vbad" -name '*.json' | wc -l)
-if [ "$(grep -c '^vbad ' "$HERE/run.sh")" -ge "$nr" ]; then
-	pass "every vbad/*.json has a test ($nr)"
-else
-	fail "every vbad/*.json has a test" "$nr files"
-fi
+# cases/vbad/*.case
+nr_vbad=$N
+. ./cases-vbad.sh
+nr_vbad=$((N - nr_vbad))
 
 # vgood DESC FILE STDERR STDOUT-LINE...: check accepts it, exact notes
 vgood() {
@@ -991,8 +841,8 @@ hvisor: vgood/two-zones.json: no zone with id 7 in the file' \
 
 # ---------------------------------------------------------------- zone check --virtio
 # "zone check zone.json --virtio virtio.json" cross-checks the two files.
-# xcheck/ (make-xcheck.py) holds a pair that fits, from examples/sim's
-# arm64 pair, and one mutation per rule; each must fail with its message,
+# xcheck/ holds a pair that fits, from examples/sim's arm64 pair, and
+# cases/xcheck/ one mutation per rule; each must fail with its message,
 # and a file breaking several rules gets every one reported.
 
 # xfits DESC ZONE VIRTIO: exit 0, only notes on stderr, the "fits" line
@@ -1026,19 +876,18 @@ xbad() {
 XZ="(xcheck/zone.json: memory_regions)"
 NOTRAP="is not inside any \"type\": \"virtio\" region of the zone, so hvisor would not trap it $XZ"
 NOINJ="is not one of the zone's interrupts, so hvisor would not inject it"
-PAST="runs past the zone's RAM, which ends at 0x60000000; the backend could reach zone 0 memory the guest does not own (xcheck/zone.json: memory_regions[0])"
-xbad zone-id "zones[].id: no entry for zone 1 (the file has ids 2) (xcheck/zone.json: zone_id)"
-xbad window-outside "zones[0].devices[1]: window [0xb001000, 0xb001200) $NOTRAP"
-xbad window-straddles "zones[0].devices[2]: window [0xb000500, 0xb000700) $NOTRAP"
-xbad irq-not-owned "zones[0].devices[0].irq: 77 $NOINJ (xcheck/zone.json: interrupts)"
-xbad irq-range "zones[0].devices[0].irq: 20 is out of range for hvisor on arm64 (32 to 1019) (xcheck/zone.json: arch)"
-xbad ram-not-guest "zones[0].memory_region[0]: zonex_ipa 0x40000000 is not guest RAM of the zone: no \"type\": \"ram\" region has it in [virtual_start, virtual_start + size) $XZ"
-xbad ram-host "zones[0].memory_region[0]: zone0_ipa 0x60000000, but the zone maps guest 0x50000000 from host 0x70000000 (xcheck/zone.json: memory_regions[0])"
-xbad ram-size "zones[0].memory_region[0]: size 0x10001000: guest [0x50000000, 0x60001000) $PAST"
-xbad irqs-8 "zones[0].devices[7].irq: 87 would be distinct virtio interrupt 8 of zone 1 (the others: 80, 81, 82, 83, 84, 85, 86): hvisor handles at most 7 per zone"
-xbad many "zones[0].memory_region[0]: size 0x20000000: guest [0x50000000, 0x70000000) $PAST
-hvisor: xcheck/v-many.json: zones[0].devices[0].irq: 77 $NOINJ (xcheck/zone.json: interrupts)
-hvisor: xcheck/v-many.json: zones[0].devices[1]: window [0xb001000, 0xb001200) $NOTRAP"
+# cases/xcheck/*.case: v-NAME.json against xcheck/zone.json
+xcheck() { xbad "$@"; }
+nr_xbad=$N
+. ./cases-xcheck.sh
+nr_xbad=$((N - nr_xbad))
+# every case of cases/ ran: none lost to a bad glob or a broken file
+if [ "$nr_bad" -ge 69 ] && [ "$nr_vbad" -ge 68 ] && [ "$nr_xbad" -ge 10 ]; then
+	pass "malformed-input cases: $nr_bad bad, $nr_vbad vbad, $nr_xbad xcheck"
+else
+	fail "malformed-input cases: at least 69 bad, 68 vbad, 10 xcheck" \
+	     "found $nr_bad, $nr_vbad, $nr_xbad"
+fi
 vg_add 1 "zone check --virtio: many" zone check xcheck/zone.json \
 	--virtio xcheck/v-many.json
 expect "zone check --virtio: the zone lacks a virtio region" 1 \
@@ -1445,7 +1294,7 @@ else
 image kind=1 load=0x80200000 size=8192 sum=$(bytesum Image)
 image kind=2 load=0x80000000 size=4096 sum=$(bytesum zone.dtb)
 image kind=3 load=0x88000000 size=5000 sum=$(bytesum initrd.img)"
-		"$PLAIN" zone dump "$V2" >dump.bin 2>/dev/null
+		"$PLAIN" zone pack "$V2" --config-abi 6 -o - >dump.bin 2>/dev/null
 		if [ "$(cat out)" = "zone 2 (v2-uefi) started" ] &&
 		   [ "$(cat fo/images.txt)" = "$want" ] &&
 		   cmp -s dump.bin fo/config.bin; then
