@@ -24,6 +24,7 @@
 #include "../common/zone_check.h"
 #include "arch.h"
 #include "hvisor.h"
+#include "phys_range.h"
 #include "seam_internal.h"
 #include "uarg.h"
 #include "virtio/attach.h"
@@ -205,6 +206,7 @@ static int hvisor_check_against_running(const struct hvisor_zone_head *head)
 	unsigned int i;
 	u32 other;
 	long n;
+	int ret;
 
 	n = hvisor_hv_zone_list(&list);
 	if (n < 0)
@@ -244,14 +246,12 @@ static int hvisor_check_against_running(const struct hvisor_zone_head *head)
 			       head->zone_id, i, other);
 			return -EBUSY;
 		}
-		if (r->type == HVISOR_MEM_TYPE_RAM &&
-		    region_intersects(r->physical_start, r->size,
-				      IORESOURCE_SYSTEM_RAM,
-				      IORES_DESC_NONE) != REGION_DISJOINT) {
-			pr_err("zone %u: memory_regions[%u]: overlaps zone 0's own RAM (System RAM)\n",
-			       head->zone_id, i);
-			return -EBUSY;
-		}
+		ret = hv_phys_check(r->physical_start, r->size,
+				    r->type == HVISOR_MEM_TYPE_RAM ?
+				    HV_PHYS_MAP : HV_PHYS_HANDOVER,
+				    "zone %u: memory_regions[%u]", head->zone_id, i);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

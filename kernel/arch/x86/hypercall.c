@@ -7,6 +7,7 @@
  * are seen.  The wake-up irq number comes from hypercall 86.
  */
 #include <linux/errno.h>
+#include <linux/ioport.h>
 #include <linux/slab.h>
 
 #include <asm/cacheflush.h>
@@ -85,4 +86,10 @@ bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 /* x86 caches are coherent and the zone boots with them on: nothing to do. */
 void hvisor_arch_sync_image(void *va, size_t len)
 {
+}
+
+/* set at boot from the CPU's physical address width (CPUID 0x80000008) */
+u64 hvisor_arch_phys_last(void)
+{
+	return iomem_resource.end;
 }
