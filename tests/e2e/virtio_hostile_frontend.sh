@@ -19,37 +19,19 @@
 set -u
 # vblk_start, vblk_cfg, vblk_wait_disk, log, die, $W, $VBLK_*
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh
-MMIO=/sys/kernel/debug/hvisor_sim/zone1/mmio
+# wr, rd, register offsets, $VMMIO, vmmio_cleanup
+. /usr/share/hvisor/tests/e2e/lib/vmmio.sh
 FAILED=0
 
 fail() { log "FAIL: $*"; FAILED=1; }
 
-# shellcheck disable=SC2317  # run by the EXIT trap
-cleanup() {
-	hvisor zone shutdown -id 1 >/dev/null 2>&1
-	rmmod hvisor_sim 2>/dev/null
-	rmmod hvisor 2>/dev/null
-	rm -f "$W/disk.img"
-}
-trap cleanup EXIT
+trap vmmio_cleanup EXIT
 
 command -v devmem >/dev/null || { echo "SKIP: no devmem"; exit 77; }
 
-# virtio-mmio registers (include/uapi/linux/virtio_mmio.h)
-STATUS=0x70 DRV_FEAT=0x20 DRV_FEAT_SEL=0x24 QSEL=0x30 QNUM=0x38
-QREADY=0x44 QNOTIFY=0x50 QDESC=0x80 QAVAIL=0x90 QUSED=0xa0
+# virtq descriptor flags
 F_NEXT=1 F_WRITE=2 F_INDIRECT=4
 INDIRECT_DESC=0x10000000	# feature bit 28, in the first word
-
-wr() {
-	echo "w $(printf '%#x' $((VBLK_ADDR + $1))) $(printf '%x' $(($2)))" \
-		>$MMIO || fail "register write $1 <- $2"
-}
-rd() {
-	echo "r $(printf '%#x' $((VBLK_ADDR + $1)))" >$MMIO ||
-		fail "register read $1"
-	echo $(($(cat $MMIO)))
-}
 
 # zone 1's RAM: zone0_ipa:zonex_ipa:size; the cases live 8 MiB in, past
 # the images zone start wrote
@@ -112,7 +94,7 @@ avail $((b + 0x1000)) 1 200
 NCASES=6
 
 vblk_start
-[ -e $MMIO ] || die "no $MMIO (hvisor_sim without raw register access)"
+[ -e $VMMIO ] || die "no $VMMIO (hvisor_sim without raw register access)"
 DMESG0=$(dmesg | wc -l)
 dd if=/dev/zero of="$W/disk.img" bs=1M count=8 2>/dev/null
 vblk_cfg "$W/disk.img"

@@ -19,35 +19,14 @@
 set -u
 # vblk_start, vblk_cfg, vblk_detach, log, die, $W, $VBLK_*
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh
+# wr, rd, register offsets, $VMMIO, vmmio_cleanup
+. /usr/share/hvisor/tests/e2e/lib/vmmio.sh
 SYS=/sys/class/hvisor/zone1/blk@${VBLK_ADDR#0x}
-MMIO=/sys/kernel/debug/hvisor_sim/zone1/mmio
 FAILED=0
 
 fail() { log "FAIL: $*"; FAILED=1; }
 
-# shellcheck disable=SC2317  # run by the EXIT trap
-cleanup() {
-	hvisor zone shutdown -id 1 >/dev/null 2>&1
-	rmmod hvisor_sim 2>/dev/null
-	rmmod hvisor 2>/dev/null
-	rm -f "$W/disk.img"
-}
-trap cleanup EXIT
-
-# virtio-mmio registers (include/uapi/linux/virtio_mmio.h)
-STATUS=0x70 DRV_FEAT=0x20 DRV_FEAT_SEL=0x24 QSEL=0x30 QNUM_MAX=0x34 QNUM=0x38
-QREADY=0x44 QNOTIFY=0x50 QDESC=0x80 QAVAIL=0x90 QUSED=0xa0
-
-# wr OFF VALUE / rd OFF: 32-bit accesses to the device, as the guest
-wr() {
-	echo "w $(printf '%#x' $((VBLK_ADDR + $1))) $(printf '%x' $(($2)))" \
-		>$MMIO || fail "register write $1 <- $2"
-}
-rd() {
-	echo "r $(printf '%#x' $((VBLK_ADDR + $1)))" >$MMIO ||
-		fail "register read $1"
-	echo $(($(cat $MMIO)))
-}
+trap vmmio_cleanup EXIT
 
 # handshake up to FEATURES_OK: VIRTIO_F_VERSION_1 only (no EVENT_IDX)
 features_ok() {
@@ -80,7 +59,7 @@ queue_ready() {
 new_dmesg() { dmesg | tail -n +$((DMESG0 + 1)); }
 
 vblk_start
-[ -e $MMIO ] || die "no $MMIO (hvisor_sim without raw register access)"
+[ -e $VMMIO ] || die "no $VMMIO (hvisor_sim without raw register access)"
 DMESG0=$(dmesg | wc -l)
 dd if=/dev/zero of=$W/disk.img bs=1M count=8 2>/dev/null
 vblk_cfg $W/disk.img
