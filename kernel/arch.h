@@ -51,6 +51,12 @@ bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
  */
 void hvisor_arch_sync_image(void *va, size_t len);
 
+/*
+ * The last host physical address this machine can have: a range beyond it
+ * is refused before anything tries to map it (kernel/phys_range.c).
+ */
+u64 hvisor_arch_phys_last(void);
+
 /* kernel/arch/dt.c: detection and wake-up irq for the device-tree arches. */
 int hvisor_dt_detect(const char **why);
 void hvisor_dt_release(void);

@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) "hvisor: " fmt
 
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -35,7 +36,12 @@ static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
-	/* HVISOR_ZONE_START_V1 has ZONE_START's key: its handler tells them apart */
+	/*
+	 * HVISOR_ZONE_START_V1 has ZONE_START's key: its handler tells them
+	 * apart.  What changes zones or devices needs CAP_SYS_ADMIN (the zone
+	 * handlers check it themselves); GET_INFO and the two lists are for
+	 * whoever may open the node.
+	 */
 	switch (HVISOR_IOC_KEY(cmd)) {
 	case HVISOR_IOC_KEY(HVISOR_GET_INFO):
 		return hvisor_ioctl_get_info(uarg);
@@ -46,8 +52,12 @@ static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case HVISOR_IOC_KEY(HVISOR_ZONE_LIST):
 		return hvisor_ioctl_zone_list(uarg);
 	case HVISOR_IOC_KEY(HVISOR_VIRTIO_ATTACH):
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
 		return hvisor_virtio_attach(uarg);
 	case HVISOR_IOC_KEY(HVISOR_VIRTIO_DETACH):
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
 		return hvisor_virtio_detach(uarg);
 	case HVISOR_IOC_KEY(HVISOR_VIRTIO_LIST):
 		return hvisor_virtio_list(uarg);

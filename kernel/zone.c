@@ -23,6 +23,7 @@
 #include "../common/zone_check.h"
 #include "arch.h"
 #include "hvisor.h"
+#include "phys_range.h"
 #include "seam_internal.h"
 #include "uarg.h"
 #include "zone_image.h"
@@ -156,6 +157,7 @@ static int hv_check_against_running(const struct hvisor_zone_head *head)
 	unsigned int i;
 	u32 other;
 	long n;
+	int ret;
 
 	n = hv_get_zone_list(&list);
 	if (n < 0)
@@ -195,14 +197,12 @@ static int hv_check_against_running(const struct hvisor_zone_head *head)
 			       head->zone_id, i, other);
 			return -EBUSY;
 		}
-		if (r->type == HVISOR_MEM_TYPE_RAM &&
-		    region_intersects(r->physical_start, r->size,
-				      IORESOURCE_SYSTEM_RAM,
-				      IORES_DESC_NONE) != REGION_DISJOINT) {
-			pr_err("zone %u: memory_regions[%u]: overlaps zone 0's own RAM (System RAM)\n",
-			       head->zone_id, i);
-			return -EBUSY;
-		}
+		ret = hv_phys_check(r->physical_start, r->size,
+				    r->type == HVISOR_MEM_TYPE_RAM ?
+				    HV_PHYS_MAP : HV_PHYS_HANDOVER,
+				    "zone %u: memory_regions[%u]", head->zone_id, i);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

@@ -30,6 +30,11 @@ bool hvisor_zone_is_started(u32 id);
  * zone started through us; 0 otherwise.
  */
 int hvisor_zones_find_overlap(u64 start, u64 size, u32 *zone_id);
+/*
+ * Is [@start, @start + @size) inside one range of zone @id?  1 if so, 0 if
+ * not, -ENOENT if zone @id was not started through us (memory unknown).
+ */
+int hvisor_zone_holds(u32 id, u64 start, u64 size);
 
 /* Forget the zones started through a hypervisor that just went away. */
 void hvisor_zones_hv_gone(void);

@@ -28,6 +28,7 @@
 #include "../arch.h"
 #include "../bridge.h"
 #include "../hvisor.h"
+#include "../phys_range.h"
 #include "../seam_internal.h"
 #include "../uarg.h"
 #include "attach.h"
@@ -662,6 +663,10 @@ static long hv_attach(struct hv_attach_req *r)
 
 	mutex_lock(&hv_attach_lock);
 	err = hv_check_zone_irqs(r);
+	if (err)
+		goto unlock;
+
+	err = hv_phys_check_gmem(r->hdr.zone_id, att->mem.r, att->mem.nr);
 	if (err)
 		goto unlock;
 

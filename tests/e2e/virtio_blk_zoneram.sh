@@ -12,8 +12,8 @@
 # and buffers in zone RAM (its DMA pool), so every request goes through
 # that memory.  Data written through the zone's disk must be in the image
 # file and read back the same, and an ext4 on it must survive e2fsck.
-# Then the other branch: with hvisor_sim's dma_pool_in_zone0 the guest's
-# memory is zone 0's linear RAM, and hvisor.ko must keep its direct path.
+# Then hvisor_sim's dma_pool_in_zone0, which puts the guest's memory in
+# zone 0's linear RAM: an attach of it must be refused (issue 13).
 #
 # exit 0 pass, 77 skip, anything else fail.
 
@@ -106,7 +106,9 @@ umount /mnt/vblk || die "umount"
 /usr/sbin/e2fsck -fn "/dev/$DEV" >/dev/null || fail "e2fsck of the zone's disk"
 vblk_cleanup
 
-# --- guest memory in zone 0's linear RAM: the direct path ------------------
+# --- guest memory in zone 0's linear RAM: refused --------------------------
+# That is zone 0's own System RAM: no attach may hand it to a zone
+# (kernel/phys_range.c), so the direct path has no legitimate memory left.
 dmesg -c >/dev/null
 modprobe hvisor || die "modprobe hvisor"
 modprobe hvisor_sim dma_pool_in_zone0=1 || die "modprobe hvisor_sim dma_pool_in_zone0=1"
@@ -118,7 +120,10 @@ esac
 # the virtio config maps the pool 1:1 (zone IPA = physical there)
 VBLK_MEM=${pool%+*}:${pool%+*}:${pool#*+}
 vblk_start
-vblk_attach $IMG
-attached direct "in the linear map"
-check_io
+vblk_cfg $IMG
+if hvisor virtio attach "$VBLK_CFG" >/dev/null 2>&1; then
+	fail "attach of zone 0's own RAM accepted"
+fi
+dmesg | grep -q "refused at .*zone 0's own System RAM" ||
+	fail "no dmesg line saying zone 0's RAM was refused"
 exit $FAILED

@@ -8,44 +8,25 @@
 # device's own used->flags writes would flip avail->idx and its worker
 # would spin).  QueueReady must refuse it: the queue stays not ready, the
 # device needs a reset, and dmesg says why in one line however often the
-# guest insists.  Same for a used ring inside the descriptor table.  After
-# a reset the device serves Linux's own virtio_blk again; detach, zone
-# shutdown and rmmod return; no soft lockup, hung task, WARN or BUG.
+# guest insists.  Same for a used ring inside the descriptor table.  Then
+# QueueSel and QueueNum out of range (refused) and a reset/feature storm
+# (survived).  After a reset the device serves Linux's own virtio_blk
+# again; detach, zone shutdown and rmmod return; no soft lockup, hung
+# task, WARN or BUG.
 #
 # exit 0 pass, 77 skip, anything else fail.
 
 set -u
 # vblk_start, vblk_cfg, vblk_detach, log, die, $W, $VBLK_*
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh
+# wr, rd, register offsets, $VMMIO, vmmio_cleanup
+. /usr/share/hvisor/tests/e2e/lib/vmmio.sh
 SYS=/sys/class/hvisor/zone1/blk@${VBLK_ADDR#0x}
-MMIO=/sys/kernel/debug/hvisor_sim/zone1/mmio
 FAILED=0
 
 fail() { log "FAIL: $*"; FAILED=1; }
 
-# shellcheck disable=SC2317  # run by the EXIT trap
-cleanup() {
-	hvisor zone shutdown -id 1 >/dev/null 2>&1
-	rmmod hvisor_sim 2>/dev/null
-	rmmod hvisor 2>/dev/null
-	rm -f "$W/disk.img"
-}
-trap cleanup EXIT
-
-# virtio-mmio registers (include/uapi/linux/virtio_mmio.h)
-STATUS=0x70 DRV_FEAT=0x20 DRV_FEAT_SEL=0x24 QSEL=0x30 QNUM=0x38
-QREADY=0x44 QNOTIFY=0x50 QDESC=0x80 QAVAIL=0x90 QUSED=0xa0
-
-# wr OFF VALUE / rd OFF: 32-bit accesses to the device, as the guest
-wr() {
-	echo "w $(printf '%#x' $((VBLK_ADDR + $1))) $(printf '%x' $(($2)))" \
-		>$MMIO || fail "register write $1 <- $2"
-}
-rd() {
-	echo "r $(printf '%#x' $((VBLK_ADDR + $1)))" >$MMIO ||
-		fail "register read $1"
-	echo $(($(cat $MMIO)))
-}
+trap vmmio_cleanup EXIT
 
 # handshake up to FEATURES_OK: VIRTIO_F_VERSION_1 only (no EVENT_IDX)
 features_ok() {
@@ -60,10 +41,11 @@ features_ok() {
 	[ "$(rd $STATUS)" = 11 ] || fail "FEATURES_OK not accepted: $(rd $STATUS)"
 }
 
-# queue_ready DESC AVAIL USED: program queue 0 (16 entries) and enable it
+# queue_ready DESC AVAIL USED [NUM]: program queue 0 (16 entries) and
+# enable it
 queue_ready() {
 	wr $QSEL 0
-	wr $QNUM 16
+	wr $QNUM "${4:-16}"
 	wr $QDESC "$1"
 	wr $((QDESC + 4)) 0
 	wr $QAVAIL "$2"
@@ -77,7 +59,7 @@ queue_ready() {
 new_dmesg() { dmesg | tail -n +$((DMESG0 + 1)); }
 
 vblk_start
-[ -e $MMIO ] || die "no $MMIO (hvisor_sim without raw register access)"
+[ -e $VMMIO ] || die "no $VMMIO (hvisor_sim without raw register access)"
 DMESG0=$(dmesg | wc -l)
 dd if=/dev/zero of=$W/disk.img bs=1M count=8 2>/dev/null
 vblk_cfg $W/disk.img
@@ -114,6 +96,35 @@ new_dmesg | grep -q 'descriptor and used areas overlap' ||
 	fail "no dmesg line for the descriptor/used overlap"
 wr $STATUS 0
 [ "$(rd $STATUS)" = 0 ] || fail "reset: status $(rd $STATUS)"
+
+# 3a. QueueSel out of range: no queue there, nothing to make ready
+wr $QSEL 99
+[ "$(rd $QNUM_MAX)" = 0 ] || fail "QueueNumMax of queue 99: $(rd $QNUM_MAX)"
+wr $QNUM 16
+wr $QREADY 1
+[ "$(rd $QREADY)" = 0 ] || fail "queue 99 became ready"
+wr $QNOTIFY 99
+wr $QSEL 0
+# 3b. QueueNum out of range (above QueueNumMax, not a power of 2, 0)
+for n in $(($(rd $QNUM_MAX) * 2)) 15 0; do
+	features_ok
+	queue_ready $((X + 0x1000)) $((X + 0x2000)) $((X + 0x3000)) "$n"
+	[ "$(rd $QREADY)" = 0 ] || fail "QueueNum $n accepted"
+	wr $STATUS 0
+done
+# 3c. a reset and feature storm: the device answers and stays sane
+i=0
+while [ $i -lt 40 ]; do
+	wr $STATUS 1
+	wr $STATUS 3
+	wr $DRV_FEAT_SEL $((i & 1))
+	wr $DRV_FEAT 0xffffffff
+	wr $STATUS 0xb
+	wr $STATUS 0
+	i=$((i + 1))
+done
+[ "$(rd $STATUS)" = 0 ] || fail "status after the storm: $(rd $STATUS)"
+log "QueueSel/QueueNum out of range refused, $i reset rounds"
 
 # 3. after the reset a real driver is served (it lays the rings out itself)
 echo 1 >/sys/kernel/debug/hvisor_sim/zone1/rescan

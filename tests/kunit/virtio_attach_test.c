@@ -13,6 +13,7 @@
 #define hvisor_zone_put		hvt_zone_put
 #define hv_gmem_map		hvt_gmem_map
 #define hv_gmem_unmap		hvt_gmem_unmap
+#define hv_phys_check_gmem	hvt_phys_check_gmem
 #define fget			hvt_fget
 #define hv_net_create		hvt_net_create
 #define hv_net_backend_name	hvt_net_backend_name
@@ -98,6 +99,12 @@ int hvt_gmem_map(struct hv_guest_mem *gm)
 void hvt_gmem_unmap(struct hv_guest_mem *gm)
 {
 	hvt.mapped--;
+}
+
+/* the fake regions are no real memory: phys_range_test checks ranges */
+int hvt_phys_check_gmem(u32 zone_id, const struct hv_gmem_region *r, u32 nr)
+{
+	return 0;
 }
 
 /* No tap and no tty driver on UML: the backends refuse to be created. */

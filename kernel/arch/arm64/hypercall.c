@@ -5,9 +5,12 @@
  * /hvisor_virtio_device, whose first interrupt wakes the bridge consumer.
  */
 #include <linux/errno.h>
+#include <linux/ioport.h>
+#include <linux/minmax.h>
 
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
+#include <asm/pgtable-hwdef.h>
 #include <asm/sysreg.h>
 
 #include "../../arch.h"
@@ -84,4 +87,10 @@ void hvisor_arch_sync_image(void *va, size_t len)
 	dsb(sy);
 	/* and no stale instructions at PoU on any cpu */
 	flush_icache_range((unsigned long)va, end);
+}
+
+/* arm64 leaves iomem_resource open-ended: what the kernel can address */
+u64 hvisor_arch_phys_last(void)
+{
+	return min_t(u64, PHYS_MASK, iomem_resource.end);
 }

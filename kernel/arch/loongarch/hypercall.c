@@ -30,6 +30,7 @@
 #define pr_fmt(fmt) "hvisor: " fmt
 
 #include <linux/errno.h>
+#include <linux/ioport.h>
 #include <linux/io.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
@@ -132,4 +133,10 @@ bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 void hvisor_arch_sync_image(void *va, size_t len)
 {
 	flush_icache_range((unsigned long)va, (unsigned long)va + len);
+}
+
+/* no narrower bound known here: beyond memory, ranges are holes (-ENXIO) */
+u64 hvisor_arch_phys_last(void)
+{
+	return iomem_resource.end;
 }

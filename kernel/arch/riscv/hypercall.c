@@ -6,6 +6,7 @@
  * /hvisor_virtio_device, whose first interrupt wakes the bridge consumer.
  */
 #include <linux/errno.h>
+#include <linux/ioport.h>
 
 #include <asm/cacheflush.h>
 
@@ -70,4 +71,10 @@ bool hvisor_arch_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 void hvisor_arch_sync_image(void *va, size_t len)
 {
 	flush_icache_range((unsigned long)va, (unsigned long)va + len);
+}
+
+/* no narrower bound known here: beyond memory, ranges are holes (-ENXIO) */
+u64 hvisor_arch_phys_last(void)
+{
+	return iomem_resource.end;
 }

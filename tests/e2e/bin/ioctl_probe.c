@@ -3,7 +3,10 @@
  * ioctl_probe: issue one ioctl on /dev/hvisor and print how it ended, as
  * "<probe>: OK" or "<probe>: <ERRNO NAME>", for the end-to-end scripts.
  *
- *   ioctl_probe [-d DEV] PROBE
+ *   ioctl_probe [-d DEV] [-u] PROBE
+ *
+ * -u: open the device as root, then drop to uid/gid 65534 (no
+ * capabilities) before the ioctl.
  *
  * PROBEs:
  *   get_info       HVISOR_GET_INFO (prints the info on success)
@@ -28,6 +31,16 @@
  *   start_magic M [BASE SIZE]
  *                  zone_start, but saying the tool packed magic M (hex),
  *                  in the layout of M
+ *   zone_start_io BASE SIZE IOBASE IOSIZE
+ *                  zone_start with BASE and SIZE, plus an io region
+ *                  [IOBASE, IOBASE + IOSIZE) (hex)
+ *   virtio_attach ZONE0_IPA SIZE [ZONE]
+ *                  HVISOR_VIRTIO_ATTACH of one console (this arch's sim
+ *                  window and irq) to zone ZONE (default 1), its memory
+ *                  the region [ZONE0_IPA, + SIZE) (hex), 1:1
+ *   virtio_detach [ZONE]
+ *                  HVISOR_VIRTIO_DETACH of every device of zone ZONE
+ *   virtio_list    HVISOR_VIRTIO_LIST, 16 slots (prints the count)
  *   start_v1 [BASE SIZE]
  *                  zone_start through the ioctl of before config_magic
  *                  (32-byte struct): a 0x06 config
@@ -40,6 +53,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +84,9 @@ static const char *errno_name(int e)
 	case EPROTO: return "EPROTO";
 	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
 	case EINTR: return "EINTR";
+	case EACCES: return "EACCES";
+	case ENXIO: return "ENXIO";
+	case EADDRINUSE: return "EADDRINUSE";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", e);
 	return buf;
@@ -117,6 +134,8 @@ static unsigned char *pattern(size_t size)
 }
 
 /* @magic: the layout to pack and say; @v1: the 32-byte ioctl (0x06) */
+static __u64 io_base, io_size;	/* zone_start_io */
+
 static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram,
 			 __u32 magic, int v1)
 {
@@ -138,6 +157,13 @@ static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram,
 	head->memory_regions[0].physical_start = base ? base : 0x50000000;
 	head->memory_regions[0].virtual_start = base ? base : 0x50000000;
 	head->memory_regions[0].size = ram ? ram : 0x10000000;
+	if (io_size) {
+		head->num_memory_regions = 2;
+		head->memory_regions[1].type = HVISOR_MEM_TYPE_IO;
+		head->memory_regions[1].physical_start = io_base;
+		head->memory_regions[1].virtual_start = io_base;
+		head->memory_regions[1].size = io_size;
+	}
 	head->entry_point = head->memory_regions[0].virtual_start;
 	snprintf(head->name, sizeof(head->name), "probe");
 	if (base && ram) {
@@ -161,6 +187,47 @@ static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram,
 		return ioctl(fd, HVISOR_ZONE_START_V1, &zs);
 	}
 	return ioctl(fd, HVISOR_ZONE_START, &zs);
+}
+
+/* One console in this arch's sim window, zone @zone, memory 1:1. */
+static int do_virtio_attach(int fd, __u64 base, __u64 size, __u32 zone)
+{
+	struct hvisor_virtio_region reg = {
+		.zone0_ipa = base, .zonex_ipa = base, .size = size,
+	};
+	struct hvisor_virtio_device dev = {
+		.type = HVISOR_VIRTIO_CONSOLE, .len = 0x200, .fd = -1,
+	};
+	struct hvisor_virtio_attach att = {
+		.size = sizeof(att), .zone_id = zone, .nr_regions = 1,
+		.regions = (uintptr_t)&reg, .nr_devices = 1,
+		.devices = (uintptr_t)&dev,
+	};
+	struct utsname u;
+
+	if (uname(&u))
+		return -1;
+	if (!strcmp(u.machine, "x86_64")) {
+		dev.addr = 0x7f00000400;
+		dev.irq = 14;
+	} else {
+		dev.addr = 0x0b000400;
+		dev.irq = 78;
+	}
+	return ioctl(fd, HVISOR_VIRTIO_ATTACH, &att);
+}
+
+static int do_virtio_list(int fd)
+{
+	struct hvisor_virtio_info info[16];
+	struct hvisor_virtio_list l = {
+		.size = sizeof(l), .count = 16, .devices = (uintptr_t)info,
+	};
+	int ret = ioctl(fd, HVISOR_VIRTIO_LIST, &l);
+
+	if (!ret)
+		printf("%u devices\n", l.count);
+	return ret;
 }
 
 static int do_zone_list(int fd, int big_tail)
@@ -195,21 +262,32 @@ int main(int argc, char **argv)
 	const char *dev = "/dev/hvisor";
 	struct hvisor_info info;
 	const char *probe;
-	int fd, ret;
+	int fd, ret, unpriv = 0;
 
-	if (argc == 4 && !strcmp(argv[1], "-d")) {
+	if (argc >= 4 && !strcmp(argv[1], "-d")) {
 		dev = argv[2];
 		argv += 2;
 		argc -= 2;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "-u")) {
+		unpriv = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: ioctl_probe [-d DEV] PROBE [ARGS]\n");
+		fprintf(stderr, "usage: ioctl_probe [-d DEV] [-u] PROBE [ARGS]\n");
 		return 2;
 	}
 	probe = argv[1];
 	fd = open(dev, O_RDWR);
 	if (fd < 0) {
 		fprintf(stderr, "ioctl_probe: %s: %s\n", dev, strerror(errno));
+		return 2;
+	}
+
+	if (unpriv && (setgroups(0, NULL) || setgid(65534) || setuid(65534))) {
+		fprintf(stderr, "ioctl_probe: cannot drop privileges: %s\n",
+			strerror(errno));
 		return 2;
 	}
 
@@ -232,6 +310,24 @@ int main(int argc, char **argv)
 					    hv_magic(fd), 0);
 		else
 			ret = do_zone_start(fd, 0, 0, 0, hv_magic(fd), 0);
+	} else if (!strcmp(probe, "zone_start_io") && argc == 6) {
+		io_base = strtoull(argv[4], NULL, 16);
+		io_size = strtoull(argv[5], NULL, 16);
+		ret = do_zone_start(fd, 0, strtoull(argv[2], NULL, 16),
+				    strtoull(argv[3], NULL, 16), hv_magic(fd), 0);
+	} else if (!strcmp(probe, "virtio_attach") && argc >= 4) {
+		ret = do_virtio_attach(fd, strtoull(argv[2], NULL, 16),
+				       strtoull(argv[3], NULL, 16),
+				       argc > 4 ? strtoul(argv[4], NULL, 0) : 1);
+	} else if (!strcmp(probe, "virtio_detach")) {
+		struct hvisor_virtio_detach d = {
+			.size = sizeof(d),
+			.zone_id = argc > 2 ? strtoul(argv[2], NULL, 0) : 1,
+		};
+
+		ret = ioctl(fd, HVISOR_VIRTIO_DETACH, &d);
+	} else if (!strcmp(probe, "virtio_list")) {
+		ret = do_virtio_list(fd);
 	} else if (!strcmp(probe, "start_magic") && argc >= 3) {
 		__u32 m = strtoul(argv[2], NULL, 16);
 
