@@ -292,19 +292,19 @@ int hvisor_zone_holds(u32 id, u64 start, u64 size)
 	if (!size || check_add_overflow(start, size - 1, &last))
 		return 0;
 
-	mutex_lock(&hvisor_zones_lock);
-	zone = hvisor_zone_find_locked(id);
+	mutex_lock(&hv_zones_lock);
+	zone = hv_zone_find_locked(id);
 	if (zone && zone->started) {
 		ret = 0;
-		spin_lock(&hvisor_zone_data_lock);	/* ranges */
+		spin_lock(&hv_zone_data_lock);	/* ranges */
 		for (i = 0; i < zone->nr_ranges; i++) {
 			zlast = zone->ranges[i].start + zone->ranges[i].size - 1;
 			if (zone->ranges[i].start <= start && last <= zlast)
 				ret = 1;
 		}
-		spin_unlock(&hvisor_zone_data_lock);
+		spin_unlock(&hv_zone_data_lock);
 	}
-	mutex_unlock(&hvisor_zones_lock);
+	mutex_unlock(&hv_zones_lock);
 	return ret;
 }
 
