@@ -22,6 +22,7 @@
 #include "arch.h"
 #include "bridge.h"
 #include "hvisor.h"
+#include "ivc/ivc.h"
 #include "seam_internal.h"
 #include "virtio/attach.h"
 
@@ -113,6 +114,19 @@ int hvisor_hv_wakeup_irq(void)
 	return ret;
 }
 
+int hvisor_hv_ivc_irq(unsigned int index)
+{
+	const struct hvisor_hv_ops *ops;
+	int idx, ret = -ENODEV;
+
+	idx = srcu_read_lock(&hv_srcu);
+	ops = srcu_dereference(hv_ops, &hv_srcu);
+	if (ops)
+		ret = ops->ivc_irq ? ops->ivc_irq(index) : 0;
+	srcu_read_unlock(&hv_srcu, idx);
+	return ret;
+}
+
 bool hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 {
 	const struct hvisor_hv_ops *ops;
@@ -155,6 +169,7 @@ int hvisor_hv_register(const struct hvisor_hv_ops *ops)
 		goto out_unlock;
 	}
 	pr_info("hypervisor backend \"%s\" registered\n", ops->name);
+	hvisor_ivc_start();	/* zone 0's channels, if it reports any */
 out_unlock:
 	mutex_unlock(&hv_seam_lock);
 	return ret;
@@ -182,6 +197,7 @@ void hvisor_hv_unregister(const struct hvisor_hv_ops *ops)
 	 * even after hvisor.ko is gone, so only another backend's page can
 	 * be freed.
 	 */
+	hvisor_ivc_stop();
 	hvisor_bridge_stop(!native);
 	RCU_INIT_POINTER(hv_ops, NULL);
 	synchronize_srcu(&hv_srcu);
