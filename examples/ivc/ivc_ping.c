@@ -41,6 +41,10 @@
 static const char *dev = "/dev/hivc0";
 static int timeout_ms = 2000;
 
+/*
+ * volatile, as upstream's header has it: the table is device memory that
+ * hvisor answers, the shared memory changes under us
+ */
 struct chan {
 	int fd;
 	volatile struct ivc_control_table *tb;
@@ -107,7 +111,7 @@ static void ring(struct chan *c, unsigned int peer, int use_write)
 		return;
 	}
 	if (write(c->fd, &p, sizeof(p)) != sizeof(p))
-		die("write (ring)");
+		die("write to ring");
 }
 
 static uint64_t now_ns(void)
@@ -284,13 +288,27 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "d:n:s:p:t:w")) != -1) {
 		switch (opt) {
-		case 'd': dev = optarg; break;
-		case 'n': count = strtol(optarg, NULL, 0); break;
-		case 's': size = strcmp(optarg, "max") ? strtol(optarg, NULL, 0) : -1; break;
-		case 'p': peer = strtol(optarg, NULL, 0); break;
-		case 't': timeout_ms = strtol(optarg, NULL, 0); break;
-		case 'w': use_write = 1; break;
-		default: return 2;
+		case 'd':
+			dev = optarg;
+			break;
+		case 'n':
+			count = strtol(optarg, NULL, 0);
+			break;
+		case 's':
+			size = strcmp(optarg, "max") ?
+			       strtol(optarg, NULL, 0) : -1;
+			break;
+		case 'p':
+			peer = strtol(optarg, NULL, 0);
+			break;
+		case 't':
+			timeout_ms = strtol(optarg, NULL, 0);
+			break;
+		case 'w':
+			use_write = 1;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (optind < argc)

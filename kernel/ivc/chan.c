@@ -26,54 +26,94 @@ static struct hvisor_ivc_chan *to_chan(struct kobject *kobj)
 	return container_of(kobj, struct hvisor_ivc_chan, kobj);
 }
 
-#define HV_IVC_ATTR_U32(field)						\
-static ssize_t field##_show(struct kobject *kobj,			\
-			    struct kobj_attribute *attr, char *buf)	\
-{									\
-	return sysfs_emit(buf, "%u\n", to_chan(kobj)->field);		\
-}									\
-static struct kobj_attribute field##_attr = __ATTR_RO(field)
-
-HV_IVC_ATTR_U32(max_peers);
-HV_IVC_ATTR_U32(rw_sec_size);
-HV_IVC_ATTR_U32(out_sec_size);
-HV_IVC_ATTR_U32(peer_id);
-
 static ssize_t ivc_id_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%u\n", to_chan(kobj)->d.ivc_id);
+	struct hvisor_ivc_chan *c = to_chan(kobj);
+
+	return sysfs_emit(buf, "%u\n", c->d.ivc_id);
 }
+
 static struct kobj_attribute ivc_id_attr = __ATTR_RO(ivc_id);
 
-static ssize_t interrupt_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
+static ssize_t peer_id_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
 {
-	return sysfs_emit(buf, "%u\n", to_chan(kobj)->d.hv_irq);
-}
-static struct kobj_attribute interrupt_attr = __ATTR_RO(interrupt);
+	struct hvisor_ivc_chan *c = to_chan(kobj);
 
-static ssize_t shmem_size_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%llu\n", to_chan(kobj)->shmem_size);
+	return sysfs_emit(buf, "%u\n", c->peer_id);
 }
+
+static struct kobj_attribute peer_id_attr = __ATTR_RO(peer_id);
+
+static ssize_t max_peers_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	struct hvisor_ivc_chan *c = to_chan(kobj);
+
+	return sysfs_emit(buf, "%u\n", c->max_peers);
+}
+
+static struct kobj_attribute max_peers_attr = __ATTR_RO(max_peers);
+
+static ssize_t rw_sec_size_show(struct kobject *kobj, struct kobj_attribute *attr,
+				char *buf)
+{
+	struct hvisor_ivc_chan *c = to_chan(kobj);
+
+	return sysfs_emit(buf, "%u\n", c->rw_sec_size);
+}
+
+static struct kobj_attribute rw_sec_size_attr = __ATTR_RO(rw_sec_size);
+
+static ssize_t out_sec_size_show(struct kobject *kobj, struct kobj_attribute *attr,
+				 char *buf)
+{
+	struct hvisor_ivc_chan *c = to_chan(kobj);
+
+	return sysfs_emit(buf, "%u\n", c->out_sec_size);
+}
+
+static struct kobj_attribute out_sec_size_attr = __ATTR_RO(out_sec_size);
+
+static ssize_t shmem_size_show(struct kobject *kobj, struct kobj_attribute *attr,
+			       char *buf)
+{
+	struct hvisor_ivc_chan *c = to_chan(kobj);
+
+	return sysfs_emit(buf, "%llu\n", c->shmem_size);
+}
+
 static struct kobj_attribute shmem_size_attr = __ATTR_RO(shmem_size);
 
-static ssize_t irqs_received_show(struct kobject *kobj,
-				  struct kobj_attribute *attr, char *buf)
+static ssize_t interrupt_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
 {
-	return sysfs_emit(buf, "%lld\n",
-			  (long long)atomic64_read(&to_chan(kobj)->received));
+	struct hvisor_ivc_chan *c = to_chan(kobj);
+
+	return sysfs_emit(buf, "%u\n", c->d.hv_irq);
 }
+
+static struct kobj_attribute interrupt_attr = __ATTR_RO(interrupt);
+
+static ssize_t irqs_received_show(struct kobject *kobj, struct kobj_attribute *attr,
+				  char *buf)
+{
+	struct hvisor_ivc_chan *c = to_chan(kobj);
+
+	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(&c->received));
+}
+
 static struct kobj_attribute irqs_received_attr = __ATTR_RO(irqs_received);
 
-static ssize_t rings_sent_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
+static ssize_t rings_sent_show(struct kobject *kobj, struct kobj_attribute *attr,
+			       char *buf)
 {
-	return sysfs_emit(buf, "%lld\n",
-			  (long long)atomic64_read(&to_chan(kobj)->sent));
+	struct hvisor_ivc_chan *c = to_chan(kobj);
+
+	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(&c->sent));
 }
+
 static struct kobj_attribute rings_sent_attr = __ATTR_RO(rings_sent);
 
 static struct attribute *hv_ivc_attrs[] = {
