@@ -26,106 +26,68 @@ static struct hvisor_ivc_chan *to_chan(struct kobject *kobj)
 	return container_of(kobj, struct hvisor_ivc_chan, kobj);
 }
 
-static ssize_t ivc_id_show(struct kobject *kobj, struct kobj_attribute *attr,
+/* What each attribute shows, all as unsigned decimals. */
+enum hv_ivc_field {
+	HV_IVC_F_ID, HV_IVC_F_PEER_ID, HV_IVC_F_MAX_PEERS, HV_IVC_F_RW_SEC_SIZE,
+	HV_IVC_F_OUT_SEC_SIZE, HV_IVC_F_SHMEM_SIZE, HV_IVC_F_INTERRUPT,
+	HV_IVC_F_IRQS_RECEIVED, HV_IVC_F_RINGS_SENT,
+};
+
+struct hv_ivc_attr {
+	struct kobj_attribute kattr;
+	enum hv_ivc_field field;
+};
+
+static u64 hv_ivc_value(struct hvisor_ivc_chan *c, enum hv_ivc_field field)
+{
+	switch (field) {
+	case HV_IVC_F_ID:		return c->d.ivc_id;
+	case HV_IVC_F_PEER_ID:		return c->peer_id;
+	case HV_IVC_F_MAX_PEERS:	return c->max_peers;
+	case HV_IVC_F_RW_SEC_SIZE:	return c->rw_sec_size;
+	case HV_IVC_F_OUT_SEC_SIZE:	return c->out_sec_size;
+	case HV_IVC_F_SHMEM_SIZE:	return c->shmem_size;
+	case HV_IVC_F_INTERRUPT:	return c->d.hv_irq;
+	case HV_IVC_F_IRQS_RECEIVED:	return atomic64_read(&c->received);
+	case HV_IVC_F_RINGS_SENT:	return atomic64_read(&c->sent);
+	}
+	return 0;
+}
+
+static ssize_t hv_ivc_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	struct hvisor_ivc_chan *c = to_chan(kobj);
+	struct hv_ivc_attr *a = container_of(attr, struct hv_ivc_attr, kattr);
 
-	return sysfs_emit(buf, "%u\n", c->d.ivc_id);
+	return sysfs_emit(buf, "%llu\n", hv_ivc_value(to_chan(kobj), a->field));
 }
 
-static struct kobj_attribute ivc_id_attr = __ATTR_RO(ivc_id);
+#define HV_IVC_ATTR(_name, _field)					\
+	static struct hv_ivc_attr _name##_attr = {			\
+		.kattr = __ATTR(_name, 0444, hv_ivc_show, NULL),	\
+		.field = _field,					\
+	}
 
-static ssize_t peer_id_show(struct kobject *kobj, struct kobj_attribute *attr,
-			    char *buf)
-{
-	struct hvisor_ivc_chan *c = to_chan(kobj);
-
-	return sysfs_emit(buf, "%u\n", c->peer_id);
-}
-
-static struct kobj_attribute peer_id_attr = __ATTR_RO(peer_id);
-
-static ssize_t max_peers_show(struct kobject *kobj, struct kobj_attribute *attr,
-			      char *buf)
-{
-	struct hvisor_ivc_chan *c = to_chan(kobj);
-
-	return sysfs_emit(buf, "%u\n", c->max_peers);
-}
-
-static struct kobj_attribute max_peers_attr = __ATTR_RO(max_peers);
-
-static ssize_t rw_sec_size_show(struct kobject *kobj, struct kobj_attribute *attr,
-				char *buf)
-{
-	struct hvisor_ivc_chan *c = to_chan(kobj);
-
-	return sysfs_emit(buf, "%u\n", c->rw_sec_size);
-}
-
-static struct kobj_attribute rw_sec_size_attr = __ATTR_RO(rw_sec_size);
-
-static ssize_t out_sec_size_show(struct kobject *kobj, struct kobj_attribute *attr,
-				 char *buf)
-{
-	struct hvisor_ivc_chan *c = to_chan(kobj);
-
-	return sysfs_emit(buf, "%u\n", c->out_sec_size);
-}
-
-static struct kobj_attribute out_sec_size_attr = __ATTR_RO(out_sec_size);
-
-static ssize_t shmem_size_show(struct kobject *kobj, struct kobj_attribute *attr,
-			       char *buf)
-{
-	struct hvisor_ivc_chan *c = to_chan(kobj);
-
-	return sysfs_emit(buf, "%llu\n", c->shmem_size);
-}
-
-static struct kobj_attribute shmem_size_attr = __ATTR_RO(shmem_size);
-
-static ssize_t interrupt_show(struct kobject *kobj, struct kobj_attribute *attr,
-			      char *buf)
-{
-	struct hvisor_ivc_chan *c = to_chan(kobj);
-
-	return sysfs_emit(buf, "%u\n", c->d.hv_irq);
-}
-
-static struct kobj_attribute interrupt_attr = __ATTR_RO(interrupt);
-
-static ssize_t irqs_received_show(struct kobject *kobj, struct kobj_attribute *attr,
-				  char *buf)
-{
-	struct hvisor_ivc_chan *c = to_chan(kobj);
-
-	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(&c->received));
-}
-
-static struct kobj_attribute irqs_received_attr = __ATTR_RO(irqs_received);
-
-static ssize_t rings_sent_show(struct kobject *kobj, struct kobj_attribute *attr,
-			       char *buf)
-{
-	struct hvisor_ivc_chan *c = to_chan(kobj);
-
-	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(&c->sent));
-}
-
-static struct kobj_attribute rings_sent_attr = __ATTR_RO(rings_sent);
+HV_IVC_ATTR(ivc_id, HV_IVC_F_ID);
+HV_IVC_ATTR(peer_id, HV_IVC_F_PEER_ID);
+HV_IVC_ATTR(max_peers, HV_IVC_F_MAX_PEERS);
+HV_IVC_ATTR(rw_sec_size, HV_IVC_F_RW_SEC_SIZE);
+HV_IVC_ATTR(out_sec_size, HV_IVC_F_OUT_SEC_SIZE);
+HV_IVC_ATTR(shmem_size, HV_IVC_F_SHMEM_SIZE);
+HV_IVC_ATTR(interrupt, HV_IVC_F_INTERRUPT);
+HV_IVC_ATTR(irqs_received, HV_IVC_F_IRQS_RECEIVED);
+HV_IVC_ATTR(rings_sent, HV_IVC_F_RINGS_SENT);
 
 static struct attribute *hv_ivc_attrs[] = {
-	&ivc_id_attr.attr,
-	&peer_id_attr.attr,
-	&max_peers_attr.attr,
-	&rw_sec_size_attr.attr,
-	&out_sec_size_attr.attr,
-	&shmem_size_attr.attr,
-	&interrupt_attr.attr,
-	&irqs_received_attr.attr,
-	&rings_sent_attr.attr,
+	&ivc_id_attr.kattr.attr,
+	&peer_id_attr.kattr.attr,
+	&max_peers_attr.kattr.attr,
+	&rw_sec_size_attr.kattr.attr,
+	&out_sec_size_attr.kattr.attr,
+	&shmem_size_attr.kattr.attr,
+	&interrupt_attr.kattr.attr,
+	&irqs_received_attr.kattr.attr,
+	&rings_sent_attr.kattr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(hv_ivc);

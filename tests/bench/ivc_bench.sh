@@ -20,6 +20,7 @@ BIN=/usr/libexec/hvisor-tests
 W=/tmp/hvisor-ivc
 
 die() { echo "ivc_bench: $*"; exit 1; }
+# shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
 	hvisor zone shutdown -id 1 >/dev/null 2>&1
 	rmmod hvisor_sim 2>/dev/null
@@ -27,12 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir -p $W
-dd if=/dev/urandom of=$W/kernel.bin bs=1k count=64 2>/dev/null
-dd if=/dev/urandom of=$W/zone1.dtb bs=1k count=8 2>/dev/null
-sed -e "s|/tmp/hvisor-sim/|$W/|g" \
-	-e 's|"ivc_configs": \[\]|"ivc_configs": [{"ivc_id": 0, "peer_id": 1, "control_table_ipa": "0xd0000000", "shared_mem_ipa": "0xd0001000", "rw_sec_size": 0, "out_sec_size": 4096, "interrupt_num": 66, "max_peers": 2}]|' \
-	"$EXAMPLE" >$W/zone1.json
+# shellcheck source=tests/e2e/lib/ivc.sh
+. /usr/share/hvisor/tests/e2e/lib/ivc.sh
+ivc_zone_json "$EXAMPLE" $W 0 4096 || die "no ivc_configs in $EXAMPLE"
 modprobe hvisor || die "modprobe hvisor"
 modprobe hvisor_sim ivc=0 || die "modprobe hvisor_sim ivc=0"
 hvisor zone start $W/zone1.json >/dev/null || die "zone start"
@@ -57,4 +55,4 @@ row rtt-avg-ns "$ivc_avg" "$cl_avg"
 echo "BENCH # rtt = one 64-byte message to the sim zone's echo and back ($N times)"
 echo "BENCH # ratio = ivc / cacheline (lower is better)"
 echo "BENCH # doorbells: zone 0 received $(cat /sys/class/hvisor/zone0/ivc0/irqs_received)"
-[ -n "$ivc_avg" ] && [ -n "$cl_avg" ] || die "no numbers"
+if [ -z "$ivc_avg" ] || [ -z "$cl_avg" ]; then die "no numbers"; fi

@@ -44,6 +44,7 @@ log() { echo "ivc_basic: $*"; }
 fail() { log "FAIL: $*"; FAILED=1; }
 pass() { log "ok: $*"; }
 
+# shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
 	[ -n "${HOLD:-}" ] && kill "$HOLD" 2>/dev/null
 	hvisor zone shutdown -id 1 >/dev/null 2>&1
@@ -58,14 +59,11 @@ trap cleanup EXIT
 grep -q ' /sys/kernel/debug debugfs ' /proc/mounts ||
 	mount -t debugfs debugfs /sys/kernel/debug
 
-mkdir -p $W
-dd if=/dev/urandom of=$W/kernel.bin bs=1k count=64 2>/dev/null
-dd if=/dev/urandom of=$W/zone1.dtb bs=1k count=8 2>/dev/null
-# zone 1: the example with its images here and peer 1 of channel 0
-sed -e "s|/tmp/hvisor-sim/|$W/|g" \
-	-e 's|"ivc_configs": \[\]|"ivc_configs": [{"ivc_id": 0, "peer_id": 1, "control_table_ipa": "0xd0000000", "shared_mem_ipa": "0xd0001000", "rw_sec_size": 4096, "out_sec_size": 8192, "interrupt_num": 66, "max_peers": 2}]|' \
-	"$EXAMPLE" >$W/zone1.json
-grep -q '"peer_id": 1' $W/zone1.json || { log "FAIL: could not add ivc_configs to $EXAMPLE"; exit 1; }
+# shellcheck source=tests/e2e/lib/ivc.sh
+. /usr/share/hvisor/tests/e2e/lib/ivc.sh
+# zone 1: peer 1 of channel 0
+ivc_zone_json "$EXAMPLE" $W 4096 8192 ||
+	{ log "FAIL: could not add ivc_configs to $EXAMPLE"; exit 1; }
 
 sysval() { cat "$SYS/$1" 2>/dev/null; }
 expect_sys() {
@@ -79,7 +77,7 @@ modprobe hvisor_sim ivc=0 ivc_rw_sec_size=4096 ivc_out_sec_size=8192 ||
 	{ log "FAIL: modprobe hvisor_sim ivc=0"; exit 1; }
 
 # --- the endpoint -----------------------------------------------------------
-[ -c /dev/hivc0 ] && pass "/dev/hivc0 exists" || fail "no /dev/hivc0"
+if [ -c /dev/hivc0 ]; then pass "/dev/hivc0 exists"; else fail "no /dev/hivc0"; fi
 expect_sys ivc_id 0
 expect_sys peer_id 0
 expect_sys max_peers 2
@@ -117,7 +115,7 @@ grep -q 'of 8192 bytes' $W/out || fail "the full payload was not 8192 bytes"
 if $PING -n 7 -w ping >$W/out 2>&1; then pass "rings through write(2): $(cat $W/out)"; else fail "ping -w: $(cat $W/out)"; fi
 expect_sys rings_sent 7
 rx=$(sysval irqs_received)
-[ "$rx" -ge 62 ] 2>/dev/null && pass "irqs_received $rx" || fail "irqs_received $rx, want >= 62"
+if [ "$rx" -ge 62 ] 2>/dev/null; then pass "irqs_received $rx"; else fail "irqs_received $rx, want >= 62"; fi
 
 # --- zone 1 talks first -------------------------------------------------------
 $PING -t 5000 recv >$W/recv 2>&1 &
@@ -125,24 +123,27 @@ RECV=$!
 sleep 0.3
 echo "send 0 hello zone0, this is zone1" >$DBG/ivc || fail "debugfs send"
 wait $RECV || fail "recv: $(cat $W/recv)"
-grep -qx 'received: hello zone0, this is zone1' $W/recv &&
-	pass "zone 1 -> zone 0: $(cat $W/recv)" || fail "zone 1 -> zone 0: $(cat $W/recv)"
+if grep -qx 'received: hello zone0, this is zone1' $W/recv; then
+	pass "zone 1 -> zone 0: $(cat $W/recv)"
+else
+	fail "zone 1 -> zone 0: $(cat $W/recv)"
+fi
 
 # --- a ring while nobody polls -------------------------------------------------
 rx=$(sysval irqs_received)
 echo "ring 0" >$DBG/ivc || fail "debugfs ring"
 expect_sys irqs_received $((rx + 1))
 got=$($PING pending)
-[ "$got" = "ring pending" ] && pass "the ring waited for the next poll" || fail "after an unpolled ring: $got"
+if [ "$got" = "ring pending" ]; then pass "the ring waited for the next poll"; else fail "after an unpolled ring: $got"; fi
 got=$($PING pending)
-[ "$got" = "no ring" ] && pass "reported once" || fail "the ring was reported twice: $got"
+if [ "$got" = "no ring" ]; then pass "reported once"; else fail "the ring was reported twice: $got"; fi
 
 # --- mappings outside the channel -----------------------------------------------
 before=$(dmesg | grep -c 'hivc0: mmap refused')
 if $PING badmap >$W/out 2>&1; then pass "bad mappings refused"; else fail "badmap"; fi
 cat $W/out
 n=$(($(dmesg | grep -c 'hivc0: mmap refused') - before))
-[ "$n" = 5 ] && pass "one dmesg line per refusal" || fail "$n dmesg lines for 5 refused mappings"
+if [ "$n" = 5 ]; then pass "one dmesg line per refusal"; else fail "$n dmesg lines for 5 refused mappings"; fi
 dmesg | grep 'hivc0: mmap refused' | tail -n 5 | sed 's/^\[[ 0-9.]*\] //'
 
 # --- the channel goes away while mapped -------------------------------------------
@@ -152,7 +153,7 @@ i=0
 while ! grep -q mapped $W/hold && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 hvisor zone shutdown -id 1 || fail "zone shutdown"
 rmmod hvisor_sim || fail "rmmod hvisor_sim with the channel open"
-wait $HOLD && pass "holder: $(tr '\n' ' ' <$W/hold)" || fail "holder: $(tr '\n' ' ' <$W/hold)"
+if wait $HOLD; then pass "holder: $(tr '\n' ' ' <$W/hold)"; else fail "holder: $(tr '\n' ' ' <$W/hold)"; fi
 HOLD=
 [ ! -e /dev/hivc0 ] || fail "/dev/hivc0 is still there"
 [ ! -e $SYS ] || fail "$SYS is still there"
@@ -165,12 +166,12 @@ case $ARCH in
 arm64) want='IVC_INFO: -19' ;;
 *) want='IVC_INFO: 0 channels' ;;
 esac
-echo "$line" | grep -q "$want" && pass "no channel: $want" || fail "no channel: want '$want' in dmesg"
+if echo "$line" | grep -q "$want"; then pass "no channel: $want"; else fail "no channel: want '$want' in dmesg"; fi
 [ ! -e /dev/hivc0 ] || fail "/dev/hivc0 without a channel"
 rmmod hvisor_sim
 
 if dmesg | grep -E 'BUG|WARNING|Oops|general protection|Call Trace'; then
 	fail "kernel warnings"
 fi
-[ $FAILED = 0 ] && log "PASS" || log "FAILED"
+if [ $FAILED = 0 ]; then log "PASS"; else log "FAILED"; fi
 exit $FAILED
