@@ -41,7 +41,7 @@ row() {
 		awk '{ if ($2 > 0) printf "%.1f", $1 / $2; else print "-" }')"
 }
 
-ivc=$($BIN/ivc_ping -n "$N" -s 64 ping) || die "ivc_ping: $ivc"
+ivc=$($BIN/ivc_ping -t 10000 -n "$N" -s 64 ping) || die "ivc_ping: $ivc"
 echo "BENCH # $ivc"
 cl=$($BIN/cl_pingpong 200000) || die "cl_pingpong: $cl"
 echo "BENCH # $cl"

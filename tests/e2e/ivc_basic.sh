@@ -105,20 +105,20 @@ hvisor zone start $W/zone1.json >$W/out 2>&1 || { cat $W/out; fail "zone start w
 cat $DBG/ivc
 grep -q ' 1=zone1/irq66' $DBG/ivc || fail "zone 1 is not peer 1 of channel 0 in the sim"
 
-if $PING -n 50 -s 32 ping >$W/out 2>&1; then pass "$(cat $W/out)"; else fail "ping: $(cat $W/out)"; fi
-if $PING -n 5 -s max ping >$W/out 2>&1; then
+if $PING -t 10000 -n 50 -s 32 ping >$W/out 2>&1; then pass "$(cat $W/out)"; else fail "ping: $(cat $W/out)"; fi
+if $PING -t 10000 -n 5 -s max ping >$W/out 2>&1; then
 	pass "full payload: $(cat $W/out)"
 else
 	fail "full payload: $(cat $W/out)"
 fi
 grep -q 'of 8192 bytes' $W/out || fail "the full payload was not 8192 bytes"
-if $PING -n 7 -w ping >$W/out 2>&1; then pass "rings through write(2): $(cat $W/out)"; else fail "ping -w: $(cat $W/out)"; fi
+if $PING -t 10000 -n 7 -w ping >$W/out 2>&1; then pass "rings through write(2): $(cat $W/out)"; else fail "ping -w: $(cat $W/out)"; fi
 expect_sys rings_sent 7
 rx=$(sysval irqs_received)
 if [ "$rx" -ge 62 ] 2>/dev/null; then pass "irqs_received $rx"; else fail "irqs_received $rx, want >= 62"; fi
 
 # --- zone 1 talks first -------------------------------------------------------
-$PING -t 5000 recv >$W/recv 2>&1 &
+$PING -t 10000 recv >$W/recv 2>&1 &
 RECV=$!
 sleep 0.3
 echo "send 0 hello zone0, this is zone1" >$DBG/ivc || fail "debugfs send"
