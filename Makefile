@@ -8,9 +8,9 @@
 #                        usr/include/cjson and usr/lib/<triplet>/libcjson.so)
 #   make help            everything else
 
-.PHONY: all modules tool clean help
+.PHONY: all modules tool examples clean help
 
-all: modules tool
+all: modules tool examples
 
 include scripts/kbuild.mk
 include tests/tests.mk
@@ -34,5 +34,10 @@ tool:
 		exit 1; fi
 	$(MAKE) -C userspace $(TOOL_ARGS)
 
+# upstream-style programs against our user ABI (examples/ivc: ivc_ping)
+examples:
+	$(MAKE) -C examples/ivc
+
 clean: modules-clean
 	$(MAKE) -C userspace clean
+	$(MAKE) -C examples/ivc clean

@@ -130,4 +130,11 @@ typedef struct ktermios hv_old_termios_t;
  */
 #define HV_HAVE_VIRTQUEUE_INFO	HV_KERNEL_AT_LEAST(6, 11)
 
+/* vm_flags became read-only behind vm_flags_set() in 6.3 */
+#if HV_KERNEL_AT_LEAST(6, 3)
+#define hv_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#else
+#define hv_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#endif
+
 #endif /* HVISOR_COMPAT_H */

@@ -18,6 +18,7 @@
 
 #include "../include/uapi/hvisor.h"
 #include "bridge.h"
+#include "ivc/ivc.h"
 #include "seam_internal.h"
 #include "zone_internal.h"
 #include "virtio/attach.h"
@@ -85,9 +86,12 @@ static int hv_up(const char *name)
 {
 	int ret = hvisor_bridge_start();
 
-	if (ret)
+	if (ret) {
 		pr_err("%s: cannot start the virtio bridge: %d\n", name, ret);
-	return ret;
+		return ret;
+	}
+	hvisor_ivc_start();	/* zone 0's channels, if it reports any */
+	return 0;
 }
 
 /*
@@ -106,6 +110,7 @@ static void hv_going(void)
  */
 static void hv_down(bool native)
 {
+	hvisor_ivc_stop();
 	hvisor_bridge_stop(!native);
 }
 

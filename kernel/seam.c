@@ -118,6 +118,19 @@ int hvisor_hv_wakeup_irq(void)
 	return ret;
 }
 
+int hvisor_hv_ivc_irq(unsigned int index)
+{
+	const struct hvisor_hv_ops *ops;
+	int idx, ret = -ENODEV;
+
+	idx = srcu_read_lock(&hv_srcu);
+	ops = srcu_dereference(hv_ops, &hv_srcu);
+	if (ops)
+		ret = ops->ivc_irq ? ops->ivc_irq(index) : 0;
+	srcu_read_unlock(&hv_srcu, idx);
+	return ret;
+}
+
 bool hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev)
 {
 	const struct hvisor_hv_ops *ops;

@@ -21,6 +21,12 @@ int hvisor_hv_wakeup_irq(void);
 bool hvisor_hv_irq_event(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
 
 /*
+ * The registered implementation's irq of zone 0's IVC channel @index:
+ * > 0, 0 if it leaves it to the device tree (no ivc_irq op), or -errno.
+ */
+int hvisor_hv_ivc_irq(unsigned int index);
+
+/*
  * What the module above the seam does when an implementation registers
  * and unregisters (kernel/main.c).  The seam calls these and nothing else
  * above it.

@@ -8,7 +8,7 @@
 #                                    e2e scripts in the QEMU VM (Debian's 6.1
 #                                    kernel, or 6.12)
 #   make vm-shell [ARCH=arm64]       a shell in that VM, nothing run
-#   make bench                       virtio-blk vs loop, virtio-net vs veth, x86_64 VM (not in CI)
+#   make bench                       virtio-blk vs loop, virtio-net vs veth, IVC doorbell vs cache line, x86_64 VM (not in CI)
 
 .PHONY: test kunit vm-test vm-shell demo bench help
 
@@ -47,5 +47,5 @@ help::
 	@echo '  make kunit                 KUnit suites on UML with kunit.py'
 	@echo '  make vm-test [ARCH=arm64] [KSERIES=6.12] [TESTS=glob]  e2e scripts in the QEMU test VM'
 	@echo '  make vm-shell [ARCH=arm64] shell in the test VM (Ctrl-A x quits)'
-	@echo '  make bench                 virtio-blk vs loop, virtio-net vs veth (x86_64 VM, not in CI)'
+	@echo '  make bench                 virtio-blk vs loop, virtio-net vs veth, IVC doorbell (x86_64 VM, not in CI)'
 	@echo '  make demo [ARCH=arm64]     the simulator demo: blk, net, console served by hvisor.ko'

@@ -95,4 +95,32 @@ static_assert(offsetof(struct hv_zone_info, name) == 16);
 static_assert(offsetof(struct hv_zone_info, is_err) == 48);
 static_assert(sizeof(struct hv_zone_info) == 56);
 
+/* ---------------------------------------------------------------------- */
+/* HV_HC_IVC_INFO: arg0 = PA of struct hv_ivc_info, filled for the caller. */
+
+#define HV_IVC_MAX_CONFIGS	2
+
+struct hv_ivc_info {
+	__u64 len;			/* channels of the calling zone, <= 2 */
+	__u64 ct_ipas[HV_IVC_MAX_CONFIGS];	/* control tables */
+	__u64 shmem_ipas[HV_IVC_MAX_CONFIGS];	/* shared memories */
+	__u32 ivc_ids[HV_IVC_MAX_CONFIGS];
+	__u32 ivc_irqs[HV_IVC_MAX_CONFIGS];	/* interrupt_num of each */
+};
+
+static_assert(offsetof(struct hv_ivc_info, shmem_ipas) == 24);
+static_assert(offsetof(struct hv_ivc_info, ivc_ids) == 40);
+static_assert(sizeof(struct hv_ivc_info) == 56);
+
+/*
+ * The control table hvisor traps (hv:src/arch/aarch64/ivc.rs): 32-bit
+ * registers; a read elsewhere, or a write other than to IPI_INVOKE, fails.
+ */
+#define HV_IVC_CT_IVC_ID	0x00
+#define HV_IVC_CT_MAX_PEERS	0x04
+#define HV_IVC_CT_RW_SEC_SIZE	0x08
+#define HV_IVC_CT_OUT_SEC_SIZE	0x0c
+#define HV_IVC_CT_PEER_ID	0x10	/* the reading zone's own peer id */
+#define HV_IVC_CT_IPI_INVOKE	0x14	/* write: interrupt that peer */
+
 #endif /* _HVISOR_HYPERVISOR_H */

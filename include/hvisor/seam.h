@@ -49,6 +49,13 @@ struct hvisor_hv_ops {
 	 * sleep.
 	 */
 	bool (*irq_event)(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
+	/*
+	 * Optional: the Linux irq that rings zone 0's IVC channel @index (its
+	 * place in HV_HC_IVC_INFO's answer), or -errno.  NULL: interrupt
+	 * @index of the device tree node /hvisor_ivc_device, where upstream's
+	 * ivc.ko takes it.
+	 */
+	int (*ivc_irq)(unsigned int index);
 };
 
 /*

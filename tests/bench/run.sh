@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/bench/run.sh [blk] [net] (make bench; not part of make test / CI):
+# tests/bench/run.sh [blk] [net] [ivc] (make bench; not part of make test / CI):
 # boots the x86_64 test VM once per benchmark (tests/vm/run.sh --script)
-# and prints its table; default both.
+# and prints its table; default all three.
 #   blk_bench.sh: fio 4k randread QD1/QD16, 128k sequential read and write
 #     (direct, libaio) on the sim zone's virtio disk and on a loop device
 #     over the same image, and the sim's MMIO round-trip histogram.
 #   net_bench.sh: iperf3 TCP stream both ways and ping latency through the
 #     sim zone's virtio NIC and through a veth pair.
+#   ivc_bench.sh: round trip of an IVC doorbell ping-pong with the sim
+#     zone's echo peer, next to a cache-line ping-pong between two CPUs.
 # Numbers are TCG numbers: compare the two columns, not with hardware.
 # The guest idles with idle=poll: a TCG vCPU halted in idle takes a
 # reschedule IPI only at its next tick (measured: a wake-up of zone 0's
@@ -21,7 +23,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$HERE/../../build/bench.log
 mkdir -p "$(dirname "$OUT")"
-[ $# -gt 0 ] || set -- blk net
+[ $# -gt 0 ] || set -- blk net ivc
 : >"$OUT"
 rc=0 verdicts=''
 for b in "$@"; do

@@ -214,6 +214,15 @@ int sim_transport_raw(struct sim_zone *z, u64 addr, bool write, u32 *value);
 struct device *sim_dma_get(struct sim_zone *z);
 void sim_dma_put(struct sim_zone *z);
 
+/* sim_ivc.c: zone 0's IVC channels */
+int sim_ivc_init(void);
+void sim_ivc_exit(void);
+void sim_ivc_debugfs_init(void);
+long sim_ivc_info(phys_addr_t pa);
+int sim_ivc_irq(unsigned int index);
+void sim_ivc_zone_start(struct sim_zone *z);
+void sim_ivc_zone_stop(struct sim_zone *z);
+
 /* sim_debugfs.c */
 void sim_debugfs_init(void);
 void sim_debugfs_exit(void);

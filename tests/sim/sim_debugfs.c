@@ -14,6 +14,8 @@
  *                     guest interrupt delivery and wake-ups (sim_vgic.c)
  *   virtio_irqs       the guests' device descriptions: "ZONE ADDR IRQ"
  *                     per virtio slot; write lines to set (IRQ 0 removes)
+ *   ivc               zone 0's IVC channels and their sim peers; commands
+ *                     "echo ID 0|1", "send ID TEXT", "ring ID" (sim_ivc.c)
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>

@@ -158,7 +158,7 @@ long sim_hypercall(unsigned long code, unsigned long arg0, unsigned long arg1)
 	case HV_HC_ZONE_LIST:
 		return sim_zone_list(arg0, arg1);
 	case HV_HC_IVC_INFO:
-		return -ENODEV;		/* no zone has an ivc config */
+		return sim_ivc_info(arg0);
 	case HV_HC_CONFIG_CHECK:
 		return sim_config_check(arg0);
 	case HV_HC_GET_VIRTIO_IRQ:

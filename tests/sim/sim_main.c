@@ -50,6 +50,7 @@ static const struct hvisor_hv_ops sim_ops = {
 	.owner		= THIS_MODULE,
 	.call		= sim_hypercall,
 	.wakeup_irq	= sim_wakeup_irq,
+	.ivc_irq	= sim_ivc_irq,
 };
 
 static int __init sim_init(void)
@@ -84,12 +85,15 @@ static int __init sim_init(void)
 	err = sim_irq_init();
 	if (err)
 		return err;
+	err = sim_ivc_init();
+	if (err)
+		goto irq_exit;
 
 	sim.pdev = platform_device_register_simple(SIM_NAME, PLATFORM_DEVID_NONE,
 						   NULL, 0);
 	if (IS_ERR(sim.pdev)) {
 		err = PTR_ERR(sim.pdev);
-		goto irq_exit;
+		goto ivc_exit;
 	}
 	/* Guest "physical" addresses are zone 0's own: dma-direct, 1:1. */
 	err = dma_coerce_mask_and_coherent(&sim.pdev->dev, DMA_BIT_MASK(64));
@@ -97,6 +101,7 @@ static int __init sim_init(void)
 		goto unregister_pdev;
 
 	sim_debugfs_init();
+	sim_ivc_debugfs_init();
 
 	err = hvisor_hv_register(&sim_ops);
 	if (err) {
@@ -112,6 +117,8 @@ debugfs_exit:
 	sim_debugfs_exit();
 unregister_pdev:
 	platform_device_unregister(sim.pdev);
+ivc_exit:
+	sim_ivc_exit();
 irq_exit:
 	sim_irq_exit();
 	sim_bridge_release();
@@ -129,6 +136,7 @@ static void __exit sim_exit(void)
 	hvisor_hv_unregister(&sim_ops);
 	sim_debugfs_exit();
 	platform_device_unregister(sim.pdev);
+	sim_ivc_exit();		/* hvisor.ko let go of the channels */
 	sim_irq_exit();
 	sim_bridge_release();
 	pr_info("hvisor_sim: unloaded\n");

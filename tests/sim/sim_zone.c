@@ -280,6 +280,7 @@ long sim_zone_start(phys_addr_t pa, unsigned long size)
 	z->dtb_sum_ok = sim_image_sum(h, h->dtb_load_paddr, h->dtb_size,
 				      &z->dtb_sum);
 
+	sim_ivc_zone_start(z);
 	spin_lock_irq(&sim.irq_lock);
 	list_add_tail(&z->node, &sim.zones);
 	spin_unlock_irq(&sim.irq_lock);
@@ -305,6 +306,7 @@ static void sim_zone_destroy(struct sim_zone *z)
 	sim_debugfs_zone_del(z);	/* waits for a running rescan */
 	cancel_work_sync(&z->probe_work);
 	sim_transport_remove_all(z);
+	sim_ivc_zone_stop(z);
 
 	spin_lock_irq(&sim.irq_lock);
 	list_del(&z->node);

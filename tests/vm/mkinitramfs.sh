@@ -132,6 +132,11 @@ build_helpers() {
 		run_logged "helper $(basename "$c")" "${CROSS}gcc" -static -O2 -Wall \
 			-I"$ROOT/include" -I"$ROOT" -o "$PAYLOAD/bin/$(basename "$c" .c)" "$c"
 	done
+	# the example programs, through their own Makefile
+	rm -f "$ROOT/examples/ivc/ivc_ping"
+	run_logged "make -C examples/ivc" make -C "$ROOT/examples/ivc" \
+		CROSS_COMPILE="$CROSS" LDFLAGS=-static CFLAGS="-O2 -Wall -Wextra -Werror"
+	mv "$ROOT/examples/ivc/ivc_ping" "$PAYLOAD/bin/"
 }
 
 # Does any selected test use fio?  (fio costs ~80 MB of libraries.)
