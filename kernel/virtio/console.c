@@ -50,7 +50,6 @@
 #define HV_CON_BUDGET_BYTES	SZ_64K	/* bytes per queue per worker run */
 #define HV_CON_RETRY		(HZ / 20)	/* tty buffers full, unthrottled */
 
-
 static struct hv_console *to_hv_con(struct hv_virtio_dev *dev)
 {
 	return container_of(dev, struct hv_console, dev);
