@@ -158,11 +158,6 @@ static struct hv_vring_used *hvt_used_q(struct hvt_blkdev *t, u16 q)
 	return hvt_ptr(t->m, hvt_qa(q, HVT_USED));
 }
 
-static struct hv_vring_used *hvt_used(struct hvt_blkdev *t)
-{
-	return hvt_used_q(t, 0);
-}
-
 static u16 hvt_used_idx(struct hvt_blkdev *t, u16 q)
 {
 	return le16_to_cpu(READ_ONCE(hvt_used_q(t, q)->idx));

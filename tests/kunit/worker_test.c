@@ -4,11 +4,12 @@
  * the test's own: kicks run handlers, a cut run is requeued until its work
  * is done, quiesce and kill exclude the thread, a late kick fires.
  */
-#include "../../kernel/virtio/worker.h"
-
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/slab.h>
+
+#include "../../kernel/virtio/device.h"
+#include "../../kernel/virtio/worker.h"
 
 struct hvt_worker {
 	struct hv_virtio_dev dev;
