@@ -4,6 +4,7 @@
  * the test's own: kicks run handlers, a cut run is requeued until its work
  * is done, quiesce and kill exclude the thread, a late kick fires.
  */
+#include "../../kernel/virtio/device.h"
 #include "../../kernel/virtio/worker.h"
 
 #include <kunit/test.h>
