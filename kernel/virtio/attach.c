@@ -15,7 +15,10 @@
 #include <linux/fs.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/printk.h>
 #include <linux/refcount.h>
 #include <linux/slab.h>
@@ -35,6 +38,7 @@
 #include "blk.h"
 #include "console.h"
 #include "net.h"
+#include "vlog.h"
 
 static_assert(HV_GMEM_MAX_REGIONS >= HVISOR_VIRTIO_MAX_REGIONS);
 static_assert(HV_BLK_MAX_QUEUES == HVISOR_VIRTIO_MAX_QUEUES);
@@ -61,6 +65,9 @@ struct hv_vtype {
 	bool takes_file;		/* fd >= 0 required; else fd == -1 */
 	/* Optional: checks of its own fields; 0 or -errno + one dmesg line. */
 	int (*check)(const struct hvisor_virtio_device *d, u32 i);
+	/* Optional: checks of its file; 0 or -errno + one dmesg line. */
+	int (*check_file)(const struct hvisor_virtio_attach *hdr,
+			  u32 i, struct file *file);
 	/* Create, not registered; takes @file's reference on success. */
 	struct hv_virtio_dev *(*create)(const struct hv_virtio_dev_info *info,
 					const struct hvisor_virtio_device *d,
@@ -86,6 +93,21 @@ static struct hv_virtio_dev *hv_blk_new(const struct hv_virtio_dev_info *info,
 
 	memcpy(p.serial, d->serial, sizeof(p.serial));
 	return hv_blk_create(info, &p);
+}
+
+/*
+ * O_APPEND makes every write land at the end of the file whatever sector
+ * the guest names (IOCB_APPEND is inherited by our kiocbs): refused.
+ */
+static int hv_blk_check_file(const struct hvisor_virtio_attach *hdr,
+			     u32 i, struct file *file)
+{
+	if (!(file->f_flags & O_APPEND))
+		return 0;
+	hv_zone_warn(hdr->zone_id,
+		     "virtio device %u (blk): file opened with O_APPEND refused\n",
+		     i);
+	return -EINVAL;
 }
 
 static void hv_file_backend(struct hv_virtio_dev *dev, struct file *file,
@@ -142,7 +164,7 @@ static const struct hv_vtype hv_vtypes[] = {
 		.id = HVISOR_VIRTIO_BLK, .name = "blk",
 		.flags = HVISOR_VIRTIO_F_READONLY,
 		.max_queues = HVISOR_VIRTIO_MAX_QUEUES, .takes_file = true,
-		.create = hv_blk_new, .backend = hv_file_backend,
+		.check_file = hv_blk_check_file, .create = hv_blk_new, .backend = hv_file_backend,
 		.attrs = hv_blk_attrs,
 	}, {
 		.id = HVISOR_VIRTIO_NET, .name = "net",
@@ -622,6 +644,8 @@ free_vnode:
  */
 static long hv_attach(struct hv_attach_req *r)
 {
+	int (*check_file)(const struct hvisor_virtio_attach *hdr, u32 i,
+			  struct file *file);
 	struct hv_attachment *att;
 	struct hv_vnode *vn, *tmp;
 	LIST_HEAD(created);
@@ -659,6 +683,10 @@ static long hv_attach(struct hv_attach_req *r)
 			err = -EBADF;
 			goto free_att;
 		}
+		check_file = hv_vtype_find(r->devs[i].type)->check_file;
+		err = check_file ? check_file(&r->hdr, i, r->files[i]) : 0;
+		if (err)
+			goto free_att;
 	}
 
 	mutex_lock(&hv_attach_lock);
@@ -773,40 +801,51 @@ void hvisor_virtio_detach_all(void)
 
 long hvisor_virtio_list(void __user *arg)
 {
-	struct hvisor_virtio_info __user *out;
+	struct hvisor_virtio_info *info;
 	struct hvisor_virtio_list req;
-	struct hvisor_virtio_info info;
 	struct hv_vnode *vn;
-	u32 n = 0;
+	u32 n = 0, nr = 0;
 	long err;
 
 	err = hvisor_copy_arg(&req, sizeof(req), arg);
 	if (err)
 		return err;
-	out = u64_to_user_ptr(req.devices);
 
+	/*
+	 * Snapshot under the lock, copy to the user after: a faulting user
+	 * page must not hold up attach and detach.
+	 */
 	mutex_lock(&hv_attach_lock);
+	list_for_each_entry(vn, &hv_vnodes, node)
+		nr++;
+	nr = min(nr, req.count);
+	info = kvcalloc(max(nr, 1U), sizeof(*info), GFP_KERNEL);
+	if (!info) {
+		mutex_unlock(&hv_attach_lock);
+		return -ENOMEM;
+	}
 	list_for_each_entry(vn, &hv_vnodes, node) {
-		if (n == req.count)
+		if (n == nr)
 			break;
-		memset(&info, 0, sizeof(info));
-		info.zone_id = vn->dev->vdev.zone_id;
-		info.type = vn->type->id;
-		info.addr = vn->dev->vdev.base;
-		info.len = vn->dev->vdev.len;
-		info.irq = vn->dev->irq;
-		info.status = hv_virtio_status(vn->dev);
-		info.features = READ_ONCE(vn->dev->features);
-		strscpy(info.backend, vn->backend, sizeof(info.backend));
+		info[n].zone_id = vn->dev->vdev.zone_id;
+		info[n].type = vn->type->id;
+		info[n].addr = vn->dev->vdev.base;
+		info[n].len = vn->dev->vdev.len;
+		info[n].irq = vn->dev->irq;
+		info[n].status = hv_virtio_status(vn->dev);
+		info[n].features = READ_ONCE(vn->dev->features);
+		strscpy(info[n].backend, vn->backend, sizeof(info[n].backend));
 		if (vn->type->tty)
-			vn->type->tty(vn->dev, info.tty, sizeof(info.tty));
-		if (copy_to_user(&out[n], &info, sizeof(info))) {
-			err = -EFAULT;
-			break;
-		}
+			vn->type->tty(vn->dev, info[n].tty,
+				      sizeof(info[n].tty));
 		n++;
 	}
 	mutex_unlock(&hv_attach_lock);
+
+	if (n && copy_to_user(u64_to_user_ptr(req.devices), info,
+			      array_size(n, sizeof(*info))))
+		err = -EFAULT;
+	kvfree(info);
 	if (err)
 		return err;
 	req.count = n;

@@ -356,6 +356,10 @@ static void hv_blk_start(struct hv_blk_queue *q, struct hv_blk_req *req)
 		return;
 	}
 	if (req->p.status_code != VIRTIO_BLK_S_OK) {
+		if (req->p.over_limits)
+			hv_dev_warn(&blk->dev,
+				    "request over seg_max %u or size_max %u refused\n",
+				    blk->lim.seg_max, blk->lim.size_max);
 		hv_blk_finish(q, req, req->p.status_code, 0);
 		return;
 	}
@@ -672,8 +676,8 @@ static void hv_blk_init_config(struct hv_blk *blk)
 	struct virtio_blk_config *cfg = &blk->config;
 
 	cfg->capacity = (__force __virtio64)cpu_to_le64(blk->lim.capacity);
-	cfg->size_max = (__force __virtio32)cpu_to_le32(HV_BLK_SIZE_MAX);
-	cfg->seg_max = (__force __virtio32)cpu_to_le32(HV_BLK_SEG_MAX);
+	cfg->size_max = (__force __virtio32)cpu_to_le32(blk->lim.size_max);
+	cfg->seg_max = (__force __virtio32)cpu_to_le32(blk->lim.seg_max);
 	cfg->blk_size = (__force __virtio32)cpu_to_le32(HV_BLK_SECTOR_SIZE);
 	/* Read by drivers only with VIRTIO_BLK_F_MQ (offered if > 1). */
 	cfg->num_queues = (__force __virtio16)cpu_to_le16(blk->nr_queues);
@@ -783,6 +787,8 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 	blk->file = file;
 	memcpy(blk->serial, params->serial, sizeof(blk->serial));
 	blk->lim.capacity = size >> HV_BLK_SECTOR_SHIFT;
+	blk->lim.seg_max = HV_BLK_SEG_MAX;
+	blk->lim.size_max = HV_BLK_SIZE_MAX;
 	blk->lim.ro = params->read_only || !(file->f_mode & FMODE_WRITE) ||
 		      !(file->f_mode & FMODE_CAN_WRITE) ||
 		      !file->f_op->write_iter;

@@ -47,6 +47,33 @@ static bool hv_blk_sectors(u32 bytes, u32 *nr)
 	return true;
 }
 
+/*
+ * The data bytes [@skip, @skip + @len) of the segments stay within what the
+ * device advertises: at most seg_max segments carry data, none more than
+ * size_max bytes of it.  Header and status bytes sharing a segment with
+ * data do not count.
+ */
+static bool hv_blk_segs_within(const struct hv_vq_seg *segs, unsigned int n,
+			       size_t skip, size_t len,
+			       const struct hv_blk_limits *lim)
+{
+	unsigned int i, nr = 0;
+	size_t chunk;
+
+	for (i = 0; i < n && len; i++) {
+		if (skip >= segs[i].len) {
+			skip -= segs[i].len;
+			continue;
+		}
+		chunk = min_t(size_t, segs[i].len - skip, len);
+		if (chunk > lim->size_max || ++nr > lim->seg_max)
+			return false;
+		len -= chunk;
+		skip = 0;
+	}
+	return true;
+}
+
 static u8 hv_blk_parse_dwz(const struct hv_vq_chain *c,
 			   const struct hv_blk_limits *lim,
 			   struct hv_blk_parsed *p)
@@ -99,11 +126,16 @@ static u8 hv_blk_parse_body(const struct hv_vq_chain *c,
 		if (c->out_len != HV_BLK_HDR_SIZE)
 			return VIRTIO_BLK_S_IOERR;
 		p->data_len = c->in_len - 1;
+		p->over_limits = !hv_blk_segs_within(c->segs + c->nout, c->nin,
+						     0, p->data_len, lim);
 		break;
 	case VIRTIO_BLK_T_OUT:
 		if (lim->ro)
 			return VIRTIO_BLK_S_IOERR;
 		p->data_len = c->out_len - HV_BLK_HDR_SIZE;
+		p->over_limits = !hv_blk_segs_within(c->segs, c->nout,
+						     HV_BLK_HDR_SIZE,
+						     p->data_len, lim);
 		break;
 	case VIRTIO_BLK_T_FLUSH:
 		p->sector = 0;
@@ -119,7 +151,8 @@ static u8 hv_blk_parse_body(const struct hv_vq_chain *c,
 		return VIRTIO_BLK_S_UNSUPP;
 	}
 
-	if (!hv_blk_sectors(p->data_len, &p->nr_sectors) ||
+	if (p->over_limits ||
+	    !hv_blk_sectors(p->data_len, &p->nr_sectors) ||
 	    !hv_blk_range_ok(lim, p->sector, p->nr_sectors))
 		return VIRTIO_BLK_S_IOERR;
 	return VIRTIO_BLK_S_OK;

@@ -25,6 +25,8 @@ struct hv_blk_limits {
 	bool write_zeroes;		/* VIRTIO_BLK_F_WRITE_ZEROES offered */
 	u32 max_discard_sectors;
 	u32 max_write_zeroes_sectors;
+	u32 seg_max;			/* data segments per IN/OUT request */
+	u32 size_max;			/* bytes per data segment */
 };
 
 /* A request that passed parsing. */
@@ -40,6 +42,7 @@ struct hv_blk_parsed {
 	 */
 	u32 data_len;
 	bool unmap;			/* WRITE_ZEROES may deallocate */
+	bool over_limits;		/* IOERR: seg_max or size_max exceeded */
 };
 
 /*

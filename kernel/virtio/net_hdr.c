@@ -54,6 +54,39 @@ unsigned int hv_net_tun_offloads(u64 features)
 	return f;
 }
 
+/*
+ * The TCP segmentation request of @h (TSO4/TSO6 with NEEDS_CSUM, checked
+ * by the caller) for a frame of @frame_len bytes, by the rules of
+ * virtio_net_hdr_to_skb(): the checksum is TCP's and the TCP header lies
+ * in the packet; gso_size is neither 0 nor GSO_BY_FRAGS.  Beyond it, a
+ * packet that would really be cut (payload > gso_size) must not ask for
+ * segments smaller than any Linux TCP sends (TCP_MIN_SND_MSS): gso_size 1
+ * on 64 KiB would make the host build tens of thousands of packets out of
+ * one descriptor.  A payload not above gso_size is not segmented and
+ * passes, as in the kernel.
+ */
+static const char *hv_net_tx_gso_check(const struct virtio_net_hdr *h,
+				       u32 frame_len)
+{
+	u32 csum_start = hv_net16(h->csum_start);
+	u32 gso_size = hv_net16(h->gso_size);
+	u32 payload;
+
+	if (hv_net16(h->csum_offset) != HV_NET_TCP_CSUM_OFFSET)
+		return "GSO TCP with csum_offset not TCP's";
+	/* u32 arithmetic: a u16 plus 20 cannot wrap. */
+	if (csum_start + HV_NET_TCP_HLEN > frame_len)
+		return "GSO TCP header outside the packet";
+	if (!gso_size)
+		return "GSO type with gso_size 0";
+	if (gso_size == HV_NET_GSO_BY_FRAGS)
+		return "gso_size GSO_BY_FRAGS";
+	payload = frame_len - csum_start - HV_NET_TCP_HLEN;
+	if (payload > gso_size && gso_size < HV_NET_GSO_MIN_SIZE)
+		return "gso_size below the smallest TCP MSS";
+	return NULL;
+}
+
 const char *hv_net_tx_hdr_check(const struct virtio_net_hdr *h, u32 frame_len,
 				u64 features)
 {
@@ -97,9 +130,7 @@ const char *hv_net_tx_hdr_check(const struct virtio_net_hdr *h, u32 frame_len,
 	/* 5.1.6.2.1: a GSO packet must also ask for the checksum. */
 	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
 		return "GSO without NEEDS_CSUM";
-	if (!hv_net16(h->gso_size))
-		return "GSO type with gso_size 0";
-	return NULL;
+	return hv_net_tx_gso_check(h, frame_len);
 }
 
 int hv_net_tx_parse(const struct hv_vq_chain *c, u64 features,

@@ -30,6 +30,12 @@
  */
 #define HV_NET_MAX_FRAME	(SZ_64K + 18)
 
+/* What a TCP segmentation request is checked against (hv_net_tx_hdr_check). */
+#define HV_NET_TCP_HLEN		20	/* sizeof(struct tcphdr) */
+#define HV_NET_TCP_CSUM_OFFSET	16	/* offsetof(struct tcphdr, check) */
+#define HV_NET_GSO_BY_FRAGS	0xffff	/* GSO_BY_FRAGS: never from a guest */
+#define HV_NET_GSO_MIN_SIZE	48	/* TCP_MIN_SND_MSS */
+
 /* Verdicts of hv_net_tx_parse() other than 0 (send the packet). */
 enum hv_net_tx_err {
 	HV_NET_TX_RING = 1,	/* ring-level violation: break the queue */

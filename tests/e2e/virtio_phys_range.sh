@@ -107,6 +107,14 @@ out=$($PROBE -u zone_list | tail -n 1)
 [ "$out" = "zone_list: OK" ] || fail "unprivileged zone_list: $out"
 expect OK virtio_detach 1
 
+# --- a blk file opened with O_APPEND: refused at attach (issue 13, item 3) ---
+IMG=/tmp/phys_range_blk.img
+truncate -s 1M $IMG
+expect EINVAL virtio_attach_blk "$(hex $WIN)" "$(hex $WIN_SIZE)" $IMG append
+expect OK virtio_attach_blk "$(hex $WIN)" "$(hex $WIN_SIZE)" $IMG
+expect OK virtio_detach 1
+rm -f $IMG
+
 # --- zone start: RAM and io regions ---
 expect EBUSY zone_start "$(hex $RAM)" 0x4000000
 expect EBUSY zone_start_io "$(hex $WIN)" 0x4000000 "$(hex $RAM)" 0x1000

@@ -136,6 +136,10 @@ static void blk_chain(const struct hv_vq_chain *c, const struct hv_guest_mem *gm
 					    p.data_len, kv);
 		}
 		FUZZ_ASSERT(n >= 0);
+		/* The advertised limits hold for what is accepted. */
+		FUZZ_ASSERT((u32)n <= lim->seg_max);
+		for (i = 0; i < (u32)n; i++)
+			FUZZ_ASSERT(kv[i].iov_len <= lim->size_max);
 		check_kvecs(gm, kv, n, p.data_len);
 		/* Do the "I/O" on the guest's buffers. */
 		for (i = 0; i < n; i++) {
@@ -284,6 +288,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.capacity = get_le32(hdr + 4);
 	lim.max_discard_sectors = 1U << 20;
 	lim.max_write_zeroes_sectors = 1U << 16;
+	lim.seg_max = 1 + (hdr[3] & 7);
+	lim.size_max = 512U << (hdr[3] >> 4);
 
 	overlap = ranges_overlap(desc, hv_vq_desc_size(num), avail,
 				 hv_vq_avail_size(num, event_idx)) ||

@@ -36,6 +36,8 @@ static struct hvt_blk *hvt_blk_new(struct kunit *test)
 	t->lim.write_zeroes = true;
 	t->lim.max_discard_sectors = 100;
 	t->lim.max_write_zeroes_sectors = 100;
+	t->lim.seg_max = 4;
+	t->lim.size_max = 1024;
 	t->status = 0xee;
 	return t;
 }
@@ -303,6 +305,82 @@ static void blk_write_zeroes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->p.status_code, VIRTIO_BLK_S_IOERR);
 }
 
+/* header | @nr data segments of @len bytes | status */
+static int hvt_rw_segs(struct hvt_blk *t, u32 type, unsigned int nr, u32 len)
+{
+	unsigned int i;
+
+	hvt_hdr(t, type, 0);
+	hvt_seg(t, t->hdr, 16, false);
+	for (i = 0; i < nr; i++)
+		hvt_seg(t, t->data + i * 256, len, type == VIRTIO_BLK_T_IN);
+	hvt_seg(t, &t->status, 1, true);
+	return hv_blk_parse(&t->c, &t->lim, &t->p);
+}
+
+static void blk_seg_max(struct kunit *test)
+{
+	struct hvt_blk *t = hvt_blk_new(test);
+
+	/* seg_max (4) data segments: OK; one more: refused, both ways */
+	KUNIT_ASSERT_EQ(test, hvt_rw_segs(t, VIRTIO_BLK_T_IN, 4, 512), 0);
+	KUNIT_EXPECT_EQ(test, t->p.status_code, VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_FALSE(test, t->p.over_limits);
+
+	t = hvt_blk_new(test);
+	KUNIT_ASSERT_EQ(test, hvt_rw_segs(t, VIRTIO_BLK_T_IN, 5, 512), 0);
+	KUNIT_EXPECT_EQ(test, t->p.status_code, VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_TRUE(test, t->p.over_limits);
+	KUNIT_EXPECT_EQ(test, t->p.data_len, 0U);
+
+	t = hvt_blk_new(test);
+	KUNIT_ASSERT_EQ(test, hvt_rw_segs(t, VIRTIO_BLK_T_OUT, 5, 512), 0);
+	KUNIT_EXPECT_EQ(test, t->p.status_code, VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_TRUE(test, t->p.over_limits);
+}
+
+static void blk_size_max(struct kunit *test)
+{
+	struct hvt_blk *t = hvt_blk_new(test);
+
+	/* one segment of size_max (1024): OK; 1536: refused */
+	KUNIT_ASSERT_EQ(test, hvt_rw(t, VIRTIO_BLK_T_OUT, 0, 1024), 0);
+	KUNIT_EXPECT_EQ(test, t->p.status_code, VIRTIO_BLK_S_OK);
+
+	t = hvt_blk_new(test);
+	KUNIT_ASSERT_EQ(test, hvt_rw(t, VIRTIO_BLK_T_OUT, 0, 1536), 0);
+	KUNIT_EXPECT_EQ(test, t->p.status_code, VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_TRUE(test, t->p.over_limits);
+
+	t = hvt_blk_new(test);
+	KUNIT_ASSERT_EQ(test, hvt_rw(t, VIRTIO_BLK_T_IN, 0, 1536), 0);
+	KUNIT_EXPECT_EQ(test, t->p.status_code, VIRTIO_BLK_S_IOERR);
+	KUNIT_EXPECT_TRUE(test, t->p.over_limits);
+}
+
+/* Header and status sharing a segment with data do not count as data. */
+static void blk_limits_shared_segments(struct kunit *test)
+{
+	struct hvt_blk *t = hvt_blk_new(test);
+
+	/* write: header + 1024 data bytes in one readable segment */
+	hvt_hdr(t, VIRTIO_BLK_T_OUT, 0);
+	memcpy(t->data, t->hdr, 16);
+	hvt_seg(t, t->data, 16 + 1024, false);
+	hvt_seg(t, &t->status, 1, true);
+	KUNIT_ASSERT_EQ(test, hv_blk_parse(&t->c, &t->lim, &t->p), 0);
+	KUNIT_EXPECT_EQ(test, t->p.status_code, VIRTIO_BLK_S_OK);
+
+	/* read: 1024 data bytes + status in one writable segment */
+	t = hvt_blk_new(test);
+	hvt_hdr(t, VIRTIO_BLK_T_IN, 0);
+	hvt_seg(t, t->hdr, 16, false);
+	hvt_seg(t, t->data, 1024 + 1, true);
+	KUNIT_ASSERT_EQ(test, hv_blk_parse(&t->c, &t->lim, &t->p), 0);
+	KUNIT_EXPECT_EQ(test, t->p.status_code, VIRTIO_BLK_S_OK);
+	KUNIT_EXPECT_EQ(test, t->p.data_len, 1024U);
+}
+
 static void blk_segs_helpers(struct kunit *test)
 {
 	u8 a[4] = { 1, 2, 3, 4 }, b[3] = { 5, 6, 7 }, out[8] = {};
@@ -340,6 +418,9 @@ static struct kunit_case hv_blk_req_cases[] = {
 	KUNIT_CASE(blk_flush_and_get_id),
 	KUNIT_CASE(blk_discard),
 	KUNIT_CASE(blk_write_zeroes),
+	KUNIT_CASE(blk_seg_max),
+	KUNIT_CASE(blk_size_max),
+	KUNIT_CASE(blk_limits_shared_segments),
 	KUNIT_CASE(blk_segs_helpers),
 	{}
 };

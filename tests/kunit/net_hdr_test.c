@@ -165,6 +165,44 @@ static void net_hdr_tx_gso_size_zero(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, t->pkt.why, "GSO type with gso_size 0");
 }
 
+/* The kernel's virtio_net_hdr_to_skb() rules, and the smallest TCP MSS. */
+static void net_hdr_tx_gso_size(struct kunit *test)
+{
+	struct virtio_net_hdr h = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+		.csum_start = hvt16(34),
+		.csum_offset = hvt16(16),
+	};
+	u32 big = SZ_64K + 14;		/* 64 KiB after Ethernet */
+
+	h.gso_size = hvt16(1);
+	KUNIT_EXPECT_STREQ(test, hv_net_tx_hdr_check(&h, big, HVT_ALL_TX),
+			   "gso_size below the smallest TCP MSS");
+	h.gso_size = hvt16(47);
+	KUNIT_EXPECT_NOT_NULL(test, hv_net_tx_hdr_check(&h, big, HVT_ALL_TX));
+	h.gso_size = hvt16(48);
+	KUNIT_EXPECT_NULL(test, hv_net_tx_hdr_check(&h, big, HVT_ALL_TX));
+	h.gso_size = hvt16(0xffff);
+	KUNIT_EXPECT_STREQ(test, hv_net_tx_hdr_check(&h, big, HVT_ALL_TX),
+			   "gso_size GSO_BY_FRAGS");
+	/* Nothing to cut (payload 10 <= gso_size 16): not really GSO. */
+	h.gso_size = hvt16(16);
+	KUNIT_EXPECT_NULL(test, hv_net_tx_hdr_check(&h, 34 + 20 + 10,
+						    HVT_ALL_TX));
+	KUNIT_EXPECT_NOT_NULL(test, hv_net_tx_hdr_check(&h, 34 + 20 + 17,
+							HVT_ALL_TX));
+	/* The checksum must be TCP's, the TCP header inside the packet. */
+	h.gso_size = hvt16(1400);
+	h.csum_offset = hvt16(6);
+	KUNIT_EXPECT_STREQ(test, hv_net_tx_hdr_check(&h, 3000, HVT_ALL_TX),
+			   "GSO TCP with csum_offset not TCP's");
+	h.csum_offset = hvt16(16);
+	KUNIT_EXPECT_STREQ(test, hv_net_tx_hdr_check(&h, 34 + 19, HVT_ALL_TX),
+			   "GSO TCP header outside the packet");
+	KUNIT_EXPECT_NULL(test, hv_net_tx_hdr_check(&h, 34 + 20, HVT_ALL_TX));
+}
+
 static void net_hdr_tx_hdr_len_beyond(struct kunit *test)
 {
 	struct hvt_net *t = hvt_net_new(test);
@@ -215,7 +253,7 @@ static void net_hdr_tx_unknown_gso(struct kunit *test)
 	struct virtio_net_hdr h = {
 		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
 		.csum_start = hvt16(34),
-		.csum_offset = hvt16(6),
+		.csum_offset = hvt16(16),
 		.gso_size = hvt16(1400),
 	};
 	static const u8 bad[] = { VIRTIO_NET_HDR_GSO_UDP,
@@ -423,6 +461,7 @@ static struct kunit_case net_hdr_cases[] = {
 	KUNIT_CASE(net_hdr_tx_short_header),
 	KUNIT_CASE(net_hdr_tx_header_split),
 	KUNIT_CASE(net_hdr_tx_gso_size_zero),
+	KUNIT_CASE(net_hdr_tx_gso_size),
 	KUNIT_CASE(net_hdr_tx_hdr_len_beyond),
 	KUNIT_CASE(net_hdr_tx_csum_outside),
 	KUNIT_CASE(net_hdr_tx_csum_unnegotiated),

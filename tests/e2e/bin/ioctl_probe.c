@@ -38,6 +38,9 @@
  *                  HVISOR_VIRTIO_ATTACH of one console (this arch's sim
  *                  window and irq) to zone ZONE (default 1), its memory
  *                  the region [ZONE0_IPA, + SIZE) (hex), 1:1
+ *   virtio_attach_blk ZONE0_IPA SIZE FILE [append]
+ *                  the same with a blk device served from FILE, opened
+ *                  read-write (with O_APPEND if "append" follows), zone 1
  *   virtio_detach [ZONE]
  *                  HVISOR_VIRTIO_DETACH of every device of zone ZONE
  *   virtio_list    HVISOR_VIRTIO_LIST, 16 slots (prints the count)
@@ -189,14 +192,19 @@ static int do_zone_start(int fd, __u32 flags, __u64 base, __u64 ram,
 	return ioctl(fd, HVISOR_ZONE_START, &zs);
 }
 
-/* One console in this arch's sim window, zone @zone, memory 1:1. */
-static int do_virtio_attach(int fd, __u64 base, __u64 size, __u32 zone)
+/*
+ * One device in this arch's sim window, zone @zone, memory 1:1: a console
+ * (@file_fd -1) or a blk device served from @file_fd.
+ */
+static int do_virtio_attach(int fd, __u64 base, __u64 size, __u32 zone,
+			    int file_fd)
 {
 	struct hvisor_virtio_region reg = {
 		.zone0_ipa = base, .zonex_ipa = base, .size = size,
 	};
 	struct hvisor_virtio_device dev = {
-		.type = HVISOR_VIRTIO_CONSOLE, .len = 0x200, .fd = -1,
+		.type = file_fd < 0 ? HVISOR_VIRTIO_CONSOLE : HVISOR_VIRTIO_BLK,
+		.len = 0x200, .fd = file_fd,
 	};
 	struct hvisor_virtio_attach att = {
 		.size = sizeof(att), .zone_id = zone, .nr_regions = 1,
@@ -318,7 +326,21 @@ int main(int argc, char **argv)
 	} else if (!strcmp(probe, "virtio_attach") && argc >= 4) {
 		ret = do_virtio_attach(fd, strtoull(argv[2], NULL, 16),
 				       strtoull(argv[3], NULL, 16),
-				       argc > 4 ? strtoul(argv[4], NULL, 0) : 1);
+				       argc > 4 ? strtoul(argv[4], NULL, 0) : 1,
+				       -1);
+	} else if (!strcmp(probe, "virtio_attach_blk") && argc >= 5) {
+		int flags = O_RDWR;
+		int file_fd;
+
+		if (argc > 5 && !strcmp(argv[5], "append"))
+			flags |= O_APPEND;
+		file_fd = open(argv[4], flags);
+		if (file_fd < 0) {
+			perror(argv[4]);
+			return 1;
+		}
+		ret = do_virtio_attach(fd, strtoull(argv[2], NULL, 16),
+				       strtoull(argv[3], NULL, 16), 1, file_fd);
 	} else if (!strcmp(probe, "virtio_detach")) {
 		struct hvisor_virtio_detach d = {
 			.size = sizeof(d),
