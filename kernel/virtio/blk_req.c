@@ -10,23 +10,43 @@
 
 #include "blk_req.h"
 
+/*
+ * The next piece of the data bytes [@skip, @skip + @len) of @segs: at most
+ * one segment's worth.  Returns its start and sets *@chunk, or NULL when
+ * the segments or the bytes are used up (@len says which).
+ */
+static const u8 *hv_segs_next(const struct hv_vq_seg *segs, unsigned int n,
+			      unsigned int *i, size_t *skip, size_t *len,
+			      size_t *chunk)
+{
+	const u8 *p;
+
+	for (; *i < n && *len; (*i)++) {
+		if (*skip >= segs[*i].len) {
+			*skip -= segs[*i].len;
+			continue;
+		}
+		*chunk = min_t(size_t, segs[*i].len - *skip, *len);
+		p = (const u8 *)segs[*i].addr + *skip;
+		*len -= *chunk;
+		*skip = 0;
+		(*i)++;
+		return p;
+	}
+	return NULL;
+}
+
 int hv_segs_to_kvec(const struct hv_vq_seg *segs, unsigned int n,
 		    size_t skip, size_t len, struct kvec *kv)
 {
-	unsigned int i, nr = 0;
+	unsigned int i = 0, nr = 0;
+	const u8 *p;
 	size_t chunk;
 
-	for (i = 0; i < n && len; i++) {
-		if (skip >= segs[i].len) {
-			skip -= segs[i].len;
-			continue;
-		}
-		chunk = min_t(size_t, segs[i].len - skip, len);
-		kv[nr].iov_base = (u8 *)segs[i].addr + skip;
+	while ((p = hv_segs_next(segs, n, &i, &skip, &len, &chunk))) {
+		kv[nr].iov_base = (void *)p;
 		kv[nr].iov_len = chunk;
 		nr++;
-		len -= chunk;
-		skip = 0;
 	}
 	return len ? -EINVAL : nr;
 }
@@ -57,20 +77,12 @@ static bool hv_blk_segs_within(const struct hv_vq_seg *segs, unsigned int n,
 			       size_t skip, size_t len,
 			       const struct hv_blk_limits *lim)
 {
-	unsigned int i, nr = 0;
+	unsigned int i = 0, nr = 0;
 	size_t chunk;
 
-	for (i = 0; i < n && len; i++) {
-		if (skip >= segs[i].len) {
-			skip -= segs[i].len;
-			continue;
-		}
-		chunk = min_t(size_t, segs[i].len - skip, len);
+	while (hv_segs_next(segs, n, &i, &skip, &len, &chunk))
 		if (chunk > lim->size_max || ++nr > lim->seg_max)
 			return false;
-		len -= chunk;
-		skip = 0;
-	}
 	return true;
 }
 
