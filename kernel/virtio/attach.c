@@ -257,6 +257,9 @@ HV_VNODE_ATTR(reinjects, "%lld", atomic64_read(&vn->dev->reinjects));
 HV_VNODE_ATTR(inject_errors, "%lld", atomic64_read(&vn->dev->inject_errors));
 HV_VNODE_ATTR(bad_accesses, "%lld", atomic64_read(&vn->dev->bad_accesses));
 HV_VNODE_ATTR(yields, "%lld", atomic64_read(&vn->dev->yields));
+HV_VNODE_ATTR(deferred, "%lld", atomic64_read(&vn->dev->vdev.deferrals));
+HV_VNODE_ATTR(deferred_dropped, "%lld",
+	      atomic64_read(&vn->dev->vdev.defer_dropped));
 
 static ssize_t queue_sizes_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
@@ -289,6 +292,8 @@ static struct attribute *hv_vnode_attrs[] = {
 	&hv_attr_inject_errors.attr,
 	&hv_attr_bad_accesses.attr,
 	&hv_attr_yields.attr,
+	&hv_attr_deferred.attr,
+	&hv_attr_deferred_dropped.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hv_vnode);

@@ -23,6 +23,7 @@
 
 #include "../hvisor_trace.h"
 #include "device.h"
+#include "vlog.h"
 
 #define HV_VIRTIO_TRANSPORT_FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) | \
 					 BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) | \
@@ -46,7 +47,6 @@ int hv_virtio_core_init(struct hv_virtio_dev *dev,
 	dev->device_features = ops->features | HV_VIRTIO_TRANSPORT_FEATURES;
 	dev->num_queues = ops->num_queues;
 	dev->mq_feature = 0;
-	mutex_init(&dev->lock);
 	spin_lock_init(&dev->state_lock);
 	atomic_set(&dev->config_generation, 0);
 	atomic64_set(&dev->notifies, 0);
@@ -283,9 +283,9 @@ void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)
 	trace_hvisor_queue_broken(dev, index);
 	if (!first)
 		return;
-	hv_dev_warn(dev, "queue %u broken (%s), device needs reset\n", index,
-		    index < HV_VIRTIO_MAX_QUEUES && dev->vqs[index].why ?
-		    dev->vqs[index].why : "setup");
+	hv_vdev_warn(dev, "queue %u broken (%s), device needs reset\n", index,
+		     index < HV_VIRTIO_MAX_QUEUES && dev->vqs[index].why ?
+		     dev->vqs[index].why : "setup");
 	/* Spec 2.1.2: with DRIVER_OK set, tell the driver. */
 	if (driver_ok)
 		hv_virtio_raise(dev, VIRTIO_MMIO_INT_CONFIG);
@@ -334,12 +334,12 @@ static void hv_virtio_reset(struct hv_virtio_dev *dev)
 static bool hv_virtio_features_ok(struct hv_virtio_dev *dev, u64 drv)
 {
 	if (drv & ~dev->device_features) {
-		hv_dev_warn(dev, "driver accepted unoffered features %#llx\n",
-			    drv & ~dev->device_features);
+		hv_vdev_warn(dev, "driver accepted unoffered features %#llx\n",
+			     drv & ~dev->device_features);
 		return false;
 	}
 	if (!(drv & BIT_ULL(VIRTIO_F_VERSION_1))) {
-		hv_dev_warn(dev, "driver did not accept VIRTIO_F_VERSION_1\n");
+		hv_vdev_warn(dev, "driver did not accept VIRTIO_F_VERSION_1\n");
 		return false;
 	}
 	return true;
@@ -361,8 +361,8 @@ void hv_virtio_write_status(struct hv_virtio_dev *dev, u32 value)
 	drv_old = old & ~VIRTIO_CONFIG_S_NEEDS_RESET;
 	new = value & 0xff & ~VIRTIO_CONFIG_S_NEEDS_RESET;
 	if (drv_old & ~new) {
-		hv_dev_warn(dev, "status %#x -> %#x clears bits, ignored\n",
-			    old, value);
+		hv_vdev_warn(dev, "status %#x -> %#x clears bits, ignored\n",
+			     old, value);
 		return;
 	}
 	added = new & ~drv_old;
@@ -377,7 +377,7 @@ void hv_virtio_write_status(struct hv_virtio_dev *dev, u32 value)
 	}
 	if ((added & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(new & VIRTIO_CONFIG_S_FEATURES_OK)) {
-		hv_dev_warn(dev, "DRIVER_OK without FEATURES_OK, ignored\n");
+		hv_vdev_warn(dev, "DRIVER_OK without FEATURES_OK, ignored\n");
 		new &= ~VIRTIO_CONFIG_S_DRIVER_OK;
 	}
 
@@ -420,7 +420,7 @@ void hv_virtio_queue_ready(struct hv_virtio_dev *dev, u32 value)
 	if (q->ready)
 		return;
 	if (!(hv_virtio_status(dev) & VIRTIO_CONFIG_S_FEATURES_OK)) {
-		hv_dev_warn(dev, "QueueReady before FEATURES_OK, ignored\n");
+		hv_vdev_warn(dev, "QueueReady before FEATURES_OK, ignored\n");
 		return;
 	}
 	err = hv_vq_setup(&dev->vqs[index], dev->mem, q->num,
@@ -438,8 +438,8 @@ void hv_virtio_notify(struct hv_virtio_dev *dev, u64 value)
 {
 	atomic64_inc(&dev->notifies);
 	if (value >= hv_virtio_live_queues(dev) || !dev->qregs[value].ready) {
-		hv_dev_warn(dev, "notify of queue %llu that is not ready\n",
-			    value);
+		hv_vdev_warn(dev, "notify of queue %llu that is not ready\n",
+			     value);
 		return;
 	}
 	trace_hvisor_kick(dev, value);
