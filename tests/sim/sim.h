@@ -6,7 +6,7 @@
  * parts hvisor plays on a board:
  *   - the hypervisor: hypercalls, zone bookkeeping, the wake-up irq of
  *     zone 0 and the injection of guest interrupts (sim_hypercall.c,
- *     sim_zone.c, sim_irq.c);
+ *     sim_zone.c, sim_irq.c, sim_wakeup.c, sim_vgic.c);
  *   - the trap path of a guest vCPU: every register access of a sim guest
  *     device becomes a device_req on the bridge page (sim_trap.c), and
  *     the guest devices themselves are virtio transports that Linux's own
@@ -55,6 +55,7 @@ struct fwnode_handle;
 struct dentry;
 struct device;
 struct sim_dma;
+struct seq_file;
 
 /* MMIO round trip latency, request queued -> cfg completion seen. */
 struct sim_latency {
@@ -104,7 +105,7 @@ struct sim {
 	struct platform_device *pdev;	/* parent of the guest devices */
 	struct dentry *dbg;		/* /sys/kernel/debug/hvisor_sim */
 	struct sim_latency lat;
-	atomic64_t wakeups;		/* wake-up irqs raised */
+	atomic64_t wakeups;		/* wake-up events sent (sim_wakeup.c) */
 	atomic64_t wakeups_lost;	/* need_wakeup read stale (sim_trap.c) */
 	atomic64_t injected;		/* guest irqs delivered */
 	atomic64_t timeouts;		/* answers that never came */
@@ -184,6 +185,13 @@ void sim_vgic_ack(struct sim_transport *t);
 void sim_vgic_eoi(struct sim_transport *t);
 void sim_vgic_debugfs_init(void);
 void sim_vgic_debugfs_zone(struct sim_zone *z);
+bool sim_vgic_is_gic(void);
+
+/* sim_wakeup.c: zone 0's wake-up irq, by IPI to another zone 0 cpu */
+void sim_wakeup_init(void);
+void sim_wakeup_exit(void);
+void sim_wakeup_send(void);
+void sim_wakeup_stats_show(struct seq_file *m);
 
 /* sim_hypercall.c */
 long sim_hypercall(unsigned long code, unsigned long arg0, unsigned long arg1);

@@ -11,7 +11,9 @@
  *   zone<N>/rescan    write anything: probe the virtio slots again
  *   zone<N>/mmio      raw 32-bit register accesses ("w ADDR VAL", "r ADDR")
  *   irq_stats, zone<N>/irq_stats
- *                     guest interrupt delivery and wake-ups (sim_vgic.c)
+ *                     guest interrupt delivery (sim_vgic.c); irq_stats
+ *                     also zone 0's wake-ups: sent, lost, dropped, and
+ *                     handled per cpu (sim_wakeup.c)
  *   virtio_irqs       the guests' device descriptions: "ZONE ADDR IRQ"
  *                     per virtio slot; write lines to set (IRQ 0 removes)
  *   ivc               zone 0's IVC channels and their sim peers; commands
