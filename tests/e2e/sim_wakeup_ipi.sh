@@ -12,7 +12,7 @@
 # For each rule (irqchip=gic, irqchip=repend), with this script as the
 # zone's driver reading the blk device's MagicValue through the trap path
 # (debugfs zone1/mmio) from one pinned CPU, and hvisor.ko's consumer
-# sleeping after every request (poll_us=0):
+# (its wake-up irq handler, need_wakeup always armed):
 #   - every wake-up from CPU C runs its handler on the other CPU, in hard
 #     irq context, never on C;
 #   - with the handler held active 5 ms (wakeup_active_us), the wake-ups
@@ -69,14 +69,8 @@ model() {
 	truncate -s 1M "$W/disk.img"
 	vblk_cfg "$W/disk.img"
 	hvisor virtio attach "$VBLK_CFG" >/dev/null || die "virtio attach"
-	# a consumer that arms need_wakeup after every request, and a
-	# safety poll that finds dropped ones soon
-	echo 0 >$HVP/poll_us
+	# a safety poll that finds dropped wake-ups soon
 	echo 10 >$HVP/safety_poll_ms
-	for d in /proc/[0-9]*; do
-		[ "$(cat "$d/comm" 2>/dev/null)" = hvisor-bridge ] &&
-			taskset -p 1 "${d#/proc/}" >/dev/null
-	done
 
 	# delivery on the other CPU
 	for c in 0 1; do
