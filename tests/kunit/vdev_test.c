@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/completion.h>
 #include <linux/errno.h>
+#include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include "../../kernel/vdev.h"
@@ -24,6 +25,7 @@ struct vt_dev {
 	u32 log[VT_LOG_MAX];
 	unsigned int nlog;
 	u64 reg;			/* what reads of 0 return */
+	bool registered;
 };
 
 /* answers of deferred accesses, in order */
@@ -85,18 +87,45 @@ static void vt_answer(const struct hv_device_req *req, u64 value)
 	}
 }
 
-static struct vt_dev *vt_add(struct kunit *test, u32 zone, u64 base)
+/* KUnit resource: whatever an assertion skipped, nothing outlives the test. */
+static void vt_free(struct kunit_resource *res)
 {
-	struct vt_dev *d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	struct vt_dev *d = res->data;
+
+	complete_all(&d->slow_go);
+	if (d->registered)
+		hvisor_vdev_unregister(&d->vdev);
+	kfree(d);
+}
+
+static void vt_del(struct vt_dev *d)
+{
+	hvisor_vdev_unregister(&d->vdev);
+	d->registered = false;
+}
+
+static struct vt_dev *vt_new(struct kunit *test, u32 zone, u64 base)
+{
+	struct vt_dev *d = kzalloc(sizeof(*d), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test, NULL, vt_free,
+							 GFP_KERNEL, d));
 	d->vdev.zone_id = zone;
 	d->vdev.base = base;
 	d->vdev.len = 0x200;
 	d->vdev.mmio = &vt_ops;
 	init_completion(&d->slow_go);
 	init_completion(&d->slow_in);
+	return d;
+}
+
+static struct vt_dev *vt_add(struct kunit *test, u32 zone, u64 base)
+{
+	struct vt_dev *d = vt_new(test, zone, base);
+
 	KUNIT_ASSERT_EQ(test, hvisor_vdev_register(&d->vdev), 0);
+	d->registered = true;
 	return d;
 }
 
@@ -159,7 +188,7 @@ static void vdev_fast_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v, 0ULL);
 	KUNIT_EXPECT_EQ(test, d->nlog, 2U);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&d->vdev.deferrals), 0LL);
-	hvisor_vdev_unregister(&d->vdev);
+	vt_del(d);
 }
 
 /*
@@ -174,7 +203,7 @@ static void vdev_defer_order_test(struct kunit *test)
 
 	KUNIT_EXPECT_FALSE(test, vt_dispatch(1, 0x1000 + VT_SLOW_OFF, 3, true,
 					     0, &v));
-	KUNIT_ASSERT_EQ(test, wait_for_completion_timeout(&a->slow_in, HZ), 1UL);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&a->slow_in, HZ), 0UL);
 
 	/* behind it: a read (cpu 4), two equal notifies, a write (cpu 5) */
 	KUNIT_EXPECT_FALSE(test, vt_dispatch(1, 0x1004, 4, false, 0, &v));
@@ -209,8 +238,8 @@ static void vdev_defer_order_test(struct kunit *test)
 	/* nothing held any more: fast again, and it saw the last write */
 	KUNIT_EXPECT_TRUE(test, vt_dispatch(1, 0x1008, 3, false, 0, &v));
 	KUNIT_EXPECT_EQ(test, v, 0x108ULL);
-	hvisor_vdev_unregister(&a->vdev);
-	hvisor_vdev_unregister(&b->vdev);
+	vt_del(a);
+	vt_del(b);
 }
 
 /* Posted accesses held behind a slow one are bounded; blocking ones not. */
@@ -222,7 +251,7 @@ static void vdev_defer_bound_test(struct kunit *test)
 
 	KUNIT_EXPECT_FALSE(test, vt_dispatch(1, 0x1000 + VT_SLOW_OFF, 0, true,
 					     0, &v));
-	KUNIT_ASSERT_EQ(test, wait_for_completion_timeout(&a->slow_in, HZ), 1UL);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&a->slow_in, HZ), 0UL);
 	for (i = 0; i < HV_VDEV_DEFER_POSTED + 5; i++)
 		vt_dispatch(1, 0x1000 + VT_NOTIFY_OFF, 0, true, i, &v);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&a->vdev.defer_dropped), 5LL);
@@ -232,7 +261,7 @@ static void vdev_defer_bound_test(struct kunit *test)
 						     &v));
 	complete(&a->slow_go);
 	/* unregistration performs and answers everything held */
-	hvisor_vdev_unregister(&a->vdev);
+	vt_del(a);
 	KUNIT_EXPECT_EQ(test, a->nlog, 1U + HV_VDEV_DEFER_POSTED +
 			HV_BRIDGE_MAX_CPUS - 1);
 	KUNIT_EXPECT_EQ(test, vt_answers.n, HV_BRIDGE_MAX_CPUS);
@@ -244,14 +273,13 @@ static void vdev_register_test(struct kunit *test)
 {
 	struct vt_dev *a = vt_add(test, 1, 0x1000);
 	struct vt_dev *b = vt_add(test, 2, 0x1100);
-	struct vt_dev c = { .vdev = { .zone_id = 1, .base = 0x11ff,
-				      .len = 0x200, .mmio = &vt_ops } };
+	struct vt_dev *c = vt_new(test, 1, 0x11ff);
 
-	KUNIT_EXPECT_EQ(test, hvisor_vdev_register(&c.vdev), -EEXIST);
-	c.vdev.base = U64_MAX - 0x100;
-	KUNIT_EXPECT_EQ(test, hvisor_vdev_register(&c.vdev), -EINVAL);
-	hvisor_vdev_unregister(&a->vdev);
-	hvisor_vdev_unregister(&b->vdev);
+	KUNIT_EXPECT_EQ(test, hvisor_vdev_register(&c->vdev), -EEXIST);
+	c->vdev.base = U64_MAX - 0x100;
+	KUNIT_EXPECT_EQ(test, hvisor_vdev_register(&c->vdev), -EINVAL);
+	vt_del(a);
+	vt_del(b);
 }
 
 static struct kunit_case vdev_cases[] = {
