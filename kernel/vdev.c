@@ -55,6 +55,7 @@ int hvisor_vdev_register(struct hv_vdev *vdev)
 	INIT_WORK(&vdev->defer_work, hv_vdev_defer_work);
 	atomic64_set(&vdev->deferrals, 0);
 	atomic64_set(&vdev->defer_dropped, 0);
+	vdev->stopped = false;
 
 	mutex_lock(&hv_vdev_lock);
 	list_for_each_entry(other, &hv_vdevs, node) {
@@ -81,6 +82,26 @@ void hvisor_vdev_unregister(struct hv_vdev *vdev)
 	synchronize_rcu();
 	/* defer_work stays queued until it has performed every deferral. */
 	flush_work(&vdev->defer_work);
+}
+
+void hvisor_vdev_stop(struct hv_vdev *vdev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vdev->lock, flags);
+	WRITE_ONCE(vdev->stopped, true);
+	spin_unlock_irqrestore(&vdev->lock, flags);
+	/* what was held is performed, writes ignored, and answered */
+	flush_work(&vdev->defer_work);
+}
+
+void hvisor_vdev_restart(struct hv_vdev *vdev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vdev->lock, flags);
+	WRITE_ONCE(vdev->stopped, false);
+	spin_unlock_irqrestore(&vdev->lock, flags);
 }
 
 static struct hv_vdev *hv_vdev_find_rcu(u32 zone, u64 addr, u64 size)
@@ -113,6 +134,8 @@ static int hv_vdev_perform(struct hv_vdev *vdev, const struct hv_device_req *req
 	u64 offset = req->address - vdev->base;
 
 	*value = 0;
+	if (req->is_write && hvisor_vdev_stopped(vdev))
+		return 0;	/* its zone stopped: nothing may start */
 	if (req->is_write)
 		return vdev->mmio->write(vdev, offset,
 					 req->value & hv_vdev_mask(size), size,

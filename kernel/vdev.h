@@ -69,6 +69,12 @@ struct hv_vdev {
 	unsigned int defer_count;
 	unsigned int defer_posted;	/* of which posted (need_interrupt) */
 	struct work_struct defer_work;	/* queued while defer_count > 0 */
+	/*
+	 * Its zone stopped (hvisor_vdev_stop()): writes are ignored, reads
+	 * answered as a reset device would.  Written under lock, read with
+	 * READ_ONCE() by the accesses.
+	 */
+	bool stopped;
 
 	atomic64_t deferrals;		/* accesses deferred */
 	atomic64_t defer_dropped;	/* posted accesses dropped */
@@ -91,6 +97,21 @@ int hvisor_vdev_register(struct hv_vdev *vdev);
  * may free it.  May sleep.
  */
 void hvisor_vdev_unregister(struct hv_vdev *vdev);
+
+/*
+ * The zone of @vdev stopped: from now on its writes are ignored (counted
+ * nowhere: a stopped zone cannot write), and on return no access held
+ * before is still being performed.  May sleep.
+ */
+void hvisor_vdev_stop(struct hv_vdev *vdev);
+
+/* The zone of @vdev runs again: its accesses are performed again. */
+void hvisor_vdev_restart(struct hv_vdev *vdev);
+
+static inline bool hvisor_vdev_stopped(const struct hv_vdev *vdev)
+{
+	return READ_ONCE(vdev->stopped);
+}
 
 /*
  * Perform one trapped access, from the bridge's fast path (atomic

@@ -153,6 +153,7 @@ struct hv_virtio_dev {
 	unsigned long reinject_base;	/* first delay, jiffies */
 	unsigned long reinject_delay;	/* next delay, jiffies */
 	bool irq_stopped;		/* hv_virtio_irq_stop() ran */
+	bool zone_stopped;		/* hv_virtio_zone_stop(): no injection */
 
 	atomic_t config_generation;
 
@@ -209,6 +210,22 @@ bool hv_virtio_reinject_tick(struct hv_virtio_dev *dev);
  * before the device is destroyed, after it is unregistered.  May sleep.
  */
 void hv_virtio_irq_stop(struct hv_virtio_dev *dev);
+
+/*
+ * The zone of @dev stopped: quiesce the device at once, waiting for no
+ * driver.  Register writes are ignored from now on (vdev.h), the device
+ * is reset as by Status = 0 (workers paused, no ring or buffer of the
+ * zone touched, net RX left in the tap), and nothing is injected until
+ * hv_virtio_zone_restart().  Serialised with register accesses by
+ * hvisor_vdev_stop().  May sleep (for I/O in flight on zone 0's side).
+ */
+void hv_virtio_zone_stop(struct hv_virtio_dev *dev);
+
+/* The zone of @dev was started again: serve it from the reset state. */
+void hv_virtio_zone_restart(struct hv_virtio_dev *dev);
+
+/* Did the zone of @dev stop (and not start again)? */
+bool hv_virtio_zone_stopped(struct hv_virtio_dev *dev);
 
 /*
  * ops->kill, after it completed what the device held and raised

@@ -121,6 +121,19 @@ static u32 hv_virtio_read_reg(struct hv_virtio_dev *dev, u64 offset)
 {
 	struct hv_virtio_queue_regs *q;
 
+	/*
+	 * Its zone stopped: the device was reset (hv_virtio_zone_stop()), and
+	 * what changes state or could still be set reads as after a reset.
+	 */
+	if (hvisor_vdev_stopped(&dev->vdev)) {
+		switch (offset) {
+		case VIRTIO_MMIO_QUEUE_READY:
+		case VIRTIO_MMIO_INTERRUPT_STATUS:
+		case VIRTIO_MMIO_STATUS:
+			return 0;
+		}
+	}
+
 	switch (offset) {
 	case VIRTIO_MMIO_MAGIC_VALUE:
 		return HV_VIRTIO_MMIO_MAGIC;

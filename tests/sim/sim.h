@@ -128,6 +128,8 @@ struct sim_zone {
 	bool kernel_sum_ok, dtb_sum_ok;
 	u32 kernel_sum, dtb_sum;	/* crc32 of the images at start */
 	bool is_err;			/* an access went unanswered */
+	/* halt_zone: dead, its accesses no longer reach hvisor (READ_ONCE) */
+	bool halted;
 
 	/* vCPU slots: hvisor logical cpu ids of the zone, cfg slots. */
 	unsigned int nr_vcpus;
@@ -200,6 +202,7 @@ void sim_bridge_release(void);
 /* sim_zone.c */
 long sim_zone_start(phys_addr_t pa, unsigned long size);
 long sim_zone_shutdown(unsigned long id);
+long sim_zone_halt(unsigned long id);
 long sim_zone_list(phys_addr_t pa, unsigned long cnt);
 void sim_zone_inject(u32 zone_id, u32 irq);
 void sim_zones_destroy(void);

@@ -295,12 +295,36 @@ void sim_debugfs_zone_del(struct sim_zone *z)
 	z->dbg = NULL;
 }
 
+/*
+ * halt_zone: write a zone id; the zone stops by itself (sim_zone_halt()),
+ * its devices left as they were.  Tests of what zone 0 does about it.
+ */
+static ssize_t halt_zone_write(struct file *file, const char __user *buf,
+			       size_t len, loff_t *ppos)
+{
+	unsigned long id;
+	long ret;
+
+	ret = kstrtoul_from_user(buf, len, 0, &id);
+	if (!ret)
+		ret = sim_zone_halt(id);
+	return ret ? ret : len;
+}
+
+static const struct file_operations halt_zone_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= halt_zone_write,
+	.llseek	= noop_llseek,
+};
+
 void sim_debugfs_init(void)
 {
 	sim.dbg = debugfs_create_dir("hvisor_sim", NULL);
 	debugfs_create_file("mmio_latency", 0644, sim.dbg, NULL,
 			    &mmio_latency_fops);
 	debugfs_create_file("bridge", 0444, sim.dbg, NULL, &bridge_fops);
+	debugfs_create_file("halt_zone", 0200, sim.dbg, NULL, &halt_zone_fops);
 	sim_vgic_debugfs_init();
 }
 

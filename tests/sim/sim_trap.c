@@ -206,6 +206,8 @@ static u64 sim_trap_blocking(struct sim_zone *z, u64 addr, u32 size, u64 value,
 
 	/* Config accesses may sleep (virtio_config.h), as may we. */
 	might_sleep();
+	if (READ_ONCE(z->halted))
+		return 0;	/* a dead zone's vCPUs trap no more */
 	slot = sim_vcpu_get(z);
 	cpu = z->vcpu[slot];
 
@@ -300,6 +302,8 @@ int sim_trap_post(struct sim_zone *z, u64 addr, u32 size, u64 value,
 		.need_interrupt = 1,
 	};
 
+	if (READ_ONCE(z->halted))
+		return 0;	/* a dead zone's vCPUs trap no more */
 	switch (sim_push(&req, may_wait)) {
 	case SIM_PUSH_OK:
 		return 0;
