@@ -296,6 +296,7 @@ static struct kunit_suite vdev_suite = {
 	.exit = vt_exit,
 	.test_cases = vdev_cases,
 };
+
 kunit_test_suite(vdev_suite);
 
 MODULE_LICENSE("GPL");
