@@ -59,25 +59,16 @@ int hvisor_ring_complete_cfg(struct hv_virtio_bridge *b, u64 cpu, u64 value)
 	WRITE_ONCE(b->cfg_values[cpu], value);
 	/* hvisor reads flag, fence(Acquire), then value */
 	smp_wmb();
-	/* only we write cfg_flags: a plain increment is enough */
+	/* one answer per cpu at a time: a plain increment is enough */
 	WRITE_ONCE(b->cfg_flags[cpu], READ_ONCE(b->cfg_flags[cpu]) + 1);
 	/* make the completion visible before we look at the next request */
 	smp_mb();
 	return 0;
 }
 
-bool hvisor_ring_arm_wakeup(struct hv_virtio_bridge *b)
+void hvisor_ring_set_wakeup(struct hv_virtio_bridge *b, bool armed)
 {
-	WRITE_ONCE(b->need_wakeup, 1);
-	/* store need_wakeup, then load req_rear: needs StoreLoad */
+	WRITE_ONCE(b->need_wakeup, armed);
+	/* seen before any request we look at from now on */
 	smp_mb();
-	if (hvisor_ring_req_empty(b))
-		return true;
-	WRITE_ONCE(b->need_wakeup, 0);
-	return false;
-}
-
-void hvisor_ring_disarm_wakeup(struct hv_virtio_bridge *b)
-{
-	WRITE_ONCE(b->need_wakeup, 0);
 }

@@ -43,14 +43,12 @@ int hvisor_ring_push_res(struct hv_virtio_bridge *b, u32 zone, u32 irq);
 int hvisor_ring_complete_cfg(struct hv_virtio_bridge *b, u64 cpu, u64 value);
 
 /*
- * About to sleep: set need_wakeup, full barrier (the Dekker step against
- * hvisor's "push, then read need_wakeup"), and look at the ring again.
- * Returns true if it is still empty (sleep); false if a request arrived,
- * in which case need_wakeup is cleared again.
+ * need_wakeup: @armed asks hvisor to raise the wake-up irq for every
+ * request it queues.  hvisor reads it with no StoreLoad barrier after its
+ * req_rear store (upstream-hvisor.md 2.6), so only a value that never
+ * changes while requests flow is safe from a stale read: set it once,
+ * before HV_HC_INIT_VIRTIO.
  */
-bool hvisor_ring_arm_wakeup(struct hv_virtio_bridge *b);
-
-/* Awake: hvisor need not raise the wake-up irq. */
-void hvisor_ring_disarm_wakeup(struct hv_virtio_bridge *b);
+void hvisor_ring_set_wakeup(struct hv_virtio_bridge *b, bool armed);
 
 #endif /* _HVISOR_BRIDGE_RING_H */

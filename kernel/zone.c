@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) "hvisor: " fmt
 
+#include <linux/bitops.h>
 #include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/io.h>
@@ -146,6 +147,22 @@ static long hv_get_zone_list(struct hv_zone_info **listp)
 }
 
 /*
+ * Reconcile our zones with the hypervisor's @list; the devices of a zone
+ * that stopped by itself are quiesced at once (its memory may be given
+ * to another zone; no driver is left to wait for).
+ */
+static void hv_zones_sync(const struct hv_zone_info *list, unsigned int n)
+{
+	unsigned long stopped = hvisor_zones_sync(list, n);
+	unsigned int id;
+
+	for_each_set_bit(id, &stopped, HVISOR_MAX_ZONES) {
+		pr_info("zone %u: stopped by itself\n", id);
+		hvisor_virtio_zone_stopped(id);
+	}
+}
+
+/*
  * Against what runs now (the hypervisor's list, and the memory of the zones
  * we started): the id must be free, the cpus too, and no RAM or IO range of
  * the new zone may belong to a running zone or to zone 0's own RAM.  Called
@@ -162,7 +179,7 @@ static int hv_check_against_running(const struct hvisor_zone_head *head)
 	n = hv_get_zone_list(&list);
 	if (n < 0)
 		return n;
-	hvisor_zones_sync(list, n);
+	hv_zones_sync(list, n);
 	for (i = 0; i < n; i++) {
 		u64 shared = list[i].cpus & head->cpus;
 
@@ -342,6 +359,10 @@ static long hv_zone_start(const struct hvisor_zone_start *zs)
 	ret = hv_check_against_running(head);
 	if (ret)
 		goto out_unlock;
+	/* devices kept attached: its own must fit, others' memory is taken */
+	ret = hvisor_virtio_zone_check(head);
+	if (ret)
+		goto out_unlock;
 
 	for (i = 0; i < zs->nr_images; i++) {
 		ret = hvisor_load_image(head->zone_id, i, &imgs[i]);
@@ -353,9 +374,16 @@ static long hv_zone_start(const struct hvisor_zone_start *zs)
 			head->dtb_size = imgs[i].size;
 	}
 
+	/*
+	 * Its vCPUs may run before the hypercall returns: the devices kept
+	 * attached must answer from their reset state by then.  Nothing else
+	 * can reach them meanwhile (no zone of that id runs).
+	 */
+	hvisor_virtio_zone_started(head->zone_id);
 	ret = hvisor_hv_call(HV_HC_ZONE_START, virt_to_phys(cfg), cfg_size);
 	if (ret < 0) {
 		ret = hv_zone_hv_error("start", head->zone_id, ret);
+		hvisor_virtio_zone_stopped(head->zone_id);
 		goto out_unlock;
 	}
 	ret = 0;
@@ -437,8 +465,11 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 		/*
 		 * After the hypercall: until the zone is stopped its drivers
 		 * may still need their devices (to reset them, for one).
+		 * Then no driver is left to acknowledge anything: the devices
+		 * are quiesced at once and stay attached, for a restart of
+		 * the zone or a detach.
 		 */
-		hvisor_virtio_detach_zone(zid.zone_id);
+		hvisor_virtio_zone_stopped(zid.zone_id);
 		hvisor_zone_stopped(zid.zone_id);
 		pr_info("zone %u shut down\n", zid.zone_id);
 	}
@@ -464,7 +495,7 @@ long hvisor_ioctl_zone_list(void __user *uarg)
 	n = hv_get_zone_list(&list);
 	if (n < 0)
 		return n;
-	hvisor_zones_sync(list, n);
+	hv_zones_sync(list, n);
 
 	cap = min_t(u32, zl.count, HVISOR_MAX_ZONES);
 	zl.count = min_t(u32, cap, n);

@@ -21,8 +21,11 @@ int hvisor_zone_started(u32 id, const char *name, u64 cpus,
 			unsigned int nr_ranges);
 /* Zone @id is no longer running (shut down through us). */
 void hvisor_zone_stopped(u32 id);
-/* Reconcile with the hypervisor's list: drop zones that stopped. */
-void hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n);
+/*
+ * Reconcile with the hypervisor's list: drop zones that stopped, and
+ * return their ids as a mask (bit i: zone i, i < HVISOR_MAX_ZONES).
+ */
+u32 hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n);
 /* Was zone @id started through us (so its memory is known)? */
 bool hvisor_zone_is_started(u32 id);
 /*

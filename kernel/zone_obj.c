@@ -13,6 +13,7 @@
 #define pr_fmt(fmt) "hvisor: " fmt
 
 #include <linux/bitmap.h>
+#include <linux/bits.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/list.h>
@@ -247,10 +248,11 @@ static const struct hv_zone_info *hv_list_find(const struct hv_zone_info *list,
 	return NULL;
 }
 
-void hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n)
+u32 hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n)
 {
 	const struct hv_zone_info *info;
 	struct hvisor_zone *zone, *tmp;
+	u32 stopped = 0;
 
 	mutex_lock(&hv_zones_lock);
 	list_for_each_entry_safe(zone, tmp, &hv_zones, node) {
@@ -259,6 +261,8 @@ void hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n)
 		info = hv_list_find(list, n, zone->id);
 		if (!info) {
 			/* it stopped on its own (e.g. PSCI SYSTEM_OFF) */
+			if (zone->id < HVISOR_MAX_ZONES)
+				stopped |= BIT(zone->id);
 			hv_zone_unstart_locked(zone);
 			continue;
 		}
@@ -267,6 +271,7 @@ void hvisor_zones_sync(const struct hv_zone_info *list, unsigned int n)
 		spin_unlock(&hv_zone_data_lock);
 	}
 	mutex_unlock(&hv_zones_lock);
+	return stopped;
 }
 
 bool hvisor_zone_is_started(u32 id)

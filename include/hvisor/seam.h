@@ -18,7 +18,8 @@ struct module;
 /*
  * What happened to the interrupt line of a zone's virtio device, for a
  * hypervisor whose injected line stays asserted until zone 0 clears it
- * (hvisor on LoongArch).  Reported from process context.
+ * (hvisor on LoongArch).  Reported from register accesses, in atomic
+ * context.
  */
 enum hvisor_irq_event {
 	HVISOR_IRQ_STATUS_READ,	/* the guest read InterruptStatus */
@@ -33,20 +34,22 @@ struct hvisor_hv_ops {
 	 * One hypercall: code HV_HC_*, two arguments (physical addresses are
 	 * zone-0 physical, as returned by virt_to_phys()).  Returns the
 	 * hypervisor's result: >= 0 on success, -errno on failure.
+	 * HV_HC_FINISH_REQ comes in any context, hardirq included.
 	 */
 	long (*call)(unsigned long code, unsigned long arg0, unsigned long arg1);
 	/*
 	 * The Linux irq that hvisor raises to wake zone 0's backend, or
 	 * -errno.  -EOPNOTSUPP means this hypervisor never wakes zone 0 (hvisor
-	 * on LoongArch): the bridge consumer then polls the request ring and
-	 * never sets need_wakeup.
+	 * on LoongArch): the bridge then polls the request ring from a timer
+	 * and never sets need_wakeup.  The irq handler answers accesses and
+	 * issues HV_HC_FINISH_REQ: call() must work in hardirq context.
 	 */
 	int (*wakeup_irq)(void);
 	/*
 	 * Optional; NULL when injected interrupts are edge-like and nothing
 	 * has to be cleared.  Called with @zone_id and @irq of the device
-	 * whose line saw @ev; returns true if it cleared the line.  May
-	 * sleep.
+	 * whose line saw @ev; returns true if it cleared the line.  Called
+	 * in atomic context (the bridge's wake-up irq): must not sleep.
 	 */
 	bool (*irq_event)(u32 zone_id, u32 irq, enum hvisor_irq_event ev);
 	/*

@@ -9,6 +9,7 @@
  * Any failure unwinds everything done so far: nothing is left half
  * attached.
  */
+#include <linux/bits.h>
 #include <linux/err.h>
 #include <linux/etherdevice.h>
 #include <linux/file.h>
@@ -257,6 +258,11 @@ HV_VNODE_ATTR(reinjects, "%lld", atomic64_read(&vn->dev->reinjects));
 HV_VNODE_ATTR(inject_errors, "%lld", atomic64_read(&vn->dev->inject_errors));
 HV_VNODE_ATTR(bad_accesses, "%lld", atomic64_read(&vn->dev->bad_accesses));
 HV_VNODE_ATTR(yields, "%lld", atomic64_read(&vn->dev->yields));
+HV_VNODE_ATTR(deferred, "%lld", atomic64_read(&vn->dev->vdev.deferrals));
+HV_VNODE_ATTR(deferred_dropped, "%lld",
+	      atomic64_read(&vn->dev->vdev.defer_dropped));
+HV_VNODE_ATTR(state, "%s",
+	      hv_virtio_zone_stopped(vn->dev) ? "zone-stopped" : "serving");
 
 static ssize_t queue_sizes_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
@@ -289,6 +295,9 @@ static struct attribute *hv_vnode_attrs[] = {
 	&hv_attr_inject_errors.attr,
 	&hv_attr_bad_accesses.attr,
 	&hv_attr_yields.attr,
+	&hv_attr_deferred.attr,
+	&hv_attr_deferred_dropped.attr,
+	&hv_attr_state.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(hv_vnode);
@@ -371,7 +380,8 @@ static void hv_vnode_teardown(struct hv_vnode *vn)
 	lockdep_assert_held(&hv_attach_lock);
 	might_sleep();
 	kobject_del(&vn->kobj);		/* with the type's files */
-	if (vn->dev->ops->kill)
+	/* a stopped zone's device is reset already: no driver to wait for */
+	if (vn->dev->ops->kill && !hv_virtio_zone_stopped(vn->dev))
 		vn->dev->ops->kill(vn->dev);
 	hvisor_vdev_unregister(&vn->dev->vdev);
 	hv_virtio_irq_stop(vn->dev);
@@ -782,9 +792,128 @@ long hvisor_virtio_detach(const void __user *arg)
 	return hv_detach(req.zone_id, req.addr) ? 0 : -ENOENT;
 }
 
-void hvisor_virtio_detach_zone(u32 zone_id)
+void hvisor_virtio_zone_stopped(u32 zone_id)
 {
-	hv_detach(zone_id, 0);
+	struct hv_vnode *vn;
+	unsigned int n = 0;
+
+	mutex_lock(&hv_attach_lock);
+	list_for_each_entry(vn, &hv_vnodes, node) {
+		if (vn->dev->vdev.zone_id != zone_id ||
+		    hv_virtio_zone_stopped(vn->dev))
+			continue;
+		hv_virtio_zone_stop(vn->dev);
+		n++;
+	}
+	mutex_unlock(&hv_attach_lock);
+	if (n)
+		pr_info("hvisor: zone %u not running: %u virtio devices quiesced, kept attached\n",
+			zone_id, n);
+}
+
+/* The regions of @head whose type is in @types (BIT(HVISOR_MEM_TYPE_*)). */
+static u32 hv_zone_mem_of(const struct hvisor_zone_head *head, u32 types,
+			  struct hv_zone_mem *zm)
+{
+	const struct hvisor_memory_region *r;
+	u32 i, n = 0;
+
+	for (i = 0; i < head->num_memory_regions; i++) {
+		r = &head->memory_regions[i];
+		if (r->type >= 32 || !(types & BIT(r->type)))
+			continue;
+		zm[n].host = r->physical_start;
+		zm[n].guest = r->virtual_start;
+		zm[n].size = r->size;
+		n++;
+	}
+	return n;
+}
+
+/* Does @vn fit zone @head (its own zone id)?  0 or -EADDRNOTAVAIL. */
+static int hv_vnode_fits(const struct hv_vnode *vn,
+			 const struct hvisor_zone_head *head,
+			 struct hv_zone_mem *zm)
+{
+	const struct hv_guest_mem *gm = &vn->att->mem;
+	u32 nzm, bad;
+
+	nzm = hv_zone_mem_of(head, BIT(HVISOR_MEM_TYPE_RAM), zm);
+	if (!hv_gmem_fits(gm->r, gm->nr, zm, nzm, &bad)) {
+		pr_err("hvisor: zone %u: %s@%#llx: attached memory %#llx+%#llx (guest %#llx) is not RAM of the new config\n",
+		       head->zone_id, vn->type->name, vn->dev->vdev.base,
+		       gm->r[bad].zone0_ipa, gm->r[bad].size,
+		       gm->r[bad].zonex_ipa);
+		return -EADDRNOTAVAIL;
+	}
+	nzm = hv_zone_mem_of(head, BIT(HVISOR_MEM_TYPE_VIRTIO), zm);
+	if (nzm && !hv_gmem_window_in(vn->dev->vdev.base, vn->dev->vdev.len,
+				      zm, nzm)) {
+		pr_err("hvisor: zone %u: %s@%#llx: window %#llx+%#llx is in no virtio region of the new config\n",
+		       head->zone_id, vn->type->name, vn->dev->vdev.base,
+		       vn->dev->vdev.base, vn->dev->vdev.len);
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+int hvisor_virtio_zone_check(const struct hvisor_zone_head *head)
+{
+	const struct hv_guest_mem *gm;
+	struct hv_zone_mem *zm;
+	struct hv_vnode *vn;
+	u32 nzm, bad_r, bad_zm;
+	int ret = 0;
+
+	/* [0, 64): what the zone owns; [64, 128): scratch of the fit check */
+	zm = kcalloc(2 * HVISOR_MAX_MEMORY_REGIONS, sizeof(*zm), GFP_KERNEL);
+	if (!zm)
+		return -ENOMEM;
+	nzm = hv_zone_mem_of(head, BIT(HVISOR_MEM_TYPE_RAM) |
+			     BIT(HVISOR_MEM_TYPE_IO), zm);
+	mutex_lock(&hv_attach_lock);
+	list_for_each_entry(vn, &hv_vnodes, node) {
+		gm = &vn->att->mem;
+		if (vn->dev->vdev.zone_id == head->zone_id) {
+			ret = hv_vnode_fits(vn, head,
+					    zm + HVISOR_MAX_MEMORY_REGIONS);
+			if (ret)
+				break;
+			continue;
+		}
+		if (hv_gmem_overlaps(gm->r, gm->nr, zm, nzm, &bad_r, &bad_zm)) {
+			pr_err("hvisor: zone %u: memory %#llx+%#llx is mapped by %s@%#llx of zone %u (%s), still attached\n",
+			       head->zone_id, gm->r[bad_r].zone0_ipa,
+			       gm->r[bad_r].size, vn->type->name,
+			       vn->dev->vdev.base, vn->dev->vdev.zone_id,
+			       hv_virtio_zone_stopped(vn->dev) ?
+			       "zone stopped" : "zone running");
+			ret = -EADDRINUSE;
+			break;
+		}
+	}
+	mutex_unlock(&hv_attach_lock);
+	kfree(zm);
+	return ret;
+}
+
+void hvisor_virtio_zone_started(u32 zone_id)
+{
+	struct hv_vnode *vn;
+	unsigned int n = 0;
+
+	mutex_lock(&hv_attach_lock);
+	list_for_each_entry(vn, &hv_vnodes, node) {
+		if (vn->dev->vdev.zone_id != zone_id ||
+		    !hv_virtio_zone_stopped(vn->dev))
+			continue;
+		hv_virtio_zone_restart(vn->dev);
+		n++;
+	}
+	mutex_unlock(&hv_attach_lock);
+	if (n)
+		pr_info("hvisor: zone %u starting: %u virtio devices served again\n",
+			zone_id, n);
 }
 
 void hvisor_virtio_detach_all(void)

@@ -14,8 +14,31 @@ long hvisor_virtio_attach(const void __user *arg);
 long hvisor_virtio_detach(const void __user *arg);
 long hvisor_virtio_list(void __user *arg);
 
-/* Detach every device of @zone_id (zone shutdown). */
-void hvisor_virtio_detach_zone(u32 zone_id);
+struct hvisor_zone_head;
+
+/*
+ * Zone @zone_id stopped (shut down, or found stopped by itself): quiesce
+ * each of its devices at once (hv_virtio_zone_stop()), waiting for no
+ * acknowledgment.  They stay attached, marked stopped.  May sleep.
+ */
+void hvisor_virtio_zone_stopped(u32 zone_id);
+
+/*
+ * ZONE_START of @head, before any side effect: the devices attached to
+ * its zone id must fit it (their memory inside its RAM regions, mapped
+ * the same way; their windows inside its virtio regions if it has any),
+ * else -EADDRNOTAVAIL; the memory of every other zone's attached devices
+ * must lie outside its RAM and IO regions, else -EADDRINUSE.  One dmesg
+ * line naming the device.
+ */
+int hvisor_virtio_zone_check(const struct hvisor_zone_head *head);
+
+/*
+ * Zone @zone_id is about to start (checked by hvisor_virtio_zone_check()):
+ * serve its stopped devices again, from reset.  If the start fails,
+ * hvisor_virtio_zone_stopped() quiesces them again.
+ */
+void hvisor_virtio_zone_started(u32 zone_id);
 
 /* Detach everything (module exit, hypervisor gone). */
 void hvisor_virtio_detach_all(void);

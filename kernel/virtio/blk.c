@@ -50,6 +50,7 @@
 #include "../hvisor_trace.h"
 #include "blk.h"
 #include "blk_req.h"
+#include "vlog.h"
 #include "worker.h"
 
 #define HV_BLK_QUEUE_MAX	256		/* entries; requests per queue */
@@ -357,9 +358,9 @@ static void hv_blk_start(struct hv_blk_queue *q, struct hv_blk_req *req)
 	}
 	if (req->p.status_code != VIRTIO_BLK_S_OK) {
 		if (req->p.over_limits)
-			hv_dev_warn(&blk->dev,
-				    "request over seg_max %u or size_max %u refused\n",
-				    blk->lim.seg_max, blk->lim.size_max);
+			hv_vdev_warn(&blk->dev,
+				     "request over seg_max %u or size_max %u refused\n",
+				     blk->lim.seg_max, blk->lim.size_max);
 		hv_blk_finish(q, req, req->p.status_code, 0);
 		return;
 	}

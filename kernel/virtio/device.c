@@ -23,6 +23,7 @@
 
 #include "../hvisor_trace.h"
 #include "device.h"
+#include "vlog.h"
 
 #define HV_VIRTIO_TRANSPORT_FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) | \
 					 BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) | \
@@ -46,7 +47,6 @@ int hv_virtio_core_init(struct hv_virtio_dev *dev,
 	dev->device_features = ops->features | HV_VIRTIO_TRANSPORT_FEATURES;
 	dev->num_queues = ops->num_queues;
 	dev->mq_feature = 0;
-	mutex_init(&dev->lock);
 	spin_lock_init(&dev->state_lock);
 	atomic_set(&dev->config_generation, 0);
 	atomic64_set(&dev->notifies, 0);
@@ -57,6 +57,7 @@ int hv_virtio_core_init(struct hv_virtio_dev *dev,
 	dev->reinject_base = max(msecs_to_jiffies(HV_VIRTIO_REINJECT_MS), 1UL);
 	dev->reinject_delay = dev->reinject_base;
 	dev->irq_stopped = false;
+	dev->zone_stopped = false;
 	atomic64_set(&dev->bad_accesses, 0);
 	return 0;
 }
@@ -190,14 +191,14 @@ void hv_virtio_raise(struct hv_virtio_dev *dev, u32 bits)
 	trace_hvisor_irq_inject(dev, bits, dev->int_status | bits, false);
 	dev->int_status |= bits;
 	dev->reinject_delay = dev->reinject_base;
-	arm = !dev->irq_stopped && dev->inject;
+	arm = !dev->irq_stopped && !dev->zone_stopped && dev->inject;
 	/* Under state_lock: ordered against hv_virtio_irq_stop(). */
 	if (arm)
 		mod_delayed_work(system_wq, &dev->reinject,
 				 dev->reinject_delay);
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 
-	if (dev->inject)
+	if (dev->inject && !READ_ONCE(dev->zone_stopped))
 		hv_virtio_inject(dev);
 }
 
@@ -207,7 +208,7 @@ bool hv_virtio_reinject_tick(struct hv_virtio_dev *dev)
 	u32 pending;
 
 	spin_lock_irqsave(&dev->state_lock, flags);
-	pending = dev->int_status;
+	pending = dev->zone_stopped ? 0 : dev->int_status;
 	if (!pending)
 		dev->reinject_delay = dev->reinject_base;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
@@ -232,7 +233,8 @@ static void hv_virtio_reinject_work(struct work_struct *work)
 	spin_lock_irqsave(&dev->state_lock, flags);
 	dev->reinject_delay = min(dev->reinject_delay * 2, max);
 	/* a raise meanwhile re-armed it with the short delay: keep that */
-	if (!dev->irq_stopped && !delayed_work_pending(&dev->reinject))
+	if (!dev->irq_stopped && !dev->zone_stopped &&
+	    !delayed_work_pending(&dev->reinject))
 		queue_delayed_work(system_wq, &dev->reinject,
 				   dev->reinject_delay);
 	spin_unlock_irqrestore(&dev->state_lock, flags);
@@ -263,7 +265,7 @@ void hv_virtio_line_event(struct hv_virtio_dev *dev, enum hvisor_irq_event ev)
 	    ev == HVISOR_IRQ_STATUS_READ)
 		return;
 	spin_lock_irqsave(&dev->state_lock, flags);
-	pending = dev->int_status;
+	pending = dev->zone_stopped ? 0 : dev->int_status;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
 	if (pending && dev->inject)
 		hv_virtio_inject(dev);
@@ -283,9 +285,9 @@ void hv_virtio_queue_broken(struct hv_virtio_dev *dev, u16 index)
 	trace_hvisor_queue_broken(dev, index);
 	if (!first)
 		return;
-	hv_dev_warn(dev, "queue %u broken (%s), device needs reset\n", index,
-		    index < HV_VIRTIO_MAX_QUEUES && dev->vqs[index].why ?
-		    dev->vqs[index].why : "setup");
+	hv_vdev_warn(dev, "queue %u broken (%s), device needs reset\n", index,
+		     index < HV_VIRTIO_MAX_QUEUES && dev->vqs[index].why ?
+		     dev->vqs[index].why : "setup");
 	/* Spec 2.1.2: with DRIVER_OK set, tell the driver. */
 	if (driver_ok)
 		hv_virtio_raise(dev, VIRTIO_MMIO_INT_CONFIG);
@@ -331,15 +333,50 @@ static void hv_virtio_reset(struct hv_virtio_dev *dev)
 	hv_virtio_line_event(dev, HVISOR_IRQ_RESET);
 }
 
+void hv_virtio_zone_stop(struct hv_virtio_dev *dev)
+{
+	unsigned long flags;
+
+	/* no register access is performed past this, but reads */
+	hvisor_vdev_stop(&dev->vdev);
+	spin_lock_irqsave(&dev->state_lock, flags);
+	dev->zone_stopped = true;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	/* a re-injection running now sees zone_stopped on its next tick */
+	cancel_delayed_work_sync(&dev->reinject);
+	hv_virtio_reset(dev);
+}
+
+void hv_virtio_zone_restart(struct hv_virtio_dev *dev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	dev->zone_stopped = false;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	hvisor_vdev_restart(&dev->vdev);
+}
+
+bool hv_virtio_zone_stopped(struct hv_virtio_dev *dev)
+{
+	unsigned long flags;
+	bool stopped;
+
+	spin_lock_irqsave(&dev->state_lock, flags);
+	stopped = dev->zone_stopped;
+	spin_unlock_irqrestore(&dev->state_lock, flags);
+	return stopped;
+}
+
 static bool hv_virtio_features_ok(struct hv_virtio_dev *dev, u64 drv)
 {
 	if (drv & ~dev->device_features) {
-		hv_dev_warn(dev, "driver accepted unoffered features %#llx\n",
-			    drv & ~dev->device_features);
+		hv_vdev_warn(dev, "driver accepted unoffered features %#llx\n",
+			     drv & ~dev->device_features);
 		return false;
 	}
 	if (!(drv & BIT_ULL(VIRTIO_F_VERSION_1))) {
-		hv_dev_warn(dev, "driver did not accept VIRTIO_F_VERSION_1\n");
+		hv_vdev_warn(dev, "driver did not accept VIRTIO_F_VERSION_1\n");
 		return false;
 	}
 	return true;
@@ -361,8 +398,8 @@ void hv_virtio_write_status(struct hv_virtio_dev *dev, u32 value)
 	drv_old = old & ~VIRTIO_CONFIG_S_NEEDS_RESET;
 	new = value & 0xff & ~VIRTIO_CONFIG_S_NEEDS_RESET;
 	if (drv_old & ~new) {
-		hv_dev_warn(dev, "status %#x -> %#x clears bits, ignored\n",
-			    old, value);
+		hv_vdev_warn(dev, "status %#x -> %#x clears bits, ignored\n",
+			     old, value);
 		return;
 	}
 	added = new & ~drv_old;
@@ -377,7 +414,7 @@ void hv_virtio_write_status(struct hv_virtio_dev *dev, u32 value)
 	}
 	if ((added & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(new & VIRTIO_CONFIG_S_FEATURES_OK)) {
-		hv_dev_warn(dev, "DRIVER_OK without FEATURES_OK, ignored\n");
+		hv_vdev_warn(dev, "DRIVER_OK without FEATURES_OK, ignored\n");
 		new &= ~VIRTIO_CONFIG_S_DRIVER_OK;
 	}
 
@@ -420,7 +457,7 @@ void hv_virtio_queue_ready(struct hv_virtio_dev *dev, u32 value)
 	if (q->ready)
 		return;
 	if (!(hv_virtio_status(dev) & VIRTIO_CONFIG_S_FEATURES_OK)) {
-		hv_dev_warn(dev, "QueueReady before FEATURES_OK, ignored\n");
+		hv_vdev_warn(dev, "QueueReady before FEATURES_OK, ignored\n");
 		return;
 	}
 	err = hv_vq_setup(&dev->vqs[index], dev->mem, q->num,
@@ -438,8 +475,8 @@ void hv_virtio_notify(struct hv_virtio_dev *dev, u64 value)
 {
 	atomic64_inc(&dev->notifies);
 	if (value >= hv_virtio_live_queues(dev) || !dev->qregs[value].ready) {
-		hv_dev_warn(dev, "notify of queue %llu that is not ready\n",
-			    value);
+		hv_vdev_warn(dev, "notify of queue %llu that is not ready\n",
+			     value);
 		return;
 	}
 	trace_hvisor_kick(dev, value);
@@ -474,7 +511,8 @@ void hv_virtio_int_ack(struct hv_virtio_dev *dev, u32 value)
 	 * Look again soon, not after a backed-off delay.
 	 */
 	dev->reinject_delay = dev->reinject_base;
-	if (dev->int_status && dev->inject && !dev->irq_stopped)
+	if (dev->int_status && dev->inject && !dev->irq_stopped &&
+	    !dev->zone_stopped)
 		mod_delayed_work(system_wq, &dev->reinject,
 				 dev->reinject_delay);
 	spin_unlock_irqrestore(&dev->state_lock, flags);

@@ -4,16 +4,16 @@
  * negotiation, the status state machine, queue setup, the interrupt line
  * and reset.  The virtio-mmio register file (mmio.h) drives it.
  *
- * Contexts: register accesses come from the bridge consumer kthread, one at
- * a time; device workers call hv_virtio_raise() and
- * hv_virtio_queue_broken().  Everything here may sleep; nothing here may be
- * called from atomic context.
+ * Contexts: register accesses come one at a time, from the bridge's fast
+ * path in atomic context (irqs off), or from the device's deferred work
+ * for the writes that sleep (mmio.h); device workers call
+ * hv_virtio_raise() and hv_virtio_queue_broken().  What a register access
+ * calls must not sleep unless said otherwise below.
  */
 #ifndef _HVISOR_VIRTIO_DEVICE_H
 #define _HVISOR_VIRTIO_DEVICE_H
 
 #include <linux/atomic.h>
-#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -48,13 +48,17 @@ struct hv_virtio_ops {
 	 * dev->device_features, which the device may narrow at creation.
 	 */
 	u64 features;
-	/* Fill @len bytes of config space at @offset (bounds checked). */
+	/*
+	 * Fill @len bytes of config space at @offset (bounds checked).
+	 * Must not sleep, as config_write, notify and status_changed (but
+	 * for status_sleeps).
+	 */
 	void (*config_read)(struct hv_virtio_dev *dev, u32 offset, u8 *buf,
 			    u32 len);
 	/* Optional; bounds checked; writes are ignored without it. */
 	void (*config_write)(struct hv_virtio_dev *dev, u32 offset,
 			     const u8 *buf, u32 len);
-	/* The guest kicked ready queue @index.  Must not block for long. */
+	/* The guest kicked ready queue @index.  Must not sleep. */
 	void (*notify)(struct hv_virtio_dev *dev, u16 index);
 	/*
 	 * Quiesce: on return no request is in flight and nothing touches any
@@ -75,8 +79,13 @@ struct hv_virtio_ops {
 	 * May sleep.
 	 */
 	void (*kill)(struct hv_virtio_dev *dev);
-	/* Optional: the driver changed Status from @old to @new (not 0). */
+	/*
+	 * Optional: the driver changed Status from @old to @new (not 0).
+	 * May sleep only when @new adds a bit of status_sleeps: such a
+	 * write is deferred to process context (mmio.h).
+	 */
 	void (*status_changed)(struct hv_virtio_dev *dev, u32 old, u32 new);
+	u32 status_sleeps;		/* VIRTIO_CONFIG_S_* bits */
 	/* Free a device that is no longer registered (attach.c). */
 	void (*destroy)(struct hv_virtio_dev *dev);
 };
@@ -111,17 +120,17 @@ struct hv_virtio_dev {
 	/*
 	 * Optional: the line saw @ev (enum hvisor_irq_event), for the
 	 * hypervisors that leave it asserted until zone 0 clears it; true
-	 * if it was cleared.  Called from register accesses, under
-	 * dev->lock.
+	 * if it was cleared.  Called from register accesses, in atomic
+	 * context.
 	 */
 	bool (*line_event)(struct hv_virtio_dev *dev, enum hvisor_irq_event ev);
 
 	/*
-	 * Serialises register accesses and protects the register file
-	 * below (selectors, driver features, queue registers, queue setup and
-	 * reset).  Device workers never take it.
+	 * The register file: selectors, driver features, queue registers,
+	 * queue setup and reset.  Touched only by register accesses, which
+	 * vdev.c serialises (vdev.lock in the fast path, else the deferred
+	 * work alone); device workers never touch it.
 	 */
-	struct mutex lock;
 	u32 dev_features_sel;
 	u32 drv_features_sel;
 	u32 drv_features[2];
@@ -144,6 +153,7 @@ struct hv_virtio_dev {
 	unsigned long reinject_base;	/* first delay, jiffies */
 	unsigned long reinject_delay;	/* next delay, jiffies */
 	bool irq_stopped;		/* hv_virtio_irq_stop() ran */
+	bool zone_stopped;		/* hv_virtio_zone_stop(): no injection */
 
 	atomic_t config_generation;
 
@@ -202,6 +212,22 @@ bool hv_virtio_reinject_tick(struct hv_virtio_dev *dev);
 void hv_virtio_irq_stop(struct hv_virtio_dev *dev);
 
 /*
+ * The zone of @dev stopped: quiesce the device at once, waiting for no
+ * driver.  Register writes are ignored from now on (vdev.h), the device
+ * is reset as by Status = 0 (workers paused, no ring or buffer of the
+ * zone touched, net RX left in the tap), and nothing is injected until
+ * hv_virtio_zone_restart().  Serialised with register accesses by
+ * hvisor_vdev_stop().  May sleep (for I/O in flight on zone 0's side).
+ */
+void hv_virtio_zone_stop(struct hv_virtio_dev *dev);
+
+/* The zone of @dev was started again: serve it from the reset state. */
+void hv_virtio_zone_restart(struct hv_virtio_dev *dev);
+
+/* Did the zone of @dev stop (and not start again)? */
+bool hv_virtio_zone_stopped(struct hv_virtio_dev *dev);
+
+/*
  * ops->kill, after it completed what the device held and raised
  * VIRTIO_MMIO_INT_VRING: wait (bounded, 2 s) for the driver to acknowledge
  * the interrupt and to stop kicking for 100 ms.  A driver reads
@@ -238,19 +264,9 @@ static inline struct hv_virtio_dev *to_hv_virtio_dev(struct hv_vdev *vdev)
 	return container_of(vdev, struct hv_virtio_dev, vdev);
 }
 
-/* A ratelimited warning naming the device's zone, type and window. */
-#define hv_dev_warn(dev, fmt, ...)					\
-	do {								\
-		const struct hv_virtio_dev *d__ = (dev);		\
-									\
-		pr_warn_ratelimited("hvisor: zone %u %s@%#llx: " fmt,	\
-				    d__->vdev.zone_id, d__->ops->name,	\
-				    d__->vdev.base, ##__VA_ARGS__);	\
-	} while (0)
-
 /*
  * For the register file (mmio.c) only: the core's side of each register,
- * all under dev->lock.
+ * serialised as register accesses are.
  */
 
 /*

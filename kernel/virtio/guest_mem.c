@@ -18,6 +18,70 @@ static bool hv_range_last(u64 start, u64 size, u64 *last)
 	return !check_add_overflow(start, size - 1, last);
 }
 
+/* [@start, @start + @size) inside [@zstart, @zstart + @zsize)? */
+static bool hv_range_inside(u64 start, u64 size, u64 zstart, u64 zsize)
+{
+	u64 last, zlast;
+
+	return hv_range_last(start, size, &last) &&
+	       hv_range_last(zstart, zsize, &zlast) &&
+	       zstart <= start && last <= zlast;
+}
+
+bool hv_gmem_fits(const struct hv_gmem_region *r, u32 nr,
+		  const struct hv_zone_mem *zm, u32 nzm, u32 *bad)
+{
+	u32 i, j;
+
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < nzm; j++)
+			if (hv_range_inside(r[i].zone0_ipa, r[i].size,
+					    zm[j].host, zm[j].size) &&
+			    r[i].zone0_ipa - zm[j].host ==
+			    r[i].zonex_ipa - zm[j].guest)
+				break;
+		if (j == nzm) {
+			*bad = i;
+			return false;
+		}
+	}
+	return true;
+}
+
+bool hv_gmem_overlaps(const struct hv_gmem_region *r, u32 nr,
+		      const struct hv_zone_mem *zm, u32 nzm, u32 *bad_r,
+		      u32 *bad_zm)
+{
+	u64 last, zlast;
+	u32 i, j;
+
+	for (i = 0; i < nr; i++) {
+		if (!hv_range_last(r[i].zone0_ipa, r[i].size, &last))
+			continue;	/* hv_gmem_validate() refused it */
+		for (j = 0; j < nzm; j++) {
+			if (!hv_range_last(zm[j].host, zm[j].size, &zlast))
+				continue;
+			if (r[i].zone0_ipa <= zlast && zm[j].host <= last) {
+				*bad_r = i;
+				*bad_zm = j;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+bool hv_gmem_window_in(u64 addr, u64 len, const struct hv_zone_mem *zm,
+		       u32 nzm)
+{
+	u32 j;
+
+	for (j = 0; j < nzm; j++)
+		if (hv_range_inside(addr, len, zm[j].guest, zm[j].size))
+			return true;
+	return false;
+}
+
 int hv_gmem_validate(const struct hv_gmem_region *r, u32 nr, u32 *bad)
 {
 	u64 last_i, last_j, last0;

@@ -65,6 +65,40 @@ const struct hv_gmem_region *hv_gmem_lookup(const struct hv_guest_mem *gm,
  */
 bool hv_gmem_is_linear(u64 phys, u64 size, const void *hva);
 
+/*
+ * A zone's memory as its config describes it, for the checks below: one
+ * host physical range [@host, @host + @size) seen by the guest at @guest.
+ */
+struct hv_zone_mem {
+	u64 host;
+	u64 guest;
+	u64 size;
+};
+
+/*
+ * Does every region of @r lie inside one range of @zm, translated the same
+ * way (zonex_ipa - guest == zone0_ipa - host)?  True if so; otherwise
+ * false, with the index of the first region that does not in *@bad.
+ * Pure: empty or wrapping ranges of @zm contain nothing.
+ */
+bool hv_gmem_fits(const struct hv_gmem_region *r, u32 nr,
+		  const struct hv_zone_mem *zm, u32 nzm, u32 *bad);
+
+/*
+ * Does a region of @r overlap a range of @zm in host physical space?  True
+ * if so, with the first such pair in *@bad_r and *@bad_zm.  Pure.
+ */
+bool hv_gmem_overlaps(const struct hv_gmem_region *r, u32 nr,
+		      const struct hv_zone_mem *zm, u32 nzm, u32 *bad_r,
+		      u32 *bad_zm);
+
+/*
+ * Is the guest physical window [@addr, @addr + @len) inside one range of
+ * @zm (in guest physical space)?  False for an empty or wrapping window.
+ */
+bool hv_gmem_window_in(u64 addr, u64 len, const struct hv_zone_mem *zm,
+		       u32 nzm);
+
 /* guest_mem_map.c: memremap every region (all or nothing) / undo it. */
 int hv_gmem_map(struct hv_guest_mem *gm);
 void hv_gmem_unmap(struct hv_guest_mem *gm);

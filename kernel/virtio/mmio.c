@@ -15,6 +15,7 @@
 #include <linux/virtio_mmio.h>
 
 #include "mmio.h"
+#include "vlog.h"
 
 int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 		       const struct hv_virtio_ops *ops,
@@ -48,8 +49,8 @@ static void hv_virtio_write_queue_reg(struct hv_virtio_dev *dev, u64 offset,
 	struct hv_virtio_queue_regs *q = hv_virtio_sel_queue(dev);
 
 	if (!q || q->ready) {
-		hv_dev_warn(dev, "queue register %#llx write to queue %u ignored\n",
-			    offset, dev->queue_sel);
+		hv_vdev_warn(dev, "queue register %#llx write to queue %u ignored\n",
+			     offset, dev->queue_sel);
 		return;
 	}
 	switch (offset) {
@@ -119,6 +120,19 @@ static void hv_virtio_config_write(struct hv_virtio_dev *dev, u64 off,
 static u32 hv_virtio_read_reg(struct hv_virtio_dev *dev, u64 offset)
 {
 	struct hv_virtio_queue_regs *q;
+
+	/*
+	 * Its zone stopped: the device was reset (hv_virtio_zone_stop()), and
+	 * what changes state or could still be set reads as after a reset.
+	 */
+	if (hvisor_vdev_stopped(&dev->vdev)) {
+		switch (offset) {
+		case VIRTIO_MMIO_QUEUE_READY:
+		case VIRTIO_MMIO_INTERRUPT_STATUS:
+		case VIRTIO_MMIO_STATUS:
+			return 0;
+		}
+	}
 
 	switch (offset) {
 	case VIRTIO_MMIO_MAGIC_VALUE:
@@ -206,8 +220,8 @@ static void hv_virtio_write_reg(struct hv_virtio_dev *dev, u64 offset,
 		break;	/* no shared memory regions: nothing to select */
 	default:
 		atomic64_inc(&dev->bad_accesses);
-		hv_dev_warn(dev, "write of %#x to read-only or unknown register %#llx\n",
-			    value, offset);
+		hv_vdev_warn(dev, "write of %#x to read-only or unknown register %#llx\n",
+			     value, offset);
 		break;
 	}
 }
@@ -215,41 +229,59 @@ static void hv_virtio_write_reg(struct hv_virtio_dev *dev, u64 offset,
 u64 hv_virtio_mmio_read(struct hv_vdev *vdev, u64 offset, u32 size)
 {
 	struct hv_virtio_dev *dev = to_hv_virtio_dev(vdev);
-	u64 value;
 
-	mutex_lock(&dev->lock);
-	if (offset >= VIRTIO_MMIO_CONFIG) {
-		value = hv_virtio_config_read(dev, offset - VIRTIO_MMIO_CONFIG,
-					      size);
-	} else if (size != 4 || !IS_ALIGNED(offset, 4)) {
+	if (offset >= VIRTIO_MMIO_CONFIG)
+		return hv_virtio_config_read(dev, offset - VIRTIO_MMIO_CONFIG,
+					     size);
+	if (size != 4 || !IS_ALIGNED(offset, 4)) {
 		atomic64_inc(&dev->bad_accesses);
-		hv_dev_warn(dev, "%u-byte read of register %#llx ignored\n",
-			    size, offset);
-		value = 0;
-	} else {
-		value = hv_virtio_read_reg(dev, offset);
+		hv_vdev_warn(dev, "%u-byte read of register %#llx ignored\n",
+			     size, offset);
+		return 0;
 	}
-	mutex_unlock(&dev->lock);
-	return value;
+	return hv_virtio_read_reg(dev, offset);
 }
 
-void hv_virtio_mmio_write(struct hv_vdev *vdev, u64 offset, u64 value,
-			  u32 size)
+/*
+ * Does writing @value to register @offset sleep?  A reset and a queue
+ * disabled wait for the device's workers; a Status write adding a bit of
+ * ops->status_sleeps calls a status_changed that sleeps for it.
+ */
+static bool hv_virtio_write_sleeps(struct hv_virtio_dev *dev, u64 offset,
+				   u32 value)
+{
+	struct hv_virtio_queue_regs *q;
+
+	switch (offset) {
+	case VIRTIO_MMIO_STATUS:
+		return !value ||
+		       (value & ~hv_virtio_status(dev) & dev->ops->status_sleeps);
+	case VIRTIO_MMIO_QUEUE_READY:
+		q = hv_virtio_sel_queue(dev);
+		return !value && q && q->ready;
+	default:
+		return false;
+	}
+}
+
+int hv_virtio_mmio_write(struct hv_vdev *vdev, u64 offset, u64 value,
+			 u32 size, bool may_sleep)
 {
 	struct hv_virtio_dev *dev = to_hv_virtio_dev(vdev);
 
-	mutex_lock(&dev->lock);
 	if (offset >= VIRTIO_MMIO_CONFIG) {
 		hv_virtio_config_write(dev, offset - VIRTIO_MMIO_CONFIG, value,
 				       size);
 	} else if (size != 4 || !IS_ALIGNED(offset, 4)) {
 		atomic64_inc(&dev->bad_accesses);
-		hv_dev_warn(dev, "%u-byte write of register %#llx ignored\n",
-			    size, offset);
-	} else {
+		hv_vdev_warn(dev, "%u-byte write of register %#llx ignored\n",
+			     size, offset);
+	} else if (may_sleep || !hv_virtio_write_sleeps(dev, offset, value)) {
 		hv_virtio_write_reg(dev, offset, value);
+	} else {
+		return -EWOULDBLOCK;
 	}
-	mutex_unlock(&dev->lock);
+	return 0;
 }
 
 const struct hv_vdev_mmio_ops hv_virtio_mmio_ops = {

@@ -4,8 +4,11 @@
  * transport that decodes a zone's trapped accesses into the device core
  * (device.h), which this header includes for the devices.
  *
- * Contexts: register accesses come from the bridge consumer kthread, one at
- * a time, under dev->lock.  Everything here may sleep.
+ * Contexts: register accesses come one at a time from the bridge's fast
+ * path (atomic context, irqs off) or from the device's deferred work
+ * (vdev.h).  Reads never sleep; a write that would sleep (a reset, a
+ * queue disabled, a status bit in ops->status_sleeps) is refused in
+ * atomic context and performed again from the deferred work.
  */
 #ifndef _HVISOR_VIRTIO_MMIO_H
 #define _HVISOR_VIRTIO_MMIO_H
@@ -34,7 +37,7 @@ int hv_virtio_dev_init(struct hv_virtio_dev *dev,
 /* The hv_vdev MMIO callbacks (dev->vdev.mmio points to these). */
 extern const struct hv_vdev_mmio_ops hv_virtio_mmio_ops;
 u64 hv_virtio_mmio_read(struct hv_vdev *vdev, u64 offset, u32 size);
-void hv_virtio_mmio_write(struct hv_vdev *vdev, u64 offset, u64 value,
-			  u32 size);
+int hv_virtio_mmio_write(struct hv_vdev *vdev, u64 offset, u64 value,
+			 u32 size, bool may_sleep);
 
 #endif /* _HVISOR_VIRTIO_MMIO_H */

@@ -41,10 +41,12 @@
  *     filter control): the tap receives everything for its interface.
  */
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/if_tun.h>
+#include <linux/jiffies.h>
 #include <linux/kobject.h>
 #include <linux/lockdep.h>
 #include <linux/net.h>
@@ -116,6 +118,8 @@ struct hv_net_stats {
 	atomic64_t tx_bytes;
 	atomic64_t tx_dropped;	/* the tap refused the packet */
 	atomic64_t tx_errors;	/* malformed packet from the guest */
+	atomic64_t offload_changes;	/* TUNSETOFFLOAD issued */
+	atomic64_t offload_throttled;	/* of which delayed: too many */
 };
 
 /* One RX chain gathered for the packet being received. */
@@ -129,6 +133,14 @@ struct hv_net {
 	struct hv_net_tap tap;		/* the tap, its socket, its carrier */
 	struct virtio_net_config config;	/* little endian */
 	u16 link_status;		/* VIRTIO_NET_S_*; written by worker */
+	/*
+	 * The tap's offloads (TUN_F_*, ~0: unknown) and the window that
+	 * bounds how often a guest may change them; touched by creation,
+	 * destruction and FEATURES_OK, which register accesses serialise.
+	 */
+	unsigned int offloads;
+	unsigned long offload_window;	/* jiffies: start */
+	unsigned int offload_count;	/* changes in this window */
 
 	struct wait_queue_entry sock_wait;	/* on sk_sleep(sock->sk) */
 	wait_queue_head_t *sock_wqh;
@@ -582,18 +594,52 @@ static void hv_net_notify(struct hv_virtio_dev *dev, u16 index)
 /*
  * TUNSETOFFLOAD takes its flags by value, so the tap's own ioctl works
  * from the kernel (no copy_from_user).  It takes rtnl itself: we hold no
- * lock the netdevice notifier needs.
+ * lock the netdevice notifier needs.  Only a change is sent: each one
+ * takes rtnl_lock and sends netlink events to all of zone 0.
  */
 static void hv_net_set_offloads(struct hv_net *net, unsigned int flags)
 {
 	long err;
 
+	if (flags == net->offloads)
+		return;
+	atomic64_inc(&net->stats.offload_changes);
 	err = net->tap.file->f_op->unlocked_ioctl(net->tap.file, TUNSETOFFLOAD, flags);
+	net->offloads = err ? ~0U : flags;
 	/* -EBADFD: the interface is gone; nothing to configure. */
 	if (err && err != -EBADFD)
-		hv_vdev_warn_ratelimited(&net->dev,
-					 "tap %s: TUNSETOFFLOAD %#x failed: %ld\n",
-					 net->tap.ifname, flags, err);
+		hv_vdev_warn(&net->dev,
+			     "tap %s: TUNSETOFFLOAD %#x failed: %ld\n",
+			     net->tap.ifname, flags, err);
+}
+
+/*
+ * A guest that renegotiates its features (reset, FEATURES_OK) faster than
+ * HV_NET_OFFLOAD_BURST times per HV_NET_OFFLOAD_WINDOW waits
+ * HV_NET_OFFLOAD_DELAY_MS per change beyond: in its device's deferred
+ * work, so nobody else does.
+ */
+#define HV_NET_OFFLOAD_BURST		10
+#define HV_NET_OFFLOAD_WINDOW		(5 * HZ)
+#define HV_NET_OFFLOAD_DELAY_MS		100
+
+static void hv_net_guest_offloads(struct hv_net *net, unsigned int flags)
+{
+	if (flags == net->offloads)
+		return;
+	if (time_after(jiffies, net->offload_window + HV_NET_OFFLOAD_WINDOW)) {
+		net->offload_window = jiffies;
+		net->offload_count = 0;
+	}
+	if (++net->offload_count > HV_NET_OFFLOAD_BURST) {
+		atomic64_inc(&net->stats.offload_throttled);
+		hv_vdev_warn(&net->dev,
+			     "offloads changed %u times in %u s: slowed down\n",
+			     net->offload_count,
+			     HV_NET_OFFLOAD_WINDOW / HZ);
+		msleep(HV_NET_OFFLOAD_DELAY_MS);
+	}
+	hv_net_set_offloads(net, flags);
 }
 
 /* Quiesce: on return no run is in flight and the queues are left alone. */
@@ -650,7 +696,7 @@ static void hv_net_status_changed(struct hv_virtio_dev *dev, u32 old, u32 new)
 	u32 added = new & ~old;
 
 	if (added & VIRTIO_CONFIG_S_FEATURES_OK)
-		hv_net_set_offloads(net, hv_net_tun_offloads(dev->features));
+		hv_net_guest_offloads(net, hv_net_tun_offloads(dev->features));
 	if (added & VIRTIO_CONFIG_S_DRIVER_OK) {
 		/* Packets may already wait in the tap. */
 		hv_worker_resume(&net->worker, HV_NET_WORK_RX);
@@ -669,6 +715,7 @@ static const struct hv_virtio_ops hv_net_ops = {
 	.reset = hv_net_reset,
 	.kill = hv_net_kill,
 	.status_changed = hv_net_status_changed,
+	.status_sleeps = VIRTIO_CONFIG_S_FEATURES_OK,	/* TUNSETOFFLOAD */
 	.destroy = hv_net_destroy,
 };
 
@@ -759,6 +806,7 @@ struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
 	net->link_status = net->tap.link_up ? VIRTIO_NET_S_LINK_UP : 0;
 
 	/* No offloads towards the guest until it accepts some. */
+	net->offloads = ~0U;
 	hv_net_set_offloads(net, 0);
 
 	net->sock_wqh = sk_sleep(sock->sk);
@@ -813,5 +861,7 @@ const struct hv_vattr hv_net_attrs[] = {
 	HV_NET_STAT(tx_bytes),
 	HV_NET_STAT(tx_dropped),
 	HV_NET_STAT(tx_errors),
+	HV_NET_STAT(offload_changes),
+	HV_NET_STAT(offload_throttled),
 	{}
 };

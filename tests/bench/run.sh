@@ -6,7 +6,10 @@
 # and prints its table; default all three.
 #   blk_bench.sh: fio 4k randread QD1/QD16, 128k sequential read and write
 #     (direct, libaio) on the sim zone's virtio disk and on a loop device
-#     over the same image, and the sim's MMIO round-trip histogram.
+#     over the same image, and the sim's MMIO round-trip histogram;
+#     zone 0's CPU time per request of each side; the sim's round trip
+#     p50/p99 against a cache line bounced between the CPUs, and zone 0's
+#     idle CPU with blk+net+console attached against before the attach.
 #   net_bench.sh: iperf3 TCP stream both ways and ping latency through the
 #     sim zone's virtio NIC and through a veth pair.
 #   ivc_bench.sh: round trip of an IVC doorbell ping-pong with the sim

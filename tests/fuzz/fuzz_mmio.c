@@ -43,7 +43,7 @@
 #define OP_SIZE		7
 #define MQ_BIT		22	/* VIRTIO_NET_F_MQ, as net uses it */
 
-static struct hv_virtio_dev dev;
+static struct hv_virtio_dev dev, before;
 static struct hv_guest_mem gm;
 static u8 config[256];
 static bool inject_fails, line_clears;
@@ -149,6 +149,7 @@ static struct hv_virtio_ops ops = {
 	.notify = f_notify,
 	.reset = f_reset,
 	.status_changed = f_status_changed,
+	.status_sleeps = VIRTIO_CONFIG_S_FEATURES_OK,
 };
 
 static bool in_gmem(const void *p, size_t len)
@@ -163,7 +164,7 @@ static void check(void)
 	u32 status = dev.status;
 	u16 i;
 
-	FUZZ_ASSERT(!dev.lock.held && !dev.state_lock.held);
+	FUZZ_ASSERT(!dev.state_lock.held);
 	if (status & VIRTIO_CONFIG_S_DRIVER_OK)
 		FUZZ_ASSERT(status & VIRTIO_CONFIG_S_FEATURES_OK);
 	if (status & VIRTIO_CONFIG_S_FEATURES_OK) {
@@ -247,7 +248,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		width = widths[(data[0] >> 3) & 3];
 		switch (data[0] & 7) {
 		case 1:
-			m->write(&dev.vdev, off, val, width);
+			/* as the bridge does: atomic first, else deferred */
+			memcpy(&before, &dev, sizeof(dev));
+			if (m->write(&dev.vdev, off, val, width, false) ==
+			    -EWOULDBLOCK) {
+				/* a refused write changed nothing */
+				FUZZ_ASSERT(!memcmp(&before, &dev, sizeof(dev)));
+				FUZZ_ASSERT(!m->write(&dev.vdev, off, val,
+						      width, true));
+			}
 			break;
 		case 2:
 			hv_fuzz_run_work();
@@ -287,7 +296,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* A reset forgets everything the driver set. */
-	m->write(&dev.vdev, VIRTIO_MMIO_STATUS, 0, 4);
+	m->write(&dev.vdev, VIRTIO_MMIO_STATUS, 0, 4, true);
 	check();
 	FUZZ_ASSERT(dev.status == 0 && dev.int_status == 0 && dev.features == 0);
 	for (i = 0; i < HV_VIRTIO_MAX_QUEUES; i++)

@@ -54,7 +54,7 @@ static u32 brd(struct hvt_blkdev *t, u64 off)
 
 static void bwr(struct hvt_blkdev *t, u64 off, u32 value)
 {
-	t->dev->vdev.mmio->write(&t->dev->vdev, off, value, 4);
+	t->dev->vdev.mmio->write(&t->dev->vdev, off, value, 4, true);
 }
 
 /* KUnit resource: destroy the device (worker, file) when the test ends. */
@@ -436,7 +436,7 @@ static void blkdev_overlap_spin_yields(struct kunit *test)
 	for (i = 0; i < 500 && atomic64_read(&t->dev->yields) < 3; i++)
 		usleep_range(2000, 4000);
 	KUNIT_EXPECT_GE(test, atomic64_read(&t->dev->yields), 3);
-	/* the register file (dev->lock) stays usable while it spins */
+	/* the register file stays usable while it spins */
 	KUNIT_EXPECT_EQ(test, brd(t, VIRTIO_MMIO_QUEUE_READY), 1U);
 	t->dev->ops->kill(t->dev);	/* returns: no ack, gives up in 2 s */
 }

@@ -207,18 +207,14 @@ static void bridge_ring_wakeup_test(struct kunit *test)
 	struct hv_virtio_bridge *b = hv_test_bridge(test);
 	struct hv_device_req req;
 
-	/* empty: arming leaves need_wakeup set, we may sleep */
-	KUNIT_EXPECT_TRUE(test, hvisor_ring_arm_wakeup(b));
+	hvisor_ring_set_wakeup(b, true);
 	KUNIT_EXPECT_EQ(test, b->need_wakeup, 1);
-	hvisor_ring_disarm_wakeup(b);
-	KUNIT_EXPECT_EQ(test, b->need_wakeup, 0);
-
-	/* a request slipped in: do not sleep, need_wakeup back to 0 */
+	/* requests flow with need_wakeup left as it is */
 	KUNIT_ASSERT_TRUE(test, hv_test_push_req(b, 0, 0x50));
-	KUNIT_EXPECT_FALSE(test, hvisor_ring_arm_wakeup(b));
-	KUNIT_EXPECT_EQ(test, b->need_wakeup, 0);
 	KUNIT_EXPECT_TRUE(test, hvisor_ring_pop_req(b, &req));
-	KUNIT_EXPECT_TRUE(test, hvisor_ring_arm_wakeup(b));
+	KUNIT_EXPECT_EQ(test, b->need_wakeup, 1);
+	hvisor_ring_set_wakeup(b, false);
+	KUNIT_EXPECT_EQ(test, b->need_wakeup, 0);
 }
 
 static struct kunit_case bridge_ring_cases[] = {

@@ -233,6 +233,141 @@ static void gmem_not_linear(struct kunit *test)
 	__free_page(p);
 }
 
+/* Zone 1 of examples/sim (arm64): RAM host 0x70000000, guest 0x50000000. */
+static const struct hv_zone_mem zm_ram[] = {
+	{ .host = 0x70000000, .guest = 0x50000000, .size = 0x10000000 },
+	{ .host = 0x90000000, .guest = 0x90000000, .size = 0x1000 },
+};
+
+static void gmem_fits_inside(struct kunit *test)
+{
+	struct hv_gmem_region r[] = {
+		{ .zone0_ipa = 0x70000000, .zonex_ipa = 0x50000000,
+		  .size = 0x10000000 },
+		{ .zone0_ipa = 0x90000000, .zonex_ipa = 0x90000000,
+		  .size = 0x1000 },
+	};
+	u32 bad = 99;
+
+	KUNIT_EXPECT_TRUE(test, hv_gmem_fits(r, 2, zm_ram, 2, &bad));
+	KUNIT_EXPECT_EQ(test, bad, 99U);
+	/* a part of one range, at the same offset */
+	r[0].zone0_ipa += 0x1000;
+	r[0].zonex_ipa += 0x1000;
+	r[0].size -= 0x2000;
+	KUNIT_EXPECT_TRUE(test, hv_gmem_fits(r, 1, zm_ram, 2, &bad));
+}
+
+static void gmem_fits_refused(struct kunit *test)
+{
+	struct hv_gmem_region r = {
+		.zone0_ipa = 0x70000000, .zonex_ipa = 0x50000000,
+		.size = 0x10000000,
+	};
+	struct hv_zone_mem small = {
+		.host = 0x70000000, .guest = 0x50000000, .size = 0x1000000,
+	};
+	u32 bad = 99;
+
+	/* one byte, one page past the end */
+	KUNIT_EXPECT_FALSE(test, hv_gmem_fits(&r, 1, &small, 1, &bad));
+	KUNIT_EXPECT_EQ(test, bad, 0U);
+	small.size = 0x10000000 - 0x1000;
+	KUNIT_EXPECT_FALSE(test, hv_gmem_fits(&r, 1, &small, 1, &bad));
+	/* inside on the host side, but the guest sees it elsewhere */
+	small.size = 0x10000000;
+	small.guest = 0x60000000;
+	KUNIT_EXPECT_FALSE(test, hv_gmem_fits(&r, 1, &small, 1, &bad));
+	/* a range elsewhere */
+	KUNIT_EXPECT_FALSE(test, hv_gmem_fits(&r, 1, zm_ram + 1, 1, &bad));
+	/* no ranges at all */
+	KUNIT_EXPECT_FALSE(test, hv_gmem_fits(&r, 1, zm_ram, 0, &bad));
+}
+
+static void gmem_fits_second_bad(struct kunit *test)
+{
+	struct hv_gmem_region r[] = {
+		{ .zone0_ipa = 0x70000000, .zonex_ipa = 0x50000000,
+		  .size = 0x1000 },
+		{ .zone0_ipa = 0xa0000000, .zonex_ipa = 0xa0000000,
+		  .size = 0x1000 },
+	};
+	u32 bad = 99;
+
+	KUNIT_EXPECT_FALSE(test, hv_gmem_fits(r, 2, zm_ram, 2, &bad));
+	KUNIT_EXPECT_EQ(test, bad, 1U);
+}
+
+static void gmem_fits_wrapping_range(struct kunit *test)
+{
+	struct hv_gmem_region r = {
+		.zone0_ipa = 0xfffffffffffff000ULL, .zonex_ipa = 0,
+		.size = 0x1000,
+	};
+	struct hv_zone_mem wrap = {
+		.host = 0xffffffffffff0000ULL, .guest = 0, .size = 0x20000,
+	};
+	u32 bad;
+
+	/* a wrapping zone range contains nothing */
+	KUNIT_EXPECT_FALSE(test, hv_gmem_fits(&r, 1, &wrap, 1, &bad));
+	wrap.size = 0;
+	KUNIT_EXPECT_FALSE(test, hv_gmem_fits(&r, 1, &wrap, 1, &bad));
+}
+
+static void gmem_overlaps_edges(struct kunit *test)
+{
+	struct hv_gmem_region r = {
+		.zone0_ipa = 0x70000000, .zonex_ipa = 0x50000000,
+		.size = 0x1000,
+	};
+	struct hv_zone_mem zm[] = {
+		{ .host = 0x60000000, .size = 0x10000000 },	/* ends at r */
+		{ .host = 0x70001000, .size = 0x1000 },		/* starts after */
+	};
+	u32 br = 99, bz = 99;
+
+	KUNIT_EXPECT_FALSE(test, hv_gmem_overlaps(&r, 1, zm, 2, &br, &bz));
+	KUNIT_EXPECT_EQ(test, br, 99U);
+	/* one byte more on either side overlaps */
+	zm[0].size++;
+	KUNIT_EXPECT_TRUE(test, hv_gmem_overlaps(&r, 1, zm, 2, &br, &bz));
+	KUNIT_EXPECT_EQ(test, br, 0U);
+	KUNIT_EXPECT_EQ(test, bz, 0U);
+	zm[0].size--;
+	zm[1].host--;
+	KUNIT_EXPECT_TRUE(test, hv_gmem_overlaps(&r, 1, zm, 2, &br, &bz));
+	KUNIT_EXPECT_EQ(test, bz, 1U);
+	/* one containing the other, either way */
+	zm[1].host = 0x70000800;
+	zm[1].size = 0x10;
+	KUNIT_EXPECT_TRUE(test, hv_gmem_overlaps(&r, 1, zm + 1, 1, &br, &bz));
+	zm[1].host = 0;
+	zm[1].size = 0xffffffffffffffffULL;
+	KUNIT_EXPECT_TRUE(test, hv_gmem_overlaps(&r, 1, zm + 1, 1, &br, &bz));
+	/* an empty range overlaps nothing */
+	zm[1].host = 0x70000000;
+	zm[1].size = 0;
+	KUNIT_EXPECT_FALSE(test, hv_gmem_overlaps(&r, 1, zm + 1, 1, &br, &bz));
+}
+
+static void gmem_window_in_virtio(struct kunit *test)
+{
+	struct hv_zone_mem v[] = {
+		{ .guest = 0xb000000, .size = 0x200 },
+		{ .guest = 0xb000200, .size = 0x200 },
+	};
+
+	KUNIT_EXPECT_TRUE(test, hv_gmem_window_in(0xb000000, 0x200, v, 2));
+	KUNIT_EXPECT_TRUE(test, hv_gmem_window_in(0xb000200, 0x200, v, 2));
+	/* across two regions, past the last, empty, wrapping */
+	KUNIT_EXPECT_FALSE(test, hv_gmem_window_in(0xb000100, 0x200, v, 2));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_window_in(0xb000201, 0x200, v, 2));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_window_in(0xb000000, 0, v, 2));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_window_in(~0ULL, 0x200, v, 2));
+	KUNIT_EXPECT_FALSE(test, hv_gmem_window_in(0xb000000, 0x200, v, 0));
+}
+
 static struct kunit_case hv_gmem_cases[] = {
 	KUNIT_CASE(gmem_translate_inside),
 	KUNIT_CASE(gmem_last_byte_edge),
@@ -246,6 +381,12 @@ static struct kunit_case hv_gmem_cases[] = {
 	KUNIT_CASE(gmem_linear_ram),
 	KUNIT_CASE(gmem_other_mapping),
 	KUNIT_CASE(gmem_not_linear),
+	KUNIT_CASE(gmem_fits_inside),
+	KUNIT_CASE(gmem_fits_refused),
+	KUNIT_CASE(gmem_fits_second_bad),
+	KUNIT_CASE(gmem_fits_wrapping_range),
+	KUNIT_CASE(gmem_overlaps_edges),
+	KUNIT_CASE(gmem_window_in_virtio),
 	{}
 };
 

@@ -84,6 +84,7 @@ static const struct hv_virtio_ops hvt_ops = {
 	.notify = hvt_notify,
 	.reset = hvt_reset,
 	.status_changed = hvt_status_changed,
+	.status_sleeps = S_DOK,
 };
 
 /* KUnit resource: no re-injection work may outlive the test's device. */
@@ -124,7 +125,7 @@ static u32 rd(struct hvt_dev *t, u64 off)
 
 static void wr(struct hvt_dev *t, u64 off, u32 value)
 {
-	t->dev.vdev.mmio->write(&t->dev.vdev, off, value, 4);
+	t->dev.vdev.mmio->write(&t->dev.vdev, off, value, 4, true);
 }
 
 /* ACK, DRIVER, accept @lo/@hi, FEATURES_OK; returns Status read back. */
@@ -402,7 +403,7 @@ static void mmio_notify(struct kunit *test)
 	wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 2);
 	wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, U32_MAX);
 	t->dev.vdev.mmio->write(&t->dev.vdev, VIRTIO_MMIO_QUEUE_NOTIFY,
-				BIT_ULL(32), 8);
+				BIT_ULL(32), 8, true);
 	KUNIT_EXPECT_EQ(test, t->notified, 1);
 }
 
@@ -450,6 +451,60 @@ static void mmio_queue_ready_zero_quiesces(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->resets, 1);
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_QUEUE_READY), 0U);
 	KUNIT_EXPECT_FALSE(test, hv_vq_ready(&t->dev.vqs[0]));
+}
+
+/* The bridge's fast path (atomic): a write that would sleep does nothing. */
+static int awr(struct hvt_dev *t, u64 off, u32 value)
+{
+	return t->dev.vdev.mmio->write(&t->dev.vdev, off, value, 4, false);
+}
+
+static void mmio_atomic_refuses_sleeping_writes(struct kunit *test)
+{
+	struct hvt_dev *t = hvt_dev_new(test);
+	const u32 fok = S_ACK | S_DRV | S_FOK;
+
+	/* negotiation and queue setup never sleep */
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_STATUS, S_ACK), 0);
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_STATUS, S_ACK | S_DRV), 0);
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1), 0);
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_DRIVER_FEATURES, 1), 0);
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_STATUS, fok), 0);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_STATUS), fok);
+	hvt_program_queue(t, 0, 16, HVT_DESC, HVT_AVAIL, HVT_USED);
+	KUNIT_ASSERT_EQ(test, rd(t, VIRTIO_MMIO_QUEUE_READY), 1U);
+	KUNIT_EXPECT_EQ(test, t->status_changes, 3);
+
+	/* DRIVER_OK is in status_sleeps: refused, and nothing happened */
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_STATUS, fok | S_DOK),
+			-EWOULDBLOCK);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_STATUS), fok);
+	KUNIT_EXPECT_EQ(test, t->status_changes, 3);
+	wr(t, VIRTIO_MMIO_STATUS, fok | S_DOK);
+	KUNIT_EXPECT_EQ(test, t->status_changes, 4);
+	/* writing it again adds nothing: no sleep */
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_STATUS, fok | S_DOK), 0);
+
+	/* disabling a ready queue waits for the worker; an idle one not */
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_QUEUE_READY, 0), -EWOULDBLOCK);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_QUEUE_READY), 1U);
+	KUNIT_EXPECT_EQ(test, t->resets, 0);
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_QUEUE_SEL, 1), 0);
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_QUEUE_READY, 0), 0);
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_QUEUE_SEL, 0), 0);
+
+	/* notify and ack are answered at once */
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0), 0);
+	KUNIT_EXPECT_EQ(test, t->notified, 1);
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_INTERRUPT_ACK, 1), 0);
+
+	/* a reset: refused, nothing reset; then done where it may sleep */
+	KUNIT_EXPECT_EQ(test, awr(t, VIRTIO_MMIO_STATUS, 0), -EWOULDBLOCK);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_STATUS), fok | S_DOK);
+	KUNIT_EXPECT_EQ(test, t->resets, 0);
+	wr(t, VIRTIO_MMIO_STATUS, 0);
+	KUNIT_EXPECT_EQ(test, t->resets, 1);
+	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_STATUS), 0U);
 }
 
 static void mmio_broken_queue_needs_reset(struct kunit *test)
@@ -694,7 +749,7 @@ static void mmio_config_read_past_end(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->mmio->read(v, 0x100, 3), 0ULL);
 	KUNIT_EXPECT_EQ(test, v->mmio->read(v, 0x100, 0), 0ULL);
 	/* no config_write: writes ignored */
-	v->mmio->write(v, 0x100, 0xff, 1);
+	v->mmio->write(v, 0x100, 0xff, 1, true);
 	KUNIT_EXPECT_EQ(test, t->config[0], 0x10);
 }
 
@@ -707,8 +762,8 @@ static void mmio_register_width(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->mmio->read(v, VIRTIO_MMIO_MAGIC_VALUE, 8), 0ULL);
 	KUNIT_EXPECT_EQ(test, v->mmio->read(v, VIRTIO_MMIO_MAGIC_VALUE + 1, 4),
 			0ULL);
-	v->mmio->write(v, VIRTIO_MMIO_STATUS, S_ACK, 1);
-	v->mmio->write(v, VIRTIO_MMIO_STATUS, S_ACK, 2);
+	v->mmio->write(v, VIRTIO_MMIO_STATUS, S_ACK, 1, true);
+	v->mmio->write(v, VIRTIO_MMIO_STATUS, S_ACK, 2, true);
 	KUNIT_EXPECT_EQ(test, rd(t, VIRTIO_MMIO_STATUS), 0U);
 	KUNIT_EXPECT_GT(test, atomic64_read(&t->dev.bad_accesses), 0LL);
 }
@@ -808,6 +863,7 @@ static struct kunit_case hv_mmio_cases[] = {
 	KUNIT_CASE(mmio_reset_wipes_state),
 	KUNIT_CASE(mmio_reset_clears_needs_reset),
 	KUNIT_CASE(mmio_queue_ready_zero_quiesces),
+	KUNIT_CASE(mmio_atomic_refuses_sleeping_writes),
 	KUNIT_CASE(mmio_broken_queue_needs_reset),
 	KUNIT_CASE(mmio_broken_before_driver_ok_no_irq),
 	KUNIT_CASE(mmio_interrupt_every_decision),

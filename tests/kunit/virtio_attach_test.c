@@ -39,9 +39,18 @@ static struct {
 	struct file *files[HVT_NR_FILES];
 } hvt;
 
+/* What hvisor_vdev_stop() takes and flushes; nothing is ever deferred. */
+static void hvt_vdev_no_defer(struct work_struct *work)
+{
+}
+
 int hvt_vdev_register(struct hv_vdev *vdev)
 {
 	struct hv_vdev *v;
+
+	spin_lock_init(&vdev->lock);
+	INIT_WORK(&vdev->defer_work, hvt_vdev_no_defer);
+	vdev->stopped = false;
 
 	list_for_each_entry(v, &hvt.vdevs, node)
 		if (v->zone_id == vdev->zone_id &&
@@ -249,7 +258,7 @@ static void attach_ok_and_detach(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvt.mapped, 1);
 	KUNIT_EXPECT_EQ(test, hv_detach(1, 0xa003200), 0U);
 	KUNIT_EXPECT_EQ(test, hv_detach(2, 0), 0U);
-	hvisor_virtio_detach_zone(1);
+	hv_detach(1, 0);
 	hvt_expect_clean(test);
 }
 
@@ -293,7 +302,7 @@ static void attach_num_queues(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, "0 0 0 0 0 0 0 0\n");
 	KUNIT_EXPECT_TRUE(test, vn->dev->device_features &
 			  BIT_ULL(VIRTIO_BLK_F_MQ));
-	hvisor_virtio_detach_zone(1);
+	hv_detach(1, 0);
 	hvt_expect_clean(test);
 }
 
@@ -488,7 +497,7 @@ static void attach_irq_range(struct kunit *test)
 		r->devs[0].irq = ranges[i].min;
 		r->devs[1].irq = ranges[i].max;
 		KUNIT_EXPECT_EQ_MSG(test, hv_attach(r), 0L, "arch %u", hvt.arch);
-		hvisor_virtio_detach_zone(1);
+		hv_detach(1, 0);
 		hvt_expect_clean(test);
 	}
 	hvt.arch = HVISOR_ARCH_NONE;	/* unknown: nothing is injectable */
@@ -530,7 +539,7 @@ static void attach_irq_budget(struct kunit *test)
 	r = hvt_req_irqs(test, 0xa000000, shared, ARRAY_SIZE(shared));
 	KUNIT_EXPECT_EQ(test, hv_attach(r), 0L);
 	KUNIT_EXPECT_EQ(test, list_count_nodes(&hv_vnodes), 9U);
-	hvisor_virtio_detach_zone(1);
+	hv_detach(1, 0);
 	hvt_expect_clean(test);
 
 	/* across attaches: 4 + 3 new = 7, then an 8th is refused */
@@ -553,7 +562,7 @@ static void attach_irq_budget(struct kunit *test)
 	r = hvt_req_irqs(test, 0xa003000, one_call, 7);
 	r->hdr.zone_id = 2;
 	KUNIT_EXPECT_EQ(test, hv_attach(r), 0L);
-	hvisor_virtio_detach_zone(2);
+	hv_detach(2, 0);
 	/* detaching the only device with irq 46 frees its slot */
 	KUNIT_EXPECT_EQ(test, hv_detach(1, 0xa001000 + 2 * 0x200), 1U);
 	r = hvt_req_irqs(test, 0xa002200, &eighth[1], 1);
@@ -610,12 +619,104 @@ static void attach_vtype_attrs(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, i, 6U);
 	KUNIT_EXPECT_NULL(test, vn->attr_list[i]);
-	hvisor_virtio_detach_zone(1);
+	hv_detach(1, 0);
+	hvt_expect_clean(test);
+}
+
+/* A zone's RAM region for hvisor_virtio_zone_check(). */
+static void hvt_head_region(struct hvisor_zone_head *head, u32 i, u32 type,
+			    u64 host, u64 guest, u64 size)
+{
+	head->memory_regions[i].type = type;
+	head->memory_regions[i].physical_start = host;
+	head->memory_regions[i].virtual_start = guest;
+	head->memory_regions[i].size = size;
+	head->num_memory_regions = max(head->num_memory_regions, i + 1);
+}
+
+static void hvt_expect_state(struct kunit *test, struct hv_vnode *vn,
+			     const char *want)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);	/* sysfs_emit */
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	hv_attr_state.show(&vn->kobj, &hv_attr_state, buf);
+	KUNIT_EXPECT_STREQ(test, buf, want);
+}
+
+/*
+ * A zone stops: its devices (not another zone's) are quiesced and kept;
+ * a start of that zone re-validates them, of another zone refuses their
+ * memory; started again, they serve.
+ */
+static void attach_zone_life(struct kunit *test)
+{
+	struct hvisor_zone_head *head;
+	struct hv_attach_req *r;
+	struct hv_vnode *vn, *last;
+
+	head = kunit_kzalloc(test, sizeof(*head), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, head);
+	r = hvt_req(test, 2);	/* 0x80000000+64M at 0x40000000 */
+	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
+	vn = list_first_entry(&hv_vnodes, struct hv_vnode, node);
+	last = list_last_entry(&hv_vnodes, struct hv_vnode, node);
+
+	hvisor_virtio_zone_stopped(2);
+	hvt_expect_state(test, vn, "serving\n");
+	hvisor_virtio_zone_stopped(1);
+	hvt_expect_state(test, vn, "zone-stopped\n");
+	hvt_expect_state(test, last, "zone-stopped\n");
+	KUNIT_EXPECT_TRUE(test, hvisor_vdev_stopped(&vn->dev->vdev));
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hvt.vdevs), 2U);
+	KUNIT_EXPECT_EQ(test, hvt.mapped, 1);
+
+	/* the same zone, the same RAM: fits */
+	head->zone_id = 1;
+	hvt_head_region(head, 0, HVISOR_MEM_TYPE_RAM, 0x80000000, 0x40000000,
+			SZ_64M);
+	KUNIT_EXPECT_EQ(test, hvisor_virtio_zone_check(head), 0);
+	/* less RAM, or seen elsewhere by the guest: does not */
+	head->memory_regions[0].size = SZ_32M;
+	KUNIT_EXPECT_EQ(test, hvisor_virtio_zone_check(head), -EADDRNOTAVAIL);
+	head->memory_regions[0].size = SZ_64M;
+	head->memory_regions[0].virtual_start = 0x50000000;
+	KUNIT_EXPECT_EQ(test, hvisor_virtio_zone_check(head), -EADDRNOTAVAIL);
+	head->memory_regions[0].virtual_start = 0x40000000;
+	/* virtio regions: every window in one of them */
+	hvt_head_region(head, 1, HVISOR_MEM_TYPE_VIRTIO, 0, 0xa003000, 0x200);
+	KUNIT_EXPECT_EQ(test, hvisor_virtio_zone_check(head), -EADDRNOTAVAIL);
+	hvt_head_region(head, 2, HVISOR_MEM_TYPE_VIRTIO, 0, 0xa003200, 0x200);
+	KUNIT_EXPECT_EQ(test, hvisor_virtio_zone_check(head), 0);
+
+	/* another zone: its RAM or IO over the attached memory is refused */
+	head->zone_id = 2;
+	KUNIT_EXPECT_EQ(test, hvisor_virtio_zone_check(head), -EADDRINUSE);
+	hvt_head_region(head, 0, HVISOR_MEM_TYPE_RAM, 0x90000000, 0x40000000,
+			SZ_64M);
+	KUNIT_EXPECT_EQ(test, hvisor_virtio_zone_check(head), 0);
+	hvt_head_region(head, 1, HVISOR_MEM_TYPE_IO, 0x83fff000, 0x83fff000,
+			0x1000);
+	KUNIT_EXPECT_EQ(test, hvisor_virtio_zone_check(head), -EADDRINUSE);
+
+	/* zone 1 starts again: served, from reset */
+	hvisor_virtio_zone_started(2);
+	hvt_expect_state(test, vn, "zone-stopped\n");
+	hvisor_virtio_zone_started(1);
+	hvt_expect_state(test, vn, "serving\n");
+	hvt_expect_state(test, last, "serving\n");
+	KUNIT_EXPECT_FALSE(test, hvisor_vdev_stopped(&vn->dev->vdev));
+	KUNIT_EXPECT_EQ(test, hv_virtio_status(vn->dev), 0U);
+
+	/* stopped again, then detached: no driver to wait for */
+	hvisor_virtio_zone_stopped(1);
+	KUNIT_EXPECT_EQ(test, hv_detach(1, 0), 2U);
 	hvt_expect_clean(test);
 }
 
 static struct kunit_case hv_attach_cases[] = {
 	KUNIT_CASE(attach_ok_and_detach),
+	KUNIT_CASE(attach_zone_life),
 	KUNIT_CASE(attach_bad_header),
 	KUNIT_CASE(attach_bad_region),
 	KUNIT_CASE(attach_bad_devices),

@@ -6,7 +6,7 @@
  * parts hvisor plays on a board:
  *   - the hypervisor: hypercalls, zone bookkeeping, the wake-up irq of
  *     zone 0 and the injection of guest interrupts (sim_hypercall.c,
- *     sim_zone.c, sim_irq.c);
+ *     sim_zone.c, sim_irq.c, sim_wakeup.c, sim_vgic.c);
  *   - the trap path of a guest vCPU: every register access of a sim guest
  *     device becomes a device_req on the bridge page (sim_trap.c), and
  *     the guest devices themselves are virtio transports that Linux's own
@@ -55,6 +55,7 @@ struct fwnode_handle;
 struct dentry;
 struct device;
 struct sim_dma;
+struct seq_file;
 
 /* MMIO round trip latency, request queued -> cfg completion seen. */
 struct sim_latency {
@@ -104,7 +105,7 @@ struct sim {
 	struct platform_device *pdev;	/* parent of the guest devices */
 	struct dentry *dbg;		/* /sys/kernel/debug/hvisor_sim */
 	struct sim_latency lat;
-	atomic64_t wakeups;		/* wake-up irqs raised */
+	atomic64_t wakeups;		/* wake-up events sent (sim_wakeup.c) */
 	atomic64_t wakeups_lost;	/* need_wakeup read stale (sim_trap.c) */
 	atomic64_t injected;		/* guest irqs delivered */
 	atomic64_t timeouts;		/* answers that never came */
@@ -127,6 +128,8 @@ struct sim_zone {
 	bool kernel_sum_ok, dtb_sum_ok;
 	u32 kernel_sum, dtb_sum;	/* crc32 of the images at start */
 	bool is_err;			/* an access went unanswered */
+	/* halt_zone: dead, its accesses no longer reach hvisor (READ_ONCE) */
+	bool halted;
 
 	/* vCPU slots: hvisor logical cpu ids of the zone, cfg slots. */
 	unsigned int nr_vcpus;
@@ -184,6 +187,13 @@ void sim_vgic_ack(struct sim_transport *t);
 void sim_vgic_eoi(struct sim_transport *t);
 void sim_vgic_debugfs_init(void);
 void sim_vgic_debugfs_zone(struct sim_zone *z);
+bool sim_vgic_is_gic(void);
+
+/* sim_wakeup.c: zone 0's wake-up irq, by IPI to another zone 0 cpu */
+void sim_wakeup_init(void);
+void sim_wakeup_exit(void);
+void sim_wakeup_send(void);
+void sim_wakeup_stats_show(struct seq_file *m);
 
 /* sim_hypercall.c */
 long sim_hypercall(unsigned long code, unsigned long arg0, unsigned long arg1);
@@ -192,6 +202,7 @@ void sim_bridge_release(void);
 /* sim_zone.c */
 long sim_zone_start(phys_addr_t pa, unsigned long size);
 long sim_zone_shutdown(unsigned long id);
+long sim_zone_halt(unsigned long id);
 long sim_zone_list(phys_addr_t pa, unsigned long cnt);
 void sim_zone_inject(u32 zone_id, u32 irq);
 void sim_zones_destroy(void);

@@ -11,7 +11,9 @@
  *   zone<N>/rescan    write anything: probe the virtio slots again
  *   zone<N>/mmio      raw 32-bit register accesses ("w ADDR VAL", "r ADDR")
  *   irq_stats, zone<N>/irq_stats
- *                     guest interrupt delivery and wake-ups (sim_vgic.c)
+ *                     guest interrupt delivery (sim_vgic.c); irq_stats
+ *                     also zone 0's wake-ups: sent, lost, dropped, and
+ *                     handled per cpu (sim_wakeup.c)
  *   virtio_irqs       the guests' device descriptions: "ZONE ADDR IRQ"
  *                     per virtio slot; write lines to set (IRQ 0 removes)
  *   ivc               zone 0's IVC channels and their sim peers; commands
@@ -293,12 +295,36 @@ void sim_debugfs_zone_del(struct sim_zone *z)
 	z->dbg = NULL;
 }
 
+/*
+ * halt_zone: write a zone id; the zone stops by itself (sim_zone_halt()),
+ * its devices left as they were.  Tests of what zone 0 does about it.
+ */
+static ssize_t halt_zone_write(struct file *file, const char __user *buf,
+			       size_t len, loff_t *ppos)
+{
+	unsigned long id;
+	long ret;
+
+	ret = kstrtoul_from_user(buf, len, 0, &id);
+	if (!ret)
+		ret = sim_zone_halt(id);
+	return ret ? ret : len;
+}
+
+static const struct file_operations halt_zone_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= halt_zone_write,
+	.llseek	= noop_llseek,
+};
+
 void sim_debugfs_init(void)
 {
 	sim.dbg = debugfs_create_dir("hvisor_sim", NULL);
 	debugfs_create_file("mmio_latency", 0644, sim.dbg, NULL,
 			    &mmio_latency_fops);
 	debugfs_create_file("bridge", 0444, sim.dbg, NULL, &bridge_fops);
+	debugfs_create_file("halt_zone", 0200, sim.dbg, NULL, &halt_zone_fops);
 	sim_vgic_debugfs_init();
 }
 

@@ -10,7 +10,11 @@
 
 #include "sim.h"
 
-/* The consumer side of res_list, like hvisor's res_lock: res_front. */
+/*
+ * The consumer side of res_list, like hvisor's res_lock: res_front.
+ * FINISH_REQ may come from hvisor.ko's wake-up irq handler as well as
+ * from process context: taken with irqs off.
+ */
 static DEFINE_SPINLOCK(sim_res_lock);
 
 static void *sim_map(phys_addr_t pa, size_t size)
@@ -63,18 +67,24 @@ void sim_bridge_release(void)
 
 /*
  * HV_HC_FINISH_REQ: drain res_list and deliver each guest interrupt.
- * hvisor.ko calls it in process context; nothing here waits for it.
+ * hvisor.ko calls it in process context or from its wake-up irq handler
+ * (hard irq, irqs off), as hvisor serves it on any zone-0 cpu: nothing
+ * here sleeps, and every lock on the way is taken with irqs off
+ * (sim_res_lock, sim.irq_lock, then sim_pend_lock in sim_vgic_post());
+ * the guest interrupts themselves are raised later from an irq_work
+ * (sim_vgic.c), as the target cpu handles hvisor's event.
  */
 static long sim_finish_req(void)
 {
 	struct hv_virtio_bridge *b = READ_ONCE(sim.bridge);
+	unsigned long flags;
 	unsigned int n = 0;
 	u32 front, rear;
 
 	if (!b)
 		return 0;
 
-	spin_lock(&sim_res_lock);
+	spin_lock_irqsave(&sim_res_lock, flags);
 	front = READ_ONCE(b->res_front);
 	/* acquire: zone 0's entry stores before its res_rear store */
 	rear = smp_load_acquire(&b->res_rear);
@@ -91,7 +101,7 @@ static long sim_finish_req(void)
 		/* acquire: as above, for entries added meanwhile */
 		rear = smp_load_acquire(&b->res_rear);
 	}
-	spin_unlock(&sim_res_lock);
+	spin_unlock_irqrestore(&sim_res_lock, flags);
 	return 0;
 }
 

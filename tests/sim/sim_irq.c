@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The sim's interrupt controller: a small linear irq domain whose lines
- * are raised by software with generic_handle_irq_safe().  Debian's 6.1
- * kernel has no irq_sim, so this is a minimal one: a chip with no-op
- * mask/unmask/ack and handle_edge_irq.
+ * are raised by software with generic_handle_irq_safe() (guest lines,
+ * sim_vgic.c) or generic_handle_irq() from an IPI (zone 0's wake-up
+ * line, sim_wakeup.c).  Debian's 6.1 kernel has no irq_sim, so this is a
+ * minimal one: a chip with no-op mask/unmask/ack and handle_edge_irq.
  *
  * Edge, not simple: handle_simple_irq() drops a raise that comes while
- * the same line is being handled on another CPU (irq_may_run()).  On
- * zone 0's wake-up line that lost a wake-up (the consumer had gone back
- * to sleep between the two raises; only its 100 ms safety poll found
- * the request), and hvisor loses none.  handle_edge_irq() marks such a
- * raise pending and runs the handler again.
+ * the same line is being handled on another CPU (irq_may_run()), and
+ * handle_edge_irq() marks it pending and runs the handler again.  What
+ * hvisor drops or delivers again is decided before Linux sees the
+ * raise (sim_vgic.c, sim_wakeup.c), which never raises a line twice at
+ * once: the edge replay is a safety net, not part of the model.
  *
  * hwirq 0..SIM_NR_IRQS-1 are handed out on demand: one for zone 0's
  * wake-up line, one per guest device.
@@ -101,6 +102,7 @@ int sim_irq_init(void)
 		goto remove_domain;
 	sim.wakeup_virq = virq;
 	sim_vgic_init();
+	sim_wakeup_init();
 	return 0;
 
 remove_domain:
@@ -112,6 +114,7 @@ free_fwnode:
 
 void sim_irq_exit(void)
 {
+	sim_wakeup_exit();
 	sim_vgic_exit();
 	sim_irq_free(sim.wakeup_virq);
 	irq_domain_remove(sim.domain);

@@ -5,7 +5,7 @@
  *
  *   old = cfg_flags[cpu]                    (READ_ONCE + smp_rmb)
  *   push device_req under req_lock         (slot stores, release req_rear)
- *   if need_wakeup == 1: raise zone 0's wake-up irq, once
+ *   if need_wakeup == 1: send zone 0's wake-up event, once
  *   unless posted: wait for cfg_flags[cpu] != old, smp_rmb, cfg_values[cpu]
  *
  * Like hvisor, there is no StoreLoad barrier between the req_rear store
@@ -18,12 +18,15 @@
  * forces that outcome for tests of the consumer's recovery.  The wake-up
  * is checked once per access (the re-check in hvisor's wait loop is
  * commented out), and never on LoongArch, where
- * hvisor compiles it out (virtio_trampoline.rs:23-28,106-110).  Unlike
- * hvisor, every wait is bounded and loud.  Under hvisor the answering CPU
- * is another physical CPU; here it may be this one, so waits yield.
+ * hvisor compiles it out (virtio_trampoline.rs:23-28,106-110).  The
+ * event reaches another cpu than this one by IPI, where one is online,
+ * and may be dropped there as hvisor's injection drops it (sim_wakeup.c).
+ * Unlike hvisor, every wait is bounded and loud.  Under hvisor the
+ * answering CPU is another physical CPU; here the answer may need this
+ * one (the consumer the wake-up made runnable, or with one cpu online
+ * the wake-up irq itself), so waits run with irqs on and yield.
  */
 #include <linux/delay.h>
-#include <linux/irq.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
@@ -51,9 +54,13 @@ enum sim_push_err {
 
 /*
  * Wait a little, as a function of how long we have waited already: spin,
- * then yield, then sleep.  The answer may have to be produced on this
- * very CPU (by hvisor.ko's consumer, which the wake-up irq just made
- * runnable here), so we must let it run.  yield() is the one primitive
+ * then yield, then sleep.  The answer may come from another CPU (the
+ * wake-up irq's handler there, or a consumer running there), which the
+ * spin sees at once; or it may have to be produced on this very CPU (by
+ * hvisor.ko's consumer, which the wake-up irq just made runnable here),
+ * so we must let it run.  With one CPU online the wake-up irq itself is
+ * taken here: it interrupts any stage of this wait, which always runs
+ * with irqs on (callers may sleep).  yield() is the one primitive
  * that does exactly that and nothing more; measured in the TCG test VM,
  * the median round trip is < 64 us with it, 128-256 us with
  * usleep_range(1, 5) and 8-16 ms with schedule() or cond_resched().  It
@@ -125,8 +132,8 @@ static enum sim_push_err sim_push(struct hv_device_req *req, bool may_wait)
 	if (sim.arch == HVISOR_ARCH_LOONGARCH64)
 		return SIM_PUSH_OK;	/* hvisor never wakes zone 0 there */
 	if (wake) {
-		atomic64_inc(&sim.wakeups);
-		generic_handle_irq_safe(sim.wakeup_virq);
+		/* hvisor's event to zone 0's first cpu (sim_wakeup.c) */
+		sim_wakeup_send();
 		return SIM_PUSH_OK;
 	}
 	/*
@@ -159,11 +166,18 @@ static unsigned int sim_vcpu_get(struct sim_zone *z)
 	return first % n;
 }
 
-/* Wait, yielding, until zone 0 bumps cfg_flags[cpu]; false after 2 s. */
+/*
+ * Wait, yielding, until zone 0 bumps cfg_flags[cpu]; false after 2 s.
+ * Whoever answers (a thread, or an irq handler on any CPU) stores
+ * cfg_values, then smp_wmb(), then cfg_flags: each pass reads the flag
+ * afresh (READ_ONCE), then the value after smp_rmb().  Called with irqs
+ * on, so that an answer which needs an interrupt on this CPU comes.
+ */
 static bool sim_wait_cfg(struct hv_virtio_bridge *b, u32 cpu, u64 old)
 {
 	u64 start = ktime_get_ns(), waited;
 
+	lockdep_assert_irqs_enabled();
 	for (;;) {
 		if (READ_ONCE(b->cfg_flags[cpu]) != old) {
 			smp_rmb();	/* pairs with zone 0's value-then-flag wmb */
@@ -192,6 +206,8 @@ static u64 sim_trap_blocking(struct sim_zone *z, u64 addr, u32 size, u64 value,
 
 	/* Config accesses may sleep (virtio_config.h), as may we. */
 	might_sleep();
+	if (READ_ONCE(z->halted))
+		return 0;	/* a dead zone's vCPUs trap no more */
 	slot = sim_vcpu_get(z);
 	cpu = z->vcpu[slot];
 
@@ -286,6 +302,8 @@ int sim_trap_post(struct sim_zone *z, u64 addr, u32 size, u64 value,
 		.need_interrupt = 1,
 	};
 
+	if (READ_ONCE(z->halted))
+		return 0;	/* a dead zone's vCPUs trap no more */
 	switch (sim_push(&req, may_wait)) {
 	case SIM_PUSH_OK:
 		return 0;

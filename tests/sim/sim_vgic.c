@@ -282,6 +282,12 @@ void sim_vgic_eoi(struct sim_transport *t)
 		sim_vgic_raise(t);
 }
 
+/* The injection rule of the VM's arch (or irqchip=): GIC or repend. */
+bool sim_vgic_is_gic(void)
+{
+	return sim_vic_gic;
+}
+
 void sim_vgic_init(void)
 {
 	unsigned int i;
@@ -324,6 +330,7 @@ static int irq_stats_show(struct seq_file *m, void *v)
 	sim_irq_stats_show(m, &sim_irq_total);
 	seq_printf(m, "wakeups: %lld\n", atomic64_read(&sim.wakeups));
 	seq_printf(m, "wakeups_lost: %lld\n", atomic64_read(&sim.wakeups_lost));
+	sim_wakeup_stats_show(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(irq_stats);

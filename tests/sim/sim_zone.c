@@ -332,6 +332,29 @@ long sim_zone_shutdown(unsigned long id)
 	return 0;
 }
 
+/*
+ * A zone that stops by itself (a guest's PSCI SYSTEM_OFF, a fatal error):
+ * gone from ZONE_LIST without any ZONE_SHUTDOWN, and none of its drivers
+ * resets its devices first.  Its transports are removed as at shutdown,
+ * but their accesses (the drivers' resets) no longer reach zone 0.
+ */
+long sim_zone_halt(unsigned long id)
+{
+	struct sim_zone *z;
+
+	mutex_lock(&sim.ctl_lock);
+	z = sim_zone_find(id);
+	if (!z) {
+		mutex_unlock(&sim.ctl_lock);
+		return -ENOENT;
+	}
+	WRITE_ONCE(z->halted, true);
+	pr_info("hvisor_sim: zone %u halts by itself\n", z->id);
+	sim_zone_destroy(z);
+	mutex_unlock(&sim.ctl_lock);
+	return 0;
+}
+
 void sim_zones_destroy(void)
 {
 	struct sim_zone *z, *tmp;

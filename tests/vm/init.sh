@@ -114,6 +114,7 @@ run_one() {
 		echo "----- $name: end -----"
 		failed=$((failed + 1))
 	elif [ "$result" = PASS ]; then
+		grep -qw hvtest.show=1 /proc/cmdline && cat "$log"
 		passed=$((passed + 1))
 	else
 		skipped=$((skipped + 1))

@@ -103,6 +103,9 @@ arm64_dtb() {
 # shellcheck disable=SC2054,SC2016  # commas are QEMU's; the $ is the kernel's
 qemu_cmd() {
 	local initrd=$1 append="hvtest.zone_ram=$ZONE_RAM" dtb=()
+
+	# --verbose: the guest prints what passing tests said, too
+	[ "$VERBOSE" = 1 ] && append+=' hvtest.show=1'
 	case $ARCH in
 	x86_64)
 		case $ZONE_RAM in

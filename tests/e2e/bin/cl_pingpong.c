@@ -3,8 +3,9 @@
  * cl_pingpong [ROUNDS]: the floor under any doorbell between two CPUs.
  * Two threads pinned to CPUs 0 and 1 pass a counter back and forth
  * through one cache line, spinning; prints the round trip in ns:
- *   "cl_pingpong: N round trips: min X avg Y ns"
- * (min over batches of 64 round trips, avg over all).
+ *   "cl_pingpong: N round trips: min X avg Y ns, p50 A p99 B ns"
+ * (min, p50 and p99 over batches of 64 round trips, each batch's mean;
+ * avg over all).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -18,6 +19,13 @@
 
 static _Alignas(64) uint64_t line;	/* only touched atomically */
 static long rounds = 100000;
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 static void pin(int cpu)
 {
@@ -56,14 +64,20 @@ static void *pong(void *arg)
 
 int main(int argc, char **argv)
 {
-	uint64_t v, t0, tb, d, min = UINT64_MAX;
+	uint64_t v, t0, tb, d, min = UINT64_MAX, *batch;
 	pthread_t t;
-	long i;
+	long i, nb;
 
 	if (argc > 1)
 		rounds = strtol(argv[1], NULL, 0) / BATCH * BATCH;
 	if (rounds < BATCH)
 		rounds = BATCH;
+	nb = rounds / BATCH;
+	batch = malloc(sizeof(*batch) * nb);
+	if (!batch) {
+		perror("cl_pingpong: malloc");
+		return 1;
+	}
 	pin(0);
 	if (pthread_create(&t, NULL, pong, NULL)) {
 		perror("cl_pingpong: pthread_create");
@@ -77,12 +91,18 @@ int main(int argc, char **argv)
 		if ((i + 1) % BATCH == 0) {
 			d = (now_ns() - tb) / BATCH;
 			min = d < min ? d : min;
+			batch[i / BATCH] = d;
 			tb = now_ns();
 		}
 	}
 	d = now_ns() - t0;
 	pthread_join(t, NULL);
-	printf("cl_pingpong: %ld round trips: min %llu avg %llu ns\n", rounds,
-	       (unsigned long long)min, (unsigned long long)(d / rounds));
+	qsort(batch, nb, sizeof(*batch), cmp_u64);
+	printf("cl_pingpong: %ld round trips: min %llu avg %llu ns, p50 %llu p99 %llu ns\n",
+	       rounds, (unsigned long long)min,
+	       (unsigned long long)(d / rounds),
+	       (unsigned long long)batch[(nb - 1) / 2],
+	       (unsigned long long)batch[(nb * 99 - 1) / 100]);
+	free(batch);
 	return 0;
 }

@@ -26,7 +26,7 @@ sim_pin_cpus() {
 		khvcd | irq/*-virtio*) taskset -p "$SIM_GMASK" "${d#/proc/}" >/dev/null 2>&1 ;;
 		# the console's worker (worker.c) must take guest output
 		# while the guest's CPU spins waiting for it
-		hvisor-bridge | hvisor-con/*) taskset -p 1 "${d#/proc/}" >/dev/null 2>&1 ;;
+		hvisor-con/*) taskset -p 1 "${d#/proc/}" >/dev/null 2>&1 ;;
 		esac
 	done
 }

@@ -6,8 +6,8 @@
 #                              zone's device tree says); before the sim
 #                              probes the device (ZONE_START or rescan)
 #   simirq_stat NAME [ZONE]    one counter of irq_stats (zone<ZONE>/)
-#   simirq_report              one line: delivered, dropped, merged, lost
-#                              wake-ups; returns 1 if an injection had no
+#   simirq_report              one line: delivered, dropped, merged; wake-ups
+#                              sent, dropped, lost; returns 1 if an injection had no
 #                              owner or a pending list overflowed
 
 SIMIRQ_D=/sys/kernel/debug/hvisor_sim
@@ -23,7 +23,7 @@ simirq_stat() {
 }
 
 simirq_report() {
-	echo "sim irqs ($(simirq_stat model)): $(simirq_stat requests) requested, $(simirq_stat delivered) delivered, $(simirq_stat dropped) dropped, $(simirq_stat merged) merged; wake-ups $(simirq_stat wakeups), lost $(simirq_stat wakeups_lost)"
+	echo "sim irqs ($(simirq_stat model)): $(simirq_stat requests) requested, $(simirq_stat delivered) delivered, $(simirq_stat dropped) dropped, $(simirq_stat merged) merged; wake-ups $(simirq_stat wakeups), dropped $(simirq_stat wakeups_dropped), lost $(simirq_stat wakeups_lost)"
 	[ "$(simirq_stat unowned)" = 0 ] ||
 		{ echo "FAIL: $(simirq_stat unowned) injections for an irq no guest device has"; return 1; }
 	[ "$(simirq_stat overflow)" = 0 ] ||
