@@ -111,15 +111,7 @@ run_case() {
 	wr $DRV_FEAT_SEL 0
 	wr $DRV_FEAT "$2"
 	wr $STATUS 0xb
-	wr $QSEL 0
-	wr $QNUM 16
-	wr $QDESC "$b"
-	wr $((QDESC + 4)) 0
-	wr $QAVAIL $((b + 0x1000))
-	wr $((QAVAIL + 4)) 0
-	wr $QUSED $((b + 0x2000))
-	wr $((QUSED + 4)) 0
-	wr $QREADY 1
+	vmmio_queue0 "$b" $((b + 0x1000)) $((b + 0x2000))
 	wr $STATUS 0xf
 	[ "$(rd $QREADY)" = 1 ] || fail "case $1: queue not ready"
 	wr $QNOTIFY 0

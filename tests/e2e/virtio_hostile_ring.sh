@@ -41,20 +41,6 @@ features_ok() {
 	[ "$(rd $STATUS)" = 11 ] || fail "FEATURES_OK not accepted: $(rd $STATUS)"
 }
 
-# queue_ready DESC AVAIL USED [NUM]: program queue 0 (16 entries) and
-# enable it
-queue_ready() {
-	wr $QSEL 0
-	wr $QNUM "${4:-16}"
-	wr $QDESC "$1"
-	wr $((QDESC + 4)) 0
-	wr $QAVAIL "$2"
-	wr $((QAVAIL + 4)) 0
-	wr $QUSED "$3"
-	wr $((QUSED + 4)) 0
-	wr $QREADY 1
-}
-
 # new_dmesg: kernel log lines since the test started
 new_dmesg() { dmesg | tail -n +$((DMESG0 + 1)); }
 
@@ -74,7 +60,7 @@ X=$((${zm%%:*} + 0x100000))
 
 # 1. used 2 bytes after avail: used->flags would be avail->idx
 features_ok
-queue_ready $((X + 0x1000)) $((X + 2)) $((X + 4))
+vmmio_queue0 $((X + 0x1000)) $((X + 2)) $((X + 4))
 [ "$(rd $QREADY)" = 0 ] || fail "overlapping avail/used accepted"
 [ $(($(rd $STATUS) & 0x40)) = 64 ] || fail "no NEEDS_RESET: $(rd $STATUS)"
 # the guest insists, and kicks: still refused, and dmesg stays at one line
@@ -89,7 +75,7 @@ log "overlap refused: status $(cat "$SYS/status")"
 
 # 2. used ring inside the descriptor table, after a reset
 features_ok
-queue_ready "$X" $((X + 0x1000)) $((X + 0x40))
+vmmio_queue0 "$X" $((X + 0x1000)) $((X + 0x40))
 [ "$(rd $QREADY)" = 0 ] || fail "used ring inside the descriptor table accepted"
 [ $(($(rd $STATUS) & 0x40)) = 64 ] || fail "no NEEDS_RESET: $(rd $STATUS)"
 new_dmesg | grep -q 'descriptor and used areas overlap' ||
@@ -108,7 +94,7 @@ wr $QSEL 0
 # 3b. QueueNum out of range (above QueueNumMax, not a power of 2, 0)
 for n in $(($(rd $QNUM_MAX) * 2)) 15 0; do
 	features_ok
-	queue_ready $((X + 0x1000)) $((X + 0x2000)) $((X + 0x3000)) "$n"
+	vmmio_queue0 $((X + 0x1000)) $((X + 0x2000)) $((X + 0x3000)) "$n"
 	[ "$(rd $QREADY)" = 0 ] || fail "QueueNum $n accepted"
 	wr $STATUS 0
 done

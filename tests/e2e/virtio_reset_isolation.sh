@@ -202,15 +202,7 @@ wr $DRV_FEAT 1			# VIRTIO_F_VERSION_1
 wr $DRV_FEAT_SEL 0
 wr $DRV_FEAT 0
 wr $STATUS 0xb
-wr $QSEL 0
-wr $QNUM 16
-wr $QDESC "$X"
-wr $((QDESC + 4)) 0
-wr $QAVAIL $((X + 0x1000))
-wr $((QAVAIL + 4)) 0
-wr $QUSED $((X + 0x2000))
-wr $((QUSED + 4)) 0
-wr $QREADY 1
+vmmio_queue0 "$X" $((X + 0x1000)) $((X + 0x2000))
 wr $STATUS 0xf
 [ "$(rd $QREADY)" = 1 ] || die "zone 1: queue 0 not ready"
 

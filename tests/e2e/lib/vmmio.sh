@@ -24,6 +24,20 @@ rd() {
 	echo $(($(cat $VMMIO)))
 }
 
+# vmmio_queue0 DESC AVAIL USED [NUM]: program queue 0 (16 entries unless
+# NUM) with its rings at those guest addresses, and enable it
+vmmio_queue0() {
+	wr $QSEL 0
+	wr $QNUM "${4:-16}"
+	wr $QDESC "$1"
+	wr $((QDESC + 4)) 0
+	wr $QAVAIL "$2"
+	wr $((QAVAIL + 4)) 0
+	wr $QUSED "$3"
+	wr $((QUSED + 4)) 0
+	wr $QREADY 1
+}
+
 # vmmio_cleanup: for the EXIT trap (zone 1, modules, the disk image)
 # shellcheck disable=SC2317  # run by the EXIT trap
 vmmio_cleanup() {
