@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # Shared by the e2e scripts that play a zone's virtio driver themselves
-# (sourced after vblk.sh, not run): the blk device's registers through the
-# sim's trap path (debugfs zone1/mmio), as the guest would access them.
+# (sourced after vblk.sh or vnet.sh, not run): a device's registers through
+# the sim's trap path (debugfs zone1/mmio), as the guest would access them.
 # The caller defines fail().
 
 VMMIO=/sys/kernel/debug/hvisor_sim/zone1/mmio
@@ -13,13 +13,14 @@ STATUS=0x70 DRV_FEAT=0x20 DRV_FEAT_SEL=0x24 QSEL=0x30 QNUM_MAX=0x34 QNUM=0x38
 # shellcheck disable=SC2034
 QREADY=0x44 QNOTIFY=0x50 QDESC=0x80 QAVAIL=0x90 QUSED=0xa0
 
-# wr OFF VALUE / rd OFF: 32-bit accesses to the device at $VBLK_ADDR
+# wr OFF VALUE / rd OFF: 32-bit accesses to the device at $VMMIO_ADDR
+# (default $VBLK_ADDR)
 wr() {
-	echo "w $(printf '%#x' $((VBLK_ADDR + $1))) $(printf '%x' $(($2)))" \
+	echo "w $(printf '%#x' $((${VMMIO_ADDR:-$VBLK_ADDR} + $1))) $(printf '%x' $(($2)))" \
 		>$VMMIO || fail "register write $1 <- $2"
 }
 rd() {
-	echo "r $(printf '%#x' $((VBLK_ADDR + $1)))" >$VMMIO ||
+	echo "r $(printf '%#x' $((${VMMIO_ADDR:-$VBLK_ADDR} + $1)))" >$VMMIO ||
 		fail "register read $1"
 	echo $(($(cat $VMMIO)))
 }
