@@ -152,6 +152,20 @@ static struct hv_virtio_ops ops = {
 	.status_sleeps = VIRTIO_CONFIG_S_FEATURES_OK,
 };
 
+/*
+ * kernel/vdev.c (the registry) is not linked: its side of a zone's stop
+ * and restart is the flag the register file reads.
+ */
+void hvisor_vdev_stop(struct hv_vdev *vdev)
+{
+	WRITE_ONCE(vdev->stopped, true);
+}
+
+void hvisor_vdev_restart(struct hv_vdev *vdev)
+{
+	WRITE_ONCE(vdev->stopped, false);
+}
+
 static bool in_gmem(const void *p, size_t len)
 {
 	const u8 *lo = gm.r[0].hva, *x = p;
