@@ -12,6 +12,7 @@
 
 #include <linux/errno.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/printk.h>
@@ -158,6 +159,7 @@ static bool hv_vdev_defer_locked(struct hv_vdev *vdev,
 			    HV_VDEV_DEFER_MAX;
 	const struct hv_device_req *last;
 
+	lockdep_assert_held(&vdev->lock);
 	if (req->need_interrupt) {
 		last = &vdev->deferred[(tail + HV_VDEV_DEFER_MAX - 1) %
 				       HV_VDEV_DEFER_MAX];

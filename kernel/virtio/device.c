@@ -313,6 +313,7 @@ static void hv_virtio_reset(struct hv_virtio_dev *dev)
 	unsigned long flags;
 	u16 i;
 
+	might_sleep();	/* deferred by the register file (mmio.c) */
 	dev->ops->reset(dev);
 
 	for (i = 0; i < dev->num_queues; i++) {
@@ -445,6 +446,7 @@ void hv_virtio_queue_ready(struct hv_virtio_dev *dev, u32 value)
 	if (!value) {
 		if (!q->ready)
 			return;
+		might_sleep();	/* deferred by the register file (mmio.c) */
 		/* Stop the worker before the queue disappears under it. */
 		if (dev->ops->reset_queue)
 			dev->ops->reset_queue(dev, index);
