@@ -25,10 +25,24 @@ static LIST_HEAD(hv_vdevs);
 /* Serialises writers of hv_vdevs (readers use RCU). */
 static DEFINE_MUTEX(hv_vdev_lock);
 static hv_vdev_answer_fn hv_vdev_answer;
+static hv_vdev_take_fn hv_vdev_unclaimed;
 
 void hvisor_vdev_set_answer(hv_vdev_answer_fn answer)
 {
 	WRITE_ONCE(hv_vdev_answer, answer);
+}
+
+void hvisor_vdev_answer(const struct hv_device_req *req, u64 value)
+{
+	hv_vdev_answer_fn answer = READ_ONCE(hv_vdev_answer);
+
+	if (answer)
+		answer(req, value);
+}
+
+void hvisor_vdev_set_unclaimed(hv_vdev_take_fn take)
+{
+	WRITE_ONCE(hv_vdev_unclaimed, take);
 }
 
 /* Last byte of a window; false if it is empty or wraps around. */
@@ -45,7 +59,8 @@ int hvisor_vdev_register(struct hv_vdev *vdev)
 	u64 last, olast;
 	int ret = 0;
 
-	if (!vdev->mmio || !vdev->mmio->read || !vdev->mmio->write ||
+	if (!vdev->mmio ||
+	    (!vdev->mmio->take && (!vdev->mmio->read || !vdev->mmio->write)) ||
 	    !hv_vdev_last(vdev->base, vdev->len, &last))
 		return -EINVAL;
 
@@ -197,7 +212,6 @@ static void hv_vdev_defer_work(struct work_struct *work)
 {
 	struct hv_vdev *vdev = container_of(work, struct hv_vdev, defer_work);
 	struct hv_device_req req;
-	hv_vdev_answer_fn answer;
 	unsigned long flags;
 	u64 value;
 
@@ -211,9 +225,8 @@ static void hv_vdev_defer_work(struct work_struct *work)
 		spin_unlock_irqrestore(&vdev->lock, flags);
 
 		hv_vdev_perform(vdev, &req, true, &value);
-		answer = READ_ONCE(hv_vdev_answer);
-		if (!req.need_interrupt && answer)
-			answer(&req, value);
+		if (!req.need_interrupt)
+			hvisor_vdev_answer(&req, value);
 
 		spin_lock_irqsave(&vdev->lock, flags);
 		vdev->defer_head = (vdev->defer_head + 1) % HV_VDEV_DEFER_MAX;
@@ -227,6 +240,7 @@ static void hv_vdev_defer_work(struct work_struct *work)
 
 bool hvisor_vdev_dispatch(const struct hv_device_req *req, u64 *value)
 {
+	hv_vdev_take_fn unclaimed;
 	struct hv_vdev *vdev;
 	unsigned long flags;
 	bool answered = true;
@@ -244,8 +258,17 @@ bool hvisor_vdev_dispatch(const struct hv_device_req *req, u64 *value)
 
 	rcu_read_lock();
 	vdev = hv_vdev_find_rcu(req->src_zone, req->address, req->size);
-	if (!vdev)
+	if (!vdev) {
+		unclaimed = READ_ONCE(hv_vdev_unclaimed);
+		answered = !(unclaimed && unclaimed(req));
 		goto out_unlock_rcu;
+	}
+	if (vdev->mmio->take) {
+		/* stopped: as a reset device, it must not reach its server */
+		answered = hvisor_vdev_stopped(vdev) ||
+			   !vdev->mmio->take(vdev, req);
+		goto out_unlock_rcu;
+	}
 	spin_lock_irqsave(&vdev->lock, flags);
 	if (vdev->defer_count ||
 	    hv_vdev_perform(vdev, req, false, value) == -EWOULDBLOCK)

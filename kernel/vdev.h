@@ -48,6 +48,14 @@ struct hv_vdev_mmio_ops {
 	 */
 	int (*write)(struct hv_vdev *vdev, u64 offset, u64 value, u32 size,
 		     bool may_sleep);
+	/*
+	 * Instead of read and write: a device served elsewhere (by a daemon
+	 * in zone 0's userspace) takes the whole access and answers it
+	 * later, a blocking one through hvisor_vdev_answer().  Returns
+	 * false if it could not take it: answered as an absent device.
+	 * Atomic context.
+	 */
+	bool (*take)(struct hv_vdev *vdev, const struct hv_device_req *req);
 };
 
 struct hv_vdev {
@@ -88,7 +96,27 @@ typedef void (*hv_vdev_answer_fn)(const struct hv_device_req *req,
 				  u64 value);
 void hvisor_vdev_set_answer(hv_vdev_answer_fn answer);
 
-/* Add @vdev; -EEXIST if its window overlaps a device of the same zone. */
+/*
+ * Answer the blocking access @req, taken earlier, with @value through the
+ * bridge; nothing if the bridge is not running.  Any context.
+ */
+void hvisor_vdev_answer(const struct hv_device_req *req, u64 value);
+
+/*
+ * Where an access to no registered device goes: @take, if set, may take
+ * it as a device's take op does (upstream's daemon serves it, updaemon.c);
+ * otherwise, or if it returns false, it is answered as an absent device.
+ * NULL: none.  The caller waits for a fast path that may still be calling
+ * the old one with synchronize_rcu().
+ */
+typedef bool (*hv_vdev_take_fn)(const struct hv_device_req *req);
+void hvisor_vdev_set_unclaimed(hv_vdev_take_fn take);
+
+/*
+ * Add @vdev; -EEXIST if its window overlaps a device of the same zone,
+ * -EINVAL without read and write or take, or if the window is empty or
+ * wraps.
+ */
 int hvisor_vdev_register(struct hv_vdev *vdev);
 
 /*
@@ -118,8 +146,8 @@ static inline bool hvisor_vdev_stopped(const struct hv_vdev *vdev)
  * context).  Returns true with the value to complete a read with in
  * @*value (0 for writes, for unknown addresses and for bad sizes: an
  * absent device reads as zeros, as on upstream).  Returns false if the
- * access was deferred (or, posted, dropped): a blocking one is answered
- * through the answer function when it is performed.
+ * access was deferred (or, posted, dropped) or taken: a blocking one is
+ * answered through the answer function when it is performed.
  */
 bool hvisor_vdev_dispatch(const struct hv_device_req *req, u64 *value);
 

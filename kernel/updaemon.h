@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Upstream hvisor-tool's user ABI on /dev/hvisor, beside ours, so that its
+ * unmodified daemon serves the devices hvisor.ko does not (virtio-gpu,
+ * -scmi, ...).  The reference is ../shared/reference/upstream-hvisor-tool.md
+ * section 1 (ioctl type 1, mmap) and section 2 (the bridge protocol).
+ *
+ * A daemon that calls INIT_VIRTIO gets a bridge page of its own, a shadow
+ * of hvisor's: hvisor.ko plays hvisor's part on it.  Every access that no
+ * device of hvisor.ko takes is queued on the shadow's request ring (and
+ * the daemon's eventfd signalled when it sleeps); a blocking one is
+ * answered on hvisor's page when the daemon has answered it on the
+ * shadow; the daemon's FINISH_REQ injects what its response ring holds.
+ * One daemon at a time; when its file is released (it exited or died) the
+ * accesses it still owed are answered 0 and nothing is forwarded any more.
+ */
+#ifndef _HVISOR_UPDAEMON_H
+#define _HVISOR_UPDAEMON_H
+
+#include <linux/types.h>
+
+#include "../include/hvisor/hypervisor.h"
+
+struct file;
+struct vm_area_struct;
+
+/* Upstream's ioctl type: none of its numbers collide with ours (0xE8). */
+#define HVISOR_UP_IOCTL_TYPE	1
+
+/*
+ * An upstream ioctl (_IOC_TYPE(cmd) == HVISOR_UP_IOCTL_TYPE) on @file.
+ * Returns what upstream's module returns for the same call, or -errno;
+ * -ENOTTY for a number upstream does not have.  CAP_SYS_ADMIN for all.
+ */
+long hvisor_updaemon_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg);
+
+/*
+ * mmap of /dev/hvisor as upstream's daemon does it: offset 0 is the
+ * shadow bridge page of this file's daemon (after INIT_VIRTIO); any other
+ * offset is a host physical address, mapped only if the whole range lies
+ * in the RAM of one zone started through hvisor.ko (upstream maps any
+ * address).
+ */
+int hvisor_updaemon_mmap(struct file *file, struct vm_area_struct *vma);
+
+/* @file is released: if it was the daemon, the daemon is gone. */
+void hvisor_updaemon_release(struct file *file);
+
+/*
+ * Forward @req to the daemon, from the bridge's fast path (atomic
+ * context).  True if it took it (a blocking access is answered later);
+ * false if there is no daemon: the caller answers as an absent device.
+ */
+bool hvisor_updaemon_forward(const struct hv_device_req *req);
+
+/* Is a daemon attached (INIT_VIRTIO done, file not released)? */
+bool hvisor_updaemon_present(void);
+
+/*
+ * Called when the bridge starts and stops: forwarding of accesses no
+ * device takes begins and ends (hvisor_vdev_set_unclaimed()).
+ */
+void hvisor_updaemon_start(void);
+void hvisor_updaemon_stop(void);
+
+#endif /* _HVISOR_UPDAEMON_H */
