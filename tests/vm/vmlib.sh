@@ -29,7 +29,7 @@ vm_setup() {
 }
 
 # Stock modules the guest needs (with their dependencies).
-GUEST_MODULES="tun tap veth loop virtio virtio_ring virtio_mmio virtio_blk virtio_net virtio_console ext4 dm_delay"
+GUEST_MODULES="tun tap veth loop virtio virtio_ring virtio_mmio virtio_blk virtio_net virtio_console ext4 dm_delay virtio_rng"
 
 # Userland programs copied into the guest (paths inside SYSROOT; the guest
 # gets them at the same path).  fio pulls ~80 MB of libraries (ceph, icu), so
