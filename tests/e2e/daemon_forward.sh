@@ -80,6 +80,18 @@ stats() {
 		sed -n "s/.* $2 \([0-9]*\).*/\1/p"
 }
 
+# diag: what the daemon, the sim and the guest's device say
+diag() {
+	[ -n "$DPID" ] && kill -USR1 "$DPID" && sleep 0.5
+	cat "$W"/d*.log
+	cat $SIMD/zone1/devices
+	simirq_report
+	for f in $SIMD/zone1/irq_stats /proc/interrupts; do
+		echo "--- $f"
+		cat $f
+	done
+}
+
 # raw_rd ADDR: one 32-bit read of the guest, through the sim's trap path
 raw_rd() {
 	echo "r $1" >$SIMD/zone1/mmio || return 1
@@ -100,15 +112,26 @@ wait_rng() {
 	return 1
 }
 
-# counts FILE: PAIRS of consecutive bytes in FILE, BREAKS among them (a
-# byte that is not the previous one plus 1, mod 256)
+# counts FILE: PAIRS of consecutive bytes in FILE; SKIPS among them, where
+# whole 64-byte buffers of the daemon are missing (the kernel's hwrng
+# thread reads the current rng too, 64 bytes now and then, even at quality
+# 0: add_hwgenerator_randomness() throttles it); BREAKS, any other byte
+# that is not the previous one plus 1 (mod 256), WHERE the first three are
+# ("offset: previous -> byte")
 counts() {
 	c=$(od -An -tu1 -v "$1" | awk '
 		{ for (i = 1; i <= NF; i++) {
-			if (n++ && $i != (p + 1) % 256) b++
+			if (n && $i != (p + 1) % 256) {
+				if (p % 64 == 63 && $i % 64 == 0)
+					k++
+				else if (b++ < 3)
+					w = w sprintf(" %d: %d -> %d", n, p, $i)
+			}
+			n++
 			p = $i } }
-		END { printf "%d %d\n", n - 1, b }')
-	PAIRS=${c% *} BREAKS=${c#* }
+		END { printf "%d %d %d%s\n", n - 1, k, b, w }')
+	PAIRS=${c%% *} c=${c#* } SKIPS=${c%% *} c=${c#* } BREAKS=${c%% *}
+	WHERE=${c#"$BREAKS"}
 }
 
 # try TEST [ARGS]: hvd_rng -t, its "TEST: RESULT" without the name
@@ -146,8 +169,11 @@ r=$(try load_image)
 	fail "upstream's LOAD_IMAGE: $r, want EOPNOTSUPP"
 
 # 2. a daemon: forwarding, blocking answers, interrupts
+# -R: inject again while the guest has not acknowledged (hvd_rng.c: on
+# GIC, hvisor drops an injection during the guest's handler, and
+# upstream's line model alone then stalls the queue)
 D1=$W/d1.log
-daemon $D1
+daemon $D1 -R 20
 r=$(try init)
 [ "$r" = EBUSY ] && pass "second INIT_VIRTIO: $r" ||
 	fail "second INIT_VIRTIO while a daemon is attached: $r, want EBUSY"
@@ -157,25 +183,30 @@ echo 1 >$SIMD/zone1/rescan
 wait_rng yes || die "no virtio_rng in $HWRNG/rng_available ($(cat $HWRNG/rng_available))"
 name=$(tr ' ' '\n' <$HWRNG/rng_available | grep virtio_rng | head -n 1)
 [ "$(cat $HWRNG/rng_current)" = "$name" ] || echo "$name" >$HWRNG/rng_current
-# no hwrng kthread reading beside us (its default quality is 0 on 6.1)
-[ -e $HWRNG/rng_quality ] && echo 0 >$HWRNG/rng_quality
 log "hwrng: current $(cat $HWRNG/rng_current), available $(cat $HWRNG/rng_available)"
 
+t0=$(ms)
 timeout 10 dd if=/dev/hwrng of=$W/rng bs=4096 count=1 2>/dev/null
+t1=$(ms)
 n=$(stat -c %s $W/rng)
-[ "$n" = 4096 ] || die "read $n bytes of /dev/hwrng, want 4096"
+if [ "$n" != 4096 ]; then
+	diag
+	die "read $n bytes of /dev/hwrng, want 4096"
+fi
+log "4096 bytes of /dev/hwrng in $((t1 - t0)) ms"
 counts $W/rng
-[ "$BREAKS" = 0 ] && pass "4096 bytes of /dev/hwrng, the daemon's counter pattern" ||
-	fail "/dev/hwrng: $BREAKS of $PAIRS byte pairs break the daemon's pattern"
+[ "$BREAKS" = 0 ] && pass "4096 bytes of /dev/hwrng, the daemon's counter pattern ($SKIPS buffers read by others)" ||
+	fail "/dev/hwrng: $BREAKS of $PAIRS byte pairs break the daemon's pattern (at$WHERE)"
 
-# throughput alone, then with the disk busy beside it
-timeout 3 cat /dev/hwrng >$W/bulk
+# throughput alone, then with the disk busy beside it (reads of 64 bytes,
+# one virtio-rng buffer: what was read is written when the timeout hits)
+timeout 3 dd if=/dev/hwrng of=$W/bulk bs=64 2>/dev/null
 n=$(stat -c %s $W/bulk)
 log "hwrng through the daemon: $((n / 3)) bytes/s"
 [ "$n" -gt 0 ] || fail "no bytes from /dev/hwrng in 3 s"
 dd if=/dev/urandom of=$W/data bs=64k count=64 2>/dev/null
 breq0=$(vblk_queue_requests 0)
-timeout 5 cat /dev/hwrng >$W/bulk &
+timeout 5 dd if=/dev/hwrng of=$W/bulk bs=64 2>/dev/null &
 RPID=$!
 t0=$(ms)
 dd if=$W/data of="/dev/$DEV" bs=64k oflag=direct 2>/dev/null ||
@@ -189,7 +220,8 @@ log "beside the rng: 4 MiB written and read back direct in $((t1 - t0)) ms, $(($
 [ "$n" -gt 0 ] || fail "no bytes from /dev/hwrng while the disk was busy"
 counts $W/bulk
 [ "$BREAKS" = 0 ] ||
-	fail "/dev/hwrng beside the disk: $BREAKS of $PAIRS byte pairs break the pattern"
+	fail "/dev/hwrng beside the disk: $BREAKS of $PAIRS byte pairs break the pattern (at$WHERE)"
+log "beside the disk: $PAIRS byte pairs, $SKIPS buffers read by others, $BREAKS breaks"
 
 # latency of a blocking register read: forwarded and kernel-served
 for a in $RNG $VBLK_ADDR; do
@@ -204,6 +236,8 @@ log "back to back at $RNG: $(echo "$out" | grep '^probe:')"
 kill -USR1 $DPID
 sleep 0.5
 log "daemon: $(grep 'hvd_rng: requests' $D1 | tail -n 1)"
+out=$(simirq_report) || fail "$out"
+log "$out"
 [ "$(stats $D1 injects)" -gt 0 ] 2>/dev/null || fail "the daemon injected nothing"
 [ "$(stats $D1 posted)" -gt 0 ] 2>/dev/null || fail "no posted notify reached the daemon"
 [ "$(stats $D1 bad)" = 0 ] || fail "the daemon saw $(stats $D1 bad) bad requests"
@@ -289,15 +323,15 @@ fi
 
 # 5. a third daemon serves again; teardown with it attached
 D3=$W/d3.log
-daemon $D3
+daemon $D3 -R 20
 echo 1 >$SIMD/zone1/rescan
 wait_rng yes || fail "no virtio_rng with the third daemon"
 name=$(tr ' ' '\n' <$HWRNG/rng_available | grep virtio_rng | head -n 1)
 [ "$(cat $HWRNG/rng_current)" = "$name" ] || echo "$name" >$HWRNG/rng_current
 timeout 10 dd if=/dev/hwrng of=$W/rng bs=1024 count=1 2>/dev/null
 counts $W/rng
-[ "$PAIRS" = 1023 ] && [ "$BREAKS" = 0 ] && pass "the third daemon serves /dev/hwrng" ||
-	fail "third daemon: $PAIRS byte pairs, $BREAKS breaks"
+[ "$PAIRS" = 1023 ] && [ "$BREAKS" = 0 ] && pass "the third daemon serves /dev/hwrng ($SKIPS buffers read by others)" ||
+	fail "third daemon: $PAIRS byte pairs, $BREAKS breaks (at$WHERE)"
 t0=$(ms)
 vblk_detach || fail "detach of the disk"
 log "detach: $(($(ms) - t0)) ms"

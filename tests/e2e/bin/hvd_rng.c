@@ -10,12 +10,20 @@
  * hvisor-tool include/hvisor.h, tools/virtio/virtio.c).
  *
  *   hvd_rng -z ZONE -a ADDR -i IRQ -m ZONE0_IPA:ZONEX_IPA:SIZE
- *           [-s SPIN_US] [-H N] [-r]
+ *           [-s SPIN_US] [-H N] [-R MS] [-r]
  *
  * -s: busy-poll the request ring this long (default 50 us) before going
  * to sleep on the eventfd; -H N: stop consuming requests after N of them
  * (the daemon hangs, requests stay owed; prints "hung" when it does);
- * -r: serve getrandom() bytes instead of the counter pattern.  The
+ * -r: serve getrandom() bytes instead of the counter pattern.
+ *
+ * Interrupts follow upstream's line model: one injection, then none until
+ * the guest's InterruptACK.  On GIC, hvisor drops an injection while the
+ * guest's handler for that irq runs (hv:src/device/irqchip/gicv3/
+ * mod.rs:288-301): a buffer used then is never signalled and the line
+ * model stalls the queue for good, as upstream's daemon does.  -R MS
+ * injects again every MS while the guest has not acknowledged, as
+ * hvisor.ko's own devices do (kernel/virtio/device.c).  The
  * pattern: the n-th byte the device ever serves is n & 0xff, so a reader
  * of the guest's /dev/hwrng sees bytes that count up by one.
  * Prints "hvd_rng: ready" when serving, the first access to each window
@@ -184,6 +192,7 @@ static struct {
 	uint8_t *ram;			/* zone RAM, mapped at zone0_ipa */
 	long spin_ns;
 	long hang_after;		/* -1: never */
+	long reinject_ns;		/* 0: never */
 	int random;
 } cfg = { .spin_ns = 50000, .hang_after = -1 };
 
@@ -193,6 +202,7 @@ static struct {
 	uint32_t dev_sel, drv_sel, queue_sel;
 	uint64_t drv_features;
 	int line;			/* injected, not acked yet */
+	uint64_t injected_ns;		/* when, last */
 	/* queue 0 */
 	uint32_t num, ready;
 	uint64_t desc_gpa, avail_gpa, used_gpa;
@@ -204,7 +214,7 @@ static struct {
 
 static struct {
 	unsigned long requests, blocking, posted, foreign, notifies;
-	unsigned long injects, merged, inject_errors, bad;
+	unsigned long injects, merged, reinjects, inject_errors, bad;
 	unsigned long long bytes;
 } st;
 
@@ -272,20 +282,15 @@ static void device_reset(void)
 	memset(&dev, 0, sizeof(dev));
 }
 
-/* Raise the device's interrupt: once, until the guest acks it. */
-static void inject(void)
+/* {zone, irq} on res_list, then FINISH_REQ.  0 or -1. */
+static int post_irq(void)
 {
 	uint32_t rear = res_rear;
 
-	dev.isr |= INT_VRING;
-	if (dev.line) {
-		st.merged++;
-		return;
-	}
 	while (((rear + 1) & (UP_MAX_REQ - 1)) ==
 	       __atomic_load_n(&bridge->res_front, __ATOMIC_ACQUIRE)) {
 		if (stop)
-			return;
+			return -1;
 		sched_yield();
 	}
 	bridge->res_list[rear].target_zone = cfg.zone;
@@ -297,10 +302,45 @@ static void inject(void)
 			continue;
 		fprintf(stderr, "hvd_rng: FINISH_REQ: %s\n", strerror(errno));
 		st.inject_errors++;
+		return -1;
+	}
+	dev.injected_ns = now_ns();
+	return 0;
+}
+
+/* Raise the device's interrupt: once, until the guest acks it. */
+static void inject(void)
+{
+	dev.isr |= INT_VRING;
+	if (dev.line) {
+		st.merged++;
 		return;
 	}
+	if (post_irq())
+		return;
 	dev.line = 1;
 	st.injects++;
+}
+
+/* -R: the guest has not acknowledged for that long: inject again. */
+static void reinject(uint64_t now)
+{
+	if (!cfg.reinject_ns || !dev.line ||
+	    now - dev.injected_ns < (uint64_t)cfg.reinject_ns)
+		return;
+	if (!post_irq())
+		st.reinjects++;
+}
+
+/* The poll() timeout until reinject() is due, or -1. */
+static int reinject_timeout(void)
+{
+	uint64_t now = now_ns(), due;
+
+	if (!cfg.reinject_ns || !dev.line)
+		return -1;
+	due = dev.injected_ns + cfg.reinject_ns;
+	return now >= due ? 0 : (int)((due - now + 999999) / 1000000);
 }
 
 static void fill(uint8_t *p, uint32_t len)
@@ -577,7 +617,7 @@ static void handle(const struct up_device_req *req)
  */
 static int consume(void)
 {
-	uint64_t idle = 0;
+	uint64_t idle = 0, now;
 	uint32_t rear;
 
 	__atomic_store_n(&bridge->need_wakeup, 0, __ATOMIC_RELAXED);
@@ -600,9 +640,11 @@ static int consume(void)
 		}
 		if (stop || dump)
 			return 0;
+		now = now_ns();
+		reinject(now);
 		if (!idle)
-			idle = now_ns();
-		if (now_ns() - idle < (uint64_t)cfg.spin_ns)
+			idle = now;
+		if (now - idle < (uint64_t)cfg.spin_ns)
 			continue;
 		__atomic_store_n(&bridge->need_wakeup, 1, __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -615,9 +657,10 @@ static int consume(void)
 
 static void print_stats(void)
 {
-	printf("hvd_rng: requests %lu blocking %lu posted %lu foreign %lu notifies %lu injects %lu merged %lu inject_errors %lu bad %lu bytes %llu\n",
+	printf("hvd_rng: requests %lu blocking %lu posted %lu foreign %lu notifies %lu injects %lu merged %lu reinjects %lu inject_errors %lu bad %lu bytes %llu\n",
 	       st.requests, st.blocking, st.posted, st.foreign, st.notifies,
-	       st.injects, st.merged, st.inject_errors, st.bad, st.bytes);
+	       st.injects, st.merged, st.reinjects, st.inject_errors, st.bad,
+	       st.bytes);
 }
 
 static void serve(void)
@@ -648,10 +691,11 @@ static void serve(void)
 		}
 		if (stop)
 			break;
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+		if (poll(&pfd, 1, reinject_timeout()) < 0 && errno != EINTR) {
 			perror("hvd_rng: poll");
 			break;
 		}
+		reinject(now_ns());
 	}
 	print_stats();
 }
@@ -696,7 +740,7 @@ static int try(const char *test, int argc, char **argv)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: hvd_rng -z ZONE -a ADDR -i IRQ -m ZONE0_IPA:ZONEX_IPA:SIZE [-s SPIN_US] [-H N] [-r]\n"
+		"usage: hvd_rng -z ZONE -a ADDR -i IRQ -m ZONE0_IPA:ZONEX_IPA:SIZE [-s SPIN_US] [-H N] [-R MS] [-r]\n"
 		"       hvd_rng -t init|mmap PHYS SIZE|zone_start|load_image\n");
 	exit(2);
 }
@@ -709,7 +753,7 @@ int main(int argc, char **argv)
 	void *p;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((c = getopt(argc, argv, "z:a:i:m:s:H:rt:")) != -1) {
+	while ((c = getopt(argc, argv, "z:a:i:m:s:H:R:rt:")) != -1) {
 		switch (c) {
 		case 'z':
 			cfg.zone = strtoul(optarg, NULL, 0);
@@ -738,6 +782,9 @@ int main(int argc, char **argv)
 			break;
 		case 'H':
 			cfg.hang_after = strtol(optarg, NULL, 0);
+			break;
+		case 'R':
+			cfg.reinject_ns = strtol(optarg, NULL, 0) * 1000000;
 			break;
 		case 'r':
 			cfg.random = 1;
