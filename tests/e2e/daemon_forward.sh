@@ -349,5 +349,8 @@ log "daemon: $(grep 'hvd_rng: requests' $D3 | tail -n 1)"
 [ "$(stats $D3 bad)" = 0 ] || fail "the third daemon saw bad requests"
 rmmod hvisor_sim || fail "rmmod hvisor_sim"
 rmmod hvisor || fail "rmmod hvisor"
-dmesg | grep -E 'soft lockup|hung_task|blocked for more' && fail "lockups in dmesg"
+if dmesg | grep -qE 'BUG:|WARNING:|soft lockup|blocked for more|rcu.*stall'; then
+	dmesg | grep -m 1 -A 30 -E 'BUG:|WARNING:|soft lockup|blocked for more|rcu.*stall'
+	fail "a kernel warning in dmesg"
+fi
 exit $FAILED

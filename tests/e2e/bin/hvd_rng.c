@@ -830,6 +830,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cfg.ram = p;
+	/* the device's window, as upstream's virtio_start() announces them */
+	bridge->mmio_addrs[0] = cfg.base;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&bridge->mmio_avail, 1, __ATOMIC_RELEASE);
 
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
