@@ -247,16 +247,18 @@ grep "foreign access" $D1 | grep -q " $blkwin\$" &&
 	fail "accesses to the disk at $blkwin reached the daemon"
 
 # 3. SIGKILL while the guest reads
-timeout 5 dd if=/dev/hwrng of=/dev/null bs=64 count=1000000 2>/dev/null &
+timeout 5 dd if=/dev/hwrng of=$W/r3 bs=64 2>/dev/null &
 RPID=$!
 sleep 0.5
 kill -0 $RPID 2>/dev/null || fail "the reader of /dev/hwrng ended early"
+n=$(stat -c %s $W/r3)
+[ "$n" -gt 0 ] || fail "the reader got nothing before the daemon's death"
 kill -KILL $DPID
 wait $DPID 2>/dev/null
 DPID=
 t0=$(ms)
 wait $RPID
-log "the reader ended $(($(ms) - t0)) ms after the daemon's death"
+log "the reader had $n bytes at the daemon's death, ended $(($(ms) - t0)) ms after it"
 t0=$(ms)
 v=$(raw_rd $RNG) || fail "raw read of $RNG after the daemon's death"
 t1=$(ms)

@@ -11,11 +11,15 @@
  *
  *   hvd_rng -z ZONE -a ADDR -i IRQ -m ZONE0_IPA:ZONEX_IPA:SIZE
  *           [-s SPIN_US] [-H N] [-R MS] [-r]
+ *           [-J ZONE:IRQ]...
  *
  * -s: busy-poll the request ring this long (default 50 us) before going
  * to sleep on the eventfd; -H N: stop consuming requests after N of them
  * (the daemon hangs, requests stay owed; prints "hung" when it does);
- * -r: serve getrandom() bytes instead of the counter pattern.
+ * -r: serve getrandom() bytes instead of the counter pattern; -J ZONE:IRQ
+ * (up to 8): on SIGUSR2, put these {zone, irq} on res_list and call
+ * FINISH_REQ, as a buggy or hostile daemon would, and print
+ * "inject: OK|ERRNO".
  *
  * Interrupts follow upstream's line model: one injection, then none until
  * the guest's InterruptACK.  On GIC, hvisor drops an injection while the
@@ -193,6 +197,8 @@ static struct {
 	long spin_ns;
 	long hang_after;		/* -1: never */
 	long reinject_ns;		/* 0: never */
+	struct up_device_res extra[8];	/* -J */
+	unsigned int nextra;
 	int random;
 } cfg = { .spin_ns = 50000, .hang_after = -1 };
 
@@ -221,7 +227,7 @@ static struct {
 static struct up_virtio_bridge *bridge;
 static int hv_fd, efd;
 static uint32_t req_front, res_rear;
-static volatile sig_atomic_t stop, dump;
+static volatile sig_atomic_t stop, dump, extra;
 
 static void on_signal(int sig)
 {
@@ -229,6 +235,8 @@ static void on_signal(int sig)
 
 	if (sig == SIGUSR1)
 		dump = 1;
+	else if (sig == SIGUSR2)
+		extra = 1;
 	else
 		stop = 1;
 	/* wake the main loop; write() is async-signal-safe */
@@ -282,24 +290,39 @@ static void device_reset(void)
 	memset(&dev, 0, sizeof(dev));
 }
 
-/* {zone, irq} on res_list, then FINISH_REQ.  0 or -1. */
+/* @n {zone, irq} on res_list, then FINISH_REQ.  0 or -1 (errno). */
+static int post_res(const struct up_device_res *res, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t rear = res_rear;
+
+		while (((rear + 1) & (UP_MAX_REQ - 1)) ==
+		       __atomic_load_n(&bridge->res_front, __ATOMIC_ACQUIRE)) {
+			if (stop) {
+				errno = EINTR;
+				return -1;
+			}
+			sched_yield();
+		}
+		bridge->res_list[rear] = res[i];
+		res_rear = (rear + 1) & (UP_MAX_REQ - 1);
+		__atomic_store_n(&bridge->res_rear, res_rear,
+				 __ATOMIC_RELEASE);
+	}
+	while (ioctl(hv_fd, UP_FINISH_REQ) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+/* Our own {zone, irq}. */
 static int post_irq(void)
 {
-	uint32_t rear = res_rear;
+	struct up_device_res res = { cfg.zone, cfg.irq };
 
-	while (((rear + 1) & (UP_MAX_REQ - 1)) ==
-	       __atomic_load_n(&bridge->res_front, __ATOMIC_ACQUIRE)) {
-		if (stop)
-			return -1;
-		sched_yield();
-	}
-	bridge->res_list[rear].target_zone = cfg.zone;
-	bridge->res_list[rear].irq_id = cfg.irq;
-	res_rear = (rear + 1) & (UP_MAX_REQ - 1);
-	__atomic_store_n(&bridge->res_rear, res_rear, __ATOMIC_RELEASE);
-	while (ioctl(hv_fd, UP_FINISH_REQ) < 0) {
-		if (errno == EINTR)
-			continue;
+	if (post_res(&res, 1)) {
 		fprintf(stderr, "hvd_rng: FINISH_REQ: %s\n", strerror(errno));
 		st.inject_errors++;
 		return -1;
@@ -613,7 +636,8 @@ static void handle(const struct up_device_req *req)
 /*
  * Take the requests on the ring, spin cfg.spin_ns for more, then ask for
  * a wake-up (need_wakeup, the Dekker step with hvisor's producer) and
- * return to sleep.  Returns 1 if the daemon is to hang now.
+ * return to sleep: 0.  1: the daemon is to hang now; 2: a signal wants
+ * something done, the ring must be looked at again before sleeping.
  */
 static int consume(void)
 {
@@ -638,8 +662,8 @@ static int consume(void)
 			idle = 0;
 			continue;
 		}
-		if (stop || dump)
-			return 0;
+		if (stop || dump || extra)
+			return 2;
 		now = now_ns();
 		reinject(now);
 		if (!idle)
@@ -667,6 +691,7 @@ static void serve(void)
 {
 	struct pollfd pfd = { .fd = efd, .events = POLLIN };
 	uint64_t cnt;
+	int r;
 
 	req_front = __atomic_load_n(&bridge->req_front, __ATOMIC_RELAXED) &
 		    (UP_MAX_REQ - 1);
@@ -678,7 +703,8 @@ static void serve(void)
 		/* drain the counter, then look at the ring */
 		while (read(efd, &cnt, sizeof(cnt)) == sizeof(cnt))
 			;
-		if (consume()) {
+		r = consume();
+		if (r == 1) {
 			printf("hvd_rng: hung after %lu requests\n",
 			       st.requests);
 			while (!stop)
@@ -689,8 +715,15 @@ static void serve(void)
 			dump = 0;
 			print_stats();
 		}
+		if (extra) {
+			extra = 0;
+			printf("inject: %s\n", post_res(cfg.extra, cfg.nextra) ?
+			       errno_name(errno) : "OK");
+		}
 		if (stop)
 			break;
+		if (r == 2)
+			continue;	/* need_wakeup is 0: no eventfd for us */
 		if (poll(&pfd, 1, reinject_timeout()) < 0 && errno != EINTR) {
 			perror("hvd_rng: poll");
 			break;
@@ -740,7 +773,7 @@ static int try(const char *test, int argc, char **argv)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: hvd_rng -z ZONE -a ADDR -i IRQ -m ZONE0_IPA:ZONEX_IPA:SIZE [-s SPIN_US] [-H N] [-R MS] [-r]\n"
+		"usage: hvd_rng -z ZONE -a ADDR -i IRQ -m ZONE0_IPA:ZONEX_IPA:SIZE [-s SPIN_US] [-H N] [-R MS] [-r] [-J ZONE:IRQ]...\n"
 		"       hvd_rng -t init|mmap PHYS SIZE|zone_start|load_image\n");
 	exit(2);
 }
@@ -753,7 +786,7 @@ int main(int argc, char **argv)
 	void *p;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((c = getopt(argc, argv, "z:a:i:m:s:H:R:rt:")) != -1) {
+	while ((c = getopt(argc, argv, "z:a:i:m:s:H:R:J:rt:")) != -1) {
 		switch (c) {
 		case 'z':
 			cfg.zone = strtoul(optarg, NULL, 0);
@@ -785,6 +818,15 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			cfg.reinject_ns = strtol(optarg, NULL, 0) * 1000000;
+			break;
+		case 'J':
+			if (cfg.nextra == 8)
+				usage();
+			cfg.extra[cfg.nextra].target_zone =
+				strtoul(optarg, &end, 0);
+			if (*end++ != ':')
+				usage();
+			cfg.extra[cfg.nextra++].irq_id = strtoul(end, NULL, 0);
 			break;
 		case 'r':
 			cfg.random = 1;
@@ -838,6 +880,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	serve();
 	return 0;
 }
