@@ -49,6 +49,8 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
+#include "../common/virtio_limits.h"
+#include "arch.h"
 #include "bridge.h"
 #include "bridge_ring.h"
 #include "compat.h"
@@ -507,7 +509,7 @@ static long hv_upd_finish_req(struct file *file)
 	struct hv_device_res res[HV_BRIDGE_MAX_REQ];
 	unsigned int n = 0, i;
 	long ret = 0, err;
-	u32 zones;
+	u32 zones, irq_min, irq_max;
 
 	spin_lock_irq(&hv_upd.lock);
 	if (hv_upd.owner != file) {
@@ -523,11 +525,22 @@ static long hv_upd_finish_req(struct file *file)
 	hv_upd_flush_backlog_locked();
 	spin_unlock_irq(&hv_upd.lock);
 
+	/* what hvisor can inject; beyond, it drops, or panics (x86) */
+	if (!hv_virtio_irq_range(hvisor_arch_id(), &irq_min, &irq_max))
+		return -ENODEV;
 	for (i = 0; i < n; i++) {
 		if (res[i].target_zone >= HVISOR_MAX_ZONES ||
 		    !(zones & BIT(res[i].target_zone))) {
 			pr_warn_ratelimited("upstream daemon: interrupt %u for zone %u refused: it was given no access of that zone\n",
 					    res[i].irq_id, res[i].target_zone);
+			continue;
+		}
+		if (res[i].irq_id < irq_min || res[i].irq_id > irq_max) {
+			pr_warn_ratelimited("upstream daemon: interrupt %u for zone %u refused: hvisor injects %u to %u here\n",
+					    res[i].irq_id, res[i].target_zone,
+					    irq_min, irq_max);
+			if (!ret)
+				ret = -ERANGE;
 			continue;
 		}
 		err = hvisor_bridge_inject(res[i].target_zone, res[i].irq_id);
