@@ -72,3 +72,36 @@ void hvisor_ring_set_wakeup(struct hv_virtio_bridge *b, bool armed)
 	/* seen before any request we look at from now on */
 	smp_mb();
 }
+
+int hvisor_ring_push_req(struct hv_virtio_bridge *b,
+			 const struct hv_device_req *req)
+{
+	/* only we write req_rear */
+	u32 rear = READ_ONCE(b->req_rear) & HV_RING_MASK;
+	/* the daemon has finished reading the slots before req_front */
+	u32 front = smp_load_acquire(&b->req_front) & HV_RING_MASK;
+
+	if (((rear + 1) & HV_RING_MASK) == front)
+		return -ENOSPC;
+	memcpy(&b->req_list[rear], req, sizeof(*req));
+	/* the slot is written before the daemon can see it */
+	smp_store_release(&b->req_rear, (rear + 1) & HV_RING_MASK);
+	return 0;
+}
+
+bool hvisor_ring_pop_res(struct hv_virtio_bridge *b, struct hv_device_res *res)
+{
+	/* only we write res_front */
+	u32 front = READ_ONCE(b->res_front) & HV_RING_MASK;
+	/* pairs with the daemon's "write slot; barrier; store res_rear" */
+	u32 rear = smp_load_acquire(&b->res_rear) & HV_RING_MASK;
+
+	if (front == rear)
+		return false;
+	memcpy(res, &b->res_list[front], sizeof(*res));
+	/* the copy is the only read of the slot: no refetch after this */
+	barrier();
+	/* our read of the slot completes before the daemon may refill it */
+	smp_store_release(&b->res_front, (front + 1) & HV_RING_MASK);
+	return true;
+}

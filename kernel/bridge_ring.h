@@ -51,4 +51,19 @@ int hvisor_ring_complete_cfg(struct hv_virtio_bridge *b, u64 cpu, u64 value);
  */
 void hvisor_ring_set_wakeup(struct hv_virtio_bridge *b, bool armed);
 
+/*
+ * The other side, played on the shadow page of upstream's daemon
+ * (updaemon.c), where hvisor.ko is the hypervisor and the daemon consumes
+ * req_list and produces res_list.  The daemon is a userspace process: it
+ * may write any value into any field, so every index is masked and a slot
+ * is copied once.
+ */
+
+/* Queue @req; -ENOSPC if req_list is full. */
+int hvisor_ring_push_req(struct hv_virtio_bridge *b,
+			 const struct hv_device_req *req);
+
+/* Take the oldest response into @res; false if res_list is empty. */
+bool hvisor_ring_pop_res(struct hv_virtio_bridge *b, struct hv_device_res *res);
+
 #endif /* _HVISOR_BRIDGE_RING_H */

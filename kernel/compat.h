@@ -137,4 +137,11 @@ typedef struct ktermios hv_old_termios_t;
 #define hv_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
 #endif
 
+/* eventfd_signal() lost its count argument in 6.8: it always added 1. */
+#if HV_KERNEL_AT_LEAST(6, 8)
+#define hv_eventfd_signal(ctx)	eventfd_signal(ctx)
+#else
+#define hv_eventfd_signal(ctx)	eventfd_signal((ctx), 1)
+#endif
+
 #endif /* HVISOR_COMPAT_H */

@@ -20,6 +20,7 @@
 #include "bridge.h"
 #include "ivc/ivc.h"
 #include "seam_internal.h"
+#include "updaemon.h"
 #include "zone_internal.h"
 #include "virtio/attach.h"
 #include "virtio/console_tty.h"
@@ -36,6 +37,10 @@
 static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
+
+	/* upstream hvisor-tool's numbers, for its daemon (updaemon.h) */
+	if (_IOC_TYPE(cmd) == HVISOR_UP_IOCTL_TYPE)
+		return hvisor_updaemon_ioctl(file, cmd, arg);
 
 	/*
 	 * HVISOR_ZONE_START_V1 has ZONE_START's key: its handler tells them
@@ -67,9 +72,17 @@ static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+static int hv_release(struct inode *inode, struct file *file)
+{
+	hvisor_updaemon_release(file);
+	return 0;
+}
+
 static const struct file_operations hv_fops = {
 	.owner		= THIS_MODULE,
 	.unlocked_ioctl	= hv_ioctl,
+	.mmap		= hvisor_updaemon_mmap,
+	.release	= hv_release,
 	/* every ioctl struct has the same layout for 32- and 64-bit tasks */
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
@@ -90,6 +103,7 @@ static int hv_up(const char *name)
 		pr_err("%s: cannot start the virtio bridge: %d\n", name, ret);
 		return ret;
 	}
+	hvisor_updaemon_start();	/* forwarding to upstream's daemon */
 	hvisor_ivc_start();	/* zone 0's channels, if it reports any */
 	return 0;
 }
@@ -111,6 +125,7 @@ static void hv_going(void)
 static void hv_down(bool native)
 {
 	hvisor_ivc_stop();
+	hvisor_updaemon_stop();	/* while its owed answers can still be given */
 	hvisor_bridge_stop(!native);
 }
 

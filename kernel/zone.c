@@ -72,8 +72,7 @@ static long hv_zone_hv_error(const char *what, u32 zone_id, long ret)
 	return ret;
 }
 
-/* CONFIG_CHECK: the zone_config magic of the hypervisor underneath. */
-static long hv_get_config_magic(u64 *out)
+long hvisor_zone_config_magic(u64 *out)
 {
 	u64 *magic;
 	long ret;
@@ -103,7 +102,7 @@ long hvisor_ioctl_get_info(void __user *uarg)
 	ret = hvisor_hv_check();
 	if (ret)
 		return ret;
-	ret = hv_get_config_magic(&info.config_magic);
+	ret = hvisor_zone_config_magic(&info.config_magic);
 	if (ret)
 		return ret;
 
@@ -278,7 +277,7 @@ static long hv_zone_start(const struct hvisor_zone_start *zs)
 	 * here and not taken from the tool; hvisor itself only compares the
 	 * size (zone-config-abi.md section 0; hv:src/hypercall/mod.rs:187-196).
 	 */
-	ret = hv_get_config_magic(&magic);
+	ret = hvisor_zone_config_magic(&magic);
 	if (ret)
 		return ret;
 	if (!hv_config_magic_known(magic)) {
@@ -433,6 +432,44 @@ long hvisor_ioctl_zone_start(void __user *uarg)
 	return hv_zone_start(&zs);
 }
 
+long hvisor_zone_shutdown(u32 zone_id)
+{
+	long ret;
+
+	ret = hvisor_hv_check();
+	if (ret)
+		return ret;
+	if (zone_id == 0) {
+		pr_err("zone 0: zone_id: the root zone cannot be shut down\n");
+		return -EPERM;
+	}
+
+	ret = mutex_lock_killable(&hv_zone_ops_lock);
+	if (ret)
+		return ret;
+	ret = hvisor_hv_call(HV_HC_ZONE_SHUTDOWN, zone_id, 0);
+	if (ret == -EINVAL) {
+		pr_err("zone %u: shutdown: hypervisor: no such zone\n",
+		       zone_id);
+	} else if (ret < 0) {
+		ret = hv_zone_hv_error("shutdown", zone_id, ret);
+	} else {
+		ret = 0;
+		/*
+		 * After the hypercall: until the zone is stopped its drivers
+		 * may still need their devices (to reset them, for one).
+		 * Then no driver is left to acknowledge anything: the devices
+		 * are quiesced at once and stay attached, for a restart of
+		 * the zone or a detach.
+		 */
+		hvisor_virtio_zone_stopped(zone_id);
+		hvisor_zone_stopped(zone_id);
+		pr_info("zone %u shut down\n", zone_id);
+	}
+	mutex_unlock(&hv_zone_ops_lock);
+	return ret;
+}
+
 long hvisor_ioctl_zone_shutdown(void __user *uarg)
 {
 	struct hvisor_zone_id zid;
@@ -443,38 +480,19 @@ long hvisor_ioctl_zone_shutdown(void __user *uarg)
 	ret = hvisor_copy_arg(&zid, sizeof(zid), uarg);
 	if (ret)
 		return ret;
-	ret = hvisor_hv_check();
-	if (ret)
-		return ret;
-	if (zid.zone_id == 0) {
-		pr_err("zone 0: zone_id: the root zone cannot be shut down\n");
-		return -EPERM;
-	}
+	return hvisor_zone_shutdown(zid.zone_id);
+}
 
-	ret = mutex_lock_killable(&hv_zone_ops_lock);
-	if (ret)
-		return ret;
-	ret = hvisor_hv_call(HV_HC_ZONE_SHUTDOWN, zid.zone_id, 0);
-	if (ret == -EINVAL) {
-		pr_err("zone %u: shutdown: hypervisor: no such zone\n",
-		       zid.zone_id);
-	} else if (ret < 0) {
-		ret = hv_zone_hv_error("shutdown", zid.zone_id, ret);
-	} else {
-		ret = 0;
-		/*
-		 * After the hypercall: until the zone is stopped its drivers
-		 * may still need their devices (to reset them, for one).
-		 * Then no driver is left to acknowledge anything: the devices
-		 * are quiesced at once and stay attached, for a restart of
-		 * the zone or a detach.
-		 */
-		hvisor_virtio_zone_stopped(zid.zone_id);
-		hvisor_zone_stopped(zid.zone_id);
-		pr_info("zone %u shut down\n", zid.zone_id);
-	}
-	mutex_unlock(&hv_zone_ops_lock);
-	return ret;
+long hvisor_zone_list(struct hv_zone_info **listp)
+{
+	long n = hvisor_hv_check();
+
+	if (n)
+		return n;
+	n = hv_get_zone_list(listp);
+	if (n >= 0)
+		hv_zones_sync(*listp, n);
+	return n;
 }
 
 long hvisor_ioctl_zone_list(void __user *uarg)
@@ -488,14 +506,9 @@ long hvisor_ioctl_zone_list(void __user *uarg)
 	n = hvisor_copy_arg(&zl, sizeof(zl), uarg);
 	if (n)
 		return n;
-	n = hvisor_hv_check();
-	if (n)
-		return n;
-
-	n = hv_get_zone_list(&list);
+	n = hvisor_zone_list(&list);
 	if (n < 0)
 		return n;
-	hv_zones_sync(list, n);
 
 	cap = min_t(u32, zl.count, HVISOR_MAX_ZONES);
 	zl.count = min_t(u32, cap, n);

@@ -42,6 +42,17 @@ int hvisor_zone_holds(u32 id, u64 start, u64 size);
 /* Forget the zones started through a hypervisor that just went away. */
 void hvisor_zones_hv_gone(void);
 
+/*
+ * What the ioctls below do, for callers with their own argument format
+ * (updaemon.c plays upstream's): the hypervisor's CONFIG_MAGIC_VERSION;
+ * its zone list (a kcalloc'd array, reconciled with ours; returns the
+ * count or -errno); the shutdown of zone @zone_id (not 0).  Each checks
+ * that a hypervisor is there; -errno after one dmesg line.
+ */
+long hvisor_zone_config_magic(u64 *out);
+long hvisor_zone_list(struct hv_zone_info **listp);
+long hvisor_zone_shutdown(u32 zone_id);
+
 /* The ioctls of /dev/hvisor (kernel/zone.c). */
 long hvisor_ioctl_get_info(void __user *uarg);
 long hvisor_ioctl_zone_start(void __user *uarg);

@@ -217,6 +217,67 @@ static void bridge_ring_wakeup_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->need_wakeup, 0);
 }
 
+/*
+ * The shadow page of upstream's daemon, where we play hvisor: what
+ * hvisor_ring_push_req() queues, a consumer takes in order, and the ring
+ * holds 31; what the daemon pushes on res_list comes out in order.
+ */
+static void bridge_ring_shadow_fifo_test(struct kunit *test)
+{
+	struct hv_virtio_bridge *b = hv_test_bridge(test);
+	struct hv_device_req req = { .size = 4, .src_zone = 1 };
+	struct hv_device_res res;
+	unsigned int i;
+
+	for (i = 0; i < HV_BRIDGE_MAX_REQ - 1; i++) {
+		req.address = 0x1000 + i;
+		req.src_cpu = i;
+		KUNIT_ASSERT_EQ(test, hvisor_ring_push_req(b, &req), 0);
+	}
+	KUNIT_EXPECT_EQ(test, hvisor_ring_push_req(b, &req), -ENOSPC);
+	for (i = 0; i < HV_BRIDGE_MAX_REQ - 1; i++) {
+		KUNIT_ASSERT_TRUE(test, hvisor_ring_pop_req(b, &req));
+		KUNIT_EXPECT_EQ(test, req.address, 0x1000ULL + i);
+		KUNIT_EXPECT_EQ(test, req.src_cpu, (u64)i);
+	}
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_pop_req(b, &req));
+
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_pop_res(b, &res));
+	KUNIT_ASSERT_EQ(test, hvisor_ring_push_res(b, 1, 76), 0);
+	KUNIT_ASSERT_EQ(test, hvisor_ring_push_res(b, 2, 77), 0);
+	KUNIT_ASSERT_TRUE(test, hvisor_ring_pop_res(b, &res));
+	KUNIT_EXPECT_EQ(test, res.target_zone, 1u);
+	KUNIT_EXPECT_EQ(test, res.irq_id, 76u);
+	KUNIT_ASSERT_TRUE(test, hvisor_ring_pop_res(b, &res));
+	KUNIT_EXPECT_EQ(test, res.irq_id, 77u);
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_pop_res(b, &res));
+}
+
+/*
+ * A daemon may write anything into its page: garbage indices are masked,
+ * every slot read or written lies inside its list.
+ */
+static void bridge_ring_shadow_hostile_test(struct kunit *test)
+{
+	struct hv_virtio_bridge *b = hv_test_bridge(test);
+	struct hv_device_req req = { .address = 0x50, .size = 4 };
+	struct hv_device_res res;
+
+	b->res_rear = 0xffffffe1;	/* masked: 1 */
+	b->res_list[0].irq_id = 42;
+	KUNIT_ASSERT_TRUE(test, hvisor_ring_pop_res(b, &res));
+	KUNIT_EXPECT_EQ(test, res.irq_id, 42u);
+	KUNIT_EXPECT_EQ(test, b->res_front, 1u);
+	KUNIT_EXPECT_FALSE(test, hvisor_ring_pop_res(b, &res));
+
+	b->req_front = 0xffffffe0;	/* masked: 0, as rear: empty */
+	KUNIT_ASSERT_EQ(test, hvisor_ring_push_req(b, &req), 0);
+	KUNIT_EXPECT_EQ(test, b->req_rear, 1u);
+	KUNIT_EXPECT_EQ(test, b->req_list[0].address, 0x50ULL);
+	b->req_front = 2;		/* the daemon claims to be ahead: full */
+	KUNIT_EXPECT_EQ(test, hvisor_ring_push_req(b, &req), -ENOSPC);
+}
+
 static struct kunit_case bridge_ring_cases[] = {
 	KUNIT_CASE(bridge_ring_empty_test),
 	KUNIT_CASE(bridge_ring_fifo_test),
@@ -227,6 +288,8 @@ static struct kunit_case bridge_ring_cases[] = {
 	KUNIT_CASE(bridge_ring_bad_cpu_test),
 	KUNIT_CASE(bridge_ring_index_mask_test),
 	KUNIT_CASE(bridge_ring_wakeup_test),
+	KUNIT_CASE(bridge_ring_shadow_fifo_test),
+	KUNIT_CASE(bridge_ring_shadow_hostile_test),
 	{}
 };
 
