@@ -366,7 +366,8 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 	if (!file)
 		return usage("virtio %s: missing <virtio_cfg.json>", cmd);
 	if (o.daemon_config && o.skip_unsupported)
-		return usage("virtio attach: --daemon-config and --skip-unsupported exclude each other");
+		return usage("virtio attach: %s and %s exclude each other",
+			     "--daemon-config", "--skip-unsupported");
 	if (attach)
 		return virtio_attach_cmd(file, &o);
 	return virtio_check_cmd(file, &o);

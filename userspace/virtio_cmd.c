@@ -130,8 +130,8 @@ static const char *tap_conflict(const char *name)
 }
 
 /* Devices for a daemon that --skip-unsupported skips: a note each. */
-static void skipped(const struct virtio_json *v, const struct vzone_cfg *z,
-		    const struct virtio_opts *o)
+static void note_skipped(const struct virtio_json *v,
+			 const struct vzone_cfg *z, const struct virtio_opts *o)
 {
 	const struct vdev_cfg *d;
 	unsigned int i;
@@ -164,7 +164,7 @@ static int check_backends(const struct virtio_json *v, unsigned int *nr,
 		if (zone_id >= 0 && v->zones[zi].id != (u32)zone_id)
 			continue;
 		n++;
-		skipped(v, &v->zones[zi], o);
+		note_skipped(v, &v->zones[zi], o);
 		for (i = 0; i < v->zones[zi].nr_devices; i++)
 			total += to_attach(&v->zones[zi].devices[i], o);
 	}
@@ -792,13 +792,15 @@ static void print_daemon(unsigned int count, const char *file)
 	if (!count)
 		return;
 	if (file) {
-		printf("%u device%s left for a daemon, written to %s: serve %s with upstream's 'hvisor virtio start %s'\n",
-		       count, count == 1 ? "" : "s", file,
-		       count == 1 ? "it" : "them", file);
+		fprintf(stdout,
+			"%u device%s left for a daemon, written to %s: serve %s with upstream's 'hvisor virtio start %s'\n",
+			count, count == 1 ? "" : "s", file,
+			count == 1 ? "it" : "them", file);
 		return;
 	}
-	printf("%u device%s left for a daemon: write %s config with --daemon-config <file>, then run upstream's 'hvisor virtio start <file>'\n",
-	       count, count == 1 ? "" : "s", count == 1 ? "its" : "their");
+	fprintf(stdout,
+		"%u device%s left for a daemon: write %s config with --daemon-config <file>, then run upstream's 'hvisor virtio start <file>'\n",
+		count, count == 1 ? "" : "s", count == 1 ? "its" : "their");
 }
 
 int virtio_attach_cmd(const char *file, const struct virtio_opts *o)
@@ -832,7 +834,7 @@ int virtio_attach_cmd(const char *file, const struct virtio_opts *o)
 	for (zi = 0; zi < n; zi++) {
 		unsigned int i;
 
-		skipped(v, a[zi].z, o);
+		note_skipped(v, a[zi].z, o);
 		for (i = 0; i < a[zi].z->nr_devices; i++)
 			total += to_attach(&a[zi].z->devices[i], o);
 	}

@@ -325,7 +325,7 @@ static ssize_t queue_sizes_show(struct kobject *kobj,
 
 static struct kobj_attribute hv_attr_queue_sizes = __ATTR_RO(queue_sizes);
 
-/* What serves @vn now, into @buf (64 bytes). */
+/* What serves @vn now, into @buf. */
 static void hv_vnode_backend(struct hv_vnode *vn, char *buf, size_t size)
 {
 	if (vn->type->backend_now)
