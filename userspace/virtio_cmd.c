@@ -639,6 +639,17 @@ static void print_attached(int hvfd, struct attach_zone *a,
 	free(info);
 }
 
+/* Does zone @a attach a device served by a daemon? */
+static bool zone_has_daemon(const struct attach_zone *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr; i++)
+		if (a->devs[i].flags & HVISOR_VIRTIO_F_DAEMON)
+			return true;
+	return false;
+}
+
 /* "0x..." as upstream reads any number: addresses past 2^31 need a string */
 static cJSON *hex_string(u64 v)
 {
@@ -738,8 +749,8 @@ static int daemon_config_write(const struct attach_zone *a,
 			       unsigned int nr_zones, const char *tmp)
 {
 	cJSON *root, *zones, *zone;
-	unsigned int zi, i, n;
 	char *text = NULL;
+	unsigned int zi;
 	FILE *f;
 	int err;
 
@@ -748,9 +759,7 @@ static int daemon_config_write(const struct attach_zone *a,
 	if (!zones)
 		goto oom;
 	for (zi = 0; zi < nr_zones; zi++) {
-		for (i = n = 0; i < a[zi].nr; i++)
-			n += !!(a[zi].devs[i].flags & HVISOR_VIRTIO_F_DAEMON);
-		if (!n)
+		if (!zone_has_daemon(&a[zi]))
 			continue;
 		zone = daemon_zone(&a[zi]);
 		if (!zone || !cJSON_AddItemToArray(zones, zone)) {
@@ -810,7 +819,7 @@ int virtio_attach_cmd(const char *file, const struct virtio_opts *o)
 	struct hvisor_info info;
 	struct virtio_json *v;
 	unsigned int zi, n = 0, total = 0, daemon = 0;
-	int hvfd = -1, ret = 1;
+	int hvfd = -1, ret = 1, err;
 	char *tmp = NULL;
 
 	v = virtio_json_parse(file);
@@ -876,9 +885,14 @@ int virtio_attach_cmd(const char *file, const struct virtio_opts *o)
 		req.nr_devices = a[zi].nr;
 		req.devices = (uintptr_t)a[zi].devs;
 		if (ioctl(hvfd, HVISOR_VIRTIO_ATTACH, &req)) {
+			err = errno;
 			fprintf(stderr,
 				"hvisor: virtio attach: %s: zone %u: %s (see dmesg for the reason)\n",
-				file, a[zi].z->id, strerror(errno));
+				file, a[zi].z->id, strerror(err));
+			/* the types it does not serve, without the flag */
+			if (err == EOPNOTSUPP && zone_has_daemon(&a[zi]))
+				fprintf(stderr,
+					"hvisor: virtio attach: this hvisor.ko may predate devices served by a daemon (--skip-unsupported attaches the others)\n");
 			rollback(hvfd, a, n);
 			goto out_tmp;
 		}

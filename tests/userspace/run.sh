@@ -1516,6 +1516,11 @@ PY
 	else
 		fail "virtio attach --daemon-config, attach refused: no file left"
 	fi
+	vfake "virtio attach: an older hvisor.ko refuses the gpu, with a hint" 1 "" \
+		"hvisor: virtio attach: vgood/with-gpu.json: zone 3: Operation not supported (see dmesg for the reason)
+hvisor: virtio attach: this hvisor.ko may predate devices served by a daemon (--skip-unsupported attaches the others)" \
+		"$GPU_ATTACH" FAKE_VIRTIO_FAIL_ZONE=3 FAKE_ERRNO=95 -- \
+		virtio attach vgood/with-gpu.json
 	vfake "virtio attach --daemon-config without a device for a daemon" 1 "" \
 		"hvisor: vgood/blk-queues.json: no device for a daemon (gpu, scmi): --daemon-config daemon.json would have none" \
 		"" -- virtio attach vgood/blk-queues.json --daemon-config daemon.json
