@@ -83,11 +83,18 @@ static struct {
 	bool polled;		/* the hypervisor never wakes the consumer */
 	bool running;
 	struct irq_work recheck;	/* after the wake-up irq */
+	/*
+	 * Orders the starts of timer against its callback's restart: a
+	 * timer started again while its callback runs on another cpu must
+	 * not be forwarded by that callback.
+	 */
+	raw_spinlock_t timer_lock;
 	struct hrtimer timer;		/* safety / polled mode / budget */
 } hv_bridge = {
 	.lock = __MUTEX_INITIALIZER(hv_bridge.lock),
 	.req_lock = __SPIN_LOCK_UNLOCKED(hv_bridge.req_lock),
 	.res_lock = __SPIN_LOCK_UNLOCKED(hv_bridge.res_lock),
+	.timer_lock = __RAW_SPIN_LOCK_UNLOCKED(hv_bridge.timer_lock),
 };
 
 static void hv_bridge_handle(struct hv_virtio_bridge *b,
@@ -143,8 +150,12 @@ static bool hv_bridge_drain(void)
 /* Requests are left over: the timer takes them, soon. */
 static void hv_bridge_more(void)
 {
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&hv_bridge.timer_lock, flags);
 	hrtimer_start(&hv_bridge.timer, ns_to_ktime(HV_BRIDGE_MORE_NS),
 		      HRTIMER_MODE_REL_HARD);
+	raw_spin_unlock_irqrestore(&hv_bridge.timer_lock, flags);
 }
 
 static irqreturn_t hv_bridge_irq(int irq, void *data)
@@ -173,12 +184,22 @@ static ktime_t hv_bridge_period(void)
 
 static enum hrtimer_restart hv_bridge_timer(struct hrtimer *t)
 {
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	unsigned long flags;
+	bool more;
+
 	if (!READ_ONCE(hv_bridge.running))
-		return HRTIMER_NORESTART;
-	hrtimer_forward_now(t, hv_bridge_drain() ?
-			    ns_to_ktime(HV_BRIDGE_MORE_NS) :
-			    hv_bridge_period());
-	return HRTIMER_RESTART;
+		return ret;
+	more = hv_bridge_drain();
+	raw_spin_lock_irqsave(&hv_bridge.timer_lock, flags);
+	/* hv_bridge_more() started it again meanwhile: it is armed */
+	if (!hrtimer_is_queued(t)) {
+		hrtimer_forward_now(t, more ? ns_to_ktime(HV_BRIDGE_MORE_NS) :
+				    hv_bridge_period());
+		ret = HRTIMER_RESTART;
+	}
+	raw_spin_unlock_irqrestore(&hv_bridge.timer_lock, flags);
+	return ret;
 }
 
 int hvisor_bridge_start(void)

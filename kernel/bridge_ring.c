@@ -73,10 +73,15 @@ void hvisor_ring_set_wakeup(struct hv_virtio_bridge *b, bool armed)
 	smp_mb();
 }
 
+/*
+ * On the shadow page the daemon could write our indices too: each is
+ * masked, so a garbled one misorders the daemon's own requests and
+ * nothing else.
+ */
 int hvisor_ring_push_req(struct hv_virtio_bridge *b,
 			 const struct hv_device_req *req)
 {
-	/* only we write req_rear */
+	/* we write req_rear */
 	u32 rear = READ_ONCE(b->req_rear) & HV_RING_MASK;
 	/* the daemon has finished reading the slots before req_front */
 	u32 front = smp_load_acquire(&b->req_front) & HV_RING_MASK;
@@ -91,7 +96,7 @@ int hvisor_ring_push_req(struct hv_virtio_bridge *b,
 
 bool hvisor_ring_pop_res(struct hv_virtio_bridge *b, struct hv_device_res *res)
 {
-	/* only we write res_front */
+	/* we write res_front */
 	u32 front = READ_ONCE(b->res_front) & HV_RING_MASK;
 	/* pairs with the daemon's "write slot; barrier; store res_rear" */
 	u32 rear = smp_load_acquire(&b->res_rear) & HV_RING_MASK;

@@ -15,9 +15,23 @@
  * given as 0 (one line in dmesg): a hung daemon must not hold a vCPU
  * forever.
  *
+ * Which accesses it gets: those of the devices declared for it (a device
+ * of hvisor.ko whose take op forwards, kernel/virtio/forward.c) and those
+ * in the windows it announced itself (mmio_addrs[] once mmio_avail is set,
+ * HV_UPD_WINDOW bytes each, as upstream's daemon does after it created its
+ * devices).  Any other access is answered here as for an absent device:
+ * upstream's daemon answers an address it does not serve with a cfg
+ * completion even for a posted access, which would move cfg_flags for an
+ * access that owes none.
+ *
+ * cfg_flags[cpu] counts the daemon's answers for that cpu, in the order
+ * of that cpu's blocking accesses on the ring (one at a time per cpu, as
+ * hvisor's vCPU waits).  Each is given a sequence number, and it is
+ * answered when cfg_flags reaches it: a late answer to an access that
+ * timed out cannot release the next one early.
+ *
  * What the daemon writes is not trusted: ring indices are masked, slots
- * copied once, responses for zone 0 or beyond HVISOR_MAX_ZONES dropped,
- * and a cfg_flags change counts only for a cpu it owes an answer to.
+ * copied once, responses only for the zones whose accesses it was given.
  */
 #define pr_fmt(fmt) "hvisor: " fmt
 
@@ -39,6 +53,7 @@
 #include "bridge_ring.h"
 #include "compat.h"
 #include "phys_range.h"
+#include "seam_internal.h"
 #include "updaemon.h"
 #include "vdev.h"
 #include "zone_internal.h"
@@ -57,6 +72,7 @@ MODULE_PARM_DESC(answer_timeout_ms,
 #define HV_UP_ZONE_LIST		_IOR(HVISOR_UP_IOCTL_TYPE, 5, void *)
 #define HV_UP_CONFIG_CHECK	_IOR(HVISOR_UP_IOCTL_TYPE, 6, __u64 *)
 #define HV_UP_SET_EVENTFD	_IOW(HVISOR_UP_IOCTL_TYPE, 7, int)
+#define HV_UP_DEASSERT_IRQ	_IOW(HVISOR_UP_IOCTL_TYPE, 11, __u64)
 
 /* ZONE_LIST's argument and records, as upstream's tool lays them out. */
 struct hv_up_zone_list {
@@ -64,24 +80,22 @@ struct hv_up_zone_list {
 	__u64 zones;		/* user pointer to struct hv_up_zone_info[cnt] */
 };
 
-struct hv_up_zone_info {
-	__u32 zone_id;
-	__u32 __pad;
-	__u64 cpus;
-	__u8 name[HVISOR_NAME_MAXLEN];
-	__u8 is_err;
-	__u8 __pad2[7];
-};
-
+/* its records are hvisor's struct hv_zone_info, 56 bytes each */
 static_assert(sizeof(struct hv_up_zone_list) == 16);
-static_assert(sizeof(struct hv_up_zone_info) == 56);
 
 #define HV_UPD_POLL_MIN_NS	(2 * NSEC_PER_USEC)
 #define HV_UPD_POLL_MAX_NS	(200 * NSEC_PER_USEC)
+/* with only posted accesses waiting for room: nobody spins on them */
+#define HV_UPD_IDLE_POLL_NS	(100 * NSEC_PER_MSEC)
+/* a window upstream's daemon announces: its virtio-mmio devices' size */
+#define HV_UPD_WINDOW		0x200
+/* host physical ranges declared for the daemon's mmap (forward.c) */
+#define HV_UPD_MAX_MEM		64
 /*
  * Accesses waiting for room in the shadow's req_list (31 slots): one
- * blocking access per cpu, and as many posted ones; a posted access
- * beyond that is dropped and counted, as vdev.c drops them.
+ * blocking access per cpu, and as many posted ones.  Beyond that (a
+ * daemon that takes nothing any more), a posted access is dropped and a
+ * blocking one answered 0, both counted.
  */
 #define HV_UPD_POSTED_MAX	32
 #define HV_UPD_BACKLOG		(HV_BRIDGE_MAX_CPUS + HV_UPD_POSTED_MAX)
@@ -89,7 +103,7 @@ static_assert(sizeof(struct hv_up_zone_info) == 56);
 /* A blocking access the daemon owes an answer to. */
 struct hv_upd_owed {
 	struct hv_device_req req;
-	u64 flags;		/* the daemon's cfg_flags[cpu] when queued */
+	u64 seq;		/* answered when cfg_flags[cpu] reaches it */
 	unsigned long deadline;	/* jiffies */
 	bool owed;
 };
@@ -110,12 +124,19 @@ static struct {
 	struct eventfd_ctx *efd;	/* SET_EVENTFD; NULL: not yet */
 	bool running;			/* the bridge runs: forward */
 	struct hv_upd_owed owed[HV_BRIDGE_MAX_CPUS];
+	u64 sent[HV_BRIDGE_MAX_CPUS];	/* blocking accesses given, per cpu */
 	unsigned int nr_owed;
+	u32 zones;			/* bit z: zone z's accesses were given */
 	struct hv_device_req backlog[HV_UPD_BACKLOG];
 	unsigned int backlog_head, backlog_count, backlog_posted;
 	struct hrtimer timer;		/* looks for answers while owed */
 	u64 poll_ns;			/* its next period */
 	u64 forwarded, answered, timed_out, dropped;
+	/* declared with hvisor_updaemon_mem_add(): its mmap may map them */
+	struct hv_upd_mem {
+		u64 start, size;
+		u32 zone_id;
+	} mem[HV_UPD_MAX_MEM];
 } hv_upd = {
 	.attach_lock = __MUTEX_INITIALIZER(hv_upd.attach_lock),
 	.lock = __SPIN_LOCK_UNLOCKED(hv_upd.lock),
@@ -157,18 +178,21 @@ static void hv_upd_flush_backlog_locked(void)
 static void hv_upd_collect_locked(void)
 {
 	struct hv_upd_owed *o;
+	u64 value, flags;
 	unsigned int cpu;
-	u64 value;
 
 	for (cpu = 0; hv_upd.nr_owed && cpu < HV_BRIDGE_MAX_CPUS; cpu++) {
 		o = &hv_upd.owed[cpu];
 		if (!o->owed)
 			continue;
-		if (READ_ONCE(hv_upd.page->cfg_flags[cpu]) != o->flags) {
+		flags = READ_ONCE(hv_upd.page->cfg_flags[cpu]);
+		if ((s64)(flags - o->seq) >= 0) {
 			/* its "value; barrier; flags++" */
 			smp_rmb();
 			value = READ_ONCE(hv_upd.page->cfg_values[cpu]);
 			hv_upd.answered++;
+			/* ahead: it answered what owed none; count from here */
+			hv_upd.sent[cpu] = flags;
 		} else if (time_after(jiffies, o->deadline)) {
 			pr_warn_ratelimited("upstream daemon: zone %u cpu %u: no answer for %s at %#llx in %u ms: answered 0\n",
 					    o->req.src_zone, cpu,
@@ -189,10 +213,14 @@ static void hv_upd_arm_locked(void)
 {
 	if (!hv_upd.nr_owed && !hv_upd.backlog_count)
 		return;
-	/* a new access: look soon again, whatever the period had grown to */
+	/*
+	 * A new access: look soon again, whatever the period had grown to.
+	 * Every start is under lock, so the callback, under it too, sees
+	 * whether it was started again meanwhile (and then leaves it).
+	 */
 	hv_upd.poll_ns = HV_UPD_POLL_MIN_NS;
 	hrtimer_start(&hv_upd.timer, ns_to_ktime(hv_upd.poll_ns),
-		      HRTIMER_MODE_REL_HARD);
+		      HRTIMER_MODE_REL_SOFT);
 }
 
 static enum hrtimer_restart hv_upd_timer(struct hrtimer *t)
@@ -201,75 +229,144 @@ static enum hrtimer_restart hv_upd_timer(struct hrtimer *t)
 	unsigned long flags;
 
 	spin_lock_irqsave(&hv_upd.lock, flags);
+	if (hrtimer_is_queued(t))
+		goto out_unlock;	/* started again by a new access */
 	if (hv_upd.page) {
 		hv_upd_flush_backlog_locked();
 		hv_upd_collect_locked();
 	}
 	if (hv_upd.page && (hv_upd.nr_owed || hv_upd.backlog_count)) {
 		hv_upd.poll_ns = min_t(u64, hv_upd.poll_ns * 2,
-				       HV_UPD_POLL_MAX_NS);
+				       hv_upd.nr_owed ? HV_UPD_POLL_MAX_NS :
+				       HV_UPD_IDLE_POLL_NS);
+		/*
+		 * An answer is owed and the daemon did not take it for a
+		 * while: in case it went to sleep without telling, wake it.
+		 */
+		if (hv_upd.poll_ns == HV_UPD_POLL_MAX_NS && hv_upd.efd &&
+		    !hvisor_ring_req_empty(hv_upd.page))
+			hv_eventfd_signal(hv_upd.efd);
 		hrtimer_forward_now(t, ns_to_ktime(hv_upd.poll_ns));
 		ret = HRTIMER_RESTART;
 	}
+out_unlock:
 	spin_unlock_irqrestore(&hv_upd.lock, flags);
 	return ret;
+}
+
+/* Queue @req behind what waits for room.  Under lock.  False if full. */
+static bool hv_upd_queue_locked(const struct hv_device_req *req)
+{
+	struct hv_device_req *last;
+	unsigned int tail;
+
+	if (!hv_upd.backlog_count) {
+		if (!hvisor_ring_push_req(hv_upd.page, req)) {
+			hv_upd_wake_locked();
+			return true;
+		}
+	} else if (req->need_interrupt) {
+		/* a notify equal to the last one waiting adds nothing */
+		last = &hv_upd.backlog[(hv_upd.backlog_head +
+					hv_upd.backlog_count - 1) %
+				       HV_UPD_BACKLOG];
+		if (last->need_interrupt && last->src_zone == req->src_zone &&
+		    last->address == req->address && last->value == req->value)
+			return true;
+	}
+	if (hv_upd.backlog_count == HV_UPD_BACKLOG ||
+	    (req->need_interrupt && hv_upd.backlog_posted == HV_UPD_POSTED_MAX))
+		return false;
+	tail = (hv_upd.backlog_head + hv_upd.backlog_count) % HV_UPD_BACKLOG;
+	hv_upd.backlog[tail] = *req;
+	hv_upd.backlog_count++;
+	if (req->need_interrupt)
+		hv_upd.backlog_posted++;
+	return true;
 }
 
 bool hvisor_updaemon_forward(const struct hv_device_req *req)
 {
 	bool blocking = !req->need_interrupt;
 	struct hv_upd_owed *o;
-	unsigned int tail;
 	unsigned long flags;
 	bool taken = false;
 
 	spin_lock_irqsave(&hv_upd.lock, flags);
 	if (!hv_upd.page || !hv_upd.running)
 		goto out_unlock;
-	/* the bridge drops a blocking access from a cpu it cannot answer */
-	if (blocking && WARN_ON_ONCE(req->src_cpu >= HV_BRIDGE_MAX_CPUS))
-		goto out_unlock;
-	if (blocking && hv_upd.owed[req->src_cpu].owed) {
-		/* hvisor's vCPU waits for one answer before it traps again */
-		pr_warn_ratelimited("upstream daemon: zone %u cpu %llu: second blocking access while one is owed: answered 0\n",
-				    req->src_zone, req->src_cpu);
-		goto out_unlock;
+	if (blocking) {
+		/* the bridge drops a blocking access it cannot answer */
+		if (WARN_ON_ONCE(req->src_cpu >= HV_BRIDGE_MAX_CPUS))
+			goto out_unlock;
+		o = &hv_upd.owed[req->src_cpu];
+		if (o->owed) {
+			/*
+			 * hvisor's vCPU waits for its answer before it traps
+			 * again: answering this one too would complete twice.
+			 */
+			WARN_ONCE(1, "hvisor: upstream daemon: zone %u cpu %llu: second blocking access while one is owed\n",
+				  req->src_zone, req->src_cpu);
+			taken = true;
+			goto out_unlock;
+		}
 	}
-	if (!blocking && hv_upd.backlog_count &&
-	    hv_upd.backlog_posted == HV_UPD_POSTED_MAX) {
+	if (!hv_upd_queue_locked(req)) {
 		hv_upd.dropped++;
-		pr_warn_ratelimited("upstream daemon: zone %u: its request ring is full: notify %#llx dropped\n",
-				    req->src_zone, req->address);
-		taken = true;
+		pr_warn_ratelimited("upstream daemon: zone %u: it takes no requests: %s %#llx %s\n",
+				    req->src_zone, blocking ? "access" : "notify",
+				    req->address,
+				    blocking ? "answered 0" : "dropped");
+		taken = !blocking;
 		goto out_unlock;
 	}
 	if (blocking) {
-		o = &hv_upd.owed[req->src_cpu];
-		/* before the daemon can see the request, so before it answers */
-		o->flags = READ_ONCE(hv_upd.page->cfg_flags[req->src_cpu]);
 		o->req = *req;
+		o->seq = ++hv_upd.sent[req->src_cpu];
 		o->deadline = jiffies +
 			msecs_to_jiffies(max(READ_ONCE(answer_timeout_ms), 10U));
 		o->owed = true;
 		hv_upd.nr_owed++;
 	}
-	/* behind what waits already: the daemon sees them in order */
-	if (hv_upd.backlog_count || hvisor_ring_push_req(hv_upd.page, req)) {
-		tail = (hv_upd.backlog_head + hv_upd.backlog_count) %
-		       HV_UPD_BACKLOG;
-		hv_upd.backlog[tail] = *req;
-		hv_upd.backlog_count++;
-		if (!blocking)
-			hv_upd.backlog_posted++;
-	} else {
-		hv_upd_wake_locked();
-	}
+	if (req->src_zone < HVISOR_MAX_ZONES)
+		hv_upd.zones |= BIT(req->src_zone);
 	hv_upd.forwarded++;
 	hv_upd_arm_locked();
 	taken = true;
 out_unlock:
 	spin_unlock_irqrestore(&hv_upd.lock, flags);
 	return taken;
+}
+
+/* Did the daemon announce a window that holds @req?  Under lock. */
+static bool hv_upd_announced_locked(const struct hv_device_req *req)
+{
+	unsigned int i;
+	u64 base;
+
+	if (!READ_ONCE(hv_upd.page->mmio_avail))
+		return false;
+	/* its "addresses; barrier; mmio_avail = 1" */
+	smp_rmb();
+	for (i = 0; i < HV_BRIDGE_MAX_DEVS; i++) {
+		base = READ_ONCE(hv_upd.page->mmio_addrs[i]);
+		if (base && req->address >= base &&
+		    req->address - base < HV_UPD_WINDOW)
+			return true;
+	}
+	return false;
+}
+
+/* An access no device of hvisor.ko takes (the registry's fallback). */
+static bool hv_upd_unclaimed(const struct hv_device_req *req)
+{
+	unsigned long flags;
+	bool ours;
+
+	spin_lock_irqsave(&hv_upd.lock, flags);
+	ours = hv_upd.page && hv_upd_announced_locked(req);
+	spin_unlock_irqrestore(&hv_upd.lock, flags);
+	return ours && hvisor_updaemon_forward(req);
 }
 
 bool hvisor_updaemon_present(void)
@@ -288,12 +385,12 @@ static long hv_upd_init_virtio(struct file *file)
 	if (hv_upd.owner == file)
 		goto out_unlock;	/* again: the same page, as it is */
 	if (hv_upd.owner) {
-		pr_err("upstream daemon: INIT_VIRTIO: another daemon is attached\n");
+		pr_err_ratelimited("upstream daemon: INIT_VIRTIO: another daemon is attached\n");
 		ret = -EBUSY;
 		goto out_unlock;
 	}
 	if (!READ_ONCE(hv_upd.running)) {
-		pr_err("upstream daemon: INIT_VIRTIO: no hypervisor, no virtio bridge\n");
+		pr_err_ratelimited("upstream daemon: INIT_VIRTIO: no hypervisor, no virtio bridge\n");
 		ret = -ENODEV;
 		goto out_unlock;
 	}
@@ -302,9 +399,18 @@ static long hv_upd_init_virtio(struct file *file)
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
+	/*
+	 * Upstream's daemon sets need_wakeup only just before it first
+	 * sleeps, and does not look at its ring after that: what came
+	 * while it started would wait for the timeout.  Start it at 1, so
+	 * that the first access raises the eventfd.
+	 */
+	page->need_wakeup = 1;
 	spin_lock_irq(&hv_upd.lock);
 	hv_upd.owner = file;
 	hv_upd.page = page;
+	memset(hv_upd.sent, 0, sizeof(hv_upd.sent));
+	hv_upd.zones = 0;
 	hv_upd.forwarded = 0;
 	hv_upd.answered = 0;
 	hv_upd.timed_out = 0;
@@ -327,7 +433,7 @@ static long hv_upd_set_eventfd(struct file *file, int fd)
 		return PTR_ERR(ctx);
 	mutex_lock(&hv_upd.attach_lock);
 	if (hv_upd.owner != file) {
-		pr_err("upstream daemon: SET_EVENTFD before INIT_VIRTIO\n");
+		pr_err_ratelimited("upstream daemon: SET_EVENTFD before INIT_VIRTIO\n");
 		ret = -EINVAL;
 		old = ctx;
 		goto out_unlock;
@@ -391,12 +497,17 @@ void hvisor_updaemon_release(struct file *file)
 
 /* ---- the daemon's other calls ------------------------------------------ */
 
-/* Inject what the daemon's res_list holds, for zones that can be served. */
+/*
+ * Inject what the daemon's res_list holds, for the zones whose accesses it
+ * was given.  Every entry is injected (other threads of the daemon may
+ * have pushed some); the first error is returned.
+ */
 static long hv_upd_finish_req(struct file *file)
 {
 	struct hv_device_res res[HV_BRIDGE_MAX_REQ];
 	unsigned int n = 0, i;
-	long ret;
+	long ret = 0, err;
+	u32 zones;
 
 	spin_lock_irq(&hv_upd.lock);
 	if (hv_upd.owner != file) {
@@ -406,30 +517,48 @@ static long hv_upd_finish_req(struct file *file)
 	}
 	while (n < ARRAY_SIZE(res) && hvisor_ring_pop_res(hv_upd.page, &res[n]))
 		n++;
+	zones = hv_upd.zones;
 	/* it answers on its page just before it injects: look now */
 	hv_upd_collect_locked();
+	hv_upd_flush_backlog_locked();
 	spin_unlock_irq(&hv_upd.lock);
 
 	for (i = 0; i < n; i++) {
-		if (!res[i].target_zone ||
-		    res[i].target_zone >= HVISOR_MAX_ZONES) {
-			pr_warn_ratelimited("upstream daemon: interrupt %u for zone %u refused: not a zone it can serve\n",
+		if (res[i].target_zone >= HVISOR_MAX_ZONES ||
+		    !(zones & BIT(res[i].target_zone))) {
+			pr_warn_ratelimited("upstream daemon: interrupt %u for zone %u refused: it was given no access of that zone\n",
 					    res[i].irq_id, res[i].target_zone);
 			continue;
 		}
-		ret = hvisor_bridge_inject(res[i].target_zone, res[i].irq_id);
-		if (ret)
-			return ret;
+		err = hvisor_bridge_inject(res[i].target_zone, res[i].irq_id);
+		if (err && !ret)
+			ret = err;
 	}
+	return ret;
+}
+
+/* DEASSERT_IRQ: the guest acknowledged @irq (a level-like line, LoongArch). */
+static long hv_upd_deassert(void __user *uarg)
+{
+	struct {
+		__u32 zone_id;
+		__u32 irq_id;
+	} args;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (!args.zone_id || args.zone_id >= HVISOR_MAX_ZONES ||
+	    !(READ_ONCE(hv_upd.zones) & BIT(args.zone_id)))
+		return -EINVAL;
+	hvisor_hv_irq_event(args.zone_id, args.irq_id, HVISOR_IRQ_ACKED);
 	return 0;
 }
 
 static long hv_upd_zone_list(void __user *uarg)
 {
-	struct hv_up_zone_info *out;
 	struct hv_up_zone_list args;
 	struct hv_zone_info *list;
-	unsigned int i, cnt;
+	unsigned int cnt;
 	long n;
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
@@ -438,24 +567,12 @@ static long hv_upd_zone_list(void __user *uarg)
 	if (n < 0)
 		return n;
 	cnt = min_t(u64, args.cnt, n);
-	out = kcalloc(max(cnt, 1U), sizeof(*out), GFP_KERNEL);
-	if (!out) {
-		kfree(list);
-		return -ENOMEM;
-	}
-	for (i = 0; i < cnt; i++) {
-		out[i].zone_id = list[i].zone_id;
-		out[i].cpus = list[i].cpus;
-		memcpy(out[i].name, list[i].name, sizeof(out[i].name));
-		out[i].is_err = list[i].is_err;
-	}
-	kfree(list);
-	if (cnt && copy_to_user(u64_to_user_ptr(args.zones), out,
-				array_size(cnt, sizeof(*out))))
+	if (cnt && copy_to_user(u64_to_user_ptr(args.zones), list,
+				array_size(cnt, sizeof(*list))))
 		n = -EFAULT;
 	else
 		n = cnt;	/* upstream returns the count */
-	kfree(out);
+	kfree(list);
 	return n;
 }
 
@@ -483,7 +600,11 @@ long hvisor_updaemon_ioctl(struct file *file, unsigned int cmd,
 	case HV_UP_SET_EVENTFD:
 		return hv_upd_set_eventfd(file, (int)arg);
 	case HV_UP_ZONE_SHUTDOWN:
-		return hvisor_zone_shutdown(arg <= U32_MAX ? arg : U32_MAX);
+		if (arg >= HVISOR_MAX_ZONES)
+			return -EINVAL;
+		return hvisor_zone_shutdown(arg);
+	case HV_UP_DEASSERT_IRQ:
+		return hv_upd_deassert((void __user *)arg);
 	case HV_UP_ZONE_LIST:
 		return hv_upd_zone_list((void __user *)arg);
 	case HV_UP_CONFIG_CHECK:
@@ -497,8 +618,8 @@ long hvisor_updaemon_ioctl(struct file *file, unsigned int cmd,
 		/*
 		 * ZONE_START after LOAD_IMAGE writes images wherever the tool
 		 * says before any zone owns the memory; SET_BOOT_MODE,
-		 * GET_ECAM_BASE, DEASSERT_IRQ and the SCMI server are not
-		 * implemented here.
+		 * GET_ECAM_BASE and the SCMI server are not implemented
+		 * here.
 		 */
 		pr_err_ratelimited("upstream ioctl %#x (nr %u) is not served by this hvisor.ko: start zones with its own hvisor tool\n",
 				   cmd, _IOC_NR(cmd));
@@ -509,15 +630,61 @@ long hvisor_updaemon_ioctl(struct file *file, unsigned int cmd,
 
 /* ---- mmap ------------------------------------------------------------- */
 
-/* Is [@pa, @pa + @len) inside the RAM of one zone started through us? */
-static bool hv_upd_zone_ram(u64 pa, u64 len)
+int hvisor_updaemon_mem_add(u32 zone_id, u64 start, u64 size)
 {
+	struct hv_upd_mem *m, *free = NULL;
+	int ret = 0;
+
+	spin_lock_irq(&hv_upd.lock);
+	for (m = hv_upd.mem; m < hv_upd.mem + HV_UPD_MAX_MEM; m++) {
+		if (!m->size && !free)
+			free = m;
+		if (m->size && m->zone_id == zone_id && m->start == start &&
+		    m->size == size)
+			goto out_unlock;	/* declared already */
+	}
+	if (!free) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	*free = (struct hv_upd_mem){ .start = start, .size = size,
+				     .zone_id = zone_id };
+out_unlock:
+	spin_unlock_irq(&hv_upd.lock);
+	return ret;
+}
+
+void hvisor_updaemon_mem_del(u32 zone_id, u64 start, u64 size)
+{
+	struct hv_upd_mem *m;
+
+	spin_lock_irq(&hv_upd.lock);
+	for (m = hv_upd.mem; m < hv_upd.mem + HV_UPD_MAX_MEM; m++)
+		if (m->size && m->zone_id == zone_id && m->start == start &&
+		    m->size == size)
+			m->size = 0;
+	spin_unlock_irq(&hv_upd.lock);
+}
+
+/*
+ * May the daemon map [@pa, @pa + @len)?  If it lies inside one region of
+ * a zone started through us, or inside memory declared for it.
+ */
+static bool hv_upd_may_map(u64 pa, u64 len)
+{
+	struct hv_upd_mem *m;
+	bool ok = false;
 	u32 id;
 
 	for (id = 1; id < HVISOR_MAX_ZONES; id++)
 		if (hvisor_zone_holds(id, pa, len) == 1)
 			return true;
-	return false;
+	spin_lock_irq(&hv_upd.lock);
+	for (m = hv_upd.mem; !ok && m < hv_upd.mem + HV_UPD_MAX_MEM; m++)
+		ok = m->size && pa >= m->start && len <= m->size &&
+		     pa - m->start <= m->size - len;
+	spin_unlock_irq(&hv_upd.lock);
+	return ok;
 }
 
 int hvisor_updaemon_mmap(struct file *file, struct vm_area_struct *vma)
@@ -557,8 +724,8 @@ int hvisor_updaemon_mmap(struct file *file, struct vm_area_struct *vma)
 			    len, pa);
 	if (ret)
 		return ret;
-	if (!hv_upd_zone_ram(pa, len)) {
-		pr_warn_ratelimited("upstream daemon: mmap of %lu bytes at %#llx refused: not inside the RAM of a zone started through hvisor.ko\n",
+	if (!hv_upd_may_map(pa, len)) {
+		pr_warn_ratelimited("upstream daemon: mmap of %lu bytes at %#llx refused: not inside the memory of a zone started through hvisor.ko or of a device declared for the daemon\n",
 				    len, pa);
 		return -EACCES;
 	}
@@ -572,12 +739,12 @@ int hvisor_updaemon_mmap(struct file *file, struct vm_area_struct *vma)
 
 void hvisor_updaemon_start(void)
 {
-	hrtimer_init(&hv_upd.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	hrtimer_init(&hv_upd.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	hv_upd.timer.function = hv_upd_timer;
 	spin_lock_irq(&hv_upd.lock);
 	hv_upd.running = true;
 	spin_unlock_irq(&hv_upd.lock);
-	hvisor_vdev_set_unclaimed(hvisor_updaemon_forward);
+	hvisor_vdev_set_unclaimed(hv_upd_unclaimed);
 }
 
 void hvisor_updaemon_stop(void)

@@ -6,13 +6,14 @@
  * section 1 (ioctl type 1, mmap) and section 2 (the bridge protocol).
  *
  * A daemon that calls INIT_VIRTIO gets a bridge page of its own, a shadow
- * of hvisor's: hvisor.ko plays hvisor's part on it.  Every access that no
- * device of hvisor.ko takes is queued on the shadow's request ring (and
- * the daemon's eventfd signalled when it sleeps); a blocking one is
- * answered on hvisor's page when the daemon has answered it on the
- * shadow; the daemon's FINISH_REQ injects what its response ring holds.
- * One daemon at a time; when its file is released (it exited or died) the
- * accesses it still owed are answered 0 and nothing is forwarded any more.
+ * of hvisor's: hvisor.ko plays hvisor's part on it.  The accesses to the
+ * devices declared for it (forward.c) and to the windows it announces in
+ * its page (mmio_addrs) are queued on the shadow's request ring (and the
+ * daemon's eventfd signalled when it sleeps); a blocking one is answered
+ * on hvisor's page when the daemon has answered it on the shadow; the
+ * daemon's FINISH_REQ injects what its response ring holds.  One daemon
+ * at a time; when its file is released (it exited or died) the accesses
+ * it still owed are answered 0 and nothing is forwarded any more.
  */
 #ifndef _HVISOR_UPDAEMON_H
 #define _HVISOR_UPDAEMON_H
@@ -39,18 +40,28 @@ long hvisor_updaemon_ioctl(struct file *file, unsigned int cmd,
  * mmap of /dev/hvisor as upstream's daemon does it: offset 0 is the
  * shadow bridge page of this file's daemon (after INIT_VIRTIO); any other
  * offset is a host physical address, mapped only if the whole range lies
- * in the RAM of one zone started through hvisor.ko (upstream maps any
- * address).
+ * in the memory of one zone started through hvisor.ko or in memory
+ * declared with hvisor_updaemon_mem_add() (upstream maps any address).
  */
 int hvisor_updaemon_mmap(struct file *file, struct vm_area_struct *vma);
+
+/*
+ * Memory of zone @zone_id that devices declared for the daemon use
+ * (forward.c, at attach): the daemon may map it before the zone starts,
+ * as upstream's order is (daemon first, then zone start).  -ENOSPC
+ * beyond 64 ranges.  Checked by the caller (phys_range.c).
+ */
+int hvisor_updaemon_mem_add(u32 zone_id, u64 start, u64 size);
+void hvisor_updaemon_mem_del(u32 zone_id, u64 start, u64 size);
 
 /* @file is released: if it was the daemon, the daemon is gone. */
 void hvisor_updaemon_release(struct file *file);
 
 /*
- * Forward @req to the daemon, from the bridge's fast path (atomic
- * context).  True if it took it (a blocking access is answered later);
- * false if there is no daemon: the caller answers as an absent device.
+ * Forward @req, an access to a device declared for the daemon, from the
+ * bridge's fast path (atomic context).  True if it took it (a blocking
+ * access is answered later); false if there is no daemon or it takes no
+ * more: the caller answers as an absent device.
  */
 bool hvisor_updaemon_forward(const struct hv_device_req *req);
 

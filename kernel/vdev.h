@@ -106,8 +106,8 @@ void hvisor_vdev_answer(const struct hv_device_req *req, u64 value);
  * Where an access to no registered device goes: @take, if set, may take
  * it as a device's take op does (upstream's daemon serves it, updaemon.c);
  * otherwise, or if it returns false, it is answered as an absent device.
- * NULL: none.  The caller waits for a fast path that may still be calling
- * the old one with synchronize_rcu().
+ * NULL: none.  A fast path may still call the previous one for a while:
+ * it must stay callable (and decide itself whether it still takes).
  */
 typedef bool (*hv_vdev_take_fn)(const struct hv_device_req *req);
 void hvisor_vdev_set_unclaimed(hv_vdev_take_fn take);

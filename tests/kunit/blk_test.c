@@ -4,13 +4,14 @@
  * disk, fake guest memory, the register file driven like a driver would,
  * and the real worker kthread doing the I/O.
  */
-#include "../../kernel/virtio/blk.c"
-
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/shmem_fs.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 
+#include "../../kernel/virtio/blk.h"
 #include "virtio_test_util.h"
 
 #define HVT_DISK_SIZE	SZ_1M
