@@ -11,9 +11,13 @@
 
 #include "../updaemon.h"
 #include "forward.h"
+#include "vlog.h"
 
 struct hv_fwd {
 	struct hv_virtio_dev dev;
+	/* the zone's memory, declared for the daemon's mmap while we live */
+	u32 zone_id;
+	const struct hv_guest_mem *mem;
 	atomic64_t forwarded;		/* accesses the daemon took */
 	atomic64_t unserved;		/* answered as absent: no daemon */
 };
@@ -48,9 +52,43 @@ static const struct hv_vdev_mmio_ops hv_fwd_mmio_ops = {
 	.take = hv_fwd_take,
 };
 
+static void hv_fwd_undeclare(struct hv_fwd *fwd, u32 n)
+{
+	while (n--)
+		hvisor_updaemon_mem_del(fwd->zone_id, fwd->mem->r[n].zone0_ipa,
+					fwd->mem->r[n].size);
+}
+
+/*
+ * The daemon maps the zone's memory (upstream's order: before the zone
+ * starts, when the module does not know the zone's RAM yet): it may map
+ * what this device's attach gave, already checked by phys_range.c.
+ */
+static int hv_fwd_declare(struct hv_fwd *fwd)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < fwd->mem->nr; i++) {
+		err = hvisor_updaemon_mem_add(fwd->zone_id,
+					      fwd->mem->r[i].zone0_ipa,
+					      fwd->mem->r[i].size);
+		if (err) {
+			hv_zone_warn(fwd->zone_id,
+				     "daemon device: more than 64 memory regions declared for the daemon\n");
+			hv_fwd_undeclare(fwd, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
 static void hv_fwd_destroy(struct hv_virtio_dev *dev)
 {
-	kfree(dev->priv);
+	struct hv_fwd *fwd = dev->priv;
+
+	hv_fwd_undeclare(fwd, fwd->mem->nr);
+	kfree(fwd);
 }
 
 static const struct hv_virtio_ops hv_fwd_ops = {
@@ -66,7 +104,11 @@ struct hv_virtio_dev *hv_fwd_create(const struct hv_virtio_dev_info *info)
 	fwd = kzalloc(sizeof(*fwd), GFP_KERNEL);
 	if (!fwd)
 		return ERR_PTR(-ENOMEM);
+	fwd->zone_id = info->zone_id;
+	fwd->mem = info->mem;
 	err = hv_virtio_remote_init(&fwd->dev, &hv_fwd_ops, &hv_fwd_mmio_ops);
+	if (!err)
+		err = hv_fwd_declare(fwd);	/* nothing else to undo */
 	if (err) {
 		kfree(fwd);
 		return ERR_PTR(err);

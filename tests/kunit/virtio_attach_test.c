@@ -39,6 +39,7 @@ static struct {
 	struct file *files[HVT_NR_FILES];
 	bool daemon;			/* a daemon takes what is forwarded */
 	int forwarded;			/* accesses offered to it */
+	int declared;			/* memory ranges declared for its mmap */
 } hvt;
 
 /* updaemon.c is not in the suite: a daemon that takes all or nothing */
@@ -51,6 +52,17 @@ bool hvisor_updaemon_forward(const struct hv_device_req *req)
 bool hvisor_updaemon_present(void)
 {
 	return hvt.daemon;
+}
+
+int hvisor_updaemon_mem_add(u32 zone_id, u64 start, u64 size)
+{
+	hvt.declared++;
+	return 0;
+}
+
+void hvisor_updaemon_mem_del(u32 zone_id, u64 start, u64 size)
+{
+	hvt.declared--;
 }
 
 /* What hvisor_vdev_stop() takes and flushes; nothing is ever deferred. */
@@ -236,6 +248,7 @@ static void hvt_expect_clean(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&hvt.vdevs));
 	KUNIT_EXPECT_TRUE(test, list_empty(&hv_vnodes));
 	KUNIT_EXPECT_EQ(test, hvt.mapped, 0);
+	KUNIT_EXPECT_EQ(test, hvt.declared, 0);
 	KUNIT_EXPECT_EQ(test, hvt.zone_refs, 0);
 	for (i = 0; i < HVT_NR_FILES; i++)
 		KUNIT_EXPECT_EQ(test, file_count(hvt.files[i]), 1L);
@@ -681,6 +694,8 @@ static void attach_daemon(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, kobject_name(&gpu->kobj), "gpu@a003200");
 	last = list_last_entry(&hv_vnodes, struct hv_vnode, node);
 	KUNIT_EXPECT_STREQ(test, kobject_name(&last->kobj), "virtio17@a003400");
+	/* the daemon may map each region, once per device of its own */
+	KUNIT_EXPECT_EQ(test, hvt.declared, 2 * (int)r->hdr.nr_regions);
 	hvt_show(test, gpu, &hv_attr_type, "gpu\n");
 	hvt_show(test, gpu, &hv_attr_backend, "daemon (none attached)\n");
 	/* no register file to show */
