@@ -138,6 +138,7 @@ static struct {
 	struct hv_upd_mem {
 		u64 start, size;
 		u32 zone_id;
+		unsigned int refs;	/* devices that declared it; 0: free */
 	} mem[HV_UPD_MAX_MEM];
 } hv_upd = {
 	.attach_lock = __MUTEX_INITIALIZER(hv_upd.attach_lock),
@@ -650,18 +651,20 @@ int hvisor_updaemon_mem_add(u32 zone_id, u64 start, u64 size)
 
 	spin_lock_irq(&hv_upd.lock);
 	for (m = hv_upd.mem; m < hv_upd.mem + HV_UPD_MAX_MEM; m++) {
-		if (!m->size && !free)
-			free = m;
-		if (m->size && m->zone_id == zone_id && m->start == start &&
-		    m->size == size)
-			goto out_unlock;	/* declared already */
+		if (!m->refs) {
+			free = free ?: m;
+		} else if (m->zone_id == zone_id && m->start == start &&
+			   m->size == size) {
+			m->refs++;
+			goto out_unlock;
+		}
 	}
 	if (!free) {
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
 	*free = (struct hv_upd_mem){ .start = start, .size = size,
-				     .zone_id = zone_id };
+				     .zone_id = zone_id, .refs = 1 };
 out_unlock:
 	spin_unlock_irq(&hv_upd.lock);
 	return ret;
@@ -672,10 +675,13 @@ void hvisor_updaemon_mem_del(u32 zone_id, u64 start, u64 size)
 	struct hv_upd_mem *m;
 
 	spin_lock_irq(&hv_upd.lock);
-	for (m = hv_upd.mem; m < hv_upd.mem + HV_UPD_MAX_MEM; m++)
-		if (m->size && m->zone_id == zone_id && m->start == start &&
-		    m->size == size)
-			m->size = 0;
+	for (m = hv_upd.mem; m < hv_upd.mem + HV_UPD_MAX_MEM; m++) {
+		if (m->refs && m->zone_id == zone_id && m->start == start &&
+		    m->size == size) {
+			m->refs--;
+			break;
+		}
+	}
 	spin_unlock_irq(&hv_upd.lock);
 }
 
@@ -694,7 +700,7 @@ static bool hv_upd_may_map(u64 pa, u64 len)
 			return true;
 	spin_lock_irq(&hv_upd.lock);
 	for (m = hv_upd.mem; !ok && m < hv_upd.mem + HV_UPD_MAX_MEM; m++)
-		ok = m->size && pa >= m->start && len <= m->size &&
+		ok = m->refs && pa >= m->start && len <= m->size &&
 		     pa - m->start <= m->size - len;
 	spin_unlock_irq(&hv_upd.lock);
 	return ok;

@@ -48,8 +48,9 @@ int hvisor_updaemon_mmap(struct file *file, struct vm_area_struct *vma);
 /*
  * Memory of zone @zone_id that devices declared for the daemon use
  * (forward.c, at attach): the daemon may map it before the zone starts,
- * as upstream's order is (daemon first, then zone start).  -ENOSPC
- * beyond 64 ranges.  Checked by the caller (phys_range.c).
+ * as upstream's order is (daemon first, then zone start).  Counted: each
+ * add is undone by one del.  -ENOSPC beyond 64 distinct ranges.  Checked
+ * by the caller (phys_range.c).
  */
 int hvisor_updaemon_mem_add(u32 zone_id, u64 start, u64 size);
 void hvisor_updaemon_mem_del(u32 zone_id, u64 start, u64 size);

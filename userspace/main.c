@@ -37,6 +37,7 @@ static const char main_help[] =
 	"  zone pack <config.json> --config-abi 5|6 [--arch <arch>] -o <out.bin>\n"
 	"                                    write the bytes zone start would pass\n"
 	"  virtio attach <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
+	"                [--daemon-config <daemon_cfg.json>]\n"
 	"                                    serve a zone's virtio devices\n"
 	"  virtio detach --zone <id> [--addr <addr>]\n"
 	"                                    stop serving them\n"
@@ -90,13 +91,18 @@ static const char virtio_help[] =
 	"Usage: hvisor virtio <command> [arguments]\n"
 	"\n"
 	"  attach <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
+	"         [--daemon-config <daemon_cfg.json>]\n"
 	"      Validate the file (upstream hvisor-tool's virtio_cfg.json schema),\n"
 	"      open the images and taps, and hand each zone's enabled devices to\n"
 	"      hvisor.ko, which serves them from then on: no daemon stays behind.\n"
 	"      --zone attaches only that zone of the file.  All or nothing: if a\n"
 	"      zone is refused, the zones attached before it are detached again.\n"
-	"      A device of a type hvisor.ko does not serve (gpu, scmi) is refused\n"
-	"      unless --skip-unsupported is given; then it is skipped.\n"
+	"      A device of a type hvisor.ko does not serve (gpu, scmi) is left\n"
+	"      for upstream's daemon: hvisor.ko holds its window and forwards\n"
+	"      its accesses to a daemon attached to /dev/hvisor; attach says\n"
+	"      which devices are left.  --daemon-config writes them into a\n"
+	"      virtio config for that daemon ('hvisor virtio start <file>' of\n"
+	"      upstream's tool).  --skip-unsupported skips them instead.\n"
 	"  detach --zone <id> [--addr <addr>]\n"
 	"      Detach every virtio device of zone <id>, or the one at <addr>.\n"
 	"  list [--json]\n"
@@ -105,7 +111,8 @@ static const char virtio_help[] =
 	"  check <virtio_cfg.json> [--zone <id>] [--skip-unsupported]\n"
 	"      Validate a virtio config without the module, with the options\n"
 	"      attach would get.  Missing images are only noted; anything else\n"
-	"      attach would refuse is an error, an unserved type included.\n";
+	"      attach would refuse is an error.  Says which devices are left\n"
+	"      for a daemon.\n";
 
 static __printf(1, 2) int usage(const char *fmt, ...)
 {
@@ -314,13 +321,17 @@ static int cmd_zone_list(int argc, char **argv)
 	return usage("zone list: unexpected argument '%s'", argv[0]);
 }
 
-/* virtio attach|check <file> [--zone N] [--skip-unsupported] */
+/*
+ * virtio attach|check <file> [--zone N] [--skip-unsupported]
+ *                            [--daemon-config FILE] (attach)
+ */
 static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 {
-	bool attach = !strcmp(cmd, "attach"), skip = false, bad = false;
+	struct virtio_opts o = { .zone_id = -1 };
+	bool attach = !strcmp(cmd, "attach"), bad = false;
 	const char *file = NULL, *v;
-	int i, zone = -1;
 	__u64 id;
+	int i;
 
 	argc = take_strict(argc, argv);
 	for (i = 0; i < argc; i++) {
@@ -331,9 +342,17 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 			if (parse_uint(v, HVISOR_MAX_ZONES - 1, &id))
 				return usage("virtio %s: invalid zone id '%s' (expected 0..%d)",
 					     cmd, v, HVISOR_MAX_ZONES - 1);
-			zone = (int)id;
+			o.zone_id = (int)id;
+			continue;
+		}
+		v = attach ? option_value(argc, argv, &i, "--daemon-config",
+					  &bad) : NULL;
+		if (bad || (v && !*v))
+			return usage("virtio attach: --daemon-config needs a file name");
+		if (v) {
+			o.daemon_config = v;
 		} else if (!strcmp(argv[i], "--skip-unsupported")) {
-			skip = true;
+			o.skip_unsupported = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage("virtio %s: unknown option '%s'", cmd,
 				     argv[i]);
@@ -346,9 +365,12 @@ static int cmd_virtio_file(const char *cmd, int argc, char **argv)
 	}
 	if (!file)
 		return usage("virtio %s: missing <virtio_cfg.json>", cmd);
+	if (o.daemon_config && o.skip_unsupported)
+		return usage("virtio attach: %s and %s exclude each other",
+			     "--daemon-config", "--skip-unsupported");
 	if (attach)
-		return virtio_attach_cmd(file, zone, skip);
-	return virtio_check_cmd(file, zone, skip);
+		return virtio_attach_cmd(file, &o);
+	return virtio_check_cmd(file, &o);
 }
 
 static int cmd_virtio_detach(int argc, char **argv)

@@ -7,6 +7,12 @@
  * refused, the zones attached before it by this command are detached
  * again, device by device, so the command does all or nothing.  The file
  * descriptors are closed before exit: hvisor.ko holds its own references.
+ *
+ * Devices of a type hvisor.ko does not serve (gpu, scmi) are attached as
+ * served by a daemon (HVISOR_VIRTIO_F_DAEMON): hvisor.ko holds their
+ * windows and forwards their accesses to upstream's daemon, whose own
+ * virtio config --daemon-config writes (upstream's schema, those devices
+ * only), renamed into place only once everything is attached.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +36,15 @@
 #define TUN_PATH		"/dev/net/tun"
 #define TAP_FLAGS		(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR)
 #define LIST_MAX		4096
+/* upstream's daemon: MAX_DEVS, devices across all zones of its config */
+#define UPSTREAM_MAX_DEVS	8
+
+/* Attached by this command: served by hvisor.ko, or by a daemon. */
+static bool to_attach(const struct vdev_cfg *d, const struct virtio_opts *o)
+{
+	return d->state == VDEV_ENABLED ||
+	       (d->state == VDEV_DAEMON && !o->skip_unsupported);
+}
 
 /* ------------------------------------------------------------ check */
 
@@ -43,7 +58,7 @@ static void print_region(const struct hvisor_virtio_region *r, unsigned int i)
 }
 
 static void print_device(const struct vdev_cfg *d, unsigned int i,
-			 bool img_missing)
+			 bool img_missing, const struct virtio_opts *o)
 {
 	char m[18];
 
@@ -51,15 +66,15 @@ static void print_device(const struct vdev_cfg *d, unsigned int i,
 		printf("    device [%u] %s: disabled\n", i, d->type_name);
 		return;
 	}
-	if (d->state == VDEV_UNSERVED) {
-		printf("    device [%u] %s: not served by hvisor.ko\n", i,
-		       d->type_name);
-		return;
-	}
 	printf("    device [%u] %s@0x%llx+0x%llx irq %u", i,
 	       virtio_type_name(d->type),
 	       (unsigned long long)d->addr, (unsigned long long)d->len,
 	       d->irq);
+	if (d->state == VDEV_DAEMON) {
+		printf("  %s\n", to_attach(d, o) ? "for a daemon" :
+		       "for a daemon: skipped");
+		return;
+	}
 	if (d->type == HVISOR_VIRTIO_BLK) {
 		printf("  img %s (%s%s)", d->img,
 		       d->readonly ? "read-only" : "read-write",
@@ -114,37 +129,30 @@ static const char *tap_conflict(const char *name)
 	return NULL;
 }
 
-/* Devices hvisor.ko does not serve: a note each, or (@refuse) an error. */
-static int unserved(const struct virtio_json *v, const struct vzone_cfg *z,
-		    bool refuse)
+/* Devices for a daemon that --skip-unsupported skips: a note each. */
+static void note_skipped(const struct virtio_json *v,
+			 const struct vzone_cfg *z, const struct virtio_opts *o)
 {
 	const struct vdev_cfg *d;
 	unsigned int i;
 
 	for (i = 0; i < z->nr_devices; i++) {
 		d = &z->devices[i];
-		if (d->state != VDEV_UNSERVED)
-			continue;
-		if (refuse) {
-			vdev_err(v, d, NULL,
-				 "type \"%s\" is not served by hvisor.ko (disable the device, or use --skip-unsupported to attach the others)",
-				 d->type_name);
-			return -1;
-		}
-		vdev_note(v, d, NULL,
-			  "type \"%s\" is not served by hvisor.ko; skipped",
-			  d->type_name);
+		if (d->state == VDEV_DAEMON && !to_attach(d, o))
+			vdev_note(v, d, NULL,
+				  "type \"%s\" is served by a daemon, not by hvisor.ko; skipped (--skip-unsupported)",
+				  d->type_name);
 	}
-	return 0;
 }
 
 /*
- * What attach would find: unserved types (refused unless @skip), images and
- * taps, in zone @zone_id only when it is >= 0.  0 or -1 after a message.
+ * What attach would find: devices to attach, images and taps, in zone
+ * o->zone_id only when it is >= 0.  0 or -1 after a message.
  */
 static int check_backends(const struct virtio_json *v, unsigned int *nr,
-			  int zone_id, bool skip)
+			  const struct virtio_opts *o)
 {
+	int zone_id = o->zone_id;
 	const struct vdev_cfg *d;
 	unsigned int zi, i, total = 0, n = 0;
 	const char *why;
@@ -156,10 +164,9 @@ static int check_backends(const struct virtio_json *v, unsigned int *nr,
 		if (zone_id >= 0 && v->zones[zi].id != (u32)zone_id)
 			continue;
 		n++;
-		if (unserved(v, &v->zones[zi], !skip))
-			return -1;
+		note_skipped(v, &v->zones[zi], o);
 		for (i = 0; i < v->zones[zi].nr_devices; i++)
-			total += v->zones[zi].devices[i].state == VDEV_ENABLED;
+			total += to_attach(&v->zones[zi].devices[i], o);
 	}
 	/* as attach says it */
 	if (!n) {
@@ -177,7 +184,7 @@ static int check_backends(const struct virtio_json *v, unsigned int *nr,
 			continue;
 		for (i = 0; i < v->zones[zi].nr_devices; i++) {
 			d = &v->zones[zi].devices[i];
-			if (d->state != VDEV_ENABLED)
+			if (!to_attach(d, o))
 				continue;
 			nr[zi]++;
 			if (d->type == HVISOR_VIRTIO_NET) {
@@ -216,9 +223,28 @@ static int check_backends(const struct virtio_json *v, unsigned int *nr,
 	return 0;
 }
 
-int virtio_check_cmd(const char *file, int zone_id, bool skip_unsupported)
+/* Devices left for a daemon among those attached, in zone @zone_id or all. */
+static unsigned int nr_daemon(const struct virtio_json *v,
+			      const struct virtio_opts *o)
 {
-	unsigned int nr[HVISOR_MAX_ZONES], zi, i, total = 0;
+	const struct vzone_cfg *z;
+	unsigned int zi, i, n = 0;
+
+	for (zi = 0; zi < v->nr_zones; zi++) {
+		z = &v->zones[zi];
+		if (o->zone_id >= 0 && z->id != (u32)o->zone_id)
+			continue;
+		for (i = 0; i < z->nr_devices; i++)
+			n += z->devices[i].state == VDEV_DAEMON &&
+			     to_attach(&z->devices[i], o);
+	}
+	return n;
+}
+
+int virtio_check_cmd(const char *file, const struct virtio_opts *o)
+{
+	unsigned int nr[HVISOR_MAX_ZONES], zi, i, total = 0, daemon;
+	int zone_id = o->zone_id;
 	const struct vzone_cfg *z;
 	struct virtio_json *v;
 	struct stat st;
@@ -227,15 +253,20 @@ int virtio_check_cmd(const char *file, int zone_id, bool skip_unsupported)
 	v = virtio_json_parse(file);
 	if (!v)
 		return 1;
-	if (check_backends(v, nr, zone_id, skip_unsupported)) {
+	if (check_backends(v, nr, o)) {
 		virtio_json_free(v);
 		return 1;
 	}
 	for (zi = 0; zi < v->nr_zones; zi++)
 		total += nr[zi];
+	daemon = nr_daemon(v, o);
 	printf("%s: virtio config OK\n", file);
 	printf("  zones:       %u\n", v->nr_zones);
-	printf("  devices:     %u to attach\n", total);
+	if (daemon)
+		printf("  devices:     %u to attach, %u of them for a daemon\n",
+		       total, daemon);
+	else
+		printf("  devices:     %u to attach\n", total);
 	for (zi = 0; zi < v->nr_zones; zi++) {
 		z = &v->zones[zi];
 		if (zone_id >= 0 && z->id != (u32)zone_id)
@@ -251,7 +282,7 @@ int virtio_check_cmd(const char *file, int zone_id, bool skip_unsupported)
 			missing = d->state == VDEV_ENABLED &&
 				  d->type == HVISOR_VIRTIO_BLK &&
 				  stat(d->img, &st) && errno == ENOENT;
-			print_device(d, i, missing);
+			print_device(d, i, missing, o);
 		}
 	}
 	virtio_json_free(v);
@@ -365,7 +396,8 @@ static void close_fds(struct attach_zone *a, unsigned int nr_zones)
 }
 
 /* Fill a->devs from the config and open the backends. */
-static int prepare_zone(const struct virtio_json *v, struct attach_zone *a)
+static int prepare_zone(const struct virtio_json *v, struct attach_zone *a,
+			const struct virtio_opts *o)
 {
 	struct hvisor_virtio_device *hd;
 	const struct vdev_cfg *d;
@@ -374,7 +406,7 @@ static int prepare_zone(const struct virtio_json *v, struct attach_zone *a)
 
 	for (i = 0; i < a->z->nr_devices; i++) {
 		d = &a->z->devices[i];
-		if (d->state != VDEV_ENABLED)
+		if (!to_attach(d, o))
 			continue;
 		hd = &a->devs[a->nr];
 		memset(hd, 0, sizeof(*hd));
@@ -385,7 +417,9 @@ static int prepare_zone(const struct virtio_json *v, struct attach_zone *a)
 		hd->irq = d->irq;
 		hd->addr = d->addr;
 		hd->len = d->len;
-		if (d->type == HVISOR_VIRTIO_BLK) {
+		if (d->state == VDEV_DAEMON) {
+			hd->flags |= HVISOR_VIRTIO_F_DAEMON;
+		} else if (d->type == HVISOR_VIRTIO_BLK) {
 			fd = open_img(v, d);
 			if (fd < 0)
 				return -1;
@@ -500,7 +534,7 @@ static int virtio_list_get(int fd, const char *cmd,
  */
 static int check_irqs(int hvfd, const struct virtio_json *v,
 		      const struct attach_zone *a, unsigned int nr_zones,
-		      u32 arch)
+		      u32 arch, const struct virtio_opts *o)
 {
 	struct hvisor_virtio_info *info = NULL;
 	u32 irqs[HV_VIRTIO_MAX_ZONE_IRQS], min, max;
@@ -520,7 +554,7 @@ static int check_irqs(int hvfd, const struct virtio_json *v,
 		attached = n;
 		for (i = 0; i < a[zi].z->nr_devices; i++) {
 			d = &a[zi].z->devices[i];
-			if (d->state != VDEV_ENABLED)
+			if (!to_attach(d, o))
 				continue;
 			if (ranged && (d->irq < min || d->irq > max)) {
 				vdev_err(v, d, "irq",
@@ -546,13 +580,26 @@ out:
 	return ret;
 }
 
+/* The entry of LIST for the device at @addr of zone @zone_id, or NULL. */
+static const struct hvisor_virtio_info *
+list_find(const struct hvisor_virtio_info *info, unsigned int n, u32 zone_id,
+	  u64 addr)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++)
+		if (info[k].zone_id == zone_id && info[k].addr == addr)
+			return &info[k];
+	return NULL;
+}
+
 static void print_attached(int hvfd, struct attach_zone *a,
 			   unsigned int nr_zones)
 {
 	struct hvisor_virtio_info *info = NULL;
+	const struct hvisor_virtio_info *e;
 	const struct hvisor_virtio_device *hd;
-	unsigned int zi, i, k, n = 0;
-	const char *tty;
+	unsigned int zi, i, n = 0;
 	char m[18];
 
 	if (virtio_list_get(hvfd, "virtio attach", &info, &n))
@@ -560,9 +607,15 @@ static void print_attached(int hvfd, struct attach_zone *a,
 	for (zi = 0; zi < nr_zones; zi++) {
 		for (i = 0; i < a[zi].nr; i++) {
 			hd = &a[zi].devs[i];
+			e = list_find(info, n, a[zi].z->id, hd->addr);
 			printf("zone %u: %s@0x%llx irq %u ", a[zi].z->id,
 			       virtio_type_name(hd->type),
 			       (unsigned long long)hd->addr, hd->irq);
+			if (hd->flags & HVISOR_VIRTIO_F_DAEMON) {
+				printf("-> %s\n", e && e->backend[0] ?
+				       e->backend : "daemon");
+				continue;
+			}
 			if (hd->type == HVISOR_VIRTIO_BLK) {
 				printf("<- %s (%s", a[zi].backend[i],
 				       hd->flags & HVISOR_VIRTIO_F_READONLY ?
@@ -577,13 +630,8 @@ static void print_attached(int hvfd, struct attach_zone *a,
 				       virtio_mac_str(m, hd->mac));
 				continue;
 			}
-			tty = NULL;
-			for (k = 0; k < n && !tty; k++)
-				if (info[k].zone_id == a[zi].z->id &&
-				    info[k].addr == hd->addr && info[k].tty[0])
-					tty = info[k].tty;
-			if (tty)
-				printf("-> /dev/%s\n", tty);
+			if (e && e->tty[0])
+				printf("-> /dev/%s\n", e->tty);
 			else
 				printf("-> (no tty reported)\n");
 		}
@@ -591,14 +639,188 @@ static void print_attached(int hvfd, struct attach_zone *a,
 	free(info);
 }
 
-int virtio_attach_cmd(const char *file, int zone_id, bool skip_unsupported)
+/* Does zone @a attach a device served by a daemon? */
+static bool zone_has_daemon(const struct attach_zone *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr; i++)
+		if (a->devs[i].flags & HVISOR_VIRTIO_F_DAEMON)
+			return true;
+	return false;
+}
+
+/* "0x..." as upstream reads any number: addresses past 2^31 need a string */
+static cJSON *hex_string(u64 v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	return cJSON_CreateString(buf);
+}
+
+/* @key of @obj set to @item (consumed); false if out of memory. */
+static bool json_set(cJSON *obj, const char *key, cJSON *item)
+{
+	if (!item)
+		return false;
+	if (cJSON_GetObjectItemCaseSensitive(obj, key))
+		return cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item);
+	if (cJSON_AddItemToObject(obj, key, item))
+		return true;
+	cJSON_Delete(item);
+	return false;
+}
+
+/* Zone @a's entry of the daemon's config: its regions, its daemon devices. */
+static cJSON *daemon_zone(const struct attach_zone *a)
+{
+	const struct hvisor_virtio_region *r;
+	cJSON *zone, *regions, *devices, *o;
+	const struct vdev_cfg *d;
+	unsigned int i;
+
+	zone = cJSON_CreateObject();
+	if (!zone || !cJSON_AddNumberToObject(zone, "id", a->z->id))
+		goto oom;
+	regions = cJSON_AddArrayToObject(zone, "memory_region");
+	devices = cJSON_AddArrayToObject(zone, "devices");
+	if (!regions || !devices)
+		goto oom;
+	for (i = 0; i < a->z->nr_regions; i++) {
+		r = &a->z->regions[i];
+		o = cJSON_CreateObject();
+		if (!o || !cJSON_AddItemToArray(regions, o)) {
+			cJSON_Delete(o);
+			goto oom;
+		}
+		if (!json_set(o, "zone0_ipa", hex_string(r->zone0_ipa)) ||
+		    !json_set(o, "zonex_ipa", hex_string(r->zonex_ipa)) ||
+		    !json_set(o, "size", hex_string(r->size)))
+			goto oom;
+	}
+	for (i = 0; i < a->nr; i++) {
+		if (!(a->devs[i].flags & HVISOR_VIRTIO_F_DAEMON))
+			continue;
+		d = a->cfg[i];
+		/* as written, with what upstream needs spelled its way */
+		o = cJSON_Duplicate(d->json, true);
+		if (!o || !cJSON_AddItemToArray(devices, o)) {
+			cJSON_Delete(o);
+			goto oom;
+		}
+		if (!json_set(o, "addr", hex_string(d->addr)) ||
+		    !json_set(o, "len", hex_string(d->len)) ||
+		    !json_set(o, "irq", cJSON_CreateNumber(d->irq)) ||
+		    !json_set(o, "status", cJSON_CreateString("enable")))
+			goto oom;
+	}
+	return zone;
+oom:
+	cJSON_Delete(zone);
+	return NULL;
+}
+
+/* Can --daemon-config @file hold the @count devices left for a daemon? */
+static int daemon_config_check(const struct virtio_json *v,
+			       unsigned int count, const char *file)
+{
+	if (!count) {
+		fprintf(stderr,
+			"hvisor: %s: no device for a daemon (gpu, scmi): --daemon-config %s would have none\n",
+			v->ctx.file, file);
+		return -1;
+	}
+	if (count > UPSTREAM_MAX_DEVS) {
+		fprintf(stderr,
+			"hvisor: %s: %u devices for a daemon: upstream's daemon serves at most %d (--daemon-config %s)\n",
+			v->ctx.file, count, UPSTREAM_MAX_DEVS, file);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The virtio config of upstream's daemon for the devices of @a left for
+ * it, written to @tmp (renamed to --daemon-config's file once attached).
+ * 0, or -1 after a message; @tmp does not exist then.
+ */
+static int daemon_config_write(const struct attach_zone *a,
+			       unsigned int nr_zones, const char *tmp)
+{
+	cJSON *root, *zones, *zone;
+	char *text = NULL;
+	unsigned int zi;
+	FILE *f;
+	int err;
+
+	root = cJSON_CreateObject();
+	zones = root ? cJSON_AddArrayToObject(root, "zones") : NULL;
+	if (!zones)
+		goto oom;
+	for (zi = 0; zi < nr_zones; zi++) {
+		if (!zone_has_daemon(&a[zi]))
+			continue;
+		zone = daemon_zone(&a[zi]);
+		if (!zone || !cJSON_AddItemToArray(zones, zone)) {
+			cJSON_Delete(zone);
+			goto oom;
+		}
+	}
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	root = NULL;
+	if (!text)
+		goto oom;
+	f = fopen(tmp, "we");
+	if (!f) {
+		fprintf(stderr, "hvisor: --daemon-config %s: %s\n", tmp,
+			strerror(errno));
+		free(text);
+		return -1;
+	}
+	err = fputs(text, f) < 0 || fputc('\n', f) == EOF;
+	err = fclose(f) || err;
+	free(text);
+	if (err) {
+		fprintf(stderr, "hvisor: --daemon-config %s: write failed\n",
+			tmp);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+oom:
+	cJSON_Delete(root);
+	fprintf(stderr, "hvisor: --daemon-config %s: out of memory\n", tmp);
+	return -1;
+}
+
+/* What is left for a daemon, and how to start it. */
+static void print_daemon(unsigned int count, const char *file)
+{
+	if (!count)
+		return;
+	if (file) {
+		fprintf(stdout,
+			"%u device%s left for a daemon, written to %s: serve %s with upstream's 'hvisor virtio start %s'\n",
+			count, count == 1 ? "" : "s", file,
+			count == 1 ? "it" : "them", file);
+		return;
+	}
+	fprintf(stdout,
+		"%u device%s left for a daemon: write %s config with --daemon-config <file>, then run upstream's 'hvisor virtio start <file>'\n",
+		count, count == 1 ? "" : "s", count == 1 ? "its" : "their");
+}
+
+int virtio_attach_cmd(const char *file, const struct virtio_opts *o)
 {
 	struct hvisor_virtio_attach req;
 	struct attach_zone *a = NULL;
 	struct hvisor_info info;
 	struct virtio_json *v;
-	unsigned int zi, n = 0, total = 0;
-	int hvfd = -1, ret = 1;
+	unsigned int zi, n = 0, total = 0, daemon = 0;
+	int hvfd = -1, ret = 1, err;
+	char *tmp = NULL;
 
 	v = virtio_json_parse(file);
 	if (!v)
@@ -609,37 +831,49 @@ int virtio_attach_cmd(const char *file, int zone_id, bool skip_unsupported)
 		goto out;
 	}
 	for (zi = 0; zi < v->nr_zones; zi++) {
-		if (zone_id >= 0 && v->zones[zi].id != (u32)zone_id)
+		if (o->zone_id >= 0 && v->zones[zi].id != (u32)o->zone_id)
 			continue;
 		a[n++].z = &v->zones[zi];
 	}
 	if (!n) {
 		fprintf(stderr, "hvisor: %s: no zone with id %d in the file\n",
-			file, zone_id);
+			file, o->zone_id);
 		goto out;
 	}
-	/* unserved types are refused before anything is opened */
 	for (zi = 0; zi < n; zi++) {
 		unsigned int i;
 
-		if (unserved(v, a[zi].z, !skip_unsupported))
-			goto out;
+		note_skipped(v, a[zi].z, o);
 		for (i = 0; i < a[zi].z->nr_devices; i++)
-			total += a[zi].z->devices[i].state == VDEV_ENABLED;
+			total += to_attach(&a[zi].z->devices[i], o);
 	}
 	if (!total) {
 		fprintf(stderr, "hvisor: %s: no enabled device to attach\n",
 			file);
 		goto out;
 	}
+	daemon = nr_daemon(v, o);
+	if (o->daemon_config &&
+	    daemon_config_check(v, daemon, o->daemon_config))
+		goto out;
 	hvfd = hvdev_open(&info);
 	if (hvfd < 0)
 		goto out;
-	if (check_irqs(hvfd, v, a, n, info.arch))
+	if (check_irqs(hvfd, v, a, n, info.arch, o))
 		goto out;
 	for (zi = 0; zi < n; zi++)
-		if (prepare_zone(v, &a[zi]))
+		if (prepare_zone(v, &a[zi], o))
 			goto out_fds;
+	if (o->daemon_config) {
+		tmp = malloc(strlen(o->daemon_config) + sizeof(".tmp"));
+		if (!tmp) {
+			fprintf(stderr, "hvisor: virtio attach: out of memory\n");
+			goto out_fds;
+		}
+		sprintf(tmp, "%s.tmp", o->daemon_config);
+		if (daemon_config_write(a, n, tmp))
+			goto out_fds;
+	}
 	for (zi = 0; zi < n; zi++) {
 		if (!a[zi].nr)
 			continue;
@@ -651,20 +885,37 @@ int virtio_attach_cmd(const char *file, int zone_id, bool skip_unsupported)
 		req.nr_devices = a[zi].nr;
 		req.devices = (uintptr_t)a[zi].devs;
 		if (ioctl(hvfd, HVISOR_VIRTIO_ATTACH, &req)) {
+			err = errno;
 			fprintf(stderr,
 				"hvisor: virtio attach: %s: zone %u: %s (see dmesg for the reason)\n",
-				file, a[zi].z->id, strerror(errno));
+				file, a[zi].z->id, strerror(err));
+			/* the types it does not serve, without the flag */
+			if (err == EOPNOTSUPP && zone_has_daemon(&a[zi]))
+				fprintf(stderr,
+					"hvisor: virtio attach: this hvisor.ko may predate devices served by a daemon (--skip-unsupported attaches the others)\n");
 			rollback(hvfd, a, n);
-			goto out_fds;
+			goto out_tmp;
 		}
 		a[zi].attached = true;
 	}
+	if (tmp && rename(tmp, o->daemon_config)) {
+		fprintf(stderr, "hvisor: --daemon-config %s: %s\n",
+			o->daemon_config, strerror(errno));
+		rollback(hvfd, a, n);
+		goto out_tmp;
+	}
 	close_fds(a, n);
 	print_attached(hvfd, a, n);
+	print_daemon(daemon, o->daemon_config);
 	ret = 0;
+	goto out_fds;
+out_tmp:
+	if (tmp)
+		unlink(tmp);
 out_fds:
 	close_fds(a, n);
 out:
+	free(tmp);
 	if (hvfd >= 0)
 		close(hvfd);
 	free(a);
@@ -746,11 +997,16 @@ static const char *status_name(u32 s, char *buf, size_t size)
 
 static const char *list_type(u32 type, char *buf, size_t size)
 {
-	if (type == HVISOR_VIRTIO_NET || type == HVISOR_VIRTIO_BLK ||
-	    type == HVISOR_VIRTIO_CONSOLE)
+	if (strcmp(virtio_type_name(type), "?"))
 		return virtio_type_name(type);
 	snprintf(buf, size, "type%u", type);
 	return buf;
+}
+
+/* Served by a daemon: its status and features are the daemon's, not known. */
+static bool list_daemon(const struct hvisor_virtio_info *info)
+{
+	return !strncmp(info->backend, "daemon", 6);
 }
 
 static int list_json(const struct hvisor_virtio_info *info, unsigned int n)
@@ -780,16 +1036,21 @@ static int list_json(const struct hvisor_virtio_info *info, unsigned int n)
 		snprintf(buf, sizeof(buf), "0x%llx",
 			 (unsigned long long)info[i].len);
 		if (!cJSON_AddStringToObject(o, "len", buf) ||
-		    !cJSON_AddNumberToObject(o, "irq", info[i].irq) ||
-		    !cJSON_AddNumberToObject(o, "status", info[i].status) ||
-		    !cJSON_AddStringToObject(o, "state",
-					     status_name(info[i].status, st,
-							 sizeof(st))))
+		    !cJSON_AddNumberToObject(o, "irq", info[i].irq))
 			goto oom_arr;
 		snprintf(buf, sizeof(buf), "0x%llx",
 			 (unsigned long long)info[i].features);
-		if (!cJSON_AddStringToObject(o, "features", buf) ||
-		    !(info[i].backend[0] ?
+		if (list_daemon(&info[i]) ?
+		    !cJSON_AddNullToObject(o, "status") ||
+		    !cJSON_AddNullToObject(o, "state") ||
+		    !cJSON_AddNullToObject(o, "features") :
+		    !cJSON_AddNumberToObject(o, "status", info[i].status) ||
+		    !cJSON_AddStringToObject(o, "state",
+					     status_name(info[i].status, st,
+							 sizeof(st))) ||
+		    !cJSON_AddStringToObject(o, "features", buf))
+			goto oom_arr;
+		if (!(info[i].backend[0] ?
 		      cJSON_AddStringToObject(o, "backend", info[i].backend) :
 		      cJSON_AddNullToObject(o, "backend")) ||
 		    !(info[i].tty[0] ?
@@ -837,9 +1098,14 @@ static int list_table(const struct hvisor_virtio_info *info, unsigned int n)
 		snprintf(c[2], LIST_CELL, "0x%llx",
 			 (unsigned long long)info[i].addr);
 		snprintf(c[3], LIST_CELL, "%u", info[i].irq);
-		status_name(info[i].status, c[4], LIST_CELL);
-		snprintf(c[5], LIST_CELL, "0x%llx",
-			 (unsigned long long)info[i].features);
+		if (list_daemon(&info[i])) {
+			snprintf(c[4], LIST_CELL, "-");
+			snprintf(c[5], LIST_CELL, "-");
+		} else {
+			status_name(info[i].status, c[4], LIST_CELL);
+			snprintf(c[5], LIST_CELL, "0x%llx",
+				 (unsigned long long)info[i].features);
+		}
 		snprintf(c[6], LIST_CELL, "%s",
 			 info[i].backend[0] ? info[i].backend : "-");
 		snprintf(c[7], LIST_CELL, "%s",

@@ -22,19 +22,25 @@
 #define VIRTIO_PAGE	0x1000ULL
 #define TAP_NAME_MAX	15		/* IFNAMSIZ - 1 */
 
-static const char *const served_types[] = {
-	[HVISOR_VIRTIO_NET] = "net",
-	[HVISOR_VIRTIO_BLK] = "blk",
-	[HVISOR_VIRTIO_CONSOLE] = "console",
+/* The types of upstream's schema, and who serves them. */
+static const struct {
+	const char *name;
+	u32 type;
+	bool daemon;		/* upstream's daemon, not hvisor.ko */
+} vtypes[] = {
+	{ "net", HVISOR_VIRTIO_NET, false },
+	{ "blk", HVISOR_VIRTIO_BLK, false },
+	{ "console", HVISOR_VIRTIO_CONSOLE, false },
+	{ "gpu", HVISOR_VIRTIO_GPU, true }, { "scmi", HVISOR_VIRTIO_SCMI, true },
 };
-
-/* upstream hvisor-tool knows these; hvisor.ko does not serve them */
-static const char *const unserved_types[] = { "gpu", "scmi" };
 
 const char *virtio_type_name(u32 type)
 {
-	if (type < ARRAY_SIZE(served_types) && served_types[type])
-		return served_types[type];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vtypes); i++)
+		if (vtypes[i].type == type)
+			return vtypes[i].name;
 	return "?";
 }
 
@@ -266,6 +272,53 @@ static int parse_blk(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
 	return get_queues(c, dev, d);
 }
 
+/* Optional member @key: an array of u32 (scmi's clock_ids, ...). */
+static int get_u32_array(struct jctx *c, const cJSON *dev, const char *key)
+{
+	const cJSON *arr;
+	unsigned int i, n;
+	size_t saved, saved2;
+	__u64 v;
+	int ret;
+
+	ret = json_get_array(c, dev, key, false, HVISOR_MAX_INTERRUPTS, &arr,
+			     &n);
+	if (ret)
+		return ret < 0 ? -1 : 0;
+	saved = jpath_key(c, key);
+	for (i = 0; i < n; i++) {
+		saved2 = jpath_index(c, i);
+		ret = json_uint(c, cJSON_GetArrayItem(arr, i), UINT32_MAX, &v);
+		jpath_restore(c, saved2);
+		if (ret)
+			break;
+	}
+	jpath_restore(c, saved);
+	return ret ? -1 : 0;
+}
+
+/*
+ * The fields of a device upstream's daemon serves, as it reads them (its
+ * config is written from the entry as is): gpu "width" and "height",
+ * scmi "clock_ids", "reset_ids", "power_ids".
+ */
+static int parse_daemon(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
+{
+	static const char *const ids[] = { "clock_ids", "reset_ids",
+					   "power_ids" };
+	unsigned int i;
+	__u32 v;
+
+	d->json = dev;
+	if (d->type == HVISOR_VIRTIO_GPU)
+		return json_get_u32(c, dev, "width", true, &v) < 0 ||
+		       json_get_u32(c, dev, "height", true, &v) < 0 ? -1 : 0;
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		if (get_u32_array(c, dev, ids[i]))
+			return -1;
+	return 0;
+}
+
 static int parse_net(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
 {
 	if (get_name(c, dev, "tap", true, &d->tap) ||
@@ -274,7 +327,7 @@ static int parse_net(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
 	return get_mac(c, dev, d->mac);
 }
 
-/* Type and status; 1 if the device is skipped (disabled, unserved). */
+/* Type and status; 1 if the device is skipped (disabled). */
 static int parse_state(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
 {
 	const char *status = NULL;
@@ -303,19 +356,16 @@ static int parse_state(struct jctx *c, const cJSON *dev, struct vdev_cfg *d)
 		jpath_restore(c, saved);
 		return -1;
 	}
-	for (i = 0; i < ARRAY_SIZE(served_types); i++)
-		if (served_types[i] && !strcmp(d->type_name, served_types[i]))
-			d->type = i;
-	if (d->type)
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(unserved_types); i++) {
-		if (strcmp(d->type_name, unserved_types[i]))
+	for (i = 0; i < ARRAY_SIZE(vtypes); i++) {
+		if (strcmp(d->type_name, vtypes[i].name))
 			continue;
-		d->state = VDEV_UNSERVED;	/* the command says what it does */
-		return 1;
+		d->type = vtypes[i].type;
+		if (vtypes[i].daemon)
+			d->state = VDEV_DAEMON;	/* the command says what it does */
+		return 0;
 	}
 	saved = jpath_key(c, "type");
-	jerr(c, "unknown device type %s (expected blk, net or console)",
+	jerr(c, "unknown device type %s (expected blk, net, console, gpu or scmi)",
 	     json_quote(q, sizeof(q), d->type_name));
 	jpath_restore(c, saved);
 	return -1;
@@ -389,6 +439,8 @@ static int parse_device(struct jctx *c, const cJSON *dev, struct vdev_cfg *d,
 		return -1;	/* "queues" is for blk only */
 	if (d->type == HVISOR_VIRTIO_NET)
 		return parse_net(c, dev, d);
+	if (d->state == VDEV_DAEMON)
+		return parse_daemon(c, dev, d);
 	return 0;
 }
 
@@ -479,7 +531,7 @@ static int check_zone_irqs(struct virtio_json *v, const struct vzone_cfg *z)
 
 	for (i = 0; i < z->nr_devices; i++) {
 		d = &z->devices[i];
-		if (d->state != VDEV_ENABLED || !vzone_irqs_add(irqs, &n, d->irq))
+		if (!vdev_enabled(d) || !vzone_irqs_add(irqs, &n, d->irq))
 			continue;
 		vdev_err(v, d, "irq",
 			 "%u would be distinct virtio interrupt %u of zone %u (the others: %s): hvisor handles at most %u per zone",
@@ -510,7 +562,7 @@ static int check_zone(struct virtio_json *v, struct vzone_cfg *z)
 	}
 	for (i = 0; i < z->nr_devices; i++) {
 		d = &z->devices[i];
-		if (d->state != VDEV_ENABLED)
+		if (!vdev_enabled(d))
 			continue;
 		for (j = 0; j < z->nr_regions; j++) {
 			if (!overlap(d->addr, d->len, r[j].zonex_ipa,
@@ -524,7 +576,7 @@ static int check_zone(struct virtio_json *v, struct vzone_cfg *z)
 		}
 		for (j = 0; j < i; j++) {
 			e = &z->devices[j];
-			if (e->state != VDEV_ENABLED)
+			if (!vdev_enabled(e))
 				continue;
 			if (d->addr == e->addr) {
 				vdev_err(v, d, "addr",
@@ -596,6 +648,7 @@ static int parse_zone(struct virtio_json *v, const cJSON *zj,
 	size_t saved;
 
 	snprintf(z->path, sizeof(z->path), "zones[%u]", zi);
+	z->json = zj;
 	if (!cJSON_IsObject(zj)) {
 		jerr(c, "expected an object, found %s", json_type_name(zj));
 		return -1;

@@ -146,7 +146,7 @@ static void xcheck_devices(struct xcheck *x)
 
 	for (i = 0; i < x->vz->nr_devices; i++) {
 		d = &x->vz->devices[i];
-		if (d->state != VDEV_ENABLED)
+		if (!vdev_enabled(d))	/* a daemon's too: hvisor traps it */
 			continue;
 		for (j = 0; j < x->h->num_memory_regions; j++)
 			if (r[j].type == HVISOR_MEM_TYPE_VIRTIO &&

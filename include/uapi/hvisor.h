@@ -334,8 +334,22 @@ struct hvisor_virtio_region {
 #define HVISOR_VIRTIO_NET		1
 #define HVISOR_VIRTIO_BLK		2
 #define HVISOR_VIRTIO_CONSOLE		3
+/* served by a daemon only (HVISOR_VIRTIO_F_DAEMON) */
+#define HVISOR_VIRTIO_GPU		16
+#define HVISOR_VIRTIO_SCMI		32
+/* a device served by a daemon may have any virtio id up to this one */
+#define HVISOR_VIRTIO_MAX_TYPE		63
 
 #define HVISOR_VIRTIO_F_READONLY	(1U << 0)	/* blk: refuse writes */
+/*
+ * Served by a daemon in zone 0's userspace (upstream hvisor-tool's, on
+ * upstream's ABI of /dev/hvisor), not by hvisor.ko: for a type hvisor.ko
+ * does not serve itself (gpu, scmi, ...: 1..HVISOR_VIRTIO_MAX_TYPE), with
+ * fd -1.  hvisor.ko holds the window (no other device may overlap it, a
+ * stopped zone's accesses stop there) and forwards each access to the
+ * daemon; with no daemon attached, reads answer 0 and writes are ignored.
+ */
+#define HVISOR_VIRTIO_F_DAEMON		(1U << 1)
 
 /* blk: most virtqueues (VIRTIO_BLK_F_MQ) one device may have. */
 #define HVISOR_VIRTIO_MAX_QUEUES	8
@@ -345,7 +359,7 @@ struct hvisor_virtio_device {
 	__u32 irq;			/* interrupt hvisor injects into the zone */
 	__u64 addr;			/* guest physical base of the MMIO window */
 	__u64 len;			/* window size, usually 0x200 */
-	__s32 fd;			/* blk: image or block device; net: tap; console: -1 */
+	__s32 fd;			/* blk: image or block device; net: tap; others: -1 */
 	__u32 flags;			/* HVISOR_VIRTIO_F_* */
 	__u8 mac[6];			/* net */
 	__u8 __pad[2];
@@ -387,9 +401,10 @@ struct hvisor_virtio_info {
 	__u64 addr;
 	__u64 len;
 	__u32 irq;
-	__u32 status;			/* the driver's virtio status byte */
-	__u64 features;			/* negotiated */
-	char backend[64];		/* image path, tap name */
+	__u32 status;			/* the driver's virtio status byte (F_DAEMON: 0) */
+	__u64 features;			/* negotiated (F_DAEMON: 0, the daemon's) */
+	/* image path, tap name; F_DAEMON: "daemon" or "daemon (none attached)" */
+	char backend[64];
 	char tty[32];			/* console: the zone-0 tty, e.g. "hvisorcon0" */
 };
 

@@ -38,6 +38,7 @@
 #include "attach.h"
 #include "blk.h"
 #include "console.h"
+#include "forward.h"
 #include "net.h"
 #include "vlog.h"
 
@@ -59,9 +60,16 @@ struct hv_attachment {
  * features, reset, kill, destroy) is its struct hv_virtio_ops.
  */
 struct hv_vtype {
-	u32 id;				/* HVISOR_VIRTIO_* */
+	/*
+	 * HVISOR_VIRTIO_*; 0: any id from 1 to HVISOR_VIRTIO_MAX_TYPE that
+	 * no other type has (the devices served by a daemon).
+	 */
+	u32 id;
 	const char *name;		/* <name>@<addr> in sysfs, messages */
+	/* Optional, instead of name: the name of id (id 0), NULL if none. */
+	const char *(*name_of)(u32 id);
 	u32 flags;			/* HVISOR_VIRTIO_F_* it accepts */
+	u32 needs;			/* of which it requires */
 	u16 max_queues;			/* num_queues at most (0: default) */
 	bool takes_file;		/* fd >= 0 required; else fd == -1 */
 	/* Optional: checks of its own fields; 0 or -errno + one dmesg line. */
@@ -73,9 +81,11 @@ struct hv_vtype {
 	struct hv_virtio_dev *(*create)(const struct hv_virtio_dev_info *info,
 					const struct hvisor_virtio_device *d,
 					struct file *file);
-	/* What it is served from, for sysfs `backend` and LIST. */
+	/* What it is served from, for sysfs `backend` and LIST ... */
 	void (*backend)(struct hv_virtio_dev *dev, struct file *file,
 			char *buf, size_t size);
+	/* ... or instead, asked each time: what serves it now. */
+	void (*backend_now)(struct hv_virtio_dev *dev, char *buf, size_t size);
 	/* Optional: its zone-0 tty, for LIST. */
 	void (*tty)(struct hv_virtio_dev *dev, char *buf, size_t size);
 	const struct hv_vattr *attrs;	/* its sysfs values */
@@ -160,6 +170,13 @@ static void hv_console_backend(struct hv_virtio_dev *dev, struct file *file,
 	hv_console_tty_name(dev, buf, size);
 }
 
+static struct hv_virtio_dev *hv_fwd_new(const struct hv_virtio_dev_info *info,
+					const struct hvisor_virtio_device *d,
+					struct file *file)
+{
+	return hv_fwd_create(info);
+}
+
 static const struct hv_vtype hv_vtypes[] = {
 	{
 		.id = HVISOR_VIRTIO_BLK, .name = "blk",
@@ -177,17 +194,44 @@ static const struct hv_vtype hv_vtypes[] = {
 		.max_queues = 1,
 		.create = hv_console_new, .backend = hv_console_backend,
 		.tty = hv_console_tty_name, .attrs = hv_console_attrs,
+	}, {
+		.id = 0, .name_of = hv_fwd_type_name,
+		.flags = HVISOR_VIRTIO_F_DAEMON, .needs = HVISOR_VIRTIO_F_DAEMON,
+		.max_queues = 1, .create = hv_fwd_new,
+		.backend_now = hv_fwd_backend, .attrs = hv_fwd_attrs,
 	},
 };
 
+/* The type of virtio device id @id: its own, or the one of any id. */
 static const struct hv_vtype *hv_vtype_find(u32 id)
 {
+	const struct hv_vtype *any = NULL;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(hv_vtypes); i++)
+	if (!id || id > HVISOR_VIRTIO_MAX_TYPE)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(hv_vtypes); i++) {
 		if (hv_vtypes[i].id == id)
 			return &hv_vtypes[i];
-	return NULL;
+		if (!hv_vtypes[i].id)
+			any = &hv_vtypes[i];
+	}
+	return any;
+}
+
+#define HV_VTYPE_NAME_MAX	16
+
+/* The name of devices of @type with id @id: "blk", "gpu", "virtio17". */
+static const char *hv_vtype_name(const struct hv_vtype *type, u32 id,
+				 char *buf)
+{
+	const char *name = type->name_of ? type->name_of(id) : type->name;
+
+	if (name)
+		strscpy(buf, name, HV_VTYPE_NAME_MAX);
+	else
+		snprintf(buf, HV_VTYPE_NAME_MAX, "virtio%u", id);
+	return buf;
 }
 
 /* ---- attached devices ----------------------------------------------- */
@@ -206,6 +250,8 @@ struct hv_vnode {
 	struct hv_attachment *att;
 	struct hv_virtio_dev *dev;
 	const struct hv_vtype *type;
+	u32 id;				/* HVISOR_VIRTIO_*, virtio device id */
+	char name[HV_VTYPE_NAME_MAX];	/* of the type, for that id */
 	char backend[64];
 	/* the type's sysfs values, generated from type->attrs */
 	struct hv_vnode_attr *attrs;
@@ -245,13 +291,12 @@ static ssize_t _name##_show(struct kobject *kobj,			\
 }									\
 static struct kobj_attribute hv_attr_##_name = __ATTR_RO(_name)
 
-HV_VNODE_ATTR(type, "%s", vn->type->name);
+HV_VNODE_ATTR(type, "%s", vn->name);
 HV_VNODE_ATTR(addr, "%#llx", vn->dev->vdev.base);
 HV_VNODE_ATTR(irq, "%u", vn->dev->irq);
 HV_VNODE_ATTR(device_features, "%#018llx", vn->dev->device_features);
 HV_VNODE_ATTR(features, "%#018llx", READ_ONCE(vn->dev->features));
 HV_VNODE_ATTR(status, "%#04x", hv_virtio_status(vn->dev));
-HV_VNODE_ATTR(backend, "%s", vn->backend);
 HV_VNODE_ATTR(notifies, "%lld", atomic64_read(&vn->dev->notifies));
 HV_VNODE_ATTR(injects, "%lld", atomic64_read(&vn->dev->injects));
 HV_VNODE_ATTR(reinjects, "%lld", atomic64_read(&vn->dev->reinjects));
@@ -280,14 +325,41 @@ static ssize_t queue_sizes_show(struct kobject *kobj,
 
 static struct kobj_attribute hv_attr_queue_sizes = __ATTR_RO(queue_sizes);
 
+/* What serves @vn now, into @buf. */
+static void hv_vnode_backend(struct hv_vnode *vn, char *buf, size_t size)
+{
+	if (vn->type->backend_now)
+		vn->type->backend_now(vn->dev, buf, size);
+	else
+		strscpy(buf, vn->backend, size);
+}
+
+static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	char backend[sizeof(to_vnode(kobj)->backend)];
+
+	hv_vnode_backend(to_vnode(kobj), backend, sizeof(backend));
+	return sysfs_emit(buf, "%s\n", backend);
+}
+
+static struct kobj_attribute hv_attr_backend = __ATTR_RO(backend);
+
+/* Every device's */
 static struct attribute *hv_vnode_attrs[] = {
 	&hv_attr_type.attr,
 	&hv_attr_addr.attr,
 	&hv_attr_irq.attr,
+	&hv_attr_backend.attr,
+	&hv_attr_state.attr,
+	NULL,
+};
+
+/* A device served here: its register file, queues, interrupts. */
+static struct attribute *hv_vnode_regs_attrs[] = {
 	&hv_attr_device_features.attr,
 	&hv_attr_features.attr,
 	&hv_attr_status.attr,
-	&hv_attr_backend.attr,
 	&hv_attr_queue_sizes.attr,
 	&hv_attr_notifies.attr,
 	&hv_attr_injects.attr,
@@ -297,10 +369,30 @@ static struct attribute *hv_vnode_attrs[] = {
 	&hv_attr_yields.attr,
 	&hv_attr_deferred.attr,
 	&hv_attr_deferred_dropped.attr,
-	&hv_attr_state.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(hv_vnode);
+
+/* None of those for a device served elsewhere: it takes whole accesses. */
+static umode_t hv_vnode_regs_visible(struct kobject *kobj,
+				     struct attribute *attr, int n)
+{
+	return to_vnode(kobj)->dev->vdev.mmio->take ? 0 : attr->mode;
+}
+
+static const struct attribute_group hv_vnode_group = {
+	.attrs = hv_vnode_attrs,
+};
+
+static const struct attribute_group hv_vnode_regs_group = {
+	.attrs = hv_vnode_regs_attrs,
+	.is_visible = hv_vnode_regs_visible,
+};
+
+static const struct attribute_group *hv_vnode_groups[] = {
+	&hv_vnode_group,
+	&hv_vnode_regs_group,
+	NULL,
+};
 
 static ssize_t hv_vnode_attr_show(struct kobject *kobj,
 				  struct kobj_attribute *ka, char *buf)
@@ -424,6 +516,7 @@ static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 {
 	const struct hv_vtype *type = hv_vtype_find(d->type);
 	u32 arch = hvisor_arch_id(), irq_min, irq_max;
+	char name[HV_VTYPE_NAME_MAX];
 	u64 last;
 
 	if (!type) {
@@ -431,16 +524,25 @@ static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 		       i, d->type);
 		return -EOPNOTSUPP;
 	}
-	if (d->flags & ~type->flags || d->__pad[0] || d->__pad[1] ||
-	    d->__pad2) {
-		pr_err("hvisor: virtio device %u: unknown flags or non-zero padding\n",
-		       i);
+	hv_vtype_name(type, d->type, name);
+	if ((d->flags & type->needs) != type->needs) {
+		pr_err("hvisor: virtio device %u: %s (type %u) is not served by hvisor.ko; a daemon may serve it (flag HVISOR_VIRTIO_F_DAEMON)\n",
+		       i, name, d->type);
+		return -EOPNOTSUPP;
+	}
+	if (d->flags & ~type->flags) {
+		pr_err("hvisor: virtio device %u: flags %#x are not for a %s device\n",
+		       i, d->flags & ~type->flags, name);
+		return -EINVAL;
+	}
+	if (d->__pad[0] || d->__pad[1] || d->__pad2) {
+		pr_err("hvisor: virtio device %u: non-zero padding\n", i);
 		return -EINVAL;
 	}
 	/* 0 means the default: one request queue, or what net/console have */
 	if (d->num_queues > type->max_queues) {
 		pr_err("hvisor: virtio device %u: %u queues requested, a %s device takes at most %u\n",
-		       i, d->num_queues, type->name, type->max_queues);
+		       i, d->num_queues, name, type->max_queues);
 		return -EINVAL;
 	}
 	/* what hvisor can inject here; beyond, it drops or panics */
@@ -459,12 +561,12 @@ static int hv_check_device(const struct hvisor_virtio_device *d, u32 i)
 	}
 	if (!type->takes_file && d->fd != -1) {
 		pr_err("hvisor: virtio device %u: a %s takes no file descriptor (fd must be -1)\n",
-		       i, type->name);
+		       i, name);
 		return -EINVAL;
 	}
 	if (type->takes_file && d->fd < 0) {
 		pr_err("hvisor: virtio device %u: %s needs a file descriptor\n",
-		       i, type->name);
+		       i, name);
 		return -EBADF;
 	}
 	return type->check ? type->check(d, i) : 0;
@@ -599,6 +701,8 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 	if (!vn)
 		return ERR_PTR(-ENOMEM);
 	vn->type = hv_vtype_find(d->type);	/* checked */
+	vn->id = d->type;
+	hv_vtype_name(vn->type, d->type, vn->name);
 	vn->att = att;
 	kobject_init(&vn->kobj, &hv_vnode_ktype);
 
@@ -611,11 +715,12 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 	if (IS_ERR(vn->dev)) {
 		err = PTR_ERR(vn->dev);
 		pr_err("hvisor: virtio device %u: cannot create the %s device: %d\n",
-		       i, vn->type->name, err);
+		       i, vn->name, err);
 		goto put_zone;
 	}
-	vn->type->backend(vn->dev, r->files[i], vn->backend,
-			  sizeof(vn->backend));
+	if (vn->type->backend)
+		vn->type->backend(vn->dev, r->files[i], vn->backend,
+				  sizeof(vn->backend));
 	r->files[i] = NULL;	/* the device owns the reference now */
 
 	err = hvisor_vdev_register(&vn->dev->vdev);
@@ -625,7 +730,7 @@ static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
 		goto destroy_dev;
 	}
 	err = kobject_add(&vn->kobj, &vn->zone->dev.kobj, "%s@%llx",
-			  vn->type->name, d->addr);
+			  vn->name, d->addr);
 	if (err)
 		goto unregister;
 	err = hv_vnode_sysfs_add(vn);
@@ -841,7 +946,7 @@ static int hv_vnode_fits(const struct hv_vnode *vn,
 	nzm = hv_zone_mem_of(head, BIT(HVISOR_MEM_TYPE_RAM), zm);
 	if (!hv_gmem_fits(gm->r, gm->nr, zm, nzm, &bad)) {
 		pr_err("hvisor: zone %u: %s@%#llx: attached memory %#llx+%#llx (guest %#llx) is not RAM of the new config\n",
-		       head->zone_id, vn->type->name, vn->dev->vdev.base,
+		       head->zone_id, vn->name, vn->dev->vdev.base,
 		       gm->r[bad].zone0_ipa, gm->r[bad].size,
 		       gm->r[bad].zonex_ipa);
 		return -EADDRNOTAVAIL;
@@ -850,7 +955,7 @@ static int hv_vnode_fits(const struct hv_vnode *vn,
 	if (nzm && !hv_gmem_window_in(vn->dev->vdev.base, vn->dev->vdev.len,
 				      zm, nzm)) {
 		pr_err("hvisor: zone %u: %s@%#llx: window %#llx+%#llx is in no virtio region of the new config\n",
-		       head->zone_id, vn->type->name, vn->dev->vdev.base,
+		       head->zone_id, vn->name, vn->dev->vdev.base,
 		       vn->dev->vdev.base, vn->dev->vdev.len);
 		return -EADDRNOTAVAIL;
 	}
@@ -884,7 +989,7 @@ int hvisor_virtio_zone_check(const struct hvisor_zone_head *head)
 		if (hv_gmem_overlaps(gm->r, gm->nr, zm, nzm, &bad_r, &bad_zm)) {
 			pr_err("hvisor: zone %u: memory %#llx+%#llx is mapped by %s@%#llx of zone %u (%s), still attached\n",
 			       head->zone_id, gm->r[bad_r].zone0_ipa,
-			       gm->r[bad_r].size, vn->type->name,
+			       gm->r[bad_r].size, vn->name,
 			       vn->dev->vdev.base, vn->dev->vdev.zone_id,
 			       hv_virtio_zone_stopped(vn->dev) ?
 			       "zone stopped" : "zone running");
@@ -957,13 +1062,13 @@ long hvisor_virtio_list(void __user *arg)
 		if (n == nr)
 			break;
 		info[n].zone_id = vn->dev->vdev.zone_id;
-		info[n].type = vn->type->id;
+		info[n].type = vn->id;
 		info[n].addr = vn->dev->vdev.base;
 		info[n].len = vn->dev->vdev.len;
 		info[n].irq = vn->dev->irq;
 		info[n].status = hv_virtio_status(vn->dev);
 		info[n].features = READ_ONCE(vn->dev->features);
-		strscpy(info[n].backend, vn->backend, sizeof(info[n].backend));
+		hv_vnode_backend(vn, info[n].backend, sizeof(info[n].backend));
 		if (vn->type->tty)
 			vn->type->tty(vn->dev, info[n].tty,
 				      sizeof(info[n].tty));

@@ -31,22 +31,11 @@
 
 static void hv_virtio_reinject_work(struct work_struct *work);
 
-int hv_virtio_core_init(struct hv_virtio_dev *dev,
-			const struct hv_virtio_ops *ops,
-			const struct hv_guest_mem *mem, u32 config_size)
+/* What every device has: its interrupt line and zone state, counters. */
+static void hv_virtio_lifecycle_init(struct hv_virtio_dev *dev,
+				     const struct hv_virtio_ops *ops)
 {
-	if (!ops->num_queues || ops->num_queues > HV_VIRTIO_MAX_QUEUES ||
-	    !is_power_of_2(ops->queue_max) ||
-	    ops->queue_max > HV_VQ_MAX_SIZE || !ops->config_read ||
-	    !ops->notify || !ops->reset)
-		return -EINVAL;
-
 	dev->ops = ops;
-	dev->mem = mem;
-	dev->config_size = config_size;
-	dev->device_features = ops->features | HV_VIRTIO_TRANSPORT_FEATURES;
-	dev->num_queues = ops->num_queues;
-	dev->mq_feature = 0;
 	spin_lock_init(&dev->state_lock);
 	atomic_set(&dev->config_generation, 0);
 	atomic64_set(&dev->notifies, 0);
@@ -59,6 +48,40 @@ int hv_virtio_core_init(struct hv_virtio_dev *dev,
 	dev->irq_stopped = false;
 	dev->zone_stopped = false;
 	atomic64_set(&dev->bad_accesses, 0);
+}
+
+int hv_virtio_core_init(struct hv_virtio_dev *dev,
+			const struct hv_virtio_ops *ops,
+			const struct hv_guest_mem *mem, u32 config_size)
+{
+	if (!ops->num_queues || ops->num_queues > HV_VIRTIO_MAX_QUEUES ||
+	    !is_power_of_2(ops->queue_max) ||
+	    ops->queue_max > HV_VQ_MAX_SIZE || !ops->config_read ||
+	    !ops->notify || !ops->reset)
+		return -EINVAL;
+
+	hv_virtio_lifecycle_init(dev, ops);
+	dev->mem = mem;
+	dev->config_size = config_size;
+	dev->device_features = ops->features | HV_VIRTIO_TRANSPORT_FEATURES;
+	dev->num_queues = ops->num_queues;
+	dev->mq_feature = 0;
+	return 0;
+}
+
+int hv_virtio_remote_init(struct hv_virtio_dev *dev,
+			  const struct hv_virtio_ops *ops,
+			  const struct hv_vdev_mmio_ops *mmio)
+{
+	if (!mmio->take || !ops->destroy || ops->num_queues || ops->reset)
+		return -EINVAL;
+	hv_virtio_lifecycle_init(dev, ops);
+	dev->vdev.mmio = mmio;
+	dev->mem = NULL;
+	dev->config_size = 0;
+	dev->device_features = 0;
+	dev->num_queues = 0;
+	dev->mq_feature = 0;
 	return 0;
 }
 
@@ -314,7 +337,8 @@ static void hv_virtio_reset(struct hv_virtio_dev *dev)
 	u16 i;
 
 	might_sleep();	/* deferred by the register file (mmio.c) */
-	dev->ops->reset(dev);
+	if (dev->ops->reset)	/* none: served elsewhere, no queue here */
+		dev->ops->reset(dev);
 
 	for (i = 0; i < dev->num_queues; i++) {
 		hv_vq_reset(&dev->vqs[i]);

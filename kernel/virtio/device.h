@@ -62,7 +62,8 @@ struct hv_virtio_ops {
 	void (*notify)(struct hv_virtio_dev *dev, u16 index);
 	/*
 	 * Quiesce: on return no request is in flight and nothing touches any
-	 * queue until the next notify.  May sleep.
+	 * queue until the next notify.  May sleep.  None for a device
+	 * served elsewhere (hv_virtio_remote_init()).
 	 */
 	void (*reset)(struct hv_virtio_dev *dev);
 	/*
@@ -276,6 +277,17 @@ static inline struct hv_virtio_dev *to_hv_virtio_dev(struct hv_vdev *vdev)
 int hv_virtio_core_init(struct hv_virtio_dev *dev,
 			const struct hv_virtio_ops *ops,
 			const struct hv_guest_mem *mem, u32 config_size);
+/*
+ * Initialise @dev for a device whose registers are served elsewhere (by
+ * a daemon): @mmio takes each whole access (vdev.h), so @dev has no
+ * register file, queues, features or config space here.  Of the core it
+ * uses the zone's stop and restart, hv_virtio_irq_stop() and
+ * ops->destroy; @ops has no queue and no reset.  The caller binds it
+ * (hv_virtio_dev_bind()).  -EINVAL if @mmio or @ops do not fit that.
+ */
+int hv_virtio_remote_init(struct hv_virtio_dev *dev,
+			  const struct hv_virtio_ops *ops,
+			  const struct hv_vdev_mmio_ops *mmio);
 /* Queues the driver may use: the extra ones only with mq_feature accepted. */
 u16 hv_virtio_live_queues(const struct hv_virtio_dev *dev);
 /* The registers of QueueSel's queue, NULL if it is not a live queue. */

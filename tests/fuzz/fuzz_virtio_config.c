@@ -6,9 +6,12 @@
  * built from a parsed config relies on: 1..HVISOR_MAX_ZONES zones with
  * distinct ids, region and device counts within the ABI's limits, and
  * every enabled device of a known type with a window of VIRTIO_MIN_LEN..
- * VIRTIO_MAX_LEN bytes.
+ * VIRTIO_MAX_LEN bytes; those left for a daemon (gpu, scmi) exactly, with
+ * the entry the daemon's config is written from.
  */
 #include "tests/fuzz/fuzz_json_file.h"
+
+#include <string.h>
 
 #include "common/hv_common.h"
 #include "userspace/virtio_config.h"
@@ -33,11 +36,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (j = 0; j < z->nr_devices; j++) {
 			const struct vdev_cfg *d = &z->devices[j];
 
-			if (d->state != VDEV_ENABLED) {
+			if (d->state == VDEV_DISABLED) {
 				FUZZ_ASSERT(d->type == 0);
 				continue;
 			}
-			FUZZ_ASSERT(virtio_type_name(d->type));
+			/* a daemon's: its entry is copied for the daemon */
+			FUZZ_ASSERT((d->state == VDEV_DAEMON) ==
+				    (d->type == HVISOR_VIRTIO_GPU ||
+				     d->type == HVISOR_VIRTIO_SCMI));
+			FUZZ_ASSERT(d->state != VDEV_DAEMON || d->json);
+			FUZZ_ASSERT(strcmp(virtio_type_name(d->type), "?"));
 			FUZZ_ASSERT(d->len >= VIRTIO_MIN_LEN &&
 				    d->len <= VIRTIO_MAX_LEN);
 			FUZZ_ASSERT(d->addr + d->len > d->addr);

@@ -37,7 +37,33 @@ static struct {
 	struct list_head vdevs;
 	int mapped;
 	struct file *files[HVT_NR_FILES];
+	bool daemon;			/* a daemon takes what is forwarded */
+	int forwarded;			/* accesses offered to it */
+	int declared;			/* memory ranges declared for its mmap */
 } hvt;
+
+/* updaemon.c is not in the suite: a daemon that takes all or nothing */
+bool hvisor_updaemon_forward(const struct hv_device_req *req)
+{
+	hvt.forwarded++;
+	return hvt.daemon;
+}
+
+bool hvisor_updaemon_present(void)
+{
+	return hvt.daemon;
+}
+
+int hvisor_updaemon_mem_add(u32 zone_id, u64 start, u64 size)
+{
+	hvt.declared++;
+	return 0;
+}
+
+void hvisor_updaemon_mem_del(u32 zone_id, u64 start, u64 size)
+{
+	hvt.declared--;
+}
 
 /* What hvisor_vdev_stop() takes and flushes; nothing is ever deferred. */
 static void hvt_vdev_no_defer(struct work_struct *work)
@@ -222,6 +248,7 @@ static void hvt_expect_clean(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, list_empty(&hvt.vdevs));
 	KUNIT_EXPECT_TRUE(test, list_empty(&hv_vnodes));
 	KUNIT_EXPECT_EQ(test, hvt.mapped, 0);
+	KUNIT_EXPECT_EQ(test, hvt.declared, 0);
 	KUNIT_EXPECT_EQ(test, hvt.zone_refs, 0);
 	for (i = 0; i < HVT_NR_FILES; i++)
 		KUNIT_EXPECT_EQ(test, file_count(hvt.files[i]), 1L);
@@ -578,17 +605,132 @@ static void attach_vtype_table(struct kunit *test)
 {
 	unsigned int i;
 
+	const struct hv_vtype *any = NULL;
+
 	for (i = 0; i < ARRAY_SIZE(hv_vtypes); i++) {
 		const struct hv_vtype *t = &hv_vtypes[i];
 
-		KUNIT_EXPECT_PTR_EQ(test, hv_vtype_find(t->id), t);
-		KUNIT_EXPECT_NOT_NULL(test, t->name);
+		if (t->id)
+			KUNIT_EXPECT_PTR_EQ(test, hv_vtype_find(t->id), t);
+		else
+			any = t;
+		KUNIT_EXPECT_TRUE(test, t->name || t->name_of);
 		KUNIT_EXPECT_NOT_NULL(test, t->create);
-		KUNIT_EXPECT_NOT_NULL(test, t->backend);
+		KUNIT_EXPECT_TRUE(test, t->backend || t->backend_now);
 		KUNIT_EXPECT_NOT_NULL(test, t->attrs);
 	}
+	/* every other id up to HVISOR_VIRTIO_MAX_TYPE: a daemon's */
+	KUNIT_ASSERT_NOT_NULL(test, any);
+	KUNIT_EXPECT_EQ(test, any->needs, HVISOR_VIRTIO_F_DAEMON);
+	KUNIT_EXPECT_PTR_EQ(test, hv_vtype_find(HVISOR_VIRTIO_GPU), any);
+	KUNIT_EXPECT_PTR_EQ(test, hv_vtype_find(HVISOR_VIRTIO_MAX_TYPE), any);
 	KUNIT_EXPECT_NULL(test, hv_vtype_find(0));
+	KUNIT_EXPECT_NULL(test, hv_vtype_find(HVISOR_VIRTIO_MAX_TYPE + 1));
 	KUNIT_EXPECT_NULL(test, hv_vtype_find(U32_MAX));
+}
+
+/* One gpu and one scmi served by a daemon, beside a blk at 0xa003000. */
+static struct hv_attach_req *hvt_daemon_req(struct kunit *test)
+{
+	struct hv_attach_req *r = hvt_req(test, 3);
+	u32 i;
+
+	r->devs[1].type = HVISOR_VIRTIO_GPU;
+	r->devs[2].type = HVISOR_VIRTIO_SCMI;
+	for (i = 1; i < 3; i++) {
+		r->devs[i].fd = -1;
+		r->devs[i].flags = HVISOR_VIRTIO_F_DAEMON;
+		memset(r->devs[i].serial, 0, sizeof(r->devs[i].serial));
+	}
+	return r;
+}
+
+static void hvt_show(struct kunit *test, struct hv_vnode *vn,
+		     struct kobj_attribute *ka, const char *want)
+{
+	char *buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	ka->show(&vn->kobj, ka, buf);
+	KUNIT_EXPECT_STREQ(test, buf, want);
+}
+
+/*
+ * Devices served by a daemon: the flag is required for them and refused
+ * for the types served here; they are registered, take whole accesses
+ * (forwarded, or counted unserved without a daemon; not once the zone
+ * stopped), and name their type in sysfs and LIST.
+ */
+static void attach_daemon(struct kunit *test)
+{
+	struct hv_device_req req = { .src_zone = 1, .address = 0xa003200,
+				     .size = 4 };
+	struct hv_vnode *gpu, *last;
+	struct hv_attach_req *r;
+
+	r = hvt_daemon_req(test);
+	r->devs[1].flags = 0;			/* a gpu without the flag */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EOPNOTSUPP);
+	r = hvt_daemon_req(test);
+	r->devs[0].flags = HVISOR_VIRTIO_F_DAEMON;	/* blk is ours */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_daemon_req(test);
+	r->devs[2].fd = 100;			/* no file for a daemon's */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	r = hvt_daemon_req(test);
+	r->devs[2].type = HVISOR_VIRTIO_MAX_TYPE + 1;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EOPNOTSUPP);
+	r = hvt_daemon_req(test);
+	r->devs[2].addr = r->devs[1].addr + 0x100;	/* overlaps the gpu */
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EINVAL);
+	hvt_expect_clean(test);
+
+	r = hvt_daemon_req(test);
+	r->devs[2].type = 17;			/* no name: "virtio17" */
+	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&hvt.vdevs), 3U);
+	gpu = list_next_entry(list_first_entry(&hv_vnodes, struct hv_vnode,
+					       node), node);
+	KUNIT_EXPECT_STREQ(test, kobject_name(&gpu->kobj), "gpu@a003200");
+	last = list_last_entry(&hv_vnodes, struct hv_vnode, node);
+	KUNIT_EXPECT_STREQ(test, kobject_name(&last->kobj), "virtio17@a003400");
+	/* the daemon may map each region, once per device of its own */
+	KUNIT_EXPECT_EQ(test, hvt.declared, 2 * (int)r->hdr.nr_regions);
+	hvt_show(test, gpu, &hv_attr_type, "gpu\n");
+	hvt_show(test, gpu, &hv_attr_backend, "daemon (none attached)\n");
+	/* no register file to show */
+	KUNIT_EXPECT_EQ(test,
+			hv_vnode_regs_visible(&gpu->kobj, &hv_attr_status.attr, 0),
+			(umode_t)0);
+
+	/* a device of the same zone over its window: refused */
+	r = hvt_req(test, 1);
+	r->devs[0].addr = 0xa003200;
+	r->devs[0].irq = 41;
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-EEXIST);
+
+	/* no daemon: unserved; a daemon: forwarded */
+	KUNIT_EXPECT_TRUE(test, gpu->dev->vdev.mmio->take(&gpu->dev->vdev,
+							  &req) == false);
+	hvt.daemon = true;
+	KUNIT_EXPECT_TRUE(test, gpu->dev->vdev.mmio->take(&gpu->dev->vdev,
+							  &req));
+	KUNIT_EXPECT_EQ(test, hvt.forwarded, 2);
+	hvt_show(test, gpu, &hv_attr_backend, "daemon\n");
+	KUNIT_EXPECT_STREQ(test, gpu->attrs[0].ka.attr.name, "forwarded");
+	hvt_show(test, gpu, &gpu->attrs[0].ka, "1\n");
+	KUNIT_EXPECT_STREQ(test, gpu->attrs[1].ka.attr.name, "unserved");
+	hvt_show(test, gpu, &gpu->attrs[1].ka, "1\n");
+	hvisor_virtio_zone_stopped(1);
+	hvt_show(test, gpu, &hv_attr_state, "zone-stopped\n");
+	KUNIT_EXPECT_TRUE(test, hvisor_vdev_stopped(&gpu->dev->vdev));
+	hvisor_virtio_zone_started(1);
+	hvt_show(test, gpu, &hv_attr_state, "serving\n");
+	KUNIT_EXPECT_FALSE(test, hvisor_vdev_stopped(&gpu->dev->vdev));
+
+	KUNIT_EXPECT_EQ(test, hv_detach(1, 0xa003200), 1U);
+	KUNIT_EXPECT_EQ(test, hv_detach(1, 0), 2U);
+	hvt_expect_clean(test);
 }
 
 /* A blk's files are generated from hv_blk_attrs: counters and shows. */
@@ -729,6 +871,7 @@ static struct kunit_case hv_attach_cases[] = {
 	KUNIT_CASE(attach_irq_budget),
 	KUNIT_CASE(attach_vtype_table),
 	KUNIT_CASE(attach_vtype_attrs),
+	KUNIT_CASE(attach_daemon),
 	{}
 };
 

@@ -22,7 +22,8 @@
  * what each passed file descriptor is (/proc/self/fd, fcntl, and for a tap
  * TUNGETIFF and TUNGETVNETHDRSZ on the real device).  VIRTIO_LIST reports
  * the canned devices, then the ones attached by this process, consoles
- * with tty "ttyHV<n>".
+ * with tty "ttyHV<n>", those served by a daemon with backend "daemon (none
+ * attached)".
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -193,6 +194,10 @@ static int fake_virtio_attach(const struct hvisor_virtio_attach *a)
 		if (d[i].type == HVISOR_VIRTIO_CONSOLE)
 			snprintf(v->tty, sizeof(v->tty), "ttyHV%u",
 				 nr_consoles++);
+		/* as hvisor.ko says it while no daemon is attached */
+		if (d[i].flags & HVISOR_VIRTIO_F_DAEMON)
+			snprintf(v->backend, sizeof(v->backend),
+				 "daemon (none attached)");
 	}
 	return 0;
 }
@@ -227,6 +232,8 @@ static const struct hvisor_virtio_info canned[] = {
 	{ .zone_id = 2, .type = HVISOR_VIRTIO_BLK, .addr = 0xa004000,
 	  .len = 0x200, .irq = 80, .status = 0x3, .features = 0,
 	  .backend = "/dev/vdb" },
+	{ .zone_id = 2, .type = HVISOR_VIRTIO_GPU, .addr = 0xa004200,
+	  .len = 0x200, .irq = 81, .backend = "daemon" },
 };
 
 #define NR_CANNED	ARRAY_SIZE(canned)
