@@ -103,7 +103,8 @@ static int hv_up(const char *name)
 		pr_err("%s: cannot start the virtio bridge: %d\n", name, ret);
 		return ret;
 	}
-	hvisor_updaemon_start();	/* forwarding to upstream's daemon */
+	/* forwarding to upstream's daemon */
+	hvisor_updaemon_start(hvisor_virtio_daemon_irq_ok);
 	hvisor_ivc_start();	/* zone 0's channels, if it reports any */
 	return 0;
 }

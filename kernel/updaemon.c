@@ -129,6 +129,15 @@ static struct {
 	u64 sent[HV_BRIDGE_MAX_CPUS];	/* blocking accesses given, per cpu */
 	unsigned int nr_owed;
 	u32 zones;			/* bit z: zone z's accesses were given */
+	/*
+	 * Per zone, the irqs it injected that no device attached to the zone
+	 * has (its devices not declared): with the attached ones, at most
+	 * HV_VIRTIO_MAX_ZONE_IRQS, as attach counts them (hvisor panics on
+	 * more distinct pending irqs).
+	 */
+	u32 extra_irqs[HVISOR_MAX_ZONES][HV_VIRTIO_MAX_ZONE_IRQS];
+	u8 nr_extra[HVISOR_MAX_ZONES];
+	hv_upd_irq_ok_fn irq_ok;	/* the virtio layer's count */
 	struct hv_device_req backlog[HV_UPD_BACKLOG];
 	unsigned int backlog_head, backlog_count, backlog_posted;
 	struct hrtimer timer;		/* looks for answers while owed */
@@ -413,6 +422,7 @@ static long hv_upd_init_virtio(struct file *file)
 	hv_upd.owner = file;
 	hv_upd.page = page;
 	memset(hv_upd.sent, 0, sizeof(hv_upd.sent));
+	memset(hv_upd.nr_extra, 0, sizeof(hv_upd.nr_extra));
 	hv_upd.zones = 0;
 	hv_upd.forwarded = 0;
 	hv_upd.answered = 0;
@@ -471,6 +481,7 @@ static void hv_upd_detach(void)
 	hv_upd.owner = NULL;
 	hv_upd.page = NULL;
 	hv_upd.efd = NULL;
+	memset(hv_upd.nr_extra, 0, sizeof(hv_upd.nr_extra));
 	n = hv_upd.nr_owed;
 	for (cpu = 0; cpu < HV_BRIDGE_MAX_CPUS; cpu++) {
 		if (!hv_upd.owed[cpu].owed)
@@ -544,11 +555,72 @@ static long hv_upd_finish_req(struct file *file)
 				ret = -ERANGE;
 			continue;
 		}
+		if (!hv_upd.irq_ok(res[i].target_zone, res[i].irq_id)) {
+			pr_warn_ratelimited("upstream daemon: interrupt %u for zone %u refused: it would be distinct virtio irq %u of the zone, hvisor takes at most %u\n",
+					    res[i].irq_id, res[i].target_zone,
+					    HV_VIRTIO_MAX_ZONE_IRQS + 1,
+					    HV_VIRTIO_MAX_ZONE_IRQS);
+			if (!ret)
+				ret = -ENOSPC;
+			continue;
+		}
 		err = hvisor_bridge_inject(res[i].target_zone, res[i].irq_id);
 		if (err && !ret)
 			ret = err;
 	}
 	return ret;
+}
+
+/* Add @irq to the @n distinct ones in @set; false if that is one too many. */
+static bool hv_upd_irq_add(u32 *set, unsigned int *n, u32 irq)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		if (set[i] == irq)
+			return true;
+	if (*n == HV_VIRTIO_MAX_ZONE_IRQS)
+		return false;
+	set[(*n)++] = irq;
+	return true;
+}
+
+bool hvisor_updaemon_extra_irq(u32 zone_id, u32 irq, const u32 *attached,
+			       unsigned int nr_attached)
+{
+	u32 set[HV_VIRTIO_MAX_ZONE_IRQS];
+	unsigned int n = 0, i;
+	bool ok = true;
+
+	if (zone_id >= HVISOR_MAX_ZONES)
+		return false;
+	spin_lock_irq(&hv_upd.lock);
+	for (i = 0; ok && i < nr_attached; i++)
+		ok = hv_upd_irq_add(set, &n, attached[i]);
+	for (i = 0; ok && i < hv_upd.nr_extra[zone_id]; i++)
+		ok = hv_upd_irq_add(set, &n, hv_upd.extra_irqs[zone_id][i]);
+	ok = ok && hv_upd_irq_add(set, &n, irq);
+	if (ok) {
+		n = hv_upd.nr_extra[zone_id];
+		/* room: the union above holds this zone's extras and irq */
+		hv_upd_irq_add(hv_upd.extra_irqs[zone_id], &n, irq);
+		hv_upd.nr_extra[zone_id] = n;
+	}
+	spin_unlock_irq(&hv_upd.lock);
+	return ok;
+}
+
+unsigned int hvisor_updaemon_extra_irqs(u32 zone_id, u32 *irqs)
+{
+	unsigned int n;
+
+	if (zone_id >= HVISOR_MAX_ZONES)
+		return 0;
+	spin_lock_irq(&hv_upd.lock);
+	n = hv_upd.nr_extra[zone_id];
+	memcpy(irqs, hv_upd.extra_irqs[zone_id], n * sizeof(*irqs));
+	spin_unlock_irq(&hv_upd.lock);
+	return n;
 }
 
 /* DEASSERT_IRQ: the guest acknowledged @irq (a level-like line, LoongArch). */
@@ -748,6 +820,12 @@ int hvisor_updaemon_mmap(struct file *file, struct vm_area_struct *vma)
 				    len, pa);
 		return -EACCES;
 	}
+	/* the daemon maps through the file it called INIT_VIRTIO on */
+	if (READ_ONCE(hv_upd.owner) != file) {
+		pr_warn_ratelimited("upstream daemon: mmap of %lu bytes at %#llx refused: only the daemon's file (INIT_VIRTIO) maps zone memory\n",
+				    len, pa);
+		return -EPERM;
+	}
 	hv_vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND |
 			VM_DONTDUMP);
 	return remap_pfn_range(vma, vma->vm_start, vma->vm_pgoff, len,
@@ -756,8 +834,9 @@ int hvisor_updaemon_mmap(struct file *file, struct vm_area_struct *vma)
 
 /* ---- the bridge comes and goes ---------------------------------------- */
 
-void hvisor_updaemon_start(void)
+void hvisor_updaemon_start(hv_upd_irq_ok_fn irq_ok)
 {
+	hv_upd.irq_ok = irq_ok;
 	hrtimer_init(&hv_upd.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	hv_upd.timer.function = hv_upd_timer;
 	spin_lock_irq(&hv_upd.lock);

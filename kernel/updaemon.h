@@ -70,10 +70,34 @@ bool hvisor_updaemon_forward(const struct hv_device_req *req);
 bool hvisor_updaemon_present(void);
 
 /*
- * Called when the bridge starts and stops: forwarding of accesses no
- * device takes begins and ends (hvisor_vdev_set_unclaimed()).
+ * May the daemon inject @irq into zone @zone_id?  The virtio layer's
+ * answer (it knows the irqs of the devices attached to the zone), given
+ * through hvisor_updaemon_extra_irq().  Process context.
  */
-void hvisor_updaemon_start(void);
+typedef bool (*hv_upd_irq_ok_fn)(u32 zone_id, u32 irq);
+
+/*
+ * Count @irq as one the daemon injects into zone @zone_id that none of
+ * the zone's @nr_attached attached devices' irqs @attached is; true if
+ * it is one already, or if with the attached ones and the others counted
+ * so far it is not one too many (HV_VIRTIO_MAX_ZONE_IRQS).  The caller
+ * holds the lock under which devices are attached.
+ */
+bool hvisor_updaemon_extra_irq(u32 zone_id, u32 irq, const u32 *attached,
+			       unsigned int nr_attached);
+
+/*
+ * The irqs counted so far for zone @zone_id by hvisor_updaemon_extra_irq()
+ * (until the daemon goes), into @irqs (room for HV_VIRTIO_MAX_ZONE_IRQS);
+ * returns how many.  For attach, whose count includes them.
+ */
+unsigned int hvisor_updaemon_extra_irqs(u32 zone_id, u32 *irqs);
+
+/*
+ * Called when the bridge starts and stops: forwarding begins and ends
+ * (hvisor_vdev_set_unclaimed()).  @irq_ok: see hv_upd_irq_ok_fn.
+ */
+void hvisor_updaemon_start(hv_upd_irq_ok_fn irq_ok);
 void hvisor_updaemon_stop(void);
 
 #endif /* _HVISOR_UPDAEMON_H */

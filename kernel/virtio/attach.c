@@ -35,6 +35,7 @@
 #include "../phys_range.h"
 #include "../seam_internal.h"
 #include "../uarg.h"
+#include "../updaemon.h"
 #include "attach.h"
 #include "blk.h"
 #include "console.h"
@@ -614,6 +615,34 @@ static bool hv_irq_add(u32 *irqs, unsigned int *n, u32 irq)
 	return true;
 }
 
+/* The distinct irqs of the devices attached to zone @zone_id (<= 7). */
+static unsigned int hv_zone_irqs_locked(u32 zone_id, u32 *irqs)
+{
+	struct hv_vnode *vn;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&hv_attach_lock);
+	list_for_each_entry(vn, &hv_vnodes, node)
+		if (vn->dev->vdev.zone_id == zone_id)
+			hv_irq_add(irqs, &n, vn->dev->irq);
+	return n;
+}
+
+bool hvisor_virtio_daemon_irq_ok(u32 zone_id, u32 irq)
+{
+	u32 irqs[HV_VIRTIO_MAX_ZONE_IRQS];
+	unsigned int n, i;
+	bool ok;
+
+	mutex_lock(&hv_attach_lock);
+	n = hv_zone_irqs_locked(zone_id, irqs);
+	for (i = 0; i < n && irqs[i] != irq; i++)
+		;
+	ok = i < n || hvisor_updaemon_extra_irq(zone_id, irq, irqs, n);
+	mutex_unlock(&hv_attach_lock);
+	return ok;
+}
+
 /*
  * hvisor panics when one zone has more distinct virtio irqs pending than
  * HV_VIRTIO_MAX_ZONE_IRQS (common/virtio_limits.h): count those of the
@@ -622,15 +651,16 @@ static bool hv_irq_add(u32 *irqs, unsigned int *n, u32 irq)
  */
 static int hv_check_zone_irqs(const struct hv_attach_req *r)
 {
-	u32 irqs[HV_VIRTIO_MAX_ZONE_IRQS];
-	unsigned int n = 0;
-	struct hv_vnode *vn;
+	u32 irqs[HV_VIRTIO_MAX_ZONE_IRQS], extra[HV_VIRTIO_MAX_ZONE_IRQS];
+	unsigned int n, nd;
 	u32 i;
 
 	lockdep_assert_held(&hv_attach_lock);
-	list_for_each_entry(vn, &hv_vnodes, node)
-		if (vn->dev->vdev.zone_id == r->hdr.zone_id)
-			hv_irq_add(irqs, &n, vn->dev->irq);	/* <= 7 */
+	n = hv_zone_irqs_locked(r->hdr.zone_id, irqs);
+	/* and those upstream's daemon injected for devices not declared */
+	nd = hvisor_updaemon_extra_irqs(r->hdr.zone_id, extra);
+	for (i = 0; i < nd; i++)
+		hv_irq_add(irqs, &n, extra[i]);		/* <= 7 together */
 	for (i = 0; i < r->hdr.nr_devices; i++) {
 		if (hv_irq_add(irqs, &n, r->devs[i].irq))
 			continue;

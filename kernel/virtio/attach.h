@@ -14,6 +14,14 @@ long hvisor_virtio_attach(const void __user *arg);
 long hvisor_virtio_detach(const void __user *arg);
 long hvisor_virtio_list(void __user *arg);
 
+/*
+ * May upstream's daemon inject @irq into zone @zone_id?  Yes for the irq
+ * of a device attached to the zone; for another, if with the attached
+ * devices' irqs and the others it injected it stays within what hvisor
+ * takes (HV_VIRTIO_MAX_ZONE_IRQS).  Serialised with attach.
+ */
+bool hvisor_virtio_daemon_irq_ok(u32 zone_id, u32 irq);
+
 struct hvisor_zone_head;
 
 /*

@@ -40,6 +40,9 @@ static struct {
 	bool daemon;			/* a daemon takes what is forwarded */
 	int forwarded;			/* accesses offered to it */
 	int declared;			/* memory ranges declared for its mmap */
+	u32 extra[HV_VIRTIO_MAX_ZONE_IRQS];	/* its irqs of no device */
+	unsigned int nr_extra;		/* (zone 1 only) */
+	unsigned int extra_asked;	/* times it was asked for one */
 } hvt;
 
 /* updaemon.c is not in the suite: a daemon that takes all or nothing */
@@ -63,6 +66,26 @@ int hvisor_updaemon_mem_add(u32 zone_id, u64 start, u64 size)
 void hvisor_updaemon_mem_del(u32 zone_id, u64 start, u64 size)
 {
 	hvt.declared--;
+}
+
+/* updaemon.c's count, for zone 1: what attach reads of it */
+unsigned int hvisor_updaemon_extra_irqs(u32 zone_id, u32 *irqs)
+{
+	if (zone_id != 1)
+		return 0;
+	memcpy(irqs, hvt.extra, hvt.nr_extra * sizeof(*irqs));
+	return hvt.nr_extra;
+}
+
+/* and its verdict: room while attached + extra + @irq stay <= 7 */
+bool hvisor_updaemon_extra_irq(u32 zone_id, u32 irq, const u32 *attached,
+			       unsigned int nr_attached)
+{
+	hvt.extra_asked++;
+	if (nr_attached + hvt.nr_extra >= HV_VIRTIO_MAX_ZONE_IRQS)
+		return false;
+	hvt.extra[hvt.nr_extra++] = irq;
+	return true;
 }
 
 /* What hvisor_vdev_stop() takes and flushes; nothing is ever deferred. */
@@ -598,6 +621,38 @@ static void attach_irq_budget(struct kunit *test)
 	hvt_expect_clean(test);
 }
 
+/*
+ * The irqs upstream's daemon injects for devices not declared count with
+ * the attached ones: together at most 7, whoever comes first.
+ */
+static void attach_irq_budget_daemon(struct kunit *test)
+{
+	static const u32 five[] = { 40, 41, 42, 43, 44 };
+	static const u32 two[] = { 45, 46 };
+	struct hv_attach_req *r;
+
+	r = hvt_req_irqs(test, 0xa000000, five, ARRAY_SIZE(five));
+	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
+	/* an attached device's irq: no question asked */
+	KUNIT_EXPECT_TRUE(test, hvisor_virtio_daemon_irq_ok(1, 42));
+	KUNIT_EXPECT_EQ(test, hvt.extra_asked, 0U);
+	/* another: the daemon's count decides, told the attached five */
+	KUNIT_EXPECT_TRUE(test, hvisor_virtio_daemon_irq_ok(1, 60));
+	KUNIT_EXPECT_EQ(test, hvt.extra_asked, 1U);
+	KUNIT_EXPECT_EQ(test, hvt.nr_extra, 1U);
+	/* 5 attached + irq 60 + two more would be 8: refused */
+	r = hvt_req_irqs(test, 0xa001000, two, ARRAY_SIZE(two));
+	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-ENOSPC);
+	/* one more fits: 7 */
+	r = hvt_req_irqs(test, 0xa001000, two, 1);
+	KUNIT_EXPECT_EQ(test, hv_attach(r), 0L);
+	KUNIT_EXPECT_FALSE(test, hvisor_virtio_daemon_irq_ok(1, 61));
+	hvisor_virtio_detach_all();
+	hvt.nr_extra = 0;
+	hvt.extra_asked = 0;
+	hvt_expect_clean(test);
+}
+
 /* ---- the device-type table and the sysfs files it generates ---- */
 
 /* Every type is complete, found by its id, and nothing else is. */
@@ -872,6 +927,7 @@ static struct kunit_case hv_attach_cases[] = {
 	KUNIT_CASE(attach_vtype_table),
 	KUNIT_CASE(attach_vtype_attrs),
 	KUNIT_CASE(attach_daemon),
+	KUNIT_CASE(attach_irq_budget_daemon),
 	{}
 };
 
