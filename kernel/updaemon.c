@@ -48,6 +48,8 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/virtio_mmio.h>
+#include <linux/workqueue.h>
 
 #include "../common/virtio_limits.h"
 #include "arch.h"
@@ -94,6 +96,17 @@ static_assert(sizeof(struct hv_up_zone_list) == 16);
 /* host physical ranges declared for the daemon's mmap (forward.c) */
 #define HV_UPD_MAX_MEM		64
 /*
+ * hvisor drops an injection while the irq is pending or active in the
+ * guest (GIC: hv:src/device/irqchip/gicv3/mod.rs:288-301), and upstream's
+ * daemon injects once until the guest's InterruptACK ("line" model): a
+ * drop would stall that queue for good.  So an irq the daemon injected is
+ * injected again every HV_UPD_REINJECT_MS, HV_UPD_REINJECT_TRIES times at
+ * most, until a write to InterruptACK of that zone reaches the daemon.
+ */
+#define HV_UPD_REINJECT_MS	10
+#define HV_UPD_REINJECT_TRIES	5
+#define HV_UPD_MAX_LINES	32
+/*
  * Accesses waiting for room in the shadow's req_list (31 slots): one
  * blocking access per cpu, and as many posted ones.  Beyond that (a
  * daemon that takes nothing any more), a posted access is dropped and a
@@ -109,6 +122,8 @@ struct hv_upd_owed {
 	unsigned long deadline;	/* jiffies */
 	bool owed;
 };
+
+static void hv_upd_reinject(struct work_struct *work);
 
 static struct {
 	/*
@@ -138,6 +153,15 @@ static struct {
 	u32 extra_irqs[HVISOR_MAX_ZONES][HV_VIRTIO_MAX_ZONE_IRQS];
 	u8 nr_extra[HVISOR_MAX_ZONES];
 	hv_upd_irq_ok_fn irq_ok;	/* the virtio layer's count */
+	/* InterruptACK writes forwarded, per zone */
+	u32 acks[HVISOR_MAX_ZONES];
+	/* irqs injected and not acknowledged since: injected again */
+	struct hv_upd_line {
+		u32 zone_id, irq;
+		u32 acks;		/* acks[zone_id] when injected */
+		u8 tries;		/* 0: free */
+	} lines[HV_UPD_MAX_LINES];
+	struct delayed_work reinject;	/* while a line has tries */
 	struct hv_device_req backlog[HV_UPD_BACKLOG];
 	unsigned int backlog_head, backlog_count, backlog_posted;
 	struct hrtimer timer;		/* looks for answers while owed */
@@ -152,6 +176,8 @@ static struct {
 } hv_upd = {
 	.attach_lock = __MUTEX_INITIALIZER(hv_upd.attach_lock),
 	.lock = __SPIN_LOCK_UNLOCKED(hv_upd.lock),
+	.reinject = __DELAYED_WORK_INITIALIZER(hv_upd.reinject,
+					       hv_upd_reinject, 0),
 };
 
 /* The daemon said it sleeps: raise its eventfd.  Under lock. */
@@ -297,7 +323,7 @@ static bool hv_upd_queue_locked(const struct hv_device_req *req)
 	return true;
 }
 
-bool hvisor_updaemon_forward(const struct hv_device_req *req)
+bool hvisor_updaemon_forward(const struct hv_device_req *req, u64 base)
 {
 	bool blocking = !req->need_interrupt;
 	struct hv_upd_owed *o;
@@ -340,8 +366,12 @@ bool hvisor_updaemon_forward(const struct hv_device_req *req)
 		o->owed = true;
 		hv_upd.nr_owed++;
 	}
-	if (req->src_zone < HVISOR_MAX_ZONES)
+	if (req->src_zone < HVISOR_MAX_ZONES) {
 		hv_upd.zones |= BIT(req->src_zone);
+		if (req->is_write &&
+		    req->address - base == VIRTIO_MMIO_INTERRUPT_ACK)
+			hv_upd.acks[req->src_zone]++;
+	}
 	hv_upd.forwarded++;
 	hv_upd_arm_locked();
 	taken = true;
@@ -351,7 +381,8 @@ out_unlock:
 }
 
 /* Did the daemon announce a window that holds @req?  Under lock. */
-static bool hv_upd_announced_locked(const struct hv_device_req *req)
+static bool hv_upd_announced_locked(const struct hv_device_req *req,
+				    u64 *window)
 {
 	unsigned int i;
 	u64 base;
@@ -363,8 +394,10 @@ static bool hv_upd_announced_locked(const struct hv_device_req *req)
 	for (i = 0; i < HV_BRIDGE_MAX_DEVS; i++) {
 		base = READ_ONCE(hv_upd.page->mmio_addrs[i]);
 		if (base && req->address >= base &&
-		    req->address - base < HV_UPD_WINDOW)
+		    req->address - base < HV_UPD_WINDOW) {
+			*window = base;
 			return true;
+		}
 	}
 	return false;
 }
@@ -373,12 +406,13 @@ static bool hv_upd_announced_locked(const struct hv_device_req *req)
 static bool hv_upd_unclaimed(const struct hv_device_req *req)
 {
 	unsigned long flags;
+	u64 base = 0;
 	bool ours;
 
 	spin_lock_irqsave(&hv_upd.lock, flags);
-	ours = hv_upd.page && hv_upd_announced_locked(req);
+	ours = hv_upd.page && hv_upd_announced_locked(req, &base);
 	spin_unlock_irqrestore(&hv_upd.lock, flags);
-	return ours && hvisor_updaemon_forward(req);
+	return ours && hvisor_updaemon_forward(req, base);
 }
 
 bool hvisor_updaemon_present(void)
@@ -429,7 +463,7 @@ static long hv_upd_init_virtio(struct file *file)
 	hv_upd.timed_out = 0;
 	hv_upd.dropped = 0;
 	spin_unlock_irq(&hv_upd.lock);
-	pr_info("upstream daemon: attached (pid %d): accesses to no device of hvisor.ko go to it\n",
+	pr_info("upstream daemon: attached (pid %d)\n",
 		task_tgid_nr(current));
 out_unlock:
 	mutex_unlock(&hv_upd.attach_lock);
@@ -482,6 +516,7 @@ static void hv_upd_detach(void)
 	hv_upd.page = NULL;
 	hv_upd.efd = NULL;
 	memset(hv_upd.nr_extra, 0, sizeof(hv_upd.nr_extra));
+	memset(hv_upd.lines, 0, sizeof(hv_upd.lines));
 	n = hv_upd.nr_owed;
 	for (cpu = 0; cpu < HV_BRIDGE_MAX_CPUS; cpu++) {
 		if (!hv_upd.owed[cpu].owed)
@@ -510,6 +545,56 @@ void hvisor_updaemon_release(struct file *file)
 }
 
 /* ---- the daemon's other calls ------------------------------------------ */
+
+/* The daemon injected @irq into zone @zone_id: inject it again until acked. */
+static void hv_upd_line_asserted(u32 zone_id, u32 irq)
+{
+	struct hv_upd_line *l, *free = NULL;
+
+	spin_lock_irq(&hv_upd.lock);
+	for (l = hv_upd.lines; l < hv_upd.lines + HV_UPD_MAX_LINES; l++) {
+		if (l->tries && l->zone_id == zone_id && l->irq == irq)
+			break;
+		if (!l->tries && !free)
+			free = l;
+	}
+	if (l == hv_upd.lines + HV_UPD_MAX_LINES)
+		l = free;
+	if (l && hv_upd.page) {
+		*l = (struct hv_upd_line){ .zone_id = zone_id, .irq = irq,
+					   .acks = hv_upd.acks[zone_id],
+					   .tries = HV_UPD_REINJECT_TRIES };
+		mod_delayed_work(system_wq, &hv_upd.reinject,
+				 msecs_to_jiffies(HV_UPD_REINJECT_MS));
+	}
+	spin_unlock_irq(&hv_upd.lock);
+}
+
+static void hv_upd_reinject(struct work_struct *work)
+{
+	struct hv_upd_line now[HV_UPD_MAX_LINES];
+	unsigned int n = 0, i;
+	struct hv_upd_line *l;
+	bool more = false;
+
+	spin_lock_irq(&hv_upd.lock);
+	for (l = hv_upd.lines; l < hv_upd.lines + HV_UPD_MAX_LINES; l++) {
+		if (!l->tries)
+			continue;
+		if (!hv_upd.page || hv_upd.acks[l->zone_id] != l->acks) {
+			l->tries = 0;	/* acknowledged (or no daemon) */
+			continue;
+		}
+		now[n++] = *l;
+		more |= --l->tries;
+	}
+	if (more)
+		mod_delayed_work(system_wq, &hv_upd.reinject,
+				 msecs_to_jiffies(HV_UPD_REINJECT_MS));
+	spin_unlock_irq(&hv_upd.lock);
+	for (i = 0; i < n; i++)
+		hvisor_bridge_inject(now[i].zone_id, now[i].irq);
+}
 
 /*
  * Inject what the daemon's res_list holds, for the zones whose accesses it
@@ -567,6 +652,8 @@ static long hv_upd_finish_req(struct file *file)
 		err = hvisor_bridge_inject(res[i].target_zone, res[i].irq_id);
 		if (err && !ret)
 			ret = err;
+		if (!err)
+			hv_upd_line_asserted(res[i].target_zone, res[i].irq_id);
 	}
 	return ret;
 }
@@ -856,5 +943,7 @@ void hvisor_updaemon_stop(void)
 	if (hv_upd.owner)
 		hv_upd_detach();
 	mutex_unlock(&hv_upd.attach_lock);
+	/* no line is left: it injects nothing more, and ends */
+	cancel_delayed_work_sync(&hv_upd.reinject);
 }
 

@@ -59,12 +59,13 @@ void hvisor_updaemon_mem_del(u32 zone_id, u64 start, u64 size);
 void hvisor_updaemon_release(struct file *file);
 
 /*
- * Forward @req, an access to a device declared for the daemon, from the
- * bridge's fast path (atomic context).  True if it took it (a blocking
- * access is answered later); false if there is no daemon or it takes no
- * more: the caller answers as an absent device.
+ * Forward @req, an access to a device declared for the daemon whose
+ * window starts at @base, from the bridge's fast path (atomic context).
+ * True if it took it (a blocking access is answered later); false if
+ * there is no daemon or it takes no more: the caller answers as an
+ * absent device.
  */
-bool hvisor_updaemon_forward(const struct hv_device_req *req);
+bool hvisor_updaemon_forward(const struct hv_device_req *req, u64 base);
 
 /* Is a daemon attached (INIT_VIRTIO done, file not released)? */
 bool hvisor_updaemon_present(void);

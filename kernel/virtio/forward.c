@@ -40,7 +40,7 @@ static bool hv_fwd_take(struct hv_vdev *vdev, const struct hv_device_req *req)
 {
 	struct hv_fwd *fwd = to_hv_virtio_dev(vdev)->priv;
 
-	if (hvisor_updaemon_forward(req)) {
+	if (hvisor_updaemon_forward(req, vdev->base)) {
 		atomic64_inc(&fwd->forwarded);
 		return true;
 	}

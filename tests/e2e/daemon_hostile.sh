@@ -48,7 +48,7 @@ modprobe virtio_rng || die "modprobe virtio_rng"
 vblk_start
 simirq_map 1 $RNG $RIRQ || die "sim irq map of the rng"
 
-$BIN/hvd_rng -z 1 -a $RNG -i $RIRQ -m "$VBLK_MEM" -R 20 \
+$BIN/hvd_rng -z 1 -a $RNG -i $RIRQ -m "$VBLK_MEM" \
 	-J 1:$BAD -J 0:$RIRQ -J 99:$RIRQ -J 1:$RIRQ >$D 2>&1 &
 DPID=$!
 for _ in $(seq 50); do
@@ -80,8 +80,12 @@ i1=$(injected) u1=$(simirq_stat unowned)
 log "FINISH_REQ of the four: $(sed -n 's/^inject: //p' $D); injections $i0 -> $i1, without a guest device $u0 -> $u1"
 [ "$u1" = "$u0" ] ||
 	fail "irq $BAD (not injectable on $VBLK_ARCH) reached hvisor"
-[ $((i1 - i0)) = 1 ] && pass "only the daemon's own {1, $RIRQ} was injected" ||
-	fail "$((i1 - i0)) injections reached hvisor, want 1"
+# its own once, then again every 10 ms until the guest acks, 5 times at
+# most (updaemon.c): here the guest has nothing to ack
+n=$((i1 - i0))
+[ "$n" -ge 1 ] && [ "$n" -le 6 ] &&
+	pass "only the daemon's own {1, $RIRQ} was injected ($n times)" ||
+	fail "$n injections reached hvisor, want 1 and at most 5 again"
 dmesg | grep 'upstream daemon' | grep -i 'refused' | sed 's/^/  /'
 
 timeout 10 dd if=/dev/hwrng of=$W/rng bs=256 count=1 2>/dev/null

@@ -67,7 +67,7 @@ echo "$out"
 [ -s "$DCFG" ] || fail "no $DCFG"
 
 # the daemon first: its mmap of zone 1's RAM, before zone 1 exists
-$BIN/hvd_rng -z 1 -a $RNG -i $RIRQ -m "$VBLK_MEM" -R 20 >$D 2>&1 &
+$BIN/hvd_rng -z 1 -a $RNG -i $RIRQ -m "$VBLK_MEM" >$D 2>&1 &
 DPID=$!
 for _ in $(seq 50); do
 	grep -q 'hvd_rng: ready' $D && break

@@ -46,7 +46,7 @@ static struct {
 } hvt;
 
 /* updaemon.c is not in the suite: a daemon that takes all or nothing */
-bool hvisor_updaemon_forward(const struct hv_device_req *req)
+bool hvisor_updaemon_forward(const struct hv_device_req *req, u64 base)
 {
 	hvt.forwarded++;
 	return hvt.daemon;
