@@ -30,30 +30,11 @@
 
 set -u
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh	# VBLK_*, vblk_start, vblk_attach
-case $VBLK_ARCH in
-# the third virtio slot of examples/sim's zone 1, and an irq for it
-x86_64) RNG=0x7f00000400 RIRQ=12 ;;
-arm64) RNG=0xb000400 RIRQ=77 ;;
-esac
-BIN=/usr/libexec/hvisor-tests
-SIMD=/sys/kernel/debug/hvisor_sim
-HWRNG=/sys/class/misc/hw_random
+. /usr/share/hvisor/tests/e2e/lib/hvd.sh	# RNG, RIRQ, hvd_start, pass, fail
 MAGIC=0x74726976
 MEM0=${VBLK_MEM%%:*}
 MSIZE=${VBLK_MEM##*:}
-DPID=
-FAILED=0
-
-pass() { log "ok: $*"; }
-fail() { log "FAIL: $*"; FAILED=1; }
-
-# shellcheck disable=SC2317  # run by the EXIT trap
-cleanup() {
-	[ -n "$DPID" ] && kill -KILL "$DPID" 2>/dev/null
-	hvisor virtio detach --zone 1 >/dev/null 2>&1
-	vblk_cleanup
-}
-trap cleanup EXIT
+trap hvd_cleanup EXIT
 
 # Milliseconds since boot (busybox date has no %N).
 ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
@@ -61,17 +42,7 @@ ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 # daemon LOG [ARGS...]: start hvd_rng for the rng slot -> $DPID, wait
 # until it serves (or hangs)
 daemon() {
-	l=$1
-	shift
-	$BIN/hvd_rng -z 1 -a $RNG -i $RIRQ -m "$VBLK_MEM" "$@" >"$l" 2>&1 &
-	DPID=$!
-	for _ in $(seq 50); do
-		grep -q 'hvd_rng: ready' "$l" && return 0
-		kill -0 $DPID 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$l"
-	die "hvd_rng did not start"
+	hvd_start "$@" || die "hvd_rng did not start"
 }
 
 # stats LOG NAME: counter NAME of the last statistics line in LOG

@@ -20,26 +20,14 @@
 
 set -u
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh	# VBLK_*, vblk_start
+. /usr/share/hvisor/tests/e2e/lib/hvd.sh	# RNG, RIRQ, hvd_start, pass, fail
+# an irq hvisor cannot inject here
 case $VBLK_ARCH in
-x86_64) RNG=0x7f00000400 RIRQ=12 BAD=24 ;;
-arm64) RNG=0xb000400 RIRQ=77 BAD=1020 ;;
+x86_64) BAD=24 ;;
+arm64) BAD=1020 ;;
 esac
-BIN=/usr/libexec/hvisor-tests
-SIMD=/sys/kernel/debug/hvisor_sim
-HWRNG=/sys/class/misc/hw_random
 D=$W/d.log
-DPID=
-FAILED=0
-
-pass() { log "ok: $*"; }
-fail() { log "FAIL: $*"; FAILED=1; }
-
-# shellcheck disable=SC2317  # run by the EXIT trap
-cleanup() {
-	[ -n "$DPID" ] && kill -KILL "$DPID" 2>/dev/null
-	vblk_cleanup
-}
-trap cleanup EXIT
+trap hvd_cleanup EXIT
 
 injected() { sed -n 's/^injected: //p' $SIMD/bridge; }
 
@@ -48,22 +36,10 @@ modprobe virtio_rng || die "modprobe virtio_rng"
 vblk_start
 simirq_map 1 $RNG $RIRQ || die "sim irq map of the rng"
 
-$BIN/hvd_rng -z 1 -a $RNG -i $RIRQ -m "$VBLK_MEM" \
-	-J 1:$BAD -J 0:$RIRQ -J 99:$RIRQ -J 1:$RIRQ >$D 2>&1 &
-DPID=$!
-for _ in $(seq 50); do
-	grep -q 'hvd_rng: ready' $D && break
-	sleep 0.1
-done
-grep -q 'hvd_rng: ready' $D || { cat $D; die "hvd_rng did not start"; }
+hvd_start $D -J 1:$BAD -J 0:$RIRQ -J 99:$RIRQ -J 1:$RIRQ ||
+	die "hvd_rng did not start"
 echo 1 >$SIMD/zone1/rescan
-for _ in $(seq 40); do
-	grep -q virtio_rng $HWRNG/rng_available && break
-	sleep 0.25
-done
-name=$(tr ' ' '\n' <$HWRNG/rng_available | grep virtio_rng | head -n 1)
-[ -n "$name" ] || die "no virtio_rng"
-[ "$(cat $HWRNG/rng_current)" = "$name" ] || echo "$name" >$HWRNG/rng_current
+hvd_use_rng || die "no virtio_rng"
 timeout 10 dd if=/dev/hwrng of=$W/rng bs=256 count=1 2>/dev/null
 [ "$(stat -c %s $W/rng)" = 256 ] || die "no bytes from /dev/hwrng before"
 

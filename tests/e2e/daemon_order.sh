@@ -15,29 +15,12 @@
 
 set -u
 . /usr/share/hvisor/tests/e2e/lib/vblk.sh	# $W, $VBLK_*, log, die
-case $VBLK_ARCH in
-x86_64) RNG=0x7f00000400 RIRQ=12 ;;
-arm64) RNG=0xb000400 RIRQ=77 ;;
-esac
-BIN=/usr/libexec/hvisor-tests
-HWRNG=/sys/class/misc/hw_random
+. /usr/share/hvisor/tests/e2e/lib/hvd.sh	# RNG, RIRQ, hvd_start, pass, fail
 SYS=/sys/class/hvisor/zone1/gpu@${RNG#0x}
 CFG=$W/order.json
 DCFG=$W/order-daemon.json
 D=$W/d.log
-DPID=
-FAILED=0
-
-pass() { log "ok: $*"; }
-fail() { log "FAIL: $*"; FAILED=1; }
-
-# shellcheck disable=SC2317  # run by the EXIT trap
-cleanup() {
-	[ -n "$DPID" ] && kill -KILL "$DPID" 2>/dev/null
-	hvisor virtio detach --zone 1 >/dev/null 2>&1
-	vblk_cleanup
-}
-trap cleanup EXIT
+trap hvd_cleanup EXIT
 
 [ -x /usr/bin/hvisor ] || { echo "SKIP: no /usr/bin/hvisor"; exit 77; }
 [ -x $BIN/hvd_rng ] || { echo "SKIP: no $BIN/hvd_rng"; exit 77; }
@@ -67,15 +50,8 @@ echo "$out"
 [ -s "$DCFG" ] || fail "no $DCFG"
 
 # the daemon first: its mmap of zone 1's RAM, before zone 1 exists
-$BIN/hvd_rng -z 1 -a $RNG -i $RIRQ -m "$VBLK_MEM" >$D 2>&1 &
-DPID=$!
-for _ in $(seq 50); do
-	grep -q 'hvd_rng: ready' $D && break
-	kill -0 $DPID 2>/dev/null || break
-	sleep 0.1
-done
-grep -q 'hvd_rng: ready' $D && pass "the daemon started before the zone" ||
-	{ cat $D; die "the daemon did not start before the zone"; }
+hvd_start $D && pass "the daemon started before the zone" ||
+	die "the daemon did not start before the zone"
 log "backend: $(cat "$SYS/backend" 2>&1)"
 
 simirq_map 1 $VBLK_ADDR $VBLK_IRQ || die "sim irq map"
@@ -84,14 +60,8 @@ hvisor zone start "/usr/share/hvisor/examples/sim/zone1-$VBLK_ARCH.json" \
 	>/dev/null || die "zone start"
 # the guest probes its slots at start: no rescan
 vblk_wait_disk && pass "disk $DEV at start" || fail "no disk at start"
-for _ in $(seq 40); do
-	grep -q virtio_rng $HWRNG/rng_available && break
-	sleep 0.25
-done
-name=$(tr ' ' '\n' <$HWRNG/rng_available | grep virtio_rng | head -n 1)
-[ -n "$name" ] || die "no virtio_rng at zone start"
+hvd_use_rng || die "no virtio_rng at zone start"
 pass "virtio_rng at zone start"
-[ "$(cat $HWRNG/rng_current)" = "$name" ] || echo "$name" >$HWRNG/rng_current
 timeout 10 dd if=/dev/hwrng of=$W/rng bs=1024 count=1 2>/dev/null
 c=$(od -An -tu1 -v $W/rng | awk '
 	{ for (i = 1; i <= NF; i++) {
