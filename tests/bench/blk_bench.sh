@@ -318,6 +318,19 @@ if [ "$IDLE" -gt 0 ]; then
 	row idle-busy-pct "${idle1% *}" "${idle0% *}" %
 	row idle-hvisor-ms "${idle1#* }" "${idle0#* }" "ms in ${IDLE}s"
 fi
+# where a round trip's time goes (sim_wakeup.c): the wake-up sent -> its
+# IPI's callback on the other CPU -> its handler's start (after an
+# irq_work when the callback ran in the idle task) -> the handler's end
+STATS=/sys/kernel/debug/hvisor_sim/irq_stats
+stage() {
+	awk -v s="wakeup_$1_" 'index($1, s) == 1 {
+		k = substr($1, length(s) + 1); v[k] = $NF }
+		END { printf "count %d avg %d p50 <%d p99 <%d ns", v["count:"],
+			v["avg_ns:"], v["p50_ns:"], v["p99_ns:"] }' "$STATS"
+}
+echo "BENCH # wake-up sent -> IPI callback: $(stage to_ipi)"
+echo "BENCH # wake-up sent -> handler start: $(stage to_irq)"
+echo "BENCH # handler run (hvisor.ko answers): $(stage run)"
 echo "BENCH # mmio-rt: the sim's MMIO round trip over all the tests above (its"
 echo "BENCH #   log2 histogram, interpolated) / a cache line ping-pong between"
 echo "BENCH #   the two CPUs (cl_pingpong, 64-round-trip batches); lower is better"

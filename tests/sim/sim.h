@@ -194,6 +194,7 @@ void sim_wakeup_init(void);
 void sim_wakeup_exit(void);
 void sim_wakeup_send(void);
 void sim_wakeup_stats_show(struct seq_file *m);
+void sim_wakeup_latency_reset(void);
 
 /* sim_hypercall.c */
 long sim_hypercall(unsigned long code, unsigned long arg0, unsigned long arg1);
@@ -240,5 +241,9 @@ void sim_debugfs_exit(void);
 void sim_debugfs_zone_add(struct sim_zone *z);
 void sim_debugfs_zone_del(struct sim_zone *z);
 void sim_latency_record(u64 ns);
+void sim_hist_record(struct sim_latency *l, u64 ns);
+void sim_hist_reset(struct sim_latency *l);
+void sim_hist_show(struct seq_file *m, const char *name, struct sim_latency *l,
+		   bool buckets);
 
 #endif /* _HVISOR_SIM_H */

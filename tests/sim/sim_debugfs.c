@@ -27,9 +27,8 @@
 
 #include "sim.h"
 
-void sim_latency_record(u64 ns)
+void sim_hist_record(struct sim_latency *l, u64 ns)
 {
-	struct sim_latency *l = &sim.lat;
 	unsigned int b = ns ? ilog2(ns) : 0;
 	s64 max = atomic64_read(&l->max_ns);
 
@@ -39,6 +38,22 @@ void sim_latency_record(u64 ns)
 	while ((s64)ns > max &&
 	       !atomic64_try_cmpxchg(&l->max_ns, &max, ns))
 		;
+}
+
+void sim_latency_record(u64 ns)
+{
+	sim_hist_record(&sim.lat, ns);
+}
+
+void sim_hist_reset(struct sim_latency *l)
+{
+	unsigned int b;
+
+	for (b = 0; b < SIM_LAT_BUCKETS; b++)
+		atomic64_set(&l->bucket[b], 0);
+	atomic64_set(&l->count, 0);
+	atomic64_set(&l->sum_ns, 0);
+	atomic64_set(&l->max_ns, 0);
 }
 
 /* Upper bound of the bucket holding the @pct-th percentile, in ns. */
@@ -55,9 +70,10 @@ static u64 sim_latency_pct(const u64 *bucket, u64 count, unsigned int pct)
 	return 0;
 }
 
-static int mmio_latency_show(struct seq_file *m, void *v)
+/* Count, mean, max, p50, p99 of @l, prefixed by @name (may be ""). */
+void sim_hist_show(struct seq_file *m, const char *name, struct sim_latency *l,
+		   bool buckets)
 {
-	struct sim_latency *l = &sim.lat;
 	u64 bucket[SIM_LAT_BUCKETS], count = 0;
 	unsigned int b;
 
@@ -65,19 +81,28 @@ static int mmio_latency_show(struct seq_file *m, void *v)
 		bucket[b] = atomic64_read(&l->bucket[b]);
 		count += bucket[b];
 	}
-	seq_printf(m, "count: %llu\n", count);
+	seq_printf(m, "%scount: %llu\n", name, count);
 	if (!count)
-		return 0;
-	seq_printf(m, "avg_ns: %llu\n",
+		return;
+	seq_printf(m, "%savg_ns: %llu\n", name,
 		   div64_u64(atomic64_read(&l->sum_ns), count));
-	seq_printf(m, "max_ns: %lld\n", atomic64_read(&l->max_ns));
-	seq_printf(m, "p50_ns: < %llu\n", sim_latency_pct(bucket, count, 50));
-	seq_printf(m, "p99_ns: < %llu\n", sim_latency_pct(bucket, count, 99));
+	seq_printf(m, "%smax_ns: %lld\n", name, atomic64_read(&l->max_ns));
+	seq_printf(m, "%sp50_ns: < %llu\n", name,
+		   sim_latency_pct(bucket, count, 50));
+	seq_printf(m, "%sp99_ns: < %llu\n", name,
+		   sim_latency_pct(bucket, count, 99));
+	if (!buckets)
+		return;
 	seq_puts(m, "buckets (ns, count):\n");
 	for (b = 0; b < SIM_LAT_BUCKETS; b++)
 		if (bucket[b])
 			seq_printf(m, "  [%llu, %llu) %llu\n", 1ULL << b,
 				   b >= 63 ? U64_MAX : 1ULL << (b + 1), bucket[b]);
+}
+
+static int mmio_latency_show(struct seq_file *m, void *v)
+{
+	sim_hist_show(m, "", &sim.lat, true);
 	return 0;
 }
 
@@ -86,16 +111,12 @@ static int mmio_latency_open(struct inode *inode, struct file *file)
 	return single_open(file, mmio_latency_show, inode->i_private);
 }
 
+/* Any write: start over, the wake-up's stages too. */
 static ssize_t mmio_latency_write(struct file *file, const char __user *buf,
 				  size_t len, loff_t *ppos)
 {
-	unsigned int b;
-
-	for (b = 0; b < SIM_LAT_BUCKETS; b++)
-		atomic64_set(&sim.lat.bucket[b], 0);
-	atomic64_set(&sim.lat.count, 0);
-	atomic64_set(&sim.lat.sum_ns, 0);
-	atomic64_set(&sim.lat.max_ns, 0);
+	sim_hist_reset(&sim.lat);
+	sim_wakeup_latency_reset();
 	return len;
 }
 

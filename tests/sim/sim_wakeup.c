@@ -95,6 +95,14 @@ static struct {
 	atomic64_t delivered;		/* handler runs */
 	atomic64_t local;		/* on the trapping cpu (one cpu online) */
 	atomic64_t not_hardirq;		/* not in hard irq context, irqs off */
+	/*
+	 * Where a round trip's time goes, from the event sent (sent_ns, set
+	 * before the IPI): to the IPI's callback on the target cpu, to the
+	 * handler's start (after the irq_work when the callback ran in the
+	 * idle task), and the handler's own run (hvisor.ko answers there).
+	 */
+	u64 sent_ns;
+	struct sim_latency to_ipi, to_irq, run;
 } sim_wake;
 
 /*
@@ -119,6 +127,7 @@ static void sim_wakeup_queue(void)
 	self = smp_processor_id();
 	cpu = sim_wakeup_target(self);
 	WRITE_ONCE(sim_wake.trap_cpu, self);
+	WRITE_ONCE(sim_wake.sent_ns, ktime_get_ns());
 	/* the csd is free: it was taken only while pending, and is not */
 	if (cpu == self ||
 	    WARN_ON_ONCE(smp_call_function_single_async(cpu, &sim_wake.csd)))
@@ -153,6 +162,7 @@ void sim_wakeup_send(void)
 	if (new & SIM_WAKE_ACTIVE) {
 		/* repend: the handler's end delivers it again */
 		WRITE_ONCE(sim_wake.trap_cpu, raw_smp_processor_id());
+		WRITE_ONCE(sim_wake.sent_ns, ktime_get_ns());
 		atomic64_inc(&sim_wake.repended);
 		return;
 	}
@@ -164,10 +174,12 @@ static void sim_wakeup_handle(void)
 {
 	unsigned int hold = min(READ_ONCE(wakeup_active_us),
 				SIM_WAKE_HOLD_MAX_US);
+	u64 start = ktime_get_ns();
 	int old, new;
 
 	/* the IAR read: pending -> active, a full barrier before the ring */
 	atomic_xchg(&sim_wake.state, SIM_WAKE_ACTIVE);
+	sim_hist_record(&sim_wake.to_irq, start - READ_ONCE(sim_wake.sent_ns));
 	atomic64_inc(&sim_wake.delivered);
 	this_cpu_inc(sim_wakeup_on_cpu);
 	if (smp_processor_id() == READ_ONCE(sim_wake.trap_cpu))
@@ -176,6 +188,7 @@ static void sim_wakeup_handle(void)
 		atomic64_inc(&sim_wake.not_hardirq);
 
 	generic_handle_irq(sim.wakeup_virq);
+	sim_hist_record(&sim_wake.run, ktime_get_ns() - start);
 	if (hold)
 		udelay(hold);
 
@@ -196,6 +209,8 @@ static void sim_wakeup_handle(void)
  */
 static void sim_wakeup_ipi(void *info)
 {
+	sim_hist_record(&sim_wake.to_ipi,
+			ktime_get_ns() - READ_ONCE(sim_wake.sent_ns));
 	if (in_hardirq())
 		sim_wakeup_handle();
 	else
@@ -246,4 +261,14 @@ void sim_wakeup_stats_show(struct seq_file *m)
 	for_each_possible_cpu(cpu)
 		seq_printf(m, "wakeup_cpu%u: %llu\n", cpu,
 			   READ_ONCE(per_cpu(sim_wakeup_on_cpu, cpu)));
+	sim_hist_show(m, "wakeup_to_ipi_", &sim_wake.to_ipi, false);
+	sim_hist_show(m, "wakeup_to_irq_", &sim_wake.to_irq, false);
+	sim_hist_show(m, "wakeup_run_", &sim_wake.run, false);
+}
+
+void sim_wakeup_latency_reset(void)
+{
+	sim_hist_reset(&sim_wake.to_ipi);
+	sim_hist_reset(&sim_wake.to_irq);
+	sim_hist_reset(&sim_wake.run);
 }
