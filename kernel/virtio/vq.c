@@ -348,6 +348,20 @@ void hv_vq_disable_notify(struct hv_vq *vq)
 		   cpu_to_le16(flags | VRING_USED_F_NO_NOTIFY));
 }
 
+void hv_vq_suppress_notify(struct hv_vq *vq)
+{
+	/*
+	 * The driver kicks when its new avail->idx passes avail_event
+	 * (vring_need_event()): one behind what we have read, it is already
+	 * passed, and stays so until the index wraps 65535 entries later.
+	 */
+	if (vq->event_idx)
+		WRITE_ONCE(*hv_vq_avail_event(vq),
+			   cpu_to_le16((u16)(vq->last_avail_idx - 1)));
+	else
+		hv_vq_disable_notify(vq);
+}
+
 bool hv_vq_enable_notify(struct hv_vq *vq)
 {
 	u16 flags;

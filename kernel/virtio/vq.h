@@ -162,6 +162,13 @@ bool hv_vq_need_notify(struct hv_vq *vq);
 void hv_vq_disable_notify(struct hv_vq *vq);
 
 /*
+ * Ask the guest not to kick us at all, EVENT_IDX included (its avail_event
+ * is moved behind what the guest already posted): for a worker that polls
+ * the ring instead.  hv_vq_enable_notify() undoes it.
+ */
+void hv_vq_suppress_notify(struct hv_vq *vq);
+
+/*
  * Ask the guest to kick us again.  Returns true if buffers became available
  * meanwhile: the caller must then keep draining (no lost kick).
  */

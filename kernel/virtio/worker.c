@@ -3,16 +3,67 @@
  * The device worker core: every device worker thread is created here.
  * See worker.h.
  */
+#include <kunit/visibility.h>
 #include <linux/bitops.h>
 #include <linux/err.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/task.h>
 #include <linux/virtio_mmio.h>
 
 #include "mmio.h"
 #include "worker.h"
+
+VISIBLE_IF_KUNIT unsigned int hv_worker_poll_us;
+module_param_named(worker_poll_us, hv_worker_poll_us, uint, 0644);
+MODULE_PARM_DESC(worker_poll_us,
+		 "after serving its queues, a device worker polls them this long before it sleeps (us, 0 = never, at most 1000)");
+
+/* Nothing asks the thread to stop polling: no kick, reset or reschedule. */
+static bool hv_worker_poll_quiet(struct hv_worker *w)
+{
+	return !READ_ONCE(w->work) && !hv_worker_paused(w) && !need_resched() &&
+	       !kthread_should_stop();
+}
+
+/*
+ * Before sleeping: spin on the rings of @w for up to worker_poll_us, the
+ * driver's kicks suppressed, holding w->lock so that the rings stay set
+ * up (a reset pauses the worker first, which ends the spin).  Returns the
+ * bits that found work.
+ */
+static unsigned long hv_worker_busyloop(struct hv_worker *w)
+{
+	const struct hv_worker_poll *p = w->poll;
+	u64 us = min(READ_ONCE(hv_worker_poll_us), HV_WORKER_POLL_MAX_US);
+	unsigned long found = 0;
+	unsigned int bit;
+	u64 end;
+
+	if (!p || !us)
+		return 0;
+	mutex_lock(&w->lock);
+	if (w->dying || hv_worker_paused(w))
+		goto unlock;
+	for (bit = 0; bit < w->nr_handlers; bit++)
+		p->begin(w, bit);
+	end = local_clock() + us * NSEC_PER_USEC;
+	while (!found && hv_worker_poll_quiet(w) && local_clock() < end) {
+		for (bit = 0; bit < w->nr_handlers; bit++)
+			if (p->pending(w, bit))
+				found |= BIT(bit);
+		cpu_relax();
+	}
+	for (bit = 0; bit < w->nr_handlers; bit++)
+		if (p->end(w, bit))
+			found |= BIT(bit);
+unlock:
+	mutex_unlock(&w->lock);
+	return found;
+}
 
 static int hv_worker_thread(void *data)
 {
@@ -39,7 +90,10 @@ static int hv_worker_thread(void *data)
 			if (w->handlers[bit](w))
 				more |= BIT(bit);
 		mutex_unlock(&w->lock);
-		/* Over its budget: requeue, and let others run first. */
+		/* Nothing left behind: poll a while before sleeping. */
+		if (!more)
+			more = hv_worker_busyloop(w);
+		/* Over its budget, or polled work: requeue, others first. */
 		for_each_set_bit(bit, &more, w->nr_handlers)
 			set_bit(bit, &w->work);
 		cond_resched();
@@ -76,6 +130,7 @@ int hv_worker_start(struct hv_worker *w, struct hv_virtio_dev *dev,
 	w->later = 0;
 	w->paused = true;	/* until the first kick */
 	w->dying = false;
+	w->poll = NULL;
 	mutex_init(&w->lock);
 	timer_setup(&w->timer, hv_worker_timer, 0);
 

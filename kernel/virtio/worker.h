@@ -36,12 +36,35 @@ struct task_struct;
 
 #define HV_WORKER_MAX_WORK	4
 
+/* worker_poll_us, the time a worker polls before it sleeps, at most: */
+#define HV_WORKER_POLL_MAX_US	1000U
+#if IS_ENABLED(CONFIG_KUNIT)
+extern unsigned int hv_worker_poll_us;	/* the parameter, for the suite */
+#endif
+
 /*
  * One bounded run of the work behind one bit, under w->lock.  Returns
  * true when its budget cut the run (work is left): the bit is set again
  * and the handler runs after the other bits and after cond_resched().
  */
 typedef bool (*hv_work_fn)(struct hv_worker *w);
+
+/*
+ * Polling instead of sleeping (vhost's busyloop_timeout): after a run
+ * that left nothing behind, a worker with these ops spins for up to
+ * worker_poll_us on the rings of its bits before it sleeps, with the
+ * driver's kicks suppressed meanwhile, so a request the driver posts then
+ * costs it no trapped QueueNotify and us no wake-up.  Every op is called
+ * under w->lock, the worker neither paused nor dying.
+ */
+struct hv_worker_poll {
+	/* Suppress the driver's kicks on the ring(s) of @bit. */
+	void (*begin)(struct hv_worker *w, unsigned int bit);
+	/* Is there work for @bit?  Cheap, reads the rings only. */
+	bool (*pending)(struct hv_worker *w, unsigned int bit);
+	/* Re-enable kicks; true if work arrived meanwhile (no lost kick). */
+	bool (*end)(struct hv_worker *w, unsigned int bit);
+};
 
 struct hv_worker {
 	struct hv_virtio_dev *dev;
@@ -60,6 +83,7 @@ struct hv_worker {
 	 */
 	struct mutex lock;
 	bool dying;			/* killed: complete, never start */
+	const struct hv_worker_poll *poll;	/* NULL: never polls */
 };
 
 /*
@@ -70,6 +94,16 @@ struct hv_worker {
 int hv_worker_start(struct hv_worker *w, struct hv_virtio_dev *dev,
 		    const hv_work_fn *handlers, unsigned int nr,
 		    const char *what, int index);
+
+/*
+ * Let @w poll with @poll before it sleeps (see struct hv_worker_poll).
+ * After hv_worker_start(), before the device can be kicked.
+ */
+static inline void hv_worker_set_poll(struct hv_worker *w,
+				      const struct hv_worker_poll *poll)
+{
+	w->poll = poll;
+}
 
 /*
  * Stop the thread of @w, for good: at destroy, once nothing outside the

@@ -17,6 +17,13 @@ struct hvt_worker {
 	atomic_t runs[2];
 	atomic_t left;			/* handler 1: cut runs still to do */
 	bool saw_dying;
+	/* a ring of the test's own for bit 0, polled */
+	atomic_t posted;		/* buffers the "driver" posted */
+	atomic_t taken;			/* of which handler 0 took */
+	atomic_t begins, ends;		/* poll ops called for bit 0 */
+	bool kicks_off;			/* between begin and end */
+	bool end_finds;			/* end() reports work once */
+	atomic_t post_in;		/* posts at this pending() call */
 };
 
 static struct hvt_worker *hvt_of(struct hv_worker *w)
@@ -30,6 +37,7 @@ static bool hvt_work0(struct hv_worker *w)
 	if (hv_worker_dying(w))
 		hvt_of(w)->saw_dying = true;
 	atomic_inc(&hvt_of(w)->runs[0]);
+	atomic_set(&hvt_of(w)->taken, atomic_read(&hvt_of(w)->posted));
 	return false;
 }
 
@@ -41,6 +49,45 @@ static bool hvt_work1(struct hv_worker *w)
 }
 
 static const hv_work_fn hvt_handlers[] = { hvt_work0, hvt_work1 };
+
+static void hvt_poll_begin(struct hv_worker *w, unsigned int bit)
+{
+	lockdep_assert_held(&w->lock);
+	if (bit)
+		return;
+	atomic_inc(&hvt_of(w)->begins);
+	hvt_of(w)->kicks_off = true;
+}
+
+static bool hvt_poll_pending(struct hv_worker *w, unsigned int bit)
+{
+	struct hvt_worker *t = hvt_of(w);
+
+	/* the driver posts while we poll, without a kick */
+	if (!bit && atomic_dec_if_positive(&t->post_in) == 0)
+		atomic_inc(&t->posted);
+	return !bit && atomic_read(&t->posted) != atomic_read(&t->taken);
+}
+
+static bool hvt_poll_end(struct hv_worker *w, unsigned int bit)
+{
+	struct hvt_worker *t = hvt_of(w);
+	bool found = !bit && t->end_finds;
+
+	if (bit)
+		return false;
+	atomic_inc(&t->ends);
+	t->kicks_off = false;
+	if (found)
+		t->end_finds = false;
+	return found;
+}
+
+static const struct hv_worker_poll hvt_poll = {
+	.begin = hvt_poll_begin,
+	.pending = hvt_poll_pending,
+	.end = hvt_poll_end,
+};
 
 static bool hvt_wait_runs(struct hvt_worker *t, int bit, int n)
 {
@@ -59,6 +106,7 @@ static void hvt_worker_exit(struct kunit *test)
 {
 	struct hvt_worker *t = test->priv;
 
+	hv_worker_poll_us = 0;
 	if (!t)
 		return;
 	hv_worker_stop(&t->w);
@@ -182,6 +230,76 @@ static void hv_worker_endless_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 1, n + 10));
 }
 
+/*
+ * Polling: after a run the worker spins on its ring, kicks suppressed;
+ * a buffer posted meanwhile runs the handler without a kick.
+ */
+static void hv_worker_poll_finds_test(struct kunit *test)
+{
+	struct hvt_worker *t = hvt_worker_new(test);
+
+	hv_worker_set_poll(&t->w, &hvt_poll);
+	hv_worker_poll_us = HV_WORKER_POLL_MAX_US;
+	atomic_set(&t->post_in, 3);
+	hv_worker_resume(&t->w, 0);
+	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, 2));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->taken), 1);
+	KUNIT_EXPECT_GE(test, atomic_read(&t->begins), 1);
+}
+
+/*
+ * Polling is bounded: with nothing posted the worker gives up within
+ * worker_poll_us, kicks on again (end after every begin), and sleeps.
+ */
+static void hv_worker_poll_bounded_test(struct kunit *test)
+{
+	struct hvt_worker *t = hvt_worker_new(test);
+	int runs;
+
+	hv_worker_set_poll(&t->w, &hvt_poll);
+	hv_worker_poll_us = 200;
+	hv_worker_resume(&t->w, 0);
+	KUNIT_ASSERT_TRUE(test, hvt_wait_runs(t, 0, 1));
+	msleep(50);
+	runs = atomic_read(&t->runs[0]);
+	KUNIT_EXPECT_EQ(test, runs, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->begins), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->ends), 1);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(t->kicks_off));
+	/* asleep: a kick still runs it */
+	hv_worker_kick(&t->w, 0);
+	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, runs + 1));
+}
+
+/*
+ * A buffer posted between the last look and kicks on again (end() says
+ * so) is not lost: the handler runs without a kick.
+ */
+static void hv_worker_poll_end_race_test(struct kunit *test)
+{
+	struct hvt_worker *t = hvt_worker_new(test);
+
+	hv_worker_set_poll(&t->w, &hvt_poll);
+	hv_worker_poll_us = 100;
+	t->end_finds = true;
+	hv_worker_resume(&t->w, 0);
+	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, 2));
+}
+
+/* worker_poll_us = 0 (the default): poll ops or not, it never polls. */
+static void hv_worker_poll_off_test(struct kunit *test)
+{
+	struct hvt_worker *t = hvt_worker_new(test);
+
+	hv_worker_set_poll(&t->w, &hvt_poll);
+	atomic_set(&t->post_in, 1);
+	hv_worker_resume(&t->w, 0);
+	KUNIT_ASSERT_TRUE(test, hvt_wait_runs(t, 0, 1));
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->begins), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->runs[0]), 1);
+}
+
 static void hv_worker_start_bad_test(struct kunit *test)
 {
 	struct hvt_worker *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
@@ -202,6 +320,10 @@ static struct kunit_case hv_worker_cases[] = {
 	KUNIT_CASE(hv_worker_kick_later_test),
 	KUNIT_CASE(hv_worker_stop_timer_test),
 	KUNIT_CASE(hv_worker_endless_test),
+	KUNIT_CASE(hv_worker_poll_finds_test),
+	KUNIT_CASE(hv_worker_poll_bounded_test),
+	KUNIT_CASE(hv_worker_poll_end_race_test),
+	KUNIT_CASE(hv_worker_poll_off_test),
 	KUNIT_CASE(hv_worker_start_bad_test),
 	{}
 };
