@@ -462,40 +462,13 @@ out:
 
 static const hv_work_fn hv_blk_handlers[] = { hv_blk_run };
 
-static struct hv_vq *hv_blk_worker_vq(struct hv_worker *w)
+/* Polling (worker_poll_us) watches the queue's ring. */
+static struct hv_vq *hv_blk_poll_vq(struct hv_worker *w, unsigned int bit)
 {
 	struct hv_vq *vq = container_of(w, struct hv_blk_queue, worker)->vq;
 
 	return hv_vq_ready(vq) ? vq : NULL;
 }
-
-static void hv_blk_poll_begin(struct hv_worker *w, unsigned int bit)
-{
-	struct hv_vq *vq = hv_blk_worker_vq(w);
-
-	if (vq)
-		hv_vq_suppress_notify(vq);
-}
-
-static bool hv_blk_poll_pending(struct hv_worker *w, unsigned int bit)
-{
-	struct hv_vq *vq = hv_blk_worker_vq(w);
-
-	return vq && hv_vq_has_avail(vq);
-}
-
-static bool hv_blk_poll_end(struct hv_worker *w, unsigned int bit)
-{
-	struct hv_vq *vq = hv_blk_worker_vq(w);
-
-	return vq && hv_vq_enable_notify(vq);
-}
-
-static const struct hv_worker_poll hv_blk_poll = {
-	.begin = hv_blk_poll_begin,
-	.pending = hv_blk_poll_pending,
-	.end = hv_blk_poll_end,
-};
 
 static void hv_blk_config_read(struct hv_virtio_dev *dev, u32 offset, u8 *buf,
 			       u32 len)
@@ -798,7 +771,7 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
 				      started);
 		if (err)
 			goto stop_workers;
-		hv_worker_set_poll(&blk->queues[started].worker, &hv_blk_poll);
+		hv_worker_set_poll(&blk->queues[started].worker, hv_blk_poll_vq);
 	}
 	return &blk->dev;
 

@@ -15,6 +15,7 @@
 #include <linux/virtio_mmio.h>
 
 #include "mmio.h"
+#include "vq.h"
 #include "worker.h"
 
 VISIBLE_IF_KUNIT unsigned int hv_worker_poll_us;
@@ -32,33 +33,40 @@ static bool hv_worker_poll_quiet(struct hv_worker *w)
 /*
  * Before sleeping: spin on the rings of @w for up to worker_poll_us, the
  * driver's kicks suppressed, holding w->lock so that the rings stay set
- * up (a reset pauses the worker first, which ends the spin).  Returns the
- * bits that found work.
+ * up (a reset pauses the worker first, which ends the spin).  Kicks are
+ * on again when it returns, after a last look.  Returns the bits whose
+ * ring has work.
  */
 static unsigned long hv_worker_busyloop(struct hv_worker *w)
 {
-	const struct hv_worker_poll *p = w->poll;
 	u64 us = min(READ_ONCE(hv_worker_poll_us), HV_WORKER_POLL_MAX_US);
-	unsigned long found = 0;
+	struct hv_vq *vqs[HV_WORKER_MAX_WORK];
+	unsigned long polled = 0, found = 0;
 	unsigned int bit;
 	u64 end;
 
-	if (!p || !us)
+	if (!w->poll || !us)
 		return 0;
 	mutex_lock(&w->lock);
 	if (w->dying || hv_worker_paused(w))
 		goto unlock;
-	for (bit = 0; bit < w->nr_handlers; bit++)
-		p->begin(w, bit);
+	for (bit = 0; bit < w->nr_handlers; bit++) {
+		vqs[bit] = w->poll(w, bit);
+		if (vqs[bit]) {
+			hv_vq_suppress_notify(vqs[bit]);
+			polled |= BIT(bit);
+		}
+	}
 	end = local_clock() + us * NSEC_PER_USEC;
-	while (!found && hv_worker_poll_quiet(w) && local_clock() < end) {
-		for (bit = 0; bit < w->nr_handlers; bit++)
-			if (p->pending(w, bit))
+	while (polled && !found && hv_worker_poll_quiet(w) &&
+	       local_clock() < end) {
+		for_each_set_bit(bit, &polled, w->nr_handlers)
+			if (hv_vq_has_avail(vqs[bit]))
 				found |= BIT(bit);
 		cpu_relax();
 	}
-	for (bit = 0; bit < w->nr_handlers; bit++)
-		if (p->end(w, bit))
+	for_each_set_bit(bit, &polled, w->nr_handlers)
+		if (hv_vq_enable_notify(vqs[bit]))
 			found |= BIT(bit);
 unlock:
 	mutex_unlock(&w->lock);

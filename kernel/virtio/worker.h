@@ -31,6 +31,7 @@
 #include <linux/types.h>
 
 struct hv_virtio_dev;
+struct hv_vq;
 struct hv_worker;
 struct task_struct;
 
@@ -51,20 +52,15 @@ typedef bool (*hv_work_fn)(struct hv_worker *w);
 
 /*
  * Polling instead of sleeping (vhost's busyloop_timeout): after a run
- * that left nothing behind, a worker with these ops spins for up to
- * worker_poll_us on the rings of its bits before it sleeps, with the
- * driver's kicks suppressed meanwhile, so a request the driver posts then
- * costs it no trapped QueueNotify and us no wake-up.  Every op is called
- * under w->lock, the worker neither paused nor dying.
+ * that left nothing behind, a worker with a poll function spins for up
+ * to worker_poll_us on the rings it names, with the driver's kicks
+ * suppressed meanwhile, so a request the driver posts then costs it no
+ * trapped QueueNotify and us no wake-up.  The function says, under
+ * w->lock, which ring the work of @bit serves, if it is worth watching
+ * now (ready, not waiting for anything else); NULL if none.
  */
-struct hv_worker_poll {
-	/* Suppress the driver's kicks on the ring(s) of @bit. */
-	void (*begin)(struct hv_worker *w, unsigned int bit);
-	/* Is there work for @bit?  Cheap, reads the rings only. */
-	bool (*pending)(struct hv_worker *w, unsigned int bit);
-	/* Re-enable kicks; true if work arrived meanwhile (no lost kick). */
-	bool (*end)(struct hv_worker *w, unsigned int bit);
-};
+typedef struct hv_vq *(*hv_worker_poll_fn)(struct hv_worker *w,
+					   unsigned int bit);
 
 struct hv_worker {
 	struct hv_virtio_dev *dev;
@@ -83,7 +79,7 @@ struct hv_worker {
 	 */
 	struct mutex lock;
 	bool dying;			/* killed: complete, never start */
-	const struct hv_worker_poll *poll;	/* NULL: never polls */
+	hv_worker_poll_fn poll;		/* NULL: never polls */
 };
 
 /*
@@ -96,11 +92,11 @@ int hv_worker_start(struct hv_worker *w, struct hv_virtio_dev *dev,
 		    const char *what, int index);
 
 /*
- * Let @w poll with @poll before it sleeps (see struct hv_worker_poll).
+ * Let @w poll the rings @poll names before it sleeps (hv_worker_poll_fn).
  * After hv_worker_start(), before the device can be kicked.
  */
 static inline void hv_worker_set_poll(struct hv_worker *w,
-				      const struct hv_worker_poll *poll)
+				      hv_worker_poll_fn poll)
 {
 	w->poll = poll;
 }

@@ -53,7 +53,11 @@ LAT=/sys/kernel/debug/hvisor_sim/mmio_latency
 # RAM (hvisor_sim dma_pool_in_zone0), so hvisor.ko may take its direct
 # path there; default zone RAM (no-map in the default VM: buffered).
 IMGFS=${BENCH_IMGFS:-tmpfs}
-TESTS=",${BENCH_TESTS:-randread-4k-qd1,randread-4k-qd16,randread-4k-2x16,seqread-128k,seqwrite-128k},"
+TESTS=",${BENCH_TESTS:-randread-4k-qd1,randread-4k-qd1-poll,randread-4k-qd16,randread-4k-qd16-poll,randread-4k-2x16,seqread-128k,seqwrite-128k},"
+# the *-poll rows: the same test with hvisor.ko's workers polling their
+# rings this long before they sleep (worker_poll_us); the others with 0
+POLL_US=${BENCH_POLL_US:-300}
+POLL_PARAM=/sys/module/hvisor/parameters/worker_poll_us
 
 if [ "${BENCH_POOL:-}" = zone0 ]; then
 	modprobe hvisor || die "modprobe hvisor"
@@ -236,7 +240,8 @@ CPU_NOTES=
 echo "BENCH $(printf '%-17s %8s %7s %7s %8s %7s %7s %6s %5s %5s %5s %6s %11s %11s' \
 	test virt_iops p50_us p99_us loop_iops p50_us p99_us ratio kick irq mmio rt_us \
 	virt_cpu_us loop_cpu_us)"
-for t in "randread-4k-qd1 randread 4k 1 1" "randread-4k-qd16 randread 4k 16 1" \
+for t in "randread-4k-qd1 randread 4k 1 1" "randread-4k-qd1-poll randread 4k 1 1" \
+	"randread-4k-qd16 randread 4k 16 1" "randread-4k-qd16-poll randread 4k 16 1" \
 	"randread-4k-2x16 randread 4k 16 2" \
 	"seqread-128k read 128k 16 1" "seqwrite-128k write 128k 16 1"; do
 	# shellcheck disable=SC2086  # split on purpose
@@ -248,7 +253,9 @@ for t in "randread-4k-qd1 randread 4k 1 1" "randread-4k-qd16 randread 4k 16 1" \
 	k=0
 	while [ $k -lt "$ROUNDS" ]; do
 		# run's two lines as one of 9 fields
+		case $1 in *-poll) echo "$POLL_US" >$POLL_PARAM ;; esac
 		v=$(run "$1" "/dev/$DEV" "$2" "$3" "$4" "$5" | tr '\n' ' ')
+		echo 0 >$POLL_PARAM
 		l=$(run "$1" "$LOOP" "$2" "$3" "$4" "$5" | tr '\n' ' ')
 		echo "$v" >>/tmp/v
 		echo "$l" >>/tmp/l
@@ -276,6 +283,8 @@ for t in "randread-4k-qd1 randread 4k 1 1" "randread-4k-qd16 randread 4k 16 1" \
 $1: virtio hvisor-* $2 + irq $4 (kworker $3), loop kworker $6 + irq $7 (hvisor-* $5)"
 done
 echo "BENCH # ratio = median over rounds of virtio IOPS / loop IOPS"
+echo "BENCH # *-poll: hvisor.ko's blk worker polls its ring ${POLL_US} us before it"
+echo "BENCH #   sleeps (worker_poll_us; kicks suppressed meanwhile), else 0"
 echo "BENCH # kick, irq, mmio = QueueNotify writes, interrupts injected and"
 echo "BENCH #   blocking MMIO round trips per virtio request; rt_us = the"
 echo "BENCH #   mean sim round trip during the test (a guest vCPU waits that long)"

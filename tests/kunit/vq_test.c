@@ -565,6 +565,54 @@ static void vq_event_idx_avail_event(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, le16_to_cpu(*avail_event), 2);
 }
 
+/*
+ * The driver's kick rule (virtqueue_kick_prepare_split()): with EVENT_IDX
+ * vring_need_event(avail_event, new, old), else !(used->flags & NO_NOTIFY).
+ */
+static bool hvt_driver_kicks(struct hvt_vq *t, u16 old, u16 new)
+{
+	struct hv_vring_used *u = hvt_ptr(t->m, HVT_USED);
+
+	if (t->vq.event_idx)
+		return vring_need_event(le16_to_cpu(*(__le16 *)&u->ring[t->vq.num]),
+					new, old);
+	return !(le16_to_cpu(u->flags) & VRING_USED_F_NO_NOTIFY);
+}
+
+/*
+ * A polling worker suppresses kicks, EVENT_IDX included (a fresh
+ * avail_event would not), until hv_vq_enable_notify().
+ */
+static void vq_suppress_notify(struct kunit *test)
+{
+	bool ev;
+
+	for (ev = false; ; ev = true) {
+		struct hvt_vq *t = hvt_vq_new(test, 4, ev);
+		u16 i;
+
+		hvt_desc(t->m, HVT_DESC, 0, HVT_BUF, 16, 0, 0);
+		for (i = 0; i < 3; i++) {
+			hvt_avail(t->m, 4, i, 0);
+			KUNIT_EXPECT_EQ(test, hvt_pop(t), 1);
+		}
+		KUNIT_EXPECT_FALSE(test, hv_vq_enable_notify(&t->vq));
+		KUNIT_EXPECT_TRUE(test, hvt_driver_kicks(t, 3, 4));
+		hv_vq_suppress_notify(&t->vq);
+		KUNIT_EXPECT_FALSE(test, hvt_driver_kicks(t, 3, 4));
+		KUNIT_EXPECT_FALSE(test, hvt_driver_kicks(t, 3, 7));
+		/* seen by polling, not by a kick */
+		hvt_avail(t->m, 4, 3, 0);
+		KUNIT_EXPECT_TRUE(test, hv_vq_has_avail(&t->vq));
+		KUNIT_EXPECT_EQ(test, hvt_pop(t), 1);
+		/* kicks back on: the next buffer kicks */
+		KUNIT_EXPECT_FALSE(test, hv_vq_enable_notify(&t->vq));
+		KUNIT_EXPECT_TRUE(test, hvt_driver_kicks(t, 4, 5));
+		if (ev)
+			break;
+	}
+}
+
 /* A dying device completes what is posted, unread, length 0, kicks on. */
 static void vq_complete_posted(struct kunit *test)
 {
@@ -846,6 +894,7 @@ static struct kunit_case hv_vq_cases[] = {
 	KUNIT_CASE(vq_no_interrupt_flag),
 	KUNIT_CASE(vq_event_idx_notify),
 	KUNIT_CASE(vq_notify_suppression),
+	KUNIT_CASE(vq_suppress_notify),
 	KUNIT_CASE(vq_event_idx_avail_event),
 	KUNIT_CASE(vq_complete_posted),
 	KUNIT_CASE(vq_complete_posted_max),

@@ -7,9 +7,12 @@
 #include <kunit/test.h>
 #include <linux/delay.h>
 #include <linux/slab.h>
+#include <linux/virtio_ring.h>
 
 #include "../../kernel/virtio/device.h"
+#include "../../kernel/virtio/vq.h"
 #include "../../kernel/virtio/worker.h"
+#include "virtio_test_util.h"
 
 struct hvt_worker {
 	struct hv_virtio_dev dev;
@@ -17,18 +20,33 @@ struct hvt_worker {
 	atomic_t runs[2];
 	atomic_t left;			/* handler 1: cut runs still to do */
 	bool saw_dying;
-	/* a ring of the test's own for bit 0, polled */
-	atomic_t posted;		/* buffers the "driver" posted */
-	atomic_t taken;			/* of which handler 0 took */
-	atomic_t begins, ends;		/* poll ops called for bit 0 */
-	bool kicks_off;			/* between begin and end */
-	bool end_finds;			/* end() reports work once */
-	atomic_t post_in;		/* posts at this pending() call */
+	/* polling: a real ring for bit 0, the driver played by the test */
+	struct hvt_mem *m;
+	struct hv_vq vq;
+	struct hv_vq_chain chain;
+	struct hv_vq_seg segs[2];
+	atomic_t taken;			/* chains handler 0 popped */
+	atomic_t polls;			/* busyloops begun (poll fn, bit 0) */
+	int post_at_poll;		/* the driver posts at this busyloop */
+	u16 posted;			/* avail->idx */
 };
 
 static struct hvt_worker *hvt_of(struct hv_worker *w)
 {
 	return container_of(w, struct hvt_worker, w);
+}
+
+/* Handler 0's device: pop what bit 0's ring holds, kicks on again. */
+static void hvt_take(struct hvt_worker *t)
+{
+	if (!t->m)
+		return;
+	do {
+		t->chain.segs = t->segs;
+		t->chain.max_segs = ARRAY_SIZE(t->segs);
+		while (hv_vq_pop(&t->vq, &t->chain) > 0)
+			atomic_inc(&t->taken);
+	} while (hv_vq_enable_notify(&t->vq));
 }
 
 static bool hvt_work0(struct hv_worker *w)
@@ -37,7 +55,7 @@ static bool hvt_work0(struct hv_worker *w)
 	if (hv_worker_dying(w))
 		hvt_of(w)->saw_dying = true;
 	atomic_inc(&hvt_of(w)->runs[0]);
-	atomic_set(&hvt_of(w)->taken, atomic_read(&hvt_of(w)->posted));
+	hvt_take(hvt_of(w));
 	return false;
 }
 
@@ -50,44 +68,19 @@ static bool hvt_work1(struct hv_worker *w)
 
 static const hv_work_fn hvt_handlers[] = { hvt_work0, hvt_work1 };
 
-static void hvt_poll_begin(struct hv_worker *w, unsigned int bit)
+/* bit 0's ring, once the case set it up */
+static struct hv_vq *hvt_poll_vq(struct hv_worker *w, unsigned int bit)
 {
+	struct hvt_worker *t = hvt_of(w);
+
 	lockdep_assert_held(&w->lock);
-	if (bit)
-		return;
-	atomic_inc(&hvt_of(w)->begins);
-	hvt_of(w)->kicks_off = true;
+	if (bit || !t->m)
+		return NULL;
+	/* the driver posts one buffer right as this busyloop begins */
+	if (atomic_inc_return(&t->polls) == t->post_at_poll)
+		hvt_avail(t->m, 8, t->posted++, 0);
+	return &t->vq;
 }
-
-static bool hvt_poll_pending(struct hv_worker *w, unsigned int bit)
-{
-	struct hvt_worker *t = hvt_of(w);
-
-	/* the driver posts while we poll, without a kick */
-	if (!bit && atomic_dec_if_positive(&t->post_in) == 0)
-		atomic_inc(&t->posted);
-	return !bit && atomic_read(&t->posted) != atomic_read(&t->taken);
-}
-
-static bool hvt_poll_end(struct hv_worker *w, unsigned int bit)
-{
-	struct hvt_worker *t = hvt_of(w);
-	bool found = !bit && t->end_finds;
-
-	if (bit)
-		return false;
-	atomic_inc(&t->ends);
-	t->kicks_off = false;
-	if (found)
-		t->end_finds = false;
-	return found;
-}
-
-static const struct hv_worker_poll hvt_poll = {
-	.begin = hvt_poll_begin,
-	.pending = hvt_poll_pending,
-	.end = hvt_poll_end,
-};
 
 static bool hvt_wait_runs(struct hvt_worker *t, int bit, int n)
 {
@@ -111,6 +104,7 @@ static void hvt_worker_exit(struct kunit *test)
 		return;
 	hv_worker_stop(&t->w);
 	kfree(t);
+	test->priv = NULL;
 }
 
 static struct hvt_worker *hvt_worker_new(struct kunit *test)
@@ -230,73 +224,89 @@ static void hv_worker_endless_test(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 1, n + 10));
 }
 
-/*
- * Polling: after a run the worker spins on its ring, kicks suppressed;
- * a buffer posted meanwhile runs the handler without a kick.
- */
-static void hv_worker_poll_finds_test(struct kunit *test)
+/* A worker whose bit 0 serves a ring of 8 entries, each one buffer. */
+static struct hvt_worker *hvt_poll_new(struct kunit *test, bool event_idx)
 {
 	struct hvt_worker *t = hvt_worker_new(test);
 
-	hv_worker_set_poll(&t->w, &hvt_poll);
-	hv_worker_poll_us = HV_WORKER_POLL_MAX_US;
-	atomic_set(&t->post_in, 3);
-	hv_worker_resume(&t->w, 0);
-	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, 2));
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->taken), 1);
-	KUNIT_EXPECT_GE(test, atomic_read(&t->begins), 1);
+	t->m = hvt_mem_new(test);
+	hvt_desc(t->m, HVT_DESC, 0, HVT_BUF, 16, VRING_DESC_F_WRITE, 0);
+	KUNIT_ASSERT_EQ(test, hv_vq_setup(&t->vq, &t->m->gm, 8, 8, HVT_DESC,
+					  HVT_AVAIL, HVT_USED, event_idx), 0);
+	hv_worker_set_poll(&t->w, hvt_poll_vq);
+	return t;
+}
+
+/* The driver's kick rule for bit 0's ring, for its next buffer. */
+static bool hvt_kicks(struct hvt_worker *t)
+{
+	struct hv_vring_used *u = hvt_ptr(t->m, HVT_USED);
+
+	if (t->vq.event_idx)
+		return vring_need_event(le16_to_cpu(*(__le16 *)&u->ring[8]),
+					t->posted + 1, t->posted);
+	return !(le16_to_cpu(u->flags) & VRING_USED_F_NO_NOTIFY);
+}
+
+/*
+ * Polling: after a run the worker spins on its ring, the driver's kicks
+ * suppressed; a buffer posted then is taken without a kick, and kicks
+ * are on again once the worker sleeps.
+ */
+static void hv_worker_poll_finds_test(struct kunit *test)
+{
+	bool ev;
+
+	for (ev = false; ; ev = true) {
+		struct hvt_worker *t = hvt_poll_new(test, ev);
+
+		hv_worker_poll_us = HV_WORKER_POLL_MAX_US;
+		t->post_at_poll = 1;
+		hv_worker_resume(&t->w, 0);
+		KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, 2));
+		KUNIT_EXPECT_EQ(test, atomic_read(&t->taken), 1);
+		/* once it sleeps (its third busyloop found nothing) */
+		msleep(20);
+		KUNIT_EXPECT_EQ(test, atomic_read(&t->runs[0]), 2);
+		KUNIT_EXPECT_EQ(test, atomic_read(&t->polls), 2);
+		KUNIT_EXPECT_TRUE(test, hvt_kicks(t));
+		if (ev)
+			break;
+		hvt_worker_exit(test);
+	}
 }
 
 /*
  * Polling is bounded: with nothing posted the worker gives up within
- * worker_poll_us, kicks on again (end after every begin), and sleeps.
+ * worker_poll_us, turns kicks on again, and sleeps; a kick wakes it.
  */
 static void hv_worker_poll_bounded_test(struct kunit *test)
 {
-	struct hvt_worker *t = hvt_worker_new(test);
-	int runs;
+	struct hvt_worker *t = hvt_poll_new(test, true);
 
-	hv_worker_set_poll(&t->w, &hvt_poll);
 	hv_worker_poll_us = 200;
 	hv_worker_resume(&t->w, 0);
 	KUNIT_ASSERT_TRUE(test, hvt_wait_runs(t, 0, 1));
 	msleep(50);
-	runs = atomic_read(&t->runs[0]);
-	KUNIT_EXPECT_EQ(test, runs, 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->begins), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->ends), 1);
-	KUNIT_EXPECT_FALSE(test, READ_ONCE(t->kicks_off));
-	/* asleep: a kick still runs it */
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->runs[0]), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->polls), 1);
+	KUNIT_EXPECT_TRUE(test, hvt_kicks(t));
+	hvt_avail(t->m, 8, t->posted++, 0);
 	hv_worker_kick(&t->w, 0);
-	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, runs + 1));
-}
-
-/*
- * A buffer posted between the last look and kicks on again (end() says
- * so) is not lost: the handler runs without a kick.
- */
-static void hv_worker_poll_end_race_test(struct kunit *test)
-{
-	struct hvt_worker *t = hvt_worker_new(test);
-
-	hv_worker_set_poll(&t->w, &hvt_poll);
-	hv_worker_poll_us = 100;
-	t->end_finds = true;
-	hv_worker_resume(&t->w, 0);
 	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, 2));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->taken), 1);
 }
 
-/* worker_poll_us = 0 (the default): poll ops or not, it never polls. */
+/* worker_poll_us = 0 (the default): it never polls; a post waits. */
 static void hv_worker_poll_off_test(struct kunit *test)
 {
-	struct hvt_worker *t = hvt_worker_new(test);
+	struct hvt_worker *t = hvt_poll_new(test, false);
 
-	hv_worker_set_poll(&t->w, &hvt_poll);
-	atomic_set(&t->post_in, 1);
+	t->post_at_poll = 1;
 	hv_worker_resume(&t->w, 0);
 	KUNIT_ASSERT_TRUE(test, hvt_wait_runs(t, 0, 1));
 	msleep(20);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->begins), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->polls), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->runs[0]), 1);
 }
 
@@ -322,7 +332,6 @@ static struct kunit_case hv_worker_cases[] = {
 	KUNIT_CASE(hv_worker_endless_test),
 	KUNIT_CASE(hv_worker_poll_finds_test),
 	KUNIT_CASE(hv_worker_poll_bounded_test),
-	KUNIT_CASE(hv_worker_poll_end_race_test),
 	KUNIT_CASE(hv_worker_poll_off_test),
 	KUNIT_CASE(hv_worker_start_bad_test),
 	{}
