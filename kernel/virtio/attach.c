@@ -11,7 +11,6 @@
  */
 #include <linux/bits.h>
 #include <linux/err.h>
-#include <linux/etherdevice.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kobject.h>
@@ -37,14 +36,11 @@
 #include "../uarg.h"
 #include "../updaemon.h"
 #include "attach.h"
-#include "blk.h"
-#include "console.h"
-#include "forward.h"
-#include "net.h"
+#include "mmio.h"
 #include "vlog.h"
+#include "vtype.h"
 
 static_assert(HV_GMEM_MAX_REGIONS >= HVISOR_VIRTIO_MAX_REGIONS);
-static_assert(HV_BLK_MAX_QUEUES == HVISOR_VIRTIO_MAX_QUEUES);
 static_assert(sizeof(struct hvisor_virtio_device) == 64);
 
 /* The guest memory of one attach request, shared by its devices. */
@@ -55,154 +51,6 @@ struct hv_attachment {
 
 /* ---- the device types ---------------------------------------------- */
 
-/*
- * A device type, as attach sees it: adding one is an entry in hv_vtypes[]
- * and the type's own files.  Its register-level behaviour (queues,
- * features, reset, kill, destroy) is its struct hv_virtio_ops.
- */
-struct hv_vtype {
-	/*
-	 * HVISOR_VIRTIO_*; 0: any id from 1 to HVISOR_VIRTIO_MAX_TYPE that
-	 * no other type has (the devices served by a daemon).
-	 */
-	u32 id;
-	const char *name;		/* <name>@<addr> in sysfs, messages */
-	/* Optional, instead of name: the name of id (id 0), NULL if none. */
-	const char *(*name_of)(u32 id);
-	u32 flags;			/* HVISOR_VIRTIO_F_* it accepts */
-	u32 needs;			/* of which it requires */
-	u16 max_queues;			/* num_queues at most (0: default) */
-	bool takes_file;		/* fd >= 0 required; else fd == -1 */
-	/* Optional: checks of its own fields; 0 or -errno + one dmesg line. */
-	int (*check)(const struct hvisor_virtio_device *d, u32 i);
-	/* Optional: checks of its file; 0 or -errno + one dmesg line. */
-	int (*check_file)(const struct hvisor_virtio_attach *hdr,
-			  u32 i, struct file *file);
-	/* Create, not registered; takes @file's reference on success. */
-	struct hv_virtio_dev *(*create)(const struct hv_virtio_dev_info *info,
-					const struct hvisor_virtio_device *d,
-					struct file *file);
-	/* What it is served from, for sysfs `backend` and LIST ... */
-	void (*backend)(struct hv_virtio_dev *dev, struct file *file,
-			char *buf, size_t size);
-	/* ... or instead, asked each time: what serves it now. */
-	void (*backend_now)(struct hv_virtio_dev *dev, char *buf, size_t size);
-	/* Optional: its zone-0 tty, for LIST. */
-	void (*tty)(struct hv_virtio_dev *dev, char *buf, size_t size);
-	const struct hv_vattr *attrs;	/* its sysfs values */
-	const char *attrs_dir;		/* their subdirectory; NULL: none */
-};
-
-static struct hv_virtio_dev *hv_blk_new(const struct hv_virtio_dev_info *info,
-					const struct hvisor_virtio_device *d,
-					struct file *file)
-{
-	struct hv_blk_params p = {
-		.file = file,
-		.read_only = d->flags & HVISOR_VIRTIO_F_READONLY,
-		.num_queues = d->num_queues,
-	};
-
-	memcpy(p.serial, d->serial, sizeof(p.serial));
-	return hv_blk_create(info, &p);
-}
-
-/*
- * O_APPEND makes every write land at the end of the file whatever sector
- * the guest names (IOCB_APPEND is inherited by our kiocbs): refused.
- */
-static int hv_blk_check_file(const struct hvisor_virtio_attach *hdr,
-			     u32 i, struct file *file)
-{
-	if (!(file->f_flags & O_APPEND))
-		return 0;
-	hv_zone_warn(hdr->zone_id,
-		     "virtio device %u (blk): file opened with O_APPEND refused\n",
-		     i);
-	return -EINVAL;
-}
-
-static void hv_file_backend(struct hv_virtio_dev *dev, struct file *file,
-			    char *buf, size_t size)
-{
-	char *path = file_path(file, buf, size);
-
-	if (IS_ERR(path))
-		strscpy(buf, "?", size);
-	else
-		memmove(buf, path, strlen(path) + 1);
-}
-
-static int hv_net_check(const struct hvisor_virtio_device *d, u32 i)
-{
-	if (is_valid_ether_addr(d->mac))
-		return 0;
-	pr_err("hvisor: virtio device %u: MAC %pM is zero or multicast\n",
-	       i, d->mac);
-	return -EINVAL;
-}
-
-static struct hv_virtio_dev *hv_net_new(const struct hv_virtio_dev_info *info,
-					const struct hvisor_virtio_device *d,
-					struct file *file)
-{
-	struct hv_net_params p = { .file = file };
-
-	memcpy(p.mac, d->mac, sizeof(p.mac));
-	return hv_net_create(info, &p);
-}
-
-static void hv_net_backend(struct hv_virtio_dev *dev, struct file *file,
-			   char *buf, size_t size)
-{
-	strscpy(buf, hv_net_backend_name(dev), size);
-}
-
-static struct hv_virtio_dev *
-hv_console_new(const struct hv_virtio_dev_info *info,
-	       const struct hvisor_virtio_device *d, struct file *file)
-{
-	return hv_console_create(info);
-}
-
-static void hv_console_backend(struct hv_virtio_dev *dev, struct file *file,
-			       char *buf, size_t size)
-{
-	hv_console_tty_name(dev, buf, size);
-}
-
-static struct hv_virtio_dev *hv_fwd_new(const struct hv_virtio_dev_info *info,
-					const struct hvisor_virtio_device *d,
-					struct file *file)
-{
-	return hv_fwd_create(info);
-}
-
-static const struct hv_vtype hv_vtypes[] = {
-	{
-		.id = HVISOR_VIRTIO_BLK, .name = "blk",
-		.flags = HVISOR_VIRTIO_F_READONLY,
-		.max_queues = HVISOR_VIRTIO_MAX_QUEUES, .takes_file = true,
-		.check_file = hv_blk_check_file, .create = hv_blk_new, .backend = hv_file_backend,
-		.attrs = hv_blk_attrs,
-	}, {
-		.id = HVISOR_VIRTIO_NET, .name = "net",
-		.max_queues = 1, .takes_file = true, .check = hv_net_check,
-		.create = hv_net_new, .backend = hv_net_backend,
-		.attrs = hv_net_attrs, .attrs_dir = "statistics",
-	}, {
-		.id = HVISOR_VIRTIO_CONSOLE, .name = "console",
-		.max_queues = 1,
-		.create = hv_console_new, .backend = hv_console_backend,
-		.tty = hv_console_tty_name, .attrs = hv_console_attrs,
-	}, {
-		.id = 0, .name_of = hv_fwd_type_name,
-		.flags = HVISOR_VIRTIO_F_DAEMON, .needs = HVISOR_VIRTIO_F_DAEMON,
-		.max_queues = 1, .create = hv_fwd_new,
-		.backend_now = hv_fwd_backend, .attrs = hv_fwd_attrs,
-	},
-};
-
 /* The type of virtio device id @id: its own, or the one of any id. */
 static const struct hv_vtype *hv_vtype_find(u32 id)
 {
@@ -211,11 +59,11 @@ static const struct hv_vtype *hv_vtype_find(u32 id)
 
 	if (!id || id > HVISOR_VIRTIO_MAX_TYPE)
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(hv_vtypes); i++) {
-		if (hv_vtypes[i].id == id)
-			return &hv_vtypes[i];
-		if (!hv_vtypes[i].id)
-			any = &hv_vtypes[i];
+	for (i = 0; i < hv_nr_vtypes; i++) {
+		if (hv_vtypes[i]->id == id)
+			return hv_vtypes[i];
+		if (!hv_vtypes[i]->id)
+			any = hv_vtypes[i];
 	}
 	return any;
 }
