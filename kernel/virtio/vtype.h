@@ -33,6 +33,9 @@ struct hv_vattr {
 	{ .name = (_name), .counter = offsetof(_type, _field) }
 #define HV_VATTR_SHOW(_name, _show)	{ .name = (_name), .show = (_show) }
 
+/* The longest name of a type, for one id, with its NUL ("virtio17"). */
+#define HV_VTYPE_NAME_MAX	16
+
 /* A device type, as attach sees it. */
 struct hv_vtype {
 	/*
