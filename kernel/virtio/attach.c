@@ -9,6 +9,7 @@
  * Any failure unwinds everything done so far: nothing is left half
  * attached.
  */
+#include <kunit/visibility.h>
 #include <linux/bits.h>
 #include <linux/err.h>
 #include <linux/file.h>
@@ -52,7 +53,7 @@ struct hv_gmem_share {
 /* ---- the device types ---------------------------------------------- */
 
 /* The type of virtio device id @id: its own, or the one of any id. */
-static const struct hv_vtype *hv_vtype_find(u32 id)
+VISIBLE_IF_KUNIT const struct hv_vtype *hv_vtype_find(u32 id)
 {
 	const struct hv_vtype *any = NULL;
 	unsigned int i;
@@ -85,7 +86,7 @@ static const char *hv_vtype_name(const struct hv_vtype *type, u32 id,
 
 /* Protects hv_devices and serialises attach, detach and list. */
 static DEFINE_MUTEX(hv_attach_lock);
-static LIST_HEAD(hv_devices);
+VISIBLE_IF_KUNIT LIST_HEAD(hv_devices);
 
 static int hv_dev_inject(struct hv_virtio_dev *dev)
 {
@@ -325,15 +326,8 @@ static void hv_dev_teardown(struct hv_virtio_dev *dev)
 
 /* ---- attach --------------------------------------------------------- */
 
-struct hv_attach_req {
-	struct hvisor_virtio_attach hdr;
-	struct hvisor_virtio_region *regions;
-	struct hvisor_virtio_device *devs;
-	struct file **files;
-};
-
 /* Checks of the fixed part, done before any array is copied. */
-static int hv_check_header(const struct hvisor_virtio_attach *hdr)
+VISIBLE_IF_KUNIT int hv_check_header(const struct hvisor_virtio_attach *hdr)
 {
 	if (!hdr->zone_id || hdr->zone_id >= HVISOR_MAX_ZONES) {
 		pr_err("hvisor: virtio attach: bad zone id %u\n", hdr->zone_id);
@@ -626,7 +620,7 @@ put_kobj:
  * Attach the devices of @r (copied from the user).  Consumes @r's file
  * references and arrays in all cases.
  */
-static long hv_attach(struct hv_attach_req *r)
+VISIBLE_IF_KUNIT long hv_attach(struct hv_attach_req *r)
 {
 	int (*check_file)(const struct hvisor_virtio_attach *hdr, u32 i,
 			  struct file *file);
@@ -737,7 +731,7 @@ long hvisor_virtio_attach(const void __user *arg)
 /* ---- detach and list ------------------------------------------------ */
 
 /* Detach the devices of @zone_id at @addr (0: all); returns how many. */
-static unsigned int hv_detach(u32 zone_id, u64 addr)
+VISIBLE_IF_KUNIT unsigned int hv_detach(u32 zone_id, u64 addr)
 {
 	struct hv_virtio_dev *dev, *tmp;
 	unsigned int n = 0;
