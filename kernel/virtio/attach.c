@@ -576,6 +576,7 @@ static struct hv_virtio_dev *hv_dev_create(struct hv_attach_req *r, u32 i,
 		return dev;
 	}
 	at = &dev->attached;
+	memset(at, 0, sizeof(*at));	/* ours, whatever the type's create did */
 	at->zone = zone;
 	at->share = share;
 	at->type = type;
