@@ -41,6 +41,7 @@
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -183,6 +184,7 @@ static struct {
 /* The daemon said it sleeps: raise its eventfd.  Under lock. */
 static void hv_upd_wake_locked(void)
 {
+	lockdep_assert_held(&hv_upd.lock);
 	/* our req_rear store before its need_wakeup (its side: seq_cst) */
 	smp_mb();
 	if (hv_upd.efd && READ_ONCE(hv_upd.page->need_wakeup))
@@ -195,6 +197,7 @@ static void hv_upd_flush_backlog_locked(void)
 	struct hv_device_req *req;
 	bool pushed = false;
 
+	lockdep_assert_held(&hv_upd.lock);
 	while (hv_upd.backlog_count) {
 		req = &hv_upd.backlog[hv_upd.backlog_head];
 		if (hvisor_ring_push_req(hv_upd.page, req))
@@ -219,6 +222,7 @@ static void hv_upd_collect_locked(void)
 	u64 value, flags;
 	unsigned int cpu;
 
+	lockdep_assert_held(&hv_upd.lock);
 	for (cpu = 0; hv_upd.nr_owed && cpu < HV_BRIDGE_MAX_CPUS; cpu++) {
 		o = &hv_upd.owed[cpu];
 		if (!o->owed)
@@ -298,6 +302,7 @@ static bool hv_upd_queue_locked(const struct hv_device_req *req)
 	struct hv_device_req *last;
 	unsigned int tail;
 
+	lockdep_assert_held(&hv_upd.lock);
 	if (!hv_upd.backlog_count) {
 		if (!hvisor_ring_push_req(hv_upd.page, req)) {
 			hv_upd_wake_locked();
@@ -387,6 +392,7 @@ static bool hv_upd_announced_locked(const struct hv_device_req *req,
 	unsigned int i;
 	u64 base;
 
+	lockdep_assert_held(&hv_upd.lock);
 	if (!READ_ONCE(hv_upd.page->mmio_avail))
 		return false;
 	/* its "addresses; barrier; mmio_avail = 1" */

@@ -104,6 +104,7 @@ void hvisor_vdev_stop(struct hv_vdev *vdev)
 {
 	unsigned long flags;
 
+	might_sleep();
 	spin_lock_irqsave(&vdev->lock, flags);
 	WRITE_ONCE(vdev->stopped, true);
 	spin_unlock_irqrestore(&vdev->lock, flags);

@@ -9,9 +9,9 @@
  * Any failure unwinds everything done so far: nothing is left half
  * attached.
  */
+#include <kunit/visibility.h>
 #include <linux/bits.h>
 #include <linux/err.h>
-#include <linux/etherdevice.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kobject.h>
@@ -37,190 +37,37 @@
 #include "../uarg.h"
 #include "../updaemon.h"
 #include "attach.h"
-#include "blk.h"
-#include "console.h"
-#include "forward.h"
-#include "net.h"
+#include "mmio.h"
 #include "vlog.h"
+#include "vtype.h"
 
 static_assert(HV_GMEM_MAX_REGIONS >= HVISOR_VIRTIO_MAX_REGIONS);
-static_assert(HV_BLK_MAX_QUEUES == HVISOR_VIRTIO_MAX_QUEUES);
 static_assert(sizeof(struct hvisor_virtio_device) == 64);
 
 /* The guest memory of one attach request, shared by its devices. */
-struct hv_attachment {
+struct hv_gmem_share {
 	struct hv_guest_mem mem;
 	refcount_t users;		/* attached devices using mem */
 };
 
 /* ---- the device types ---------------------------------------------- */
 
-/*
- * A device type, as attach sees it: adding one is an entry in hv_vtypes[]
- * and the type's own files.  Its register-level behaviour (queues,
- * features, reset, kill, destroy) is its struct hv_virtio_ops.
- */
-struct hv_vtype {
-	/*
-	 * HVISOR_VIRTIO_*; 0: any id from 1 to HVISOR_VIRTIO_MAX_TYPE that
-	 * no other type has (the devices served by a daemon).
-	 */
-	u32 id;
-	const char *name;		/* <name>@<addr> in sysfs, messages */
-	/* Optional, instead of name: the name of id (id 0), NULL if none. */
-	const char *(*name_of)(u32 id);
-	u32 flags;			/* HVISOR_VIRTIO_F_* it accepts */
-	u32 needs;			/* of which it requires */
-	u16 max_queues;			/* num_queues at most (0: default) */
-	bool takes_file;		/* fd >= 0 required; else fd == -1 */
-	/* Optional: checks of its own fields; 0 or -errno + one dmesg line. */
-	int (*check)(const struct hvisor_virtio_device *d, u32 i);
-	/* Optional: checks of its file; 0 or -errno + one dmesg line. */
-	int (*check_file)(const struct hvisor_virtio_attach *hdr,
-			  u32 i, struct file *file);
-	/* Create, not registered; takes @file's reference on success. */
-	struct hv_virtio_dev *(*create)(const struct hv_virtio_dev_info *info,
-					const struct hvisor_virtio_device *d,
-					struct file *file);
-	/* What it is served from, for sysfs `backend` and LIST ... */
-	void (*backend)(struct hv_virtio_dev *dev, struct file *file,
-			char *buf, size_t size);
-	/* ... or instead, asked each time: what serves it now. */
-	void (*backend_now)(struct hv_virtio_dev *dev, char *buf, size_t size);
-	/* Optional: its zone-0 tty, for LIST. */
-	void (*tty)(struct hv_virtio_dev *dev, char *buf, size_t size);
-	const struct hv_vattr *attrs;	/* its sysfs values */
-	const char *attrs_dir;		/* their subdirectory; NULL: none */
-};
-
-static struct hv_virtio_dev *hv_blk_new(const struct hv_virtio_dev_info *info,
-					const struct hvisor_virtio_device *d,
-					struct file *file)
-{
-	struct hv_blk_params p = {
-		.file = file,
-		.read_only = d->flags & HVISOR_VIRTIO_F_READONLY,
-		.num_queues = d->num_queues,
-	};
-
-	memcpy(p.serial, d->serial, sizeof(p.serial));
-	return hv_blk_create(info, &p);
-}
-
-/*
- * O_APPEND makes every write land at the end of the file whatever sector
- * the guest names (IOCB_APPEND is inherited by our kiocbs): refused.
- */
-static int hv_blk_check_file(const struct hvisor_virtio_attach *hdr,
-			     u32 i, struct file *file)
-{
-	if (!(file->f_flags & O_APPEND))
-		return 0;
-	hv_zone_warn(hdr->zone_id,
-		     "virtio device %u (blk): file opened with O_APPEND refused\n",
-		     i);
-	return -EINVAL;
-}
-
-static void hv_file_backend(struct hv_virtio_dev *dev, struct file *file,
-			    char *buf, size_t size)
-{
-	char *path = file_path(file, buf, size);
-
-	if (IS_ERR(path))
-		strscpy(buf, "?", size);
-	else
-		memmove(buf, path, strlen(path) + 1);
-}
-
-static int hv_net_check(const struct hvisor_virtio_device *d, u32 i)
-{
-	if (is_valid_ether_addr(d->mac))
-		return 0;
-	pr_err("hvisor: virtio device %u: MAC %pM is zero or multicast\n",
-	       i, d->mac);
-	return -EINVAL;
-}
-
-static struct hv_virtio_dev *hv_net_new(const struct hv_virtio_dev_info *info,
-					const struct hvisor_virtio_device *d,
-					struct file *file)
-{
-	struct hv_net_params p = { .file = file };
-
-	memcpy(p.mac, d->mac, sizeof(p.mac));
-	return hv_net_create(info, &p);
-}
-
-static void hv_net_backend(struct hv_virtio_dev *dev, struct file *file,
-			   char *buf, size_t size)
-{
-	strscpy(buf, hv_net_backend_name(dev), size);
-}
-
-static struct hv_virtio_dev *
-hv_console_new(const struct hv_virtio_dev_info *info,
-	       const struct hvisor_virtio_device *d, struct file *file)
-{
-	return hv_console_create(info);
-}
-
-static void hv_console_backend(struct hv_virtio_dev *dev, struct file *file,
-			       char *buf, size_t size)
-{
-	hv_console_tty_name(dev, buf, size);
-}
-
-static struct hv_virtio_dev *hv_fwd_new(const struct hv_virtio_dev_info *info,
-					const struct hvisor_virtio_device *d,
-					struct file *file)
-{
-	return hv_fwd_create(info);
-}
-
-static const struct hv_vtype hv_vtypes[] = {
-	{
-		.id = HVISOR_VIRTIO_BLK, .name = "blk",
-		.flags = HVISOR_VIRTIO_F_READONLY,
-		.max_queues = HVISOR_VIRTIO_MAX_QUEUES, .takes_file = true,
-		.check_file = hv_blk_check_file, .create = hv_blk_new, .backend = hv_file_backend,
-		.attrs = hv_blk_attrs,
-	}, {
-		.id = HVISOR_VIRTIO_NET, .name = "net",
-		.max_queues = 1, .takes_file = true, .check = hv_net_check,
-		.create = hv_net_new, .backend = hv_net_backend,
-		.attrs = hv_net_attrs, .attrs_dir = "statistics",
-	}, {
-		.id = HVISOR_VIRTIO_CONSOLE, .name = "console",
-		.max_queues = 1,
-		.create = hv_console_new, .backend = hv_console_backend,
-		.tty = hv_console_tty_name, .attrs = hv_console_attrs,
-	}, {
-		.id = 0, .name_of = hv_fwd_type_name,
-		.flags = HVISOR_VIRTIO_F_DAEMON, .needs = HVISOR_VIRTIO_F_DAEMON,
-		.max_queues = 1, .create = hv_fwd_new,
-		.backend_now = hv_fwd_backend, .attrs = hv_fwd_attrs,
-	},
-};
-
 /* The type of virtio device id @id: its own, or the one of any id. */
-static const struct hv_vtype *hv_vtype_find(u32 id)
+VISIBLE_IF_KUNIT const struct hv_vtype *hv_vtype_find(u32 id)
 {
 	const struct hv_vtype *any = NULL;
 	unsigned int i;
 
 	if (!id || id > HVISOR_VIRTIO_MAX_TYPE)
 		return NULL;
-	for (i = 0; i < ARRAY_SIZE(hv_vtypes); i++) {
-		if (hv_vtypes[i].id == id)
-			return &hv_vtypes[i];
-		if (!hv_vtypes[i].id)
-			any = &hv_vtypes[i];
+	for (i = 0; i < hv_nr_vtypes; i++) {
+		if (hv_vtypes[i]->id == id)
+			return hv_vtypes[i];
+		if (!hv_vtypes[i]->id)
+			any = hv_vtypes[i];
 	}
 	return any;
 }
-
-#define HV_VTYPE_NAME_MAX	16
 
 /* The name of devices of @type with id @id: "blk", "gpu", "virtio17". */
 static const char *hv_vtype_name(const struct hv_vtype *type, u32 id,
@@ -237,83 +84,60 @@ static const char *hv_vtype_name(const struct hv_vtype *type, u32 id,
 
 /* ---- attached devices ----------------------------------------------- */
 
-/* A value of the type's table, as a file of the device's directory. */
-struct hv_vnode_attr {
-	struct kobj_attribute ka;
-	const struct hv_vattr *a;
-};
-
-/* One attached device. */
-struct hv_vnode {
-	struct list_head node;		/* in hv_vnodes */
-	struct kobject kobj;		/* zone<N>/<type>@<addr> */
-	struct hvisor_zone *zone;
-	struct hv_attachment *att;
-	struct hv_virtio_dev *dev;
-	const struct hv_vtype *type;
-	u32 id;				/* HVISOR_VIRTIO_*, virtio device id */
-	char name[HV_VTYPE_NAME_MAX];	/* of the type, for that id */
-	char backend[64];
-	/* the type's sysfs values, generated from type->attrs */
-	struct hv_vnode_attr *attrs;
-	struct attribute **attr_list;
-	struct attribute_group group;
-};
-
-/* Protects hv_vnodes and serialises attach, detach and list. */
+/* Protects hv_devices and serialises attach, detach and list. */
 static DEFINE_MUTEX(hv_attach_lock);
-static LIST_HEAD(hv_vnodes);
+VISIBLE_IF_KUNIT LIST_HEAD(hv_devices);
 
-static int hv_vnode_inject(struct hv_virtio_dev *dev)
+static int hv_dev_inject(struct hv_virtio_dev *dev)
 {
 	return hvisor_bridge_inject(dev->vdev.zone_id, dev->irq);
 }
 
-static bool hv_vnode_line_event(struct hv_virtio_dev *dev,
-				enum hvisor_irq_event ev)
+static bool hv_dev_line_event(struct hv_virtio_dev *dev,
+			      enum hvisor_irq_event ev)
 {
 	return hvisor_hv_irq_event(dev->vdev.zone_id, dev->irq, ev);
 }
 
 /* ---- sysfs ---------------------------------------------------------- */
 
-static struct hv_vnode *to_vnode(struct kobject *kobj)
+static struct hv_virtio_dev *to_dev(struct kobject *kobj)
 {
-	return container_of(kobj, struct hv_vnode, kobj);
+	return container_of(kobj, struct hv_virtio_dev, attached.kobj);
 }
 
-#define HV_VNODE_ATTR(_name, _fmt, _expr)				\
+#define HV_DEV_ATTR(_name, _fmt, _expr)					\
 static ssize_t _name##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
 {									\
-	struct hv_vnode *vn = to_vnode(kobj);				\
+	struct hv_virtio_dev *dev = to_dev(kobj);			\
 									\
 	return sysfs_emit(buf, _fmt "\n", _expr);			\
 }									\
 static struct kobj_attribute hv_attr_##_name = __ATTR_RO(_name)
 
-HV_VNODE_ATTR(type, "%s", vn->name);
-HV_VNODE_ATTR(addr, "%#llx", vn->dev->vdev.base);
-HV_VNODE_ATTR(irq, "%u", vn->dev->irq);
-HV_VNODE_ATTR(device_features, "%#018llx", vn->dev->device_features);
-HV_VNODE_ATTR(features, "%#018llx", READ_ONCE(vn->dev->features));
-HV_VNODE_ATTR(status, "%#04x", hv_virtio_status(vn->dev));
-HV_VNODE_ATTR(notifies, "%lld", atomic64_read(&vn->dev->notifies));
-HV_VNODE_ATTR(injects, "%lld", atomic64_read(&vn->dev->injects));
-HV_VNODE_ATTR(reinjects, "%lld", atomic64_read(&vn->dev->reinjects));
-HV_VNODE_ATTR(inject_errors, "%lld", atomic64_read(&vn->dev->inject_errors));
-HV_VNODE_ATTR(bad_accesses, "%lld", atomic64_read(&vn->dev->bad_accesses));
-HV_VNODE_ATTR(yields, "%lld", atomic64_read(&vn->dev->yields));
-HV_VNODE_ATTR(deferred, "%lld", atomic64_read(&vn->dev->vdev.deferrals));
-HV_VNODE_ATTR(deferred_dropped, "%lld",
-	      atomic64_read(&vn->dev->vdev.defer_dropped));
-HV_VNODE_ATTR(state, "%s",
-	      hv_virtio_zone_stopped(vn->dev) ? "zone-stopped" : "serving");
+HV_DEV_ATTR(type, "%s", dev->attached.name);
+HV_DEV_ATTR(addr, "%#llx", dev->vdev.base);
+HV_DEV_ATTR(irq, "%u", dev->irq);
+HV_DEV_ATTR(device_features, "%#018llx", dev->device_features);
+HV_DEV_ATTR(features, "%#018llx", READ_ONCE(dev->features));
+HV_DEV_ATTR(status, "%#04x", hv_virtio_status(dev));
+HV_DEV_ATTR(notifies, "%lld", atomic64_read(&dev->notifies));
+HV_DEV_ATTR(injects, "%lld", atomic64_read(&dev->injects));
+HV_DEV_ATTR(reinjects, "%lld", atomic64_read(&dev->reinjects));
+HV_DEV_ATTR(inject_errors, "%lld", atomic64_read(&dev->inject_errors));
+HV_DEV_ATTR(bad_accesses, "%lld", atomic64_read(&dev->bad_accesses));
+HV_DEV_ATTR(yields, "%lld", atomic64_read(&dev->yields));
+HV_DEV_ATTR(deferred, "%lld", atomic64_read(&dev->vdev.deferrals));
+HV_DEV_ATTR(deferred_dropped, "%lld",
+	    atomic64_read(&dev->vdev.defer_dropped));
+HV_DEV_ATTR(state, "%s",
+	    hv_virtio_zone_stopped(dev) ? "zone-stopped" : "serving");
 
 static ssize_t queue_sizes_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	struct hv_virtio_dev *dev = to_vnode(kobj)->dev;
+	struct hv_virtio_dev *dev = to_dev(kobj);
 	int len = 0;
 	u16 i;
 
@@ -326,28 +150,28 @@ static ssize_t queue_sizes_show(struct kobject *kobj,
 
 static struct kobj_attribute hv_attr_queue_sizes = __ATTR_RO(queue_sizes);
 
-/* What serves @vn now, into @buf. */
-static void hv_vnode_backend(struct hv_vnode *vn, char *buf, size_t size)
+/* What serves @dev now, into @buf. */
+static void hv_dev_backend(struct hv_virtio_dev *dev, char *buf, size_t size)
 {
-	if (vn->type->backend_now)
-		vn->type->backend_now(vn->dev, buf, size);
+	if (dev->attached.type->backend_now)
+		dev->attached.type->backend_now(dev, buf, size);
 	else
-		strscpy(buf, vn->backend, size);
+		strscpy(buf, dev->attached.backend, size);
 }
 
 static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
-	char backend[sizeof(to_vnode(kobj)->backend)];
+	char backend[sizeof(to_dev(kobj)->attached.backend)];
 
-	hv_vnode_backend(to_vnode(kobj), backend, sizeof(backend));
+	hv_dev_backend(to_dev(kobj), backend, sizeof(backend));
 	return sysfs_emit(buf, "%s\n", backend);
 }
 
 static struct kobj_attribute hv_attr_backend = __ATTR_RO(backend);
 
 /* Every device's */
-static struct attribute *hv_vnode_attrs[] = {
+static struct attribute *hv_vattr_files[] = {
 	&hv_attr_type.attr,
 	&hv_attr_addr.attr,
 	&hv_attr_irq.attr,
@@ -357,7 +181,7 @@ static struct attribute *hv_vnode_attrs[] = {
 };
 
 /* A device served here: its register file, queues, interrupts. */
-static struct attribute *hv_vnode_regs_attrs[] = {
+static struct attribute *hv_dev_regs_attrs[] = {
 	&hv_attr_device_features.attr,
 	&hv_attr_features.attr,
 	&hv_attr_status.attr,
@@ -374,33 +198,33 @@ static struct attribute *hv_vnode_regs_attrs[] = {
 };
 
 /* None of those for a device served elsewhere: it takes whole accesses. */
-static umode_t hv_vnode_regs_visible(struct kobject *kobj,
-				     struct attribute *attr, int n)
+static umode_t hv_dev_regs_visible(struct kobject *kobj,
+				   struct attribute *attr, int n)
 {
-	return to_vnode(kobj)->dev->vdev.mmio->take ? 0 : attr->mode;
+	return to_dev(kobj)->vdev.mmio->take ? 0 : attr->mode;
 }
 
-static const struct attribute_group hv_vnode_group = {
-	.attrs = hv_vnode_attrs,
+static const struct attribute_group hv_dev_group = {
+	.attrs = hv_vattr_files,
 };
 
-static const struct attribute_group hv_vnode_regs_group = {
-	.attrs = hv_vnode_regs_attrs,
-	.is_visible = hv_vnode_regs_visible,
+static const struct attribute_group hv_dev_regs_group = {
+	.attrs = hv_dev_regs_attrs,
+	.is_visible = hv_dev_regs_visible,
 };
 
-static const struct attribute_group *hv_vnode_groups[] = {
-	&hv_vnode_group,
-	&hv_vnode_regs_group,
+static const struct attribute_group *hv_dev_groups[] = {
+	&hv_dev_group,
+	&hv_dev_regs_group,
 	NULL,
 };
 
-static ssize_t hv_vnode_attr_show(struct kobject *kobj,
+static ssize_t hv_vattr_file_show(struct kobject *kobj,
 				  struct kobj_attribute *ka, char *buf)
 {
-	const struct hv_vattr *a = container_of(ka, struct hv_vnode_attr,
+	const struct hv_vattr *a = container_of(ka, struct hv_vattr_file,
 						ka)->a;
-	struct hv_virtio_dev *dev = to_vnode(kobj)->dev;
+	struct hv_virtio_dev *dev = to_dev(kobj);
 
 	if (a->show)
 		return a->show(dev, buf);
@@ -410,55 +234,69 @@ static ssize_t hv_vnode_attr_show(struct kobject *kobj,
 }
 
 /* The type's values as files, in the directory once that is added. */
-static int hv_vnode_sysfs_add(struct hv_vnode *vn)
+static int hv_dev_sysfs_add(struct hv_virtio_dev *dev)
 {
-	const struct hv_vattr *a = vn->type->attrs;
+	struct hv_virtio_attached *at = &dev->attached;
+	const struct hv_vattr *a = at->type->attrs;
 	unsigned int i, n = 0;
 
 	while (a[n].name)
 		n++;
-	vn->attrs = kcalloc(n, sizeof(*vn->attrs), GFP_KERNEL);
-	vn->attr_list = kcalloc(n + 1, sizeof(*vn->attr_list), GFP_KERNEL);
-	if (!vn->attrs || !vn->attr_list)
+	at->files = kcalloc(n, sizeof(*at->files), GFP_KERNEL);
+	at->attr_list = kcalloc(n + 1, sizeof(*at->attr_list), GFP_KERNEL);
+	if (!at->files || !at->attr_list)
 		return -ENOMEM;		/* freed with the kobject */
 	for (i = 0; i < n; i++) {
-		struct hv_vnode_attr *va = &vn->attrs[i];
+		struct hv_vattr_file *va = &at->files[i];
 
 		sysfs_attr_init(&va->ka.attr);
 		va->ka.attr.name = a[i].name;
 		va->ka.attr.mode = 0444;
-		va->ka.show = hv_vnode_attr_show;
+		va->ka.show = hv_vattr_file_show;
 		va->a = &a[i];
-		vn->attr_list[i] = &va->ka.attr;
+		at->attr_list[i] = &va->ka.attr;
 	}
-	vn->group.name = vn->type->attrs_dir;
-	vn->group.attrs = vn->attr_list;
-	return sysfs_create_group(&vn->kobj, &vn->group);
+	at->group.name = at->type->attrs_dir;
+	at->group.attrs = at->attr_list;
+	return sysfs_create_group(&at->kobj, &at->group);
 }
 
-static void hv_vnode_release(struct kobject *kobj)
+/* The device's memory is the type's: it waits for this (hv_dev_kobj_put). */
+static void hv_dev_release(struct kobject *kobj)
 {
-	struct hv_vnode *vn = to_vnode(kobj);
+	struct hv_virtio_attached *at = &to_dev(kobj)->attached;
 
-	kfree(vn->attr_list);
-	kfree(vn->attrs);
-	kfree(vn);
+	kfree(at->attr_list);
+	kfree(at->files);
+	complete(&at->kobj_released);
 }
 
-static const struct kobj_type hv_vnode_ktype = {
-	.release = hv_vnode_release,
+static const struct kobj_type hv_dev_ktype = {
+	.release = hv_dev_release,
 	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = hv_vnode_groups,
+	.default_groups = hv_dev_groups,
 };
 
 /* ---- teardown ------------------------------------------------------- */
 
-static void hv_attachment_put(struct hv_attachment *att)
+static void hv_gmem_share_put(struct hv_gmem_share *share)
 {
-	if (!refcount_dec_and_test(&att->users))
+	if (!refcount_dec_and_test(&share->users))
 		return;
-	hv_gmem_unmap(&att->mem);
-	kfree(att);
+	hv_gmem_unmap(&share->mem);
+	kfree(share);
+}
+
+/*
+ * Drop the sysfs object (deleted already, or never added) and wait for its
+ * release (delayed with CONFIG_DEBUG_KOBJECT_RELEASE): the device's
+ * memory, which holds it, may go after this.
+ */
+static void hv_dev_kobj_put(struct hv_virtio_dev *dev)
+{
+	might_sleep();
+	kobject_put(&dev->attached.kobj);
+	wait_for_completion(&dev->attached.kobj_released);
 }
 
 /*
@@ -468,33 +306,28 @@ static void hv_attachment_put(struct hv_attachment *att)
  * interrupt status), then the registry (waits for accesses), then the
  * device (waits for its I/O), then the memory it used.
  */
-static void hv_vnode_teardown(struct hv_vnode *vn)
+static void hv_dev_teardown(struct hv_virtio_dev *dev)
 {
+	struct hv_gmem_share *share = dev->attached.share;
+	struct hvisor_zone *zone = dev->attached.zone;
+
 	lockdep_assert_held(&hv_attach_lock);
-	might_sleep();
-	kobject_del(&vn->kobj);		/* with the type's files */
+	kobject_del(&dev->attached.kobj);	/* with the type's files */
+	hv_dev_kobj_put(dev);
 	/* a stopped zone's device is reset already: no driver to wait for */
-	if (vn->dev->ops->kill && !hv_virtio_zone_stopped(vn->dev))
-		vn->dev->ops->kill(vn->dev);
-	hvisor_vdev_unregister(&vn->dev->vdev);
-	hv_virtio_irq_stop(vn->dev);
-	vn->dev->ops->destroy(vn->dev);
-	hvisor_zone_put(vn->zone);
-	hv_attachment_put(vn->att);
-	kobject_put(&vn->kobj);
+	if (dev->ops->kill && !hv_virtio_zone_stopped(dev))
+		dev->ops->kill(dev);
+	hvisor_vdev_unregister(&dev->vdev);
+	hv_virtio_irq_stop(dev);
+	dev->ops->destroy(dev);
+	hvisor_zone_put(zone);
+	hv_gmem_share_put(share);
 }
 
 /* ---- attach --------------------------------------------------------- */
 
-struct hv_attach_req {
-	struct hvisor_virtio_attach hdr;
-	struct hvisor_virtio_region *regions;
-	struct hvisor_virtio_device *devs;
-	struct file **files;
-};
-
 /* Checks of the fixed part, done before any array is copied. */
-static int hv_check_header(const struct hvisor_virtio_attach *hdr)
+VISIBLE_IF_KUNIT int hv_check_header(const struct hvisor_virtio_attach *hdr)
 {
 	if (!hdr->zone_id || hdr->zone_id >= HVISOR_MAX_ZONES) {
 		pr_err("hvisor: virtio attach: bad zone id %u\n", hdr->zone_id);
@@ -618,13 +451,13 @@ static bool hv_irq_add(u32 *irqs, unsigned int *n, u32 irq)
 /* The distinct irqs of the devices attached to zone @zone_id (<= 7). */
 static unsigned int hv_zone_irqs_locked(u32 zone_id, u32 *irqs)
 {
-	struct hv_vnode *vn;
+	struct hv_virtio_dev *dev;
 	unsigned int n = 0;
 
 	lockdep_assert_held(&hv_attach_lock);
-	list_for_each_entry(vn, &hv_vnodes, node)
-		if (vn->dev->vdev.zone_id == zone_id)
-			hv_irq_add(irqs, &n, vn->dev->irq);
+	list_for_each_entry(dev, &hv_devices, attached.node)
+		if (dev->vdev.zone_id == zone_id)
+			hv_irq_add(irqs, &n, dev->irq);
 	return n;
 }
 
@@ -714,72 +547,73 @@ static void hv_free_request(struct hv_attach_req *r)
 	kfree(r->regions);
 }
 
-static struct hv_vnode *hv_vnode_create(struct hv_attach_req *r, u32 i,
-					struct hv_attachment *att)
+static struct hv_virtio_dev *hv_dev_create(struct hv_attach_req *r, u32 i,
+					   struct hv_gmem_share *share)
 {
 	const struct hvisor_virtio_device *d = &r->devs[i];
+	const struct hv_vtype *type = hv_vtype_find(d->type);	/* checked */
 	struct hv_virtio_dev_info info = {
 		.zone_id = r->hdr.zone_id, .base = d->addr, .len = d->len,
-		.irq = d->irq, .mem = &att->mem, .inject = hv_vnode_inject,
-		.line_event = hv_vnode_line_event,
+		.irq = d->irq, .mem = &share->mem, .inject = hv_dev_inject,
+		.line_event = hv_dev_line_event,
 	};
-	struct hv_vnode *vn;
+	char name[HV_VTYPE_NAME_MAX];
+	struct hv_virtio_attached *at;
+	struct hvisor_zone *zone;
+	struct hv_virtio_dev *dev;
 	int err;
 
 	lockdep_assert_held(&hv_attach_lock);
-	vn = kzalloc(sizeof(*vn), GFP_KERNEL);
-	if (!vn)
-		return ERR_PTR(-ENOMEM);
-	vn->type = hv_vtype_find(d->type);	/* checked */
-	vn->id = d->type;
-	hv_vtype_name(vn->type, d->type, vn->name);
-	vn->att = att;
-	kobject_init(&vn->kobj, &hv_vnode_ktype);
-
-	vn->zone = hvisor_zone_get(r->hdr.zone_id);
-	if (IS_ERR(vn->zone)) {
-		err = PTR_ERR(vn->zone);
-		goto free_vnode;
+	hv_vtype_name(type, d->type, name);
+	zone = hvisor_zone_get(r->hdr.zone_id);
+	if (IS_ERR(zone))
+		return ERR_CAST(zone);
+	dev = type->create(&info, d, r->files[i]);
+	if (IS_ERR(dev)) {
+		pr_err("hvisor: virtio device %u: cannot create the %s device: %ld\n",
+		       i, name, PTR_ERR(dev));
+		hvisor_zone_put(zone);
+		return dev;
 	}
-	vn->dev = vn->type->create(&info, d, r->files[i]);
-	if (IS_ERR(vn->dev)) {
-		err = PTR_ERR(vn->dev);
-		pr_err("hvisor: virtio device %u: cannot create the %s device: %d\n",
-		       i, vn->name, err);
-		goto put_zone;
-	}
-	if (vn->type->backend)
-		vn->type->backend(vn->dev, r->files[i], vn->backend,
-				  sizeof(vn->backend));
+	at = &dev->attached;
+	memset(at, 0, sizeof(*at));	/* ours, whatever the type's create did */
+	at->zone = zone;
+	at->share = share;
+	at->type = type;
+	at->id = d->type;
+	memcpy(at->name, name, sizeof(name));
+	init_completion(&at->kobj_released);
+	kobject_init(&at->kobj, &hv_dev_ktype);
+	if (type->backend)
+		type->backend(dev, r->files[i], at->backend,
+			      sizeof(at->backend));
 	r->files[i] = NULL;	/* the device owns the reference now */
 
-	err = hvisor_vdev_register(&vn->dev->vdev);
+	err = hvisor_vdev_register(&dev->vdev);
 	if (err) {
 		pr_err("hvisor: virtio device %u at %#llx overlaps a device of zone %u\n",
 		       i, d->addr, r->hdr.zone_id);
-		goto destroy_dev;
+		goto put_kobj;
 	}
-	err = kobject_add(&vn->kobj, &vn->zone->dev.kobj, "%s@%llx",
-			  vn->name, d->addr);
+	err = kobject_add(&at->kobj, &zone->dev.kobj, "%s@%llx", name,
+			  d->addr);
 	if (err)
 		goto unregister;
-	err = hv_vnode_sysfs_add(vn);
+	err = hv_dev_sysfs_add(dev);
 	if (err)
 		goto del_kobj;
-	refcount_inc(&att->users);
-	return vn;
+	refcount_inc(&share->users);
+	return dev;
 
 del_kobj:
-	kobject_del(&vn->kobj);
+	kobject_del(&at->kobj);
 unregister:
-	hvisor_vdev_unregister(&vn->dev->vdev);
-destroy_dev:
-	hv_virtio_irq_stop(vn->dev);
-	vn->dev->ops->destroy(vn->dev);
-put_zone:
-	hvisor_zone_put(vn->zone);
-free_vnode:
-	kobject_put(&vn->kobj);
+	hvisor_vdev_unregister(&dev->vdev);
+put_kobj:
+	hv_dev_kobj_put(dev);
+	hv_virtio_irq_stop(dev);
+	dev->ops->destroy(dev);
+	hvisor_zone_put(zone);
 	return ERR_PTR(err);
 }
 
@@ -787,12 +621,12 @@ free_vnode:
  * Attach the devices of @r (copied from the user).  Consumes @r's file
  * references and arrays in all cases.
  */
-static long hv_attach(struct hv_attach_req *r)
+VISIBLE_IF_KUNIT long hv_attach(struct hv_attach_req *r)
 {
 	int (*check_file)(const struct hvisor_virtio_attach *hdr, u32 i,
 			  struct file *file);
-	struct hv_attachment *att;
-	struct hv_vnode *vn, *tmp;
+	struct hv_gmem_share *share;
+	struct hv_virtio_dev *dev, *tmp;
 	LIST_HEAD(created);
 	u32 i, bad;
 	long err;
@@ -801,22 +635,22 @@ static long hv_attach(struct hv_attach_req *r)
 	if (err)
 		goto free_request;
 
-	att = kzalloc(sizeof(*att), GFP_KERNEL);
-	if (!att) {
+	share = kzalloc(sizeof(*share), GFP_KERNEL);
+	if (!share) {
 		err = -ENOMEM;
 		goto free_request;
 	}
-	att->mem.nr = r->hdr.nr_regions;
+	share->mem.nr = r->hdr.nr_regions;
 	for (i = 0; i < r->hdr.nr_regions; i++) {
-		att->mem.r[i].zone0_ipa = r->regions[i].zone0_ipa;
-		att->mem.r[i].zonex_ipa = r->regions[i].zonex_ipa;
-		att->mem.r[i].size = r->regions[i].size;
+		share->mem.r[i].zone0_ipa = r->regions[i].zone0_ipa;
+		share->mem.r[i].zonex_ipa = r->regions[i].zonex_ipa;
+		share->mem.r[i].size = r->regions[i].size;
 	}
-	err = hv_gmem_validate(att->mem.r, att->mem.nr, &bad);
+	err = hv_gmem_validate(share->mem.r, share->mem.nr, &bad);
 	if (err) {
 		pr_err("hvisor: virtio attach: memory region %u is empty, unaligned, wraps or overlaps\n",
 		       bad);
-		goto free_att;
+		goto free_share;
 	}
 	for (i = 0; i < r->hdr.nr_devices; i++) {
 		if (!hv_vtype_find(r->devs[i].type)->takes_file)
@@ -826,12 +660,12 @@ static long hv_attach(struct hv_attach_req *r)
 			pr_err("hvisor: virtio device %u: bad file descriptor %d\n",
 			       i, r->devs[i].fd);
 			err = -EBADF;
-			goto free_att;
+			goto free_share;
 		}
 		check_file = hv_vtype_find(r->devs[i].type)->check_file;
 		err = check_file ? check_file(&r->hdr, i, r->files[i]) : 0;
 		if (err)
-			goto free_att;
+			goto free_share;
 	}
 
 	mutex_lock(&hv_attach_lock);
@@ -839,44 +673,44 @@ static long hv_attach(struct hv_attach_req *r)
 	if (err)
 		goto unlock;
 
-	err = hv_phys_check_gmem(r->hdr.zone_id, att->mem.r, att->mem.nr);
+	err = hv_phys_check_gmem(r->hdr.zone_id, share->mem.r, share->mem.nr);
 	if (err)
 		goto unlock;
 
 	/* Everything checked: from here on, side effects. */
-	err = hv_gmem_map(&att->mem);
+	err = hv_gmem_map(&share->mem);
 	if (err)
 		goto unlock;
-	refcount_set(&att->users, 1);	/* ours, until the devices hold it */
+	refcount_set(&share->users, 1);	/* ours, until the devices hold it */
 
 	for (i = 0; i < r->hdr.nr_devices; i++) {
-		vn = hv_vnode_create(r, i, att);
-		if (IS_ERR(vn)) {
-			err = PTR_ERR(vn);
+		dev = hv_dev_create(r, i, share);
+		if (IS_ERR(dev)) {
+			err = PTR_ERR(dev);
 			goto teardown_created;
 		}
-		list_add_tail(&vn->node, &created);
+		list_add_tail(&dev->attached.node, &created);
 	}
-	list_splice_tail(&created, &hv_vnodes);
+	list_splice_tail(&created, &hv_devices);
 	mutex_unlock(&hv_attach_lock);
-	hv_attachment_put(att);
+	hv_gmem_share_put(share);
 	hv_free_request(r);
 	return 0;
 
 teardown_created:
-	list_for_each_entry_safe_reverse(vn, tmp, &created, node) {
-		list_del(&vn->node);
-		hv_vnode_teardown(vn);
+	list_for_each_entry_safe_reverse(dev, tmp, &created, attached.node) {
+		list_del(&dev->attached.node);
+		hv_dev_teardown(dev);
 	}
 	mutex_unlock(&hv_attach_lock);
-	hv_attachment_put(att);	/* unmaps: no device uses it any more */
+	hv_gmem_share_put(share);	/* unmaps: no device uses it any more */
 	hv_free_request(r);
 	return err;
 
 unlock:
 	mutex_unlock(&hv_attach_lock);
-free_att:
-	kfree(att);
+free_share:
+	kfree(share);
 free_request:
 	hv_free_request(r);
 	return err;
@@ -898,18 +732,18 @@ long hvisor_virtio_attach(const void __user *arg)
 /* ---- detach and list ------------------------------------------------ */
 
 /* Detach the devices of @zone_id at @addr (0: all); returns how many. */
-static unsigned int hv_detach(u32 zone_id, u64 addr)
+VISIBLE_IF_KUNIT unsigned int hv_detach(u32 zone_id, u64 addr)
 {
-	struct hv_vnode *vn, *tmp;
+	struct hv_virtio_dev *dev, *tmp;
 	unsigned int n = 0;
 
 	mutex_lock(&hv_attach_lock);
-	list_for_each_entry_safe(vn, tmp, &hv_vnodes, node) {
-		if (vn->dev->vdev.zone_id != zone_id ||
-		    (addr && vn->dev->vdev.base != addr))
+	list_for_each_entry_safe(dev, tmp, &hv_devices, attached.node) {
+		if (dev->vdev.zone_id != zone_id ||
+		    (addr && dev->vdev.base != addr))
 			continue;
-		list_del(&vn->node);
-		hv_vnode_teardown(vn);
+		list_del(&dev->attached.node);
+		hv_dev_teardown(dev);
 		n++;
 	}
 	mutex_unlock(&hv_attach_lock);
@@ -929,15 +763,15 @@ long hvisor_virtio_detach(const void __user *arg)
 
 void hvisor_virtio_zone_stopped(u32 zone_id)
 {
-	struct hv_vnode *vn;
+	struct hv_virtio_dev *dev;
 	unsigned int n = 0;
 
 	mutex_lock(&hv_attach_lock);
-	list_for_each_entry(vn, &hv_vnodes, node) {
-		if (vn->dev->vdev.zone_id != zone_id ||
-		    hv_virtio_zone_stopped(vn->dev))
+	list_for_each_entry(dev, &hv_devices, attached.node) {
+		if (dev->vdev.zone_id != zone_id ||
+		    hv_virtio_zone_stopped(dev))
 			continue;
-		hv_virtio_zone_stop(vn->dev);
+		hv_virtio_zone_stop(dev);
 		n++;
 	}
 	mutex_unlock(&hv_attach_lock);
@@ -965,28 +799,28 @@ static u32 hv_zone_mem_of(const struct hvisor_zone_head *head, u32 types,
 	return n;
 }
 
-/* Does @vn fit zone @head (its own zone id)?  0 or -EADDRNOTAVAIL. */
-static int hv_vnode_fits(const struct hv_vnode *vn,
-			 const struct hvisor_zone_head *head,
-			 struct hv_zone_mem *zm)
+/* Does @dev fit zone @head (its own zone id)?  0 or -EADDRNOTAVAIL. */
+static int hv_dev_fits(const struct hv_virtio_dev *dev,
+		       const struct hvisor_zone_head *head,
+		       struct hv_zone_mem *zm)
 {
-	const struct hv_guest_mem *gm = &vn->att->mem;
+	const struct hv_guest_mem *gm = &dev->attached.share->mem;
 	u32 nzm, bad;
 
 	nzm = hv_zone_mem_of(head, BIT(HVISOR_MEM_TYPE_RAM), zm);
 	if (!hv_gmem_fits(gm->r, gm->nr, zm, nzm, &bad)) {
 		pr_err("hvisor: zone %u: %s@%#llx: attached memory %#llx+%#llx (guest %#llx) is not RAM of the new config\n",
-		       head->zone_id, vn->name, vn->dev->vdev.base,
+		       head->zone_id, dev->attached.name, dev->vdev.base,
 		       gm->r[bad].zone0_ipa, gm->r[bad].size,
 		       gm->r[bad].zonex_ipa);
 		return -EADDRNOTAVAIL;
 	}
 	nzm = hv_zone_mem_of(head, BIT(HVISOR_MEM_TYPE_VIRTIO), zm);
-	if (nzm && !hv_gmem_window_in(vn->dev->vdev.base, vn->dev->vdev.len,
+	if (nzm && !hv_gmem_window_in(dev->vdev.base, dev->vdev.len,
 				      zm, nzm)) {
 		pr_err("hvisor: zone %u: %s@%#llx: window %#llx+%#llx is in no virtio region of the new config\n",
-		       head->zone_id, vn->name, vn->dev->vdev.base,
-		       vn->dev->vdev.base, vn->dev->vdev.len);
+		       head->zone_id, dev->attached.name, dev->vdev.base,
+		       dev->vdev.base, dev->vdev.len);
 		return -EADDRNOTAVAIL;
 	}
 	return 0;
@@ -996,7 +830,7 @@ int hvisor_virtio_zone_check(const struct hvisor_zone_head *head)
 {
 	const struct hv_guest_mem *gm;
 	struct hv_zone_mem *zm;
-	struct hv_vnode *vn;
+	struct hv_virtio_dev *dev;
 	u32 nzm, bad_r, bad_zm;
 	int ret = 0;
 
@@ -1007,11 +841,11 @@ int hvisor_virtio_zone_check(const struct hvisor_zone_head *head)
 	nzm = hv_zone_mem_of(head, BIT(HVISOR_MEM_TYPE_RAM) |
 			     BIT(HVISOR_MEM_TYPE_IO), zm);
 	mutex_lock(&hv_attach_lock);
-	list_for_each_entry(vn, &hv_vnodes, node) {
-		gm = &vn->att->mem;
-		if (vn->dev->vdev.zone_id == head->zone_id) {
-			ret = hv_vnode_fits(vn, head,
-					    zm + HVISOR_MAX_MEMORY_REGIONS);
+	list_for_each_entry(dev, &hv_devices, attached.node) {
+		gm = &dev->attached.share->mem;
+		if (dev->vdev.zone_id == head->zone_id) {
+			ret = hv_dev_fits(dev, head,
+					  zm + HVISOR_MAX_MEMORY_REGIONS);
 			if (ret)
 				break;
 			continue;
@@ -1019,9 +853,9 @@ int hvisor_virtio_zone_check(const struct hvisor_zone_head *head)
 		if (hv_gmem_overlaps(gm->r, gm->nr, zm, nzm, &bad_r, &bad_zm)) {
 			pr_err("hvisor: zone %u: memory %#llx+%#llx is mapped by %s@%#llx of zone %u (%s), still attached\n",
 			       head->zone_id, gm->r[bad_r].zone0_ipa,
-			       gm->r[bad_r].size, vn->name,
-			       vn->dev->vdev.base, vn->dev->vdev.zone_id,
-			       hv_virtio_zone_stopped(vn->dev) ?
+			       gm->r[bad_r].size, dev->attached.name,
+			       dev->vdev.base, dev->vdev.zone_id,
+			       hv_virtio_zone_stopped(dev) ?
 			       "zone stopped" : "zone running");
 			ret = -EADDRINUSE;
 			break;
@@ -1034,15 +868,15 @@ int hvisor_virtio_zone_check(const struct hvisor_zone_head *head)
 
 void hvisor_virtio_zone_started(u32 zone_id)
 {
-	struct hv_vnode *vn;
+	struct hv_virtio_dev *dev;
 	unsigned int n = 0;
 
 	mutex_lock(&hv_attach_lock);
-	list_for_each_entry(vn, &hv_vnodes, node) {
-		if (vn->dev->vdev.zone_id != zone_id ||
-		    !hv_virtio_zone_stopped(vn->dev))
+	list_for_each_entry(dev, &hv_devices, attached.node) {
+		if (dev->vdev.zone_id != zone_id ||
+		    !hv_virtio_zone_stopped(dev))
 			continue;
-		hv_virtio_zone_restart(vn->dev);
+		hv_virtio_zone_restart(dev);
 		n++;
 	}
 	mutex_unlock(&hv_attach_lock);
@@ -1053,12 +887,12 @@ void hvisor_virtio_zone_started(u32 zone_id)
 
 void hvisor_virtio_detach_all(void)
 {
-	struct hv_vnode *vn, *tmp;
+	struct hv_virtio_dev *dev, *tmp;
 
 	mutex_lock(&hv_attach_lock);
-	list_for_each_entry_safe_reverse(vn, tmp, &hv_vnodes, node) {
-		list_del(&vn->node);
-		hv_vnode_teardown(vn);
+	list_for_each_entry_safe_reverse(dev, tmp, &hv_devices, attached.node) {
+		list_del(&dev->attached.node);
+		hv_dev_teardown(dev);
 	}
 	mutex_unlock(&hv_attach_lock);
 }
@@ -1067,7 +901,7 @@ long hvisor_virtio_list(void __user *arg)
 {
 	struct hvisor_virtio_info *info;
 	struct hvisor_virtio_list req;
-	struct hv_vnode *vn;
+	struct hv_virtio_dev *dev;
 	u32 n = 0, nr = 0;
 	long err;
 
@@ -1080,7 +914,7 @@ long hvisor_virtio_list(void __user *arg)
 	 * page must not hold up attach and detach.
 	 */
 	mutex_lock(&hv_attach_lock);
-	list_for_each_entry(vn, &hv_vnodes, node)
+	list_for_each_entry(dev, &hv_devices, attached.node)
 		nr++;
 	nr = min(nr, req.count);
 	info = kvcalloc(max(nr, 1U), sizeof(*info), GFP_KERNEL);
@@ -1088,19 +922,19 @@ long hvisor_virtio_list(void __user *arg)
 		mutex_unlock(&hv_attach_lock);
 		return -ENOMEM;
 	}
-	list_for_each_entry(vn, &hv_vnodes, node) {
+	list_for_each_entry(dev, &hv_devices, attached.node) {
 		if (n == nr)
 			break;
-		info[n].zone_id = vn->dev->vdev.zone_id;
-		info[n].type = vn->id;
-		info[n].addr = vn->dev->vdev.base;
-		info[n].len = vn->dev->vdev.len;
-		info[n].irq = vn->dev->irq;
-		info[n].status = hv_virtio_status(vn->dev);
-		info[n].features = READ_ONCE(vn->dev->features);
-		hv_vnode_backend(vn, info[n].backend, sizeof(info[n].backend));
-		if (vn->type->tty)
-			vn->type->tty(vn->dev, info[n].tty,
+		info[n].zone_id = dev->vdev.zone_id;
+		info[n].type = dev->attached.id;
+		info[n].addr = dev->vdev.base;
+		info[n].len = dev->vdev.len;
+		info[n].irq = dev->irq;
+		info[n].status = hv_virtio_status(dev);
+		info[n].features = READ_ONCE(dev->features);
+		hv_dev_backend(dev, info[n].backend, sizeof(info[n].backend));
+		if (dev->attached.type->tty)
+			dev->attached.type->tty(dev, info[n].tty,
 				      sizeof(info[n].tty));
 		n++;
 	}

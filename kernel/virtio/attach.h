@@ -7,7 +7,10 @@
 #ifndef _HVISOR_VIRTIO_ATTACH_H
 #define _HVISOR_VIRTIO_ATTACH_H
 
+#include <linux/list.h>
 #include <linux/types.h>
+
+#include "../../include/uapi/hvisor.h"
 
 /* ioctl handlers; @arg is the user pointer of the ioctl. */
 long hvisor_virtio_attach(const void __user *arg);
@@ -50,5 +53,33 @@ void hvisor_virtio_zone_started(u32 zone_id);
 
 /* Detach everything (module exit, hypervisor gone). */
 void hvisor_virtio_detach_all(void);
+
+/*
+ * ---- attach.c's own, visible to its KUnit suite only (VISIBLE_IF_KUNIT):
+ * tests/kunit/virtio_attach_test.c attaches requests it builds in kernel
+ * memory, with device types of its own (vtype.h: it defines hv_vtypes).
+ */
+
+struct file;
+struct hv_vtype;
+
+/* An attach request, copied from the user. */
+struct hv_attach_req {
+	struct hvisor_virtio_attach hdr;
+	struct hvisor_virtio_region *regions;
+	struct hvisor_virtio_device *devs;
+	struct file **files;		/* taken by fget(), then by devices */
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* The attached devices (struct hv_virtio_dev, by attached.node). */
+extern struct list_head hv_devices;
+int hv_check_header(const struct hvisor_virtio_attach *hdr);
+const struct hv_vtype *hv_vtype_find(u32 id);
+/* Attach @r; consumes its files and arrays in all cases. */
+long hv_attach(struct hv_attach_req *r);
+/* Detach zone @zone_id's devices at @addr (0: all); how many. */
+unsigned int hv_detach(u32 zone_id, u64 addr);
+#endif
 
 #endif /* _HVISOR_VIRTIO_ATTACH_H */

@@ -38,6 +38,7 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
+#include <linux/string.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/virtio_blk.h>
@@ -46,6 +47,7 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
+#include "../../include/uapi/hvisor.h"
 #include "../compat.h"
 #include "../hvisor_trace.h"
 #include "blk.h"
@@ -820,7 +822,7 @@ static ssize_t hv_blk_io_path(struct hv_virtio_dev *dev, char *buf)
 			  "direct" : "buffered");
 }
 
-const struct hv_vattr hv_blk_attrs[] = {
+static const struct hv_vattr hv_blk_attrs[] = {
 	HV_VATTR_COUNTER("requests", struct hv_blk, nr_requests),
 	HV_VATTR_COUNTER("errors", struct hv_blk, nr_errors),
 	HV_VATTR_COUNTER("bytes_read", struct hv_blk, nr_bytes_read),
@@ -828,4 +830,56 @@ const struct hv_vattr hv_blk_attrs[] = {
 	HV_VATTR_SHOW("queue_requests", hv_blk_queue_requests),
 	HV_VATTR_SHOW("io_path", hv_blk_io_path),
 	{}
+};
+
+/* ---- the type: attach entries of HVISOR_VIRTIO_BLK -------------------- */
+
+static_assert(HV_BLK_MAX_QUEUES == HVISOR_VIRTIO_MAX_QUEUES);
+
+static struct hv_virtio_dev *hv_blk_new(const struct hv_virtio_dev_info *info,
+					const struct hvisor_virtio_device *d,
+					struct file *file)
+{
+	struct hv_blk_params p = {
+		.file = file,
+		.read_only = d->flags & HVISOR_VIRTIO_F_READONLY,
+		.num_queues = d->num_queues,
+	};
+
+	memcpy(p.serial, d->serial, sizeof(p.serial));
+	return hv_blk_create(info, &p);
+}
+
+/*
+ * O_APPEND makes every write land at the end of the file whatever sector
+ * the guest names (IOCB_APPEND is inherited by our kiocbs): refused.
+ */
+static int hv_blk_check_file(const struct hvisor_virtio_attach *hdr,
+			     u32 i, struct file *file)
+{
+	if (!(file->f_flags & O_APPEND))
+		return 0;
+	hv_zone_warn(hdr->zone_id,
+		     "virtio device %u (blk): file opened with O_APPEND refused\n",
+		     i);
+	return -EINVAL;
+}
+
+static void hv_blk_backend(struct hv_virtio_dev *dev, struct file *file,
+			   char *buf, size_t size)
+{
+	char *path = file_path(file, buf, size);
+
+	if (IS_ERR(path))
+		strscpy(buf, "?", size);
+	else
+		memmove(buf, path, strlen(path) + 1);
+}
+
+const struct hv_vtype hv_blk_vtype = {
+	.id = HVISOR_VIRTIO_BLK, .name = "blk",
+	.flags = HVISOR_VIRTIO_F_READONLY,
+	.max_queues = HVISOR_VIRTIO_MAX_QUEUES, .takes_file = true,
+	.check_file = hv_blk_check_file, .create = hv_blk_new,
+	.backend = hv_blk_backend, .attrs = hv_blk_attrs,
 };

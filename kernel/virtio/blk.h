@@ -49,8 +49,8 @@ struct hv_virtio_dev *hv_blk_create(const struct hv_virtio_dev_info *info,
  */
 void hv_blk_destroy(struct hv_virtio_dev *dev);
 
-/* The blk values in the device's sysfs directory (see vtype.h). */
-extern const struct hv_vattr hv_blk_attrs[];
+/* The type: attach entries of HVISOR_VIRTIO_BLK (vtypes.c). */
+extern const struct hv_vtype hv_blk_vtype;
 
 /*
  * ---- The state of one device: blk.c's alone.  It is here so that the

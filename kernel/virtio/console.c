@@ -37,6 +37,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_mmio.h>
 
+#include "../../include/uapi/hvisor.h"
 #include "../compat.h"
 #include "../hvisor_trace.h"
 #include "console.h"
@@ -390,7 +391,15 @@ static const struct hv_virtio_ops hv_con_ops = {
 
 /* ---- device lifecycle ------------------------------------------------- */
 
-struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info)
+/*
+ * Create a console device (not yet registered with the bridge) and its
+ * tty /dev/hvisorcon<n> (root 0600: the name matches no distribution
+ * udev rule).  Returns the device or an ERR_PTR (-ENOSPC when all minors
+ * are taken).
+ */
+static struct hv_virtio_dev *
+hv_console_create(const struct hv_virtio_dev_info *info,
+		  const struct hvisor_virtio_device *d, struct file *file)
 {
 	struct hv_console *con;
 	int err;
@@ -455,9 +464,17 @@ void hv_console_destroy(struct hv_virtio_dev *dev)
 	hv_con_tty_remove(con);
 }
 
-void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size)
+/* The tty's name ("hvisorcon0"): the backend, and LIST's tty. */
+static void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf,
+				size_t size)
 {
 	snprintf(buf, size, HV_CON_TTY_NAME "%u", to_hv_con(dev)->minor);
+}
+
+static void hv_console_backend(struct hv_virtio_dev *dev, struct file *file,
+			       char *buf, size_t size)
+{
+	hv_console_tty_name(dev, buf, size);
 }
 
 /* ---- sysfs: zone<N>/console@<addr>/ -------------------------------- */
@@ -488,7 +505,7 @@ static ssize_t hv_con_buffered_out(struct hv_virtio_dev *dev, char *buf)
 	return sysfs_emit(buf, "%u\n", min_t(u32, len, HV_CON_OUT_RING));
 }
 
-const struct hv_vattr hv_console_attrs[] = {
+static const struct hv_vattr hv_console_attrs[] = {
 	HV_VATTR_SHOW("tty", hv_con_tty),
 	HV_VATTR_COUNTER("bytes_in", struct hv_console, bytes_in),
 	HV_VATTR_COUNTER("bytes_out", struct hv_console, bytes_out),
@@ -496,4 +513,11 @@ const struct hv_vattr hv_console_attrs[] = {
 	HV_VATTR_SHOW("buffered_out", hv_con_buffered_out),
 	HV_VATTR_COUNTER("held", struct hv_console, held),
 	{}
+};
+
+const struct hv_vtype hv_console_vtype = {
+	.id = HVISOR_VIRTIO_CONSOLE, .name = "console",
+	.max_queues = 1, .create = hv_console_create,
+	.backend = hv_console_backend, .tty = hv_console_tty_name,
+	.attrs = hv_console_attrs,
 };

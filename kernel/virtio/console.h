@@ -23,19 +23,13 @@
 #ifndef _HVISOR_VIRTIO_CONSOLE_H
 #define _HVISOR_VIRTIO_CONSOLE_H
 
-#include <linux/sysfs.h>
 #include <linux/types.h>
 
 #include "mmio.h"
 #include "vtype.h"
 
-/*
- * Create a console device (not yet registered with the bridge) and its
- * tty /dev/hvisorcon<n> (root 0600: the name matches no distribution
- * udev rule).  Returns the device or an ERR_PTR (-ENOSPC when all minors
- * are taken).
- */
-struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info);
+/* The type: attach entries of HVISOR_VIRTIO_CONSOLE (vtypes.c). */
+extern const struct hv_vtype hv_console_vtype;
 
 /*
  * Tear down a device that is no longer registered (also ops->destroy):
@@ -44,14 +38,5 @@ struct hv_virtio_dev *hv_console_create(const struct hv_virtio_dev_info *info);
  * guest's memory is not touched after this returns.
  */
 void hv_console_destroy(struct hv_virtio_dev *dev);
-
-/* The tty's name ("hvisorcon0"), NUL-terminated, for LIST's tty. */
-void hv_console_tty_name(struct hv_virtio_dev *dev, char *buf, size_t size);
-
-/*
- * The console's values in its sysfs directory (see vtype.h): tty,
- * bytes_in, bytes_out, buffered_in, buffered_out, held.
- */
-extern const struct hv_vattr hv_console_attrs[];
 
 #endif /* _HVISOR_VIRTIO_CONSOLE_H */

@@ -161,6 +161,7 @@ void hv_virtio_kill_wait(struct hv_virtio_dev *dev)
 	unsigned long end = jiffies + 2 * HZ;
 	s64 kicks;
 
+	might_sleep();
 	/*
 	 * The driver may post more before it notices (an application sees
 	 * the first errors while it still submits); the dying worker
@@ -267,6 +268,7 @@ void hv_virtio_irq_stop(struct hv_virtio_dev *dev)
 {
 	unsigned long flags;
 
+	might_sleep();
 	spin_lock_irqsave(&dev->state_lock, flags);
 	dev->irq_stopped = true;
 	spin_unlock_irqrestore(&dev->state_lock, flags);
@@ -362,6 +364,7 @@ void hv_virtio_zone_stop(struct hv_virtio_dev *dev)
 {
 	unsigned long flags;
 
+	might_sleep();
 	/* no register access is performed past this, but reads */
 	hvisor_vdev_stop(&dev->vdev);
 	spin_lock_irqsave(&dev->state_lock, flags);

@@ -14,7 +14,11 @@
 #define _HVISOR_VIRTIO_DEVICE_H
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
+#include <linux/sysfs.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -22,6 +26,7 @@
 #include "../vdev.h"
 #include "guest_mem.h"
 #include "vq.h"
+#include "vtype.h"
 
 #define HV_VIRTIO_MAX_QUEUES	16
 
@@ -100,6 +105,37 @@ struct hv_virtio_queue_regs {
 	bool ready;
 };
 
+struct hvisor_zone;
+struct hv_gmem_share;
+
+/* A value of the type's table (vtype.h), as a file of its directory. */
+struct hv_vattr_file {
+	struct kobj_attribute ka;
+	const struct hv_vattr *a;
+};
+
+/*
+ * The device as attached (attach.c's, which sets it after the type's
+ * create and protects its list with its lock): its sysfs object, its zone
+ * and memory, its type.  Unused by devices that are not attached (KUnit).
+ */
+struct hv_virtio_attached {
+	struct list_head node;		/* in attach.c's list */
+	/* zone<N>/<type>@<addr>; its release completes kobj_released */
+	struct kobject kobj;
+	struct completion kobj_released;	/* then the device may go */
+	struct hvisor_zone *zone;	/* a reference */
+	struct hv_gmem_share *share;	/* the memory it uses, a reference */
+	const struct hv_vtype *type;
+	u32 id;				/* HVISOR_VIRTIO_*, virtio device id */
+	char name[HV_VTYPE_NAME_MAX];	/* of the type, for that id */
+	char backend[64];
+	/* the type's sysfs values, generated from type->attrs */
+	struct hv_vattr_file *files;
+	struct attribute **attr_list;
+	struct attribute_group group;
+};
+
 struct hv_virtio_dev {
 	struct hv_vdev vdev;		/* registry entry: zone, base, len */
 	const struct hv_virtio_ops *ops;
@@ -165,6 +201,8 @@ struct hv_virtio_dev {
 	atomic64_t inject_errors;
 	atomic64_t bad_accesses;
 	atomic64_t yields;		/* worker runs cut by their budget */
+
+	struct hv_virtio_attached attached;
 };
 
 /* Where and how a device appears to its zone (from the attach request). */

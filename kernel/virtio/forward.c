@@ -9,7 +9,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "../../include/uapi/hvisor.h"
 #include "../updaemon.h"
+#include "device.h"
 #include "forward.h"
 #include "vlog.h"
 
@@ -30,7 +32,8 @@ static const char *const hv_fwd_names[] = {
 	[27] = "pmem", [32] = "scmi", [34] = "i2c", [41] = "gpio",
 };
 
-const char *hv_fwd_type_name(u32 type)
+/* "gpu", "scmi", ... for virtio device id @type; NULL if not known. */
+static const char *hv_fwd_type_name(u32 type)
 {
 	return type < ARRAY_SIZE(hv_fwd_names) ? hv_fwd_names[type] : NULL;
 }
@@ -96,7 +99,10 @@ static const struct hv_virtio_ops hv_fwd_ops = {
 	.destroy = hv_fwd_destroy,
 };
 
-struct hv_virtio_dev *hv_fwd_create(const struct hv_virtio_dev_info *info)
+/* Create the device (not registered): the device or an ERR_PTR. */
+static struct hv_virtio_dev *
+hv_fwd_create(const struct hv_virtio_dev_info *info,
+	      const struct hvisor_virtio_device *d, struct file *file)
 {
 	struct hv_fwd *fwd;
 	int err;
@@ -119,14 +125,26 @@ struct hv_virtio_dev *hv_fwd_create(const struct hv_virtio_dev_info *info)
 	return &fwd->dev;
 }
 
-void hv_fwd_backend(struct hv_virtio_dev *dev, char *buf, size_t size)
+/* What serves it now: "daemon", or "daemon (none attached)". */
+static void hv_fwd_backend(struct hv_virtio_dev *dev, char *buf, size_t size)
 {
 	strscpy(buf, hvisor_updaemon_present() ? "daemon" :
 		"daemon (none attached)", size);
 }
 
-const struct hv_vattr hv_fwd_attrs[] = {
+/*
+ * forwarded (accesses the daemon took), unserved (answered as absent: no
+ * daemon attached).
+ */
+static const struct hv_vattr hv_fwd_attrs[] = {
 	HV_VATTR_COUNTER("forwarded", struct hv_fwd, forwarded),
 	HV_VATTR_COUNTER("unserved", struct hv_fwd, unserved),
 	{}
+};
+
+const struct hv_vtype hv_fwd_vtype = {
+	.id = 0, .name_of = hv_fwd_type_name,
+	.flags = HVISOR_VIRTIO_F_DAEMON, .needs = HVISOR_VIRTIO_F_DAEMON,
+	.max_queues = 1, .create = hv_fwd_create,
+	.backend_now = hv_fwd_backend, .attrs = hv_fwd_attrs,
 };

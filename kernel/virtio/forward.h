@@ -12,24 +12,9 @@
 #ifndef _HVISOR_VIRTIO_FORWARD_H
 #define _HVISOR_VIRTIO_FORWARD_H
 
-#include <linux/types.h>
-
-#include "device.h"
 #include "vtype.h"
 
-/* Create the device (not registered): the device or an ERR_PTR. */
-struct hv_virtio_dev *hv_fwd_create(const struct hv_virtio_dev_info *info);
-
-/* "gpu", "scmi", ... for virtio device id @type; NULL if not known. */
-const char *hv_fwd_type_name(u32 type);
-
-/* What serves it now: "daemon", or "daemon (none attached)". */
-void hv_fwd_backend(struct hv_virtio_dev *dev, char *buf, size_t size);
-
-/*
- * Its values in its sysfs directory (see vtype.h): forwarded (accesses
- * the daemon took), unserved (answered as absent: no daemon attached).
- */
-extern const struct hv_vattr hv_fwd_attrs[];
+/* The type: attach entries with HVISOR_VIRTIO_F_DAEMON (vtypes.c). */
+extern const struct hv_vtype hv_fwd_vtype;
 
 #endif /* _HVISOR_VIRTIO_FORWARD_H */

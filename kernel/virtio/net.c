@@ -67,6 +67,7 @@
 #include <linux/wait.h>
 #include <net/sock.h>
 
+#include "../../include/uapi/hvisor.h"
 #include "../compat.h"
 #include "../hvisor_trace.h"
 #include "net.h"
@@ -771,10 +772,17 @@ static void hv_net_free(struct hv_net *net)
 	kfree(net);
 }
 
-struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
-				    const struct hv_net_params *params)
+/*
+ * Create a net device (not yet registered): checks that @file is a tap
+ * set up as net.h says, starts the worker and watches the tap's socket and
+ * carrier.  Returns the device or an ERR_PTR (-EBADFD: not a tap or not
+ * attached to an interface; -EINVAL: wrong tap flags); on failure the
+ * caller keeps its file reference.
+ */
+static struct hv_virtio_dev *
+hv_net_create(const struct hv_virtio_dev_info *info,
+	      const struct hvisor_virtio_device *d, struct file *file)
 {
-	struct file *file = params->file;
 	struct socket *sock;
 	struct hv_net *net;
 	int err;
@@ -794,7 +802,7 @@ struct hv_virtio_dev *hv_net_create(const struct hv_virtio_dev_info *info,
 		return ERR_PTR(-ENOMEM);
 	net->tap.file = file;
 	net->tap.sock = sock;
-	memcpy(net->config.mac, params->mac, ETH_ALEN);
+	memcpy(net->config.mac, d->mac, ETH_ALEN);
 	net->config.max_virtqueue_pairs = (__force __virtio16)cpu_to_le16(1);
 	net->config.mtu = (__force __virtio16)cpu_to_le16(ETH_DATA_LEN);
 
@@ -858,9 +866,11 @@ void hv_net_destroy(struct hv_virtio_dev *dev)
 	hv_net_free(net);
 }
 
-const char *hv_net_backend_name(struct hv_virtio_dev *dev)
+/* The tap's interface name, as it was at creation (for LIST). */
+static void hv_net_backend(struct hv_virtio_dev *dev, struct file *file,
+			   char *buf, size_t size)
 {
-	return to_hv_net(dev)->tap.ifname;
+	strscpy(buf, to_hv_net(dev)->tap.ifname, size);
 }
 
 /* --- sysfs: zone<N>/net@<addr>/statistics/ ----------------------------- */
@@ -868,7 +878,11 @@ const char *hv_net_backend_name(struct hv_virtio_dev *dev)
 #define HV_NET_STAT(_name)						\
 	HV_VATTR_COUNTER(#_name, struct hv_net, stats._name)
 
-const struct hv_vattr hv_net_attrs[] = {
+/*
+ * rx_packets, rx_bytes, rx_dropped, rx_errors and the same for tx; see
+ * Documentation/ABI/testing/sysfs-class-hvisor.
+ */
+static const struct hv_vattr hv_net_attrs[] = {
 	HV_NET_STAT(rx_packets),
 	HV_NET_STAT(rx_bytes),
 	HV_NET_STAT(rx_dropped),
@@ -880,4 +894,11 @@ const struct hv_vattr hv_net_attrs[] = {
 	HV_NET_STAT(offload_changes),
 	HV_NET_STAT(offload_throttled),
 	{}
+};
+
+const struct hv_vtype hv_net_vtype = {
+	.id = HVISOR_VIRTIO_NET, .name = "net",
+	.max_queues = 1, .takes_file = true, .check = hv_net_check,
+	.create = hv_net_create, .backend = hv_net_backend,
+	.attrs = hv_net_attrs, .attrs_dir = "statistics",
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio-net header logic: see net_hdr.h.  Everything here works on
+ * virtio-net header logic, and the check of a net attach entry: see
+ * net_hdr.h.  Everything here works on
  * copies of guest data and builds on UML for KUnit.
  *
  * With VERSION_1 (always negotiated here) every __virtio16 header field is
@@ -9,6 +10,7 @@
  */
 #include <linux/bits.h>
 #include <linux/errno.h>
+#include <linux/etherdevice.h>
 #include <linux/if_ether.h>
 #include <linux/if_tun.h>
 #include <linux/kernel.h>
@@ -16,6 +18,7 @@
 #include <linux/string.h>
 #include <linux/virtio_config.h>
 
+#include "../../include/uapi/hvisor.h"
 #include "net_hdr.h"
 
 static u16 hv_net16(__virtio16 v)
@@ -253,4 +256,13 @@ int hv_net_segs_to_kvec(const struct hv_vq_seg *segs, unsigned int n,
 	if (skip)
 		return -EINVAL;
 	return nr;
+}
+
+int hv_net_check(const struct hvisor_virtio_device *d, u32 i)
+{
+	if (is_valid_ether_addr(d->mac))
+		return 0;
+	pr_err("hvisor: virtio device %u: MAC %pM is zero or multicast\n",
+	       i, d->mac);
+	return -EINVAL;
 }

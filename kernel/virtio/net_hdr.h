@@ -10,6 +10,8 @@
  *     IFF_VNET_HDR and TUNSETVNETHDRSZ = 12.
  * The backend always goes through a local copy of the header, so the two
  * may differ and the guest can never change a header after it was checked.
+ *
+ * Also the net type's check of its attach entry, pure as well.
  */
 #ifndef _HVISOR_VIRTIO_NET_HDR_H
 #define _HVISOR_VIRTIO_NET_HDR_H
@@ -97,5 +99,13 @@ u32 hv_net_rx_split(const u32 *in_len, u32 n, u32 total, u32 *used);
 int hv_net_segs_to_kvec(const struct hv_vq_seg *segs, unsigned int n,
 			size_t skip, struct kvec *kv, unsigned int max,
 			size_t *bytes);
+
+struct hvisor_virtio_device;
+
+/*
+ * The net type's check of its attach entry (vtype.h): a MAC that is
+ * neither zero nor multicast; 0 or -EINVAL with one dmesg line.
+ */
+int hv_net_check(const struct hvisor_virtio_device *d, u32 i);
 
 #endif /* _HVISOR_VIRTIO_NET_HDR_H */
