@@ -10,7 +10,7 @@
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
-#include <linux/sched/clock.h>
+#include <linux/timekeeping.h>
 #include <linux/sched/task.h>
 #include <linux/virtio_mmio.h>
 
@@ -36,6 +36,12 @@ static bool hv_worker_poll_quiet(struct hv_worker *w)
  * up (a reset pauses the worker first, which ends the spin).  Kicks are
  * on again when it returns, after a last look.  Returns the bits whose
  * ring has work.
+ *
+ * A ring that holds work already is not watched: its handler left it
+ * there on purpose (out of requests, waiting for the tap) and will be
+ * kicked when that changes.  Watching it would find it at once, run the
+ * handler for nothing and start over, for as long as the guest keeps it
+ * so.
  */
 static unsigned long hv_worker_busyloop(struct hv_worker *w)
 {
@@ -43,7 +49,7 @@ static unsigned long hv_worker_busyloop(struct hv_worker *w)
 	struct hv_vq *vqs[HV_WORKER_MAX_WORK];
 	unsigned long polled = 0, found = 0;
 	unsigned int bit;
-	u64 end;
+	u64 start, now;
 
 	if (!w->poll || !us)
 		return 0;
@@ -52,19 +58,26 @@ static unsigned long hv_worker_busyloop(struct hv_worker *w)
 		goto unlock;
 	for (bit = 0; bit < w->nr_handlers; bit++) {
 		vqs[bit] = w->poll(w, bit);
-		if (vqs[bit]) {
+		if (vqs[bit] && !hv_vq_has_avail(vqs[bit])) {
 			hv_vq_suppress_notify(vqs[bit]);
 			polled |= BIT(bit);
 		}
 	}
-	end = local_clock() + us * NSEC_PER_USEC;
-	while (polled && !found && hv_worker_poll_quiet(w) &&
-	       local_clock() < end) {
+	if (!polled)
+		goto unlock;
+	start = ktime_get_ns();
+	now = start;
+	while (!found && hv_worker_poll_quiet(w) &&
+	       now - start < us * NSEC_PER_USEC) {
 		for_each_set_bit(bit, &polled, w->nr_handlers)
 			if (hv_vq_has_avail(vqs[bit]))
 				found |= BIT(bit);
 		cpu_relax();
+		now = ktime_get_ns();
 	}
+	w->polls++;
+	w->polls_found += !!found;
+	w->polled_ns += now - start;
 	for_each_set_bit(bit, &polled, w->nr_handlers)
 		if (hv_vq_enable_notify(vqs[bit]))
 			found |= BIT(bit);
@@ -139,6 +152,9 @@ int hv_worker_start(struct hv_worker *w, struct hv_virtio_dev *dev,
 	w->paused = true;	/* until the first kick */
 	w->dying = false;
 	w->poll = NULL;
+	w->polls = 0;
+	w->polls_found = 0;
+	w->polled_ns = 0;
 	mutex_init(&w->lock);
 	timer_setup(&w->timer, hv_worker_timer, 0);
 

@@ -80,6 +80,10 @@ struct hv_worker {
 	struct mutex lock;
 	bool dying;			/* killed: complete, never start */
 	hv_worker_poll_fn poll;		/* NULL: never polls */
+	/* what polling cost and found, under lock */
+	u64 polls;			/* spins begun */
+	u64 polls_found;		/* of which found work before the end */
+	u64 polled_ns;			/* time spent spinning */
 };
 
 /*

@@ -26,8 +26,10 @@ struct hvt_worker {
 	struct hv_vq_chain chain;
 	struct hv_vq_seg segs[2];
 	atomic_t taken;			/* chains handler 0 popped */
-	atomic_t polls;			/* busyloops begun (poll fn, bit 0) */
+	atomic_t asked;			/* busyloops that asked for bit 0's ring */
 	int post_at_poll;		/* the driver posts at this busyloop */
+	bool kicks_at_post;		/* what the driver's rule said then */
+	bool lazy;			/* handler 0 leaves the ring as it is */
 	u16 posted;			/* avail->idx */
 };
 
@@ -54,8 +56,9 @@ static bool hvt_work0(struct hv_worker *w)
 	lockdep_assert_held(&w->lock);
 	if (hv_worker_dying(w))
 		hvt_of(w)->saw_dying = true;
+	if (!hvt_of(w)->lazy)
+		hvt_take(hvt_of(w));
 	atomic_inc(&hvt_of(w)->runs[0]);
-	hvt_take(hvt_of(w));
 	return false;
 }
 
@@ -68,18 +71,28 @@ static bool hvt_work1(struct hv_worker *w)
 
 static const hv_work_fn hvt_handlers[] = { hvt_work0, hvt_work1 };
 
-/* bit 0's ring, once the case set it up */
+static bool hvt_kicks(struct hvt_worker *t);
+
+/*
+ * Bit 0's ring, once the case set it up.  Asked for bit 1 after bit 0's
+ * ring is watched, kicks suppressed: the driver may post then.
+ */
 static struct hv_vq *hvt_poll_vq(struct hv_worker *w, unsigned int bit)
 {
 	struct hvt_worker *t = hvt_of(w);
 
 	lockdep_assert_held(&w->lock);
-	if (bit || !t->m)
+	if (!t->m)
 		return NULL;
-	/* the driver posts one buffer right as this busyloop begins */
-	if (atomic_inc_return(&t->polls) == t->post_at_poll)
+	if (!bit) {
+		atomic_inc(&t->asked);
+		return &t->vq;
+	}
+	if (atomic_read(&t->asked) == t->post_at_poll) {
+		t->kicks_at_post = hvt_kicks(t);
 		hvt_avail(t->m, 8, t->posted++, 0);
-	return &t->vq;
+	}
+	return NULL;
 }
 
 static bool hvt_wait_runs(struct hvt_worker *t, int bit, int n)
@@ -250,8 +263,8 @@ static bool hvt_kicks(struct hvt_worker *t)
 
 /*
  * Polling: after a run the worker spins on its ring, the driver's kicks
- * suppressed; a buffer posted then is taken without a kick, and kicks
- * are on again once the worker sleeps.
+ * suppressed; a buffer posted then is found by the spin and taken
+ * without a kick, and kicks are on again once the worker sleeps.
  */
 static void hv_worker_poll_finds_test(struct kunit *test)
 {
@@ -262,14 +275,19 @@ static void hv_worker_poll_finds_test(struct kunit *test)
 
 		hv_worker_poll_us = HV_WORKER_POLL_MAX_US;
 		t->post_at_poll = 1;
+		t->kicks_at_post = true;
 		hv_worker_resume(&t->w, 0);
 		KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, 2));
 		KUNIT_EXPECT_EQ(test, atomic_read(&t->taken), 1);
-		/* once it sleeps (its third busyloop found nothing) */
+		KUNIT_EXPECT_FALSE(test, t->kicks_at_post);
+		/* asleep after its second spin, which found nothing */
 		msleep(20);
 		KUNIT_EXPECT_EQ(test, atomic_read(&t->runs[0]), 2);
-		KUNIT_EXPECT_EQ(test, atomic_read(&t->polls), 2);
+		mutex_lock(&t->w.lock);
+		KUNIT_EXPECT_EQ(test, t->w.polls, 2);
+		KUNIT_EXPECT_EQ(test, t->w.polls_found, 1);
 		KUNIT_EXPECT_TRUE(test, hvt_kicks(t));
+		mutex_unlock(&t->w.lock);
 		if (ev)
 			break;
 		hvt_worker_exit(test);
@@ -286,11 +304,16 @@ static void hv_worker_poll_bounded_test(struct kunit *test)
 
 	hv_worker_poll_us = 200;
 	hv_worker_resume(&t->w, 0);
-	KUNIT_ASSERT_TRUE(test, hvt_wait_runs(t, 0, 1));
+	/* one sleep: on a UP kernel our wake-up alone would end the spin */
 	msleep(50);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->runs[0]), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->polls), 1);
+	mutex_lock(&t->w.lock);
+	KUNIT_EXPECT_EQ(test, t->w.polls, 1);
+	KUNIT_EXPECT_EQ(test, t->w.polls_found, 0);
+	/* 200 us, not until something else (our wake-up) ended it */
+	KUNIT_EXPECT_LT(test, t->w.polled_ns, 10 * NSEC_PER_MSEC);
 	KUNIT_EXPECT_TRUE(test, hvt_kicks(t));
+	mutex_unlock(&t->w.lock);
 	hvt_avail(t->m, 8, t->posted++, 0);
 	hv_worker_kick(&t->w, 0);
 	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, 2));
@@ -306,8 +329,33 @@ static void hv_worker_poll_off_test(struct kunit *test)
 	hv_worker_resume(&t->w, 0);
 	KUNIT_ASSERT_TRUE(test, hvt_wait_runs(t, 0, 1));
 	msleep(20);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->polls), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->asked), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->runs[0]), 1);
+}
+
+/*
+ * A ring its handler left work in (out of requests, say) is not
+ * watched: that would find it at once, run the handler for nothing and
+ * spin so for as long as the guest likes.  Its kick wakes the worker.
+ */
+static void hv_worker_poll_left_work_test(struct kunit *test)
+{
+	struct hvt_worker *t = hvt_poll_new(test, true);
+
+	hv_worker_poll_us = HV_WORKER_POLL_MAX_US;
+	t->lazy = true;
+	hvt_avail(t->m, 8, t->posted++, 0);
+	hv_worker_resume(&t->w, 0);
+	KUNIT_ASSERT_TRUE(test, hvt_wait_runs(t, 0, 1));
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->runs[0]), 1);
+	mutex_lock(&t->w.lock);
+	KUNIT_EXPECT_EQ(test, t->w.polls, 0);
+	t->lazy = false;
+	mutex_unlock(&t->w.lock);
+	hv_worker_kick(&t->w, 0);
+	KUNIT_EXPECT_TRUE(test, hvt_wait_runs(t, 0, 2));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->taken), 1);
 }
 
 static void hv_worker_start_bad_test(struct kunit *test)
@@ -333,6 +381,7 @@ static struct kunit_case hv_worker_cases[] = {
 	KUNIT_CASE(hv_worker_poll_finds_test),
 	KUNIT_CASE(hv_worker_poll_bounded_test),
 	KUNIT_CASE(hv_worker_poll_off_test),
+	KUNIT_CASE(hv_worker_poll_left_work_test),
 	KUNIT_CASE(hv_worker_start_bad_test),
 	{}
 };

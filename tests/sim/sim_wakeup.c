@@ -174,12 +174,14 @@ static void sim_wakeup_handle(void)
 {
 	unsigned int hold = min(READ_ONCE(wakeup_active_us),
 				SIM_WAKE_HOLD_MAX_US);
+	/* before the switch to active: a repend then stores a later one */
+	u64 sent = READ_ONCE(sim_wake.sent_ns);
 	u64 start = ktime_get_ns();
 	int old, new;
 
 	/* the IAR read: pending -> active, a full barrier before the ring */
 	atomic_xchg(&sim_wake.state, SIM_WAKE_ACTIVE);
-	sim_hist_record(&sim_wake.to_irq, start - READ_ONCE(sim_wake.sent_ns));
+	sim_hist_record(&sim_wake.to_irq, start - sent);
 	atomic64_inc(&sim_wake.delivered);
 	this_cpu_inc(sim_wakeup_on_cpu);
 	if (smp_processor_id() == READ_ONCE(sim_wake.trap_cpu))
