@@ -562,21 +562,6 @@ static int hv_net_sock_wake(struct wait_queue_entry *wait, unsigned int mode,
 	return 0;
 }
 
-/*
- * Polling (worker_poll_us) watches the TX ring only: RX work comes from
- * the tap, which kicks the worker, and a blocked TX waits for the tap.
- */
-static struct hv_vq *hv_net_poll_vq(struct hv_worker *w, unsigned int bit)
-{
-	struct hv_net *net = container_of(w, struct hv_net, worker);
-	struct hv_vq *vq = &net->dev.vqs[HV_NET_TXQ];
-
-	if (bit != HV_NET_WORK_TX || READ_ONCE(net->tx_blocked) ||
-	    !hv_vq_ready(vq))
-		return NULL;
-	return vq;
-}
-
 static const hv_work_fn hv_net_handlers[] = {
 	[HV_NET_WORK_LINK] = hv_net_link_update,
 	[HV_NET_WORK_TX] = hv_net_handle_tx,
@@ -820,7 +805,6 @@ hv_net_create(const struct hv_virtio_dev_info *info,
 			      ARRAY_SIZE(hv_net_handlers), "net", -1);
 	if (err)
 		goto free_net;
-	hv_worker_set_poll(&net->worker, hv_net_poll_vq);
 
 	net->tap.zone_id = info->zone_id;
 	net->tap.link_changed = hv_net_link_changed;

@@ -133,20 +133,8 @@ pair "tcp-tx-Mbit/s" "A->B"
 pair "tcp-rx-Mbit/s" "B->A" -R
 row "rtt-tx-us" "$(rtt hvA $VNET_IPB)" "$(rtt hvC $IPD)"
 row "rtt-rx-us" "$(rtt hvB $VNET_IPA)" "$(rtt hvD $IPC)"
-# the same with hvisor.ko's net worker polling its TX ring before it
-# sleeps (worker_poll_us), the veth side measured again next to it
-POLL_US=${BENCH_POLL_US:-300}
-POLL_PARAM=/sys/module/hvisor/parameters/worker_poll_us
-echo "$POLL_US" >$POLL_PARAM
-pair "tcp-tx-poll-Mbit/s" "A->B, worker_poll_us $POLL_US"
-pair "tcp-rx-poll-Mbit/s" "B->A, worker_poll_us $POLL_US" -R
-row "rtt-tx-poll-us" "$(rtt hvA "$VNET_IPB")" "$(rtt hvC $IPD)"
-row "rtt-rx-poll-us" "$(rtt hvB "$VNET_IPA")" "$(rtt hvD $IPC)"
-echo 0 >$POLL_PARAM
 echo "BENCH # tx = zone -> zone 0 (the guest sends through the backend), rx = back"
 echo "BENCH # ratio = virtio / veth (Mbit/s: higher is better; rtt: lower is better)"
-echo "BENCH # *-poll-*: hvisor.ko's net worker polls its TX ring $POLL_US us before it"
-echo "BENCH #   sleeps (worker_poll_us; kicks suppressed meanwhile), else 0"
 echo "BENCH # during the virtio streams (backend counters, the sim's MMIO round"
 echo "BENCH # trips in ns, CPU ticks of the busiest tasks):"
 cat $VNET_W/explain
