@@ -57,6 +57,7 @@ static struct {
 	int bad_fd;			/* not open */
 	int fail[2];			/* what a fake type's create returns */
 	int creates, destroys, refused;	/* by the fake types */
+	int destroyed_early;		/* its sysfs object still referenced */
 	bool daemon;			/* a daemon takes what is forwarded */
 	int forwarded;			/* accesses offered to it */
 	int declared;			/* memory ranges declared for its mmap */
@@ -187,6 +188,9 @@ static void hvt_destroy(struct hv_virtio_dev *dev)
 	if (t->file)
 		fput(t->file);
 	hvt.destroys++;
+	/* the memory holds the kobject: freed only after its last put */
+	if (kref_read(&dev->attached.kobj.kref))
+		hvt.destroyed_early++;
 	kfree(t);
 }
 
@@ -217,6 +221,8 @@ static struct hv_virtio_dev *hvt_create(const struct hv_virtio_dev_info *info,
 		return ERR_PTR(err);
 	}
 	hv_virtio_dev_bind(&t->dev, info, t);
+	/* attach's part of the device is attach's to set, whatever is there */
+	memset(&t->dev.attached, 0xa5, sizeof(t->dev.attached));
 	t->file = file;		/* NULL for a type without one */
 	atomic64_set(&t->hits, 7);
 	hvt.creates++;
@@ -314,6 +320,8 @@ static void hvt_attach_exit(struct kunit *test)
 {
 	int i;
 
+	if (!hvt.zone)
+		return;		/* init failed first */
 	hvisor_virtio_detach_all();
 	for (i = 0; i < HVT_NR_FILES; i++)
 		if (hvt.fds[i] >= 0)
@@ -401,6 +409,7 @@ static void hvt_expect_clean(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvt_registered(test, 2), 0U);
 	KUNIT_EXPECT_TRUE(test, list_empty(&hv_devices));
 	KUNIT_EXPECT_EQ(test, hvt.creates, hvt.destroys);
+	KUNIT_EXPECT_EQ(test, hvt.destroyed_early, 0);
 	KUNIT_EXPECT_EQ(test, hvt.mapped, 0);
 	KUNIT_EXPECT_EQ(test, hvt.declared, 0);
 	KUNIT_EXPECT_EQ(test, hvt.zone_refs, 0);
