@@ -15,10 +15,6 @@ Fails (exit 1, one line per broken rule) if
     an implementation and nothing else), or
   - the graph has a cycle (each one is printed).
 Prints "layers: N units, N edges, no cycle" otherwise.
-
-KNOWN_CYCLES lists the cycles still being removed, each with the change
-that removes it; one that is gone makes the check fail too, so that its
-entry is deleted with it.
 """
 import os
 import re
@@ -28,8 +24,6 @@ ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
                        os.path.join(os.path.dirname(__file__), '..'))
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # what the seam may include: its own headers, the arch trap, common/
-# cycle (sorted units) -> why it is still there
-KNOWN_CYCLES = {}
 SEAM_FORBIDDEN = re.compile(r'(^|/)(bridge\w*|vdev|zone\w*|virtio/.*|main)\.h$')
 
 
@@ -96,14 +90,7 @@ def main():
     for v in sorted(graph):
         if v not in index:
             strong(v)
-    for cycle in sorted(set(KNOWN_CYCLES) - set(map(tuple, sccs))):
-        errors.append('known cycle among %s is gone: delete it from '
-                      'KNOWN_CYCLES' % ', '.join(cycle))
     for comp in sccs:
-        if tuple(comp) in KNOWN_CYCLES:
-            print('layers: known cycle among %s (%s)' %
-                  (', '.join(comp), KNOWN_CYCLES[tuple(comp)]))
-            continue
         edges = ['%s -> %s' % (a, b) for a in comp for b in sorted(graph[a])
                  if b in comp]
         errors.append('include cycle among %s: %s' % (', '.join(comp),
@@ -112,7 +99,7 @@ def main():
         print('layers: ' + e)
     if errors:
         return 1
-    print('layers: %d units, %d edges, no cycle but the known ones' %
+    print('layers: %d units, %d edges, no cycle' %
           (len(graph), sum(len(s) for s in graph.values())))
     return 0
 
