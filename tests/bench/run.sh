@@ -6,7 +6,9 @@
 # and prints its table; default all three.
 #   blk_bench.sh: fio 4k randread QD1/QD16, 128k sequential read and write
 #     (direct, libaio) on the sim zone's virtio disk and on a loop device
-#     over the same image, and the sim's MMIO round-trip histogram;
+#     over the same image, the 4k randread rows again with hvisor.ko's
+#     worker polling before it sleeps (*-poll, worker_poll_us), and the
+#     sim's MMIO round-trip histogram with where a round trip goes;
 #     zone 0's CPU time per request of each side; the sim's round trip
 #     p50/p99 against a cache line bounced between the CPUs, and zone 0's
 #     idle CPU with blk+net+console attached against before the attach.
