@@ -235,6 +235,25 @@ static inline void INIT_LIST_HEAD(struct list_head *l)
 	l->prev = l;
 }
 
+/*
+ * kobject.h, sysfs.h, completion.h: device.h embeds attach.c's sysfs
+ * object in every device; nothing built here touches it, so the types
+ * only.
+ */
+struct attribute { const char *name; unsigned short mode; };
+struct kobject { const char *name; };
+struct kobj_attribute { struct attribute attr; };
+struct attribute_group { const char *name; struct attribute **attrs; };
+struct completion { unsigned int done; };
+
+/* etherdevice.h */
+static inline bool is_valid_ether_addr(const u8 *addr)
+{
+	static const u8 zero[6];
+
+	return !(addr[0] & 1) && memcmp(addr, zero, sizeof(zero));
+}
+
 /* uio.h */
 struct kvec {
 	void *iov_base;
