@@ -360,6 +360,18 @@ static struct hv_attach_req *hvt_req(struct kunit *test, u32 nr)
 	return r;
 }
 
+/* A request for a blk, a net (file 1) and a console, in that order. */
+static struct hv_attach_req *hvt_req_mixed(struct kunit *test)
+{
+	struct hv_attach_req *r = hvt_req(test, 3);
+
+	r->devs[1].type = HVISOR_VIRTIO_NET;
+	r->devs[1].mac[0] = 0x02;
+	r->devs[2].type = HVISOR_VIRTIO_CONSOLE;
+	r->devs[2].fd = -1;
+	return r;
+}
+
 /* never called: a probe is unregistered at once */
 static bool hvt_probe_take(struct hv_vdev *vdev,
 			   const struct hv_device_req *req)
@@ -713,22 +725,14 @@ static void attach_backend_failure_unwinds(struct kunit *test)
 
 	/* a net created (its file taken), then the console refuses */
 	hvt.fail[HVT_NET] = 0;
-	r = hvt_req(test, 3);
-	r->devs[1].type = HVISOR_VIRTIO_NET;
-	r->devs[1].mac[0] = 0x02;
-	r->devs[2].type = HVISOR_VIRTIO_CONSOLE;
-	r->devs[2].fd = -1;
+	r = hvt_req_mixed(test);
 	KUNIT_EXPECT_EQ(test, hv_attach(r), (long)-ENOSPC);
 	KUNIT_EXPECT_EQ(test, hvt.creates, 1);
 	hvt_expect_clean(test);
 
 	/* and all three when nothing refuses: net's files in statistics/ */
 	hvt.fail[HVT_CON] = 0;
-	r = hvt_req(test, 3);
-	r->devs[1].type = HVISOR_VIRTIO_NET;
-	r->devs[1].mac[0] = 0x02;
-	r->devs[2].type = HVISOR_VIRTIO_CONSOLE;
-	r->devs[2].fd = -1;
+	r = hvt_req_mixed(test);
 	KUNIT_ASSERT_EQ(test, hv_attach(r), 0L);
 	KUNIT_EXPECT_EQ(test, hvt.creates, 3);
 	KUNIT_EXPECT_EQ(test, file_count(hvt.files[1]), 2L);

@@ -9,6 +9,7 @@
 
 #include <kunit/test.h>
 #include <linux/string.h>
+#include <linux/virtio_ring.h>
 
 #include "../../kernel/virtio/guest_mem.h"
 #include "../../kernel/virtio/vq.h"
@@ -97,6 +98,23 @@ static inline void hvt_chain_add(struct hv_vq_chain *c, void *addr, u32 len,
 		c->nout++;
 		c->out_len += len;
 	}
+}
+
+/*
+ * The driver's kick rule for @vq (ring areas at HVT_USED), moving
+ * avail->idx from @old to @new (virtqueue_kick_prepare_split()): with
+ * EVENT_IDX vring_need_event(avail_event, new, old), else
+ * !(used->flags & NO_NOTIFY).
+ */
+static inline bool hvt_driver_kicks(struct hvt_mem *m, const struct hv_vq *vq,
+				    u16 old, u16 new)
+{
+	struct hv_vring_used *u = hvt_ptr(m, HVT_USED);
+
+	if (vq->event_idx)
+		return vring_need_event(le16_to_cpu(*(__le16 *)&u->ring[vq->num]),
+					new, old);
+	return !(le16_to_cpu(u->flags) & VRING_USED_F_NO_NOTIFY);
 }
 
 #endif /* _HVISOR_VIRTIO_TEST_UTIL_H */

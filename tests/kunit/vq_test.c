@@ -566,20 +566,6 @@ static void vq_event_idx_avail_event(struct kunit *test)
 }
 
 /*
- * The driver's kick rule (virtqueue_kick_prepare_split()): with EVENT_IDX
- * vring_need_event(avail_event, new, old), else !(used->flags & NO_NOTIFY).
- */
-static bool hvt_driver_kicks(struct hvt_vq *t, u16 old, u16 new)
-{
-	struct hv_vring_used *u = hvt_ptr(t->m, HVT_USED);
-
-	if (t->vq.event_idx)
-		return vring_need_event(le16_to_cpu(*(__le16 *)&u->ring[t->vq.num]),
-					new, old);
-	return !(le16_to_cpu(u->flags) & VRING_USED_F_NO_NOTIFY);
-}
-
-/*
  * A polling worker suppresses kicks, EVENT_IDX included (a fresh
  * avail_event would not), until hv_vq_enable_notify().
  */
@@ -597,17 +583,17 @@ static void vq_suppress_notify(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, hvt_pop(t), 1);
 		}
 		KUNIT_EXPECT_FALSE(test, hv_vq_enable_notify(&t->vq));
-		KUNIT_EXPECT_TRUE(test, hvt_driver_kicks(t, 3, 4));
+		KUNIT_EXPECT_TRUE(test, hvt_driver_kicks(t->m, &t->vq, 3, 4));
 		hv_vq_suppress_notify(&t->vq);
-		KUNIT_EXPECT_FALSE(test, hvt_driver_kicks(t, 3, 4));
-		KUNIT_EXPECT_FALSE(test, hvt_driver_kicks(t, 3, 7));
+		KUNIT_EXPECT_FALSE(test, hvt_driver_kicks(t->m, &t->vq, 3, 4));
+		KUNIT_EXPECT_FALSE(test, hvt_driver_kicks(t->m, &t->vq, 3, 7));
 		/* seen by polling, not by a kick */
 		hvt_avail(t->m, 4, 3, 0);
 		KUNIT_EXPECT_TRUE(test, hv_vq_has_avail(&t->vq));
 		KUNIT_EXPECT_EQ(test, hvt_pop(t), 1);
 		/* kicks back on: the next buffer kicks */
 		KUNIT_EXPECT_FALSE(test, hv_vq_enable_notify(&t->vq));
-		KUNIT_EXPECT_TRUE(test, hvt_driver_kicks(t, 4, 5));
+		KUNIT_EXPECT_TRUE(test, hvt_driver_kicks(t->m, &t->vq, 4, 5));
 		if (ev)
 			break;
 	}

@@ -71,7 +71,11 @@ static bool hvt_work1(struct hv_worker *w)
 
 static const hv_work_fn hvt_handlers[] = { hvt_work0, hvt_work1 };
 
-static bool hvt_kicks(struct hvt_worker *t);
+/* Would the driver kick for its next buffer on bit 0's ring? */
+static bool hvt_next_kicks(struct hvt_worker *t)
+{
+	return hvt_driver_kicks(t->m, &t->vq, t->posted, t->posted + 1);
+}
 
 /*
  * Bit 0's ring, once the case set it up.  Asked for bit 1 after bit 0's
@@ -89,7 +93,7 @@ static struct hv_vq *hvt_poll_vq(struct hv_worker *w, unsigned int bit)
 		return &t->vq;
 	}
 	if (atomic_read(&t->asked) == t->post_at_poll) {
-		t->kicks_at_post = hvt_kicks(t);
+		t->kicks_at_post = hvt_next_kicks(t);
 		hvt_avail(t->m, 8, t->posted++, 0);
 	}
 	return NULL;
@@ -250,17 +254,6 @@ static struct hvt_worker *hvt_poll_new(struct kunit *test, bool event_idx)
 	return t;
 }
 
-/* The driver's kick rule for bit 0's ring, for its next buffer. */
-static bool hvt_kicks(struct hvt_worker *t)
-{
-	struct hv_vring_used *u = hvt_ptr(t->m, HVT_USED);
-
-	if (t->vq.event_idx)
-		return vring_need_event(le16_to_cpu(*(__le16 *)&u->ring[8]),
-					t->posted + 1, t->posted);
-	return !(le16_to_cpu(u->flags) & VRING_USED_F_NO_NOTIFY);
-}
-
 /*
  * Polling: after a run the worker spins on its ring, the driver's kicks
  * suppressed; a buffer posted then is found by the spin and taken
@@ -286,7 +279,7 @@ static void hv_worker_poll_finds_test(struct kunit *test)
 		mutex_lock(&t->w.lock);
 		KUNIT_EXPECT_EQ(test, t->w.polls, 2);
 		KUNIT_EXPECT_EQ(test, t->w.polls_found, 1);
-		KUNIT_EXPECT_TRUE(test, hvt_kicks(t));
+		KUNIT_EXPECT_TRUE(test, hvt_next_kicks(t));
 		mutex_unlock(&t->w.lock);
 		if (ev)
 			break;
@@ -312,7 +305,7 @@ static void hv_worker_poll_bounded_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->w.polls_found, 0);
 	/* 200 us, not until something else (our wake-up) ended it */
 	KUNIT_EXPECT_LT(test, t->w.polled_ns, 10 * NSEC_PER_MSEC);
-	KUNIT_EXPECT_TRUE(test, hvt_kicks(t));
+	KUNIT_EXPECT_TRUE(test, hvt_next_kicks(t));
 	mutex_unlock(&t->w.lock);
 	hvt_avail(t->m, 8, t->posted++, 0);
 	hv_worker_kick(&t->w, 0);
