@@ -29,6 +29,7 @@
 # samples under fio), where a board's clock read costs a few cycles.
 # Full log: build/bench.log.
 set -euo pipefail
+GUEST_APPEND="idle=poll tsc=reliable clocksource=tsc"
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$HERE/../../build/bench.log
 mkdir -p "$(dirname "$OUT")"
@@ -38,8 +39,8 @@ rc=0 verdicts=''
 for b in "$@"; do
 	[ -e "$HERE/${b}_bench.sh" ] || { echo "bench: no ${b}_bench.sh"; exit 2; }
 	r=0
-	VM_APPEND="idle=poll tsc=reliable clocksource=tsc" "$HERE/../vm/run.sh" --arch x86_64 --script "$HERE/${b}_bench.sh" \
-		--verbose >"$OUT.$b" 2>&1 || r=$?
+	VM_APPEND=$GUEST_APPEND "$HERE/../vm/run.sh" --arch x86_64 \
+		--script "$HERE/${b}_bench.sh" --verbose >"$OUT.$b" 2>&1 || r=$?
 	cat "$OUT.$b" >>"$OUT"
 	sed -n 's/^  | BENCH //p' "$OUT.$b"
 	echo
